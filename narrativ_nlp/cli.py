@@ -1,0 +1,266 @@
+"""The ``narrativ`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from narrativ_nlp.errors import NarrativError
+
+logger = logging.getLogger("narrativ_nlp")
+
+
+def _print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+def _read_text_arg(name: str) -> str:
+    if name == "-":
+        data = sys.stdin.buffer.read()
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise NarrativError("E002", path="<stdin>") from None
+    path = Path(name)
+    if not path.is_file():
+        raise NarrativError("E001", path=name)
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise NarrativError("E002", path=name) from None
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from narrativ_nlp.info import pipeline_info
+
+    info = pipeline_info(args.ner_model)
+    if args.json:
+        _print_json(info)
+    else:
+        for key, value in info.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def cmd_corpus_check(args: argparse.Namespace) -> int:
+    from narrativ_nlp.corpus.format import check_corpus
+
+    status = 0
+    for name in args.files:
+        records, problems = check_corpus(name)
+        for p in problems:
+            print(p, file=sys.stderr)
+        if problems:
+            status = 1
+            print(f"FEJL {name}: {len(problems)} problem(er), {len(records)} gyldige poster")
+        else:
+            print(f"OK   {name}: {len(records)} poster")
+    return status
+
+
+def cmd_corpus_build(args: argparse.Namespace) -> int:
+    from narrativ_nlp.corpus.build import build_corpus
+
+    stats = build_corpus(Path(args.src), Path(args.out))
+    for name, s in stats.items():
+        print(f"{name}: {s['records']} records")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from narrativ_nlp.evaluation.evaluate import evaluate_file
+
+    result = evaluate_file(args.file, ner_model=args.ner_model, per_category=args.per_category)
+    if args.json:
+        _print_json(result)
+        return 0
+    print(f"narrativer: {result['n_narratives']}")
+    for label, s in result.get("identifiers", {}).items():
+        print(f"{label:12} gold {s['gold']:4}  recall {s['recall']:.3f}  precision {s['precision']:.3f}  f1 {s['f1']:.3f}  lækket {len(s['leaked'])}")
+    for kind, s in result.get("framing", {}).items():
+        print(f"{kind:12} precision {s['precision']:.3f}  recall {s['recall']:.3f}  f1 {s['f1']:.3f}  (støtte {s['support']})")
+    if "themes" in result:
+        print("temaer: " + ", ".join(f"{k} {v:.3f}" for k, v in result["themes"].items()))
+    print(f"sekunder pr. narrativ: {result['seconds_per_narrative']}")
+    return 0
+
+
+def cmd_evaluate_ner(args: argparse.Namespace) -> int:
+    from narrativ_nlp.evaluation.evaluate import evaluate_ner_file
+
+    result = evaluate_ner_file(args.file, ner_model=args.ner_model)
+    if args.json:
+        _print_json(result)
+    else:
+        for label, s in result.get("ner", {}).items():
+            print(f"ner {label}: precision {s['precision']:.3f} recall {s['recall']:.3f} f1 {s['f1']:.3f}")
+        d = result["detector"]["PER"]
+        print(f"detektor PER: recall {d['recall']:.3f} precision {d['precision']:.3f}")
+    return 0
+
+
+def cmd_analyse(args: argparse.Namespace) -> int:
+    from narrativ_nlp.api import analysis_to_dict
+    from narrativ_nlp.framing.analysis import analyse
+
+    text = _read_text_arg(args.file)
+    analysis = analyse(text, more=args.more)
+    if args.json:
+        _print_json(analysis_to_dict(analysis))
+        return 0
+    if analysis.is_empty:
+        print("Teksten er tom: intet at analysere.")
+        return 0
+    for note in analysis.notes:
+        print(f"NB: {note}")
+    for f in analysis.findings:
+        kind = "Mangelsprog" if f.kind == "deficit" else "Ressourcesprog"
+        print(f"[{f.start}-{f.end}] {kind} · {f.category_label} · {f.confidence:.2f} ({f.source})")
+        print(f"    «{f.text}»")
+        print(f"    {f.explanation}")
+        for s in f.suggestions:
+            print(f"    → {s}")
+    p = analysis.profile
+    if p is not None:
+        share = "–" if p.resource_share is None else f"{p.resource_share:.0f} %"
+        print(f"\nSætninger: {p.n_sentences}; med mangelsprog: {p.n_deficit_sentences}; med ressourcesprog: {p.n_resource_sentences}; ressourceandel: {share}")
+        for item in p.checklist:
+            print(f"  [{'x' if item.present else ' '}] {item.label}" + (f" («{item.evidence_text}»)" if item.present else ""))
+    return 0
+
+
+def cmd_train_ner(args: argparse.Namespace) -> int:
+    from narrativ_nlp.ner.training import train_ner
+
+    scores = train_ner(Path(args.train), Path(args.dev), Path(args.out), extra=[Path(p) for p in args.extra or []],
+                       max_steps=args.max_steps, limit=args.limit)
+    print(json.dumps(scores, indent=2))
+    return 0
+
+
+def cmd_train_framing(args: argparse.Namespace) -> int:
+    from narrativ_nlp.framing.training import train_framing
+
+    meta = train_framing([Path(p) for p in args.train], Path(args.out), limit=args.limit)
+    print(json.dumps(meta, indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_anonymise(args: argparse.Namespace) -> int:
+    from narrativ_nlp.anonymise_files import anonymise_files
+
+    summary = anonymise_files([Path(p) for p in args.inputs], Path(args.out), mode=args.mode, column=args.column,
+                              mapping_path=Path(args.mapping) if args.mapping else None, progress=not args.quiet)
+    print("Erstatninger pr. type: " + (", ".join(f"{k}: {v}" for k, v in sorted(summary.counts.items())) or "ingen"))
+    for path in summary.written:
+        print(f"skrev {path}")
+    return 0
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from app.main import launch
+
+    return launch(host=args.host, port=args.port, auth=args.auth, db=args.db)
+
+
+# ---------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="narrativ", description="narrativ: dansk sprogværktøj til pædagogiske narrativer")
+    p.add_argument("--debug", action="store_true", help="vis tekniske detaljer ved fejl (aldrig tekst fra narrativer)")
+    p.add_argument("--ner-model", default=None, help="spaCy NER-model (sti eller pakkenavn); ellers NARRATIV_NER_MODEL")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("info", help="vis pipeline, modeller og versioner")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_info)
+
+    corpus = sub.add_parser("corpus", help="korpusværktøjer").add_subparsers(dest="corpus_command", required=True)
+    s = corpus.add_parser("check", help="valider JSONL-filer i udvekslingsformatet")
+    s.add_argument("files", nargs="+")
+    s.set_defaults(func=cmd_corpus_check)
+    s = corpus.add_parser("build", help="byg JSONL-filer og datakortets tal fra corpora/src")
+    s.add_argument("--src", default="corpora/src")
+    s.add_argument("--out", default="corpora")
+    s.set_defaults(func=cmd_corpus_build)
+
+    s = sub.add_parser("evaluate", help="scor en annoteret JSONL-fil")
+    s.add_argument("file")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--per-category", action="store_true", help="også recall pr. framing-kategori")
+    s.set_defaults(func=cmd_evaluate)
+
+    s = sub.add_parser("evaluate-ner", help="scor NER og navnedetektion på en IOB2-fil")
+    s.add_argument("file")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_evaluate_ner)
+
+    s = sub.add_parser("analyse", help="find mangel- og ressourcesprog i en narrativ")
+    s.add_argument("file", help="tekstfil eller - for standard input")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--more", action="store_true", help="flere forslag (lavere tærskel)")
+    s.set_defaults(func=cmd_analyse)
+
+    s = sub.add_parser("train-ner", help="træn NER-modellen")
+    s.add_argument("--train", required=True)
+    s.add_argument("--dev", required=True)
+    s.add_argument("--extra", nargs="*", help="korpusfiler (JSONL) hvis PERSON-spænd lægges til")
+    s.add_argument("--out", required=True)
+    s.add_argument("--max-steps", type=int, default=None)
+    s.add_argument("--limit", type=int, default=None, help="brug kun de første N sætninger (røgtest)")
+    s.set_defaults(func=cmd_train_ner)
+
+    s = sub.add_parser("train-framing", help="træn sætningsklassifikatoren")
+    s.add_argument("--train", nargs="+", required=True)
+    s.add_argument("--out", required=True)
+    s.add_argument("--limit", type=int, default=None)
+    s.set_defaults(func=cmd_train_framing)
+
+    s = sub.add_parser("anonymise", help="anonymisér filer (.txt, .docx, .csv, .jsonl)")
+    s.add_argument("inputs", nargs="+")
+    s.add_argument("--out", required=True, help="uddatamappe (inddata ændres aldrig)")
+    s.add_argument("--mode", choices=["placeholder", "surrogate", "mask"], default="placeholder")
+    s.add_argument("--column", default="text", help="tekstkolonnen i .csv og feltet i .jsonl")
+    s.add_argument("--mapping", default=None, help="skriv nøglen (original → pseudonym) hertil; kun hvis du beder om det")
+    s.add_argument("--quiet", action="store_true")
+    s.set_defaults(func=cmd_anonymise)
+
+    s = sub.add_parser("app", help="start appen (http://127.0.0.1:7860)")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=7860)
+    s.add_argument("--auth", default=os.environ.get("NARRATIV_AUTH"), help="bruger:adgangskode (eller NARRATIV_AUTH)")
+    s.add_argument("--db", default=None, help="SQLite-fil (standard: brugerens datamappe)")
+    s.set_defaults(func=cmd_app)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except NarrativError as exc:
+        print(f"Fejl: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Afbrudt.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # never a traceback with narrative text for users
+        if args.debug:
+            raise
+        print(f"Uventet fejl ({type(exc).__name__}). Kør igen med --debug for tekniske detaljer.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The annotated corpus: the JSONL exchange format, its validator and the authoring format."""

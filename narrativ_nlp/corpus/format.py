@@ -1,0 +1,229 @@
+"""The JSONL exchange format for annotated narratives (``shared/docs/corpus-format.md``).
+
+``read_corpus`` parses and validates a file into typed records; ``check_corpus``
+lists every problem in a file with its line and id, for ``narrativ corpus check``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from narrativ_nlp.errors import NarrativError
+from narrativ_nlp.resources import ENTITY_LABELS, default_theme_ids, framing_categories
+
+
+@dataclass(frozen=True)
+class GoldEntity:
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(frozen=True)
+class GoldSentence:
+    start: int
+    end: int
+    deficit: bool
+    resource: bool
+    categories: tuple[str, ...] = ()
+
+
+@dataclass
+class NarrativeRecord:
+    """One annotated narrative; optional gold fields are ``None`` when absent."""
+
+    id: str
+    text: str
+    group: str | None = None
+    date: str | None = None
+    author: str | None = None
+    themes: list[str] | None = None
+    sentences: list[GoldSentence] | None = None
+    entities: list[GoldEntity] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "text": self.text}
+        for key in ("group", "date", "author", "themes"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        if self.sentences is not None:
+            out["sentences"] = []
+            for s in self.sentences:
+                d = asdict(s)
+                d["categories"] = list(s.categories)
+                if not d["categories"]:
+                    del d["categories"]
+                out["sentences"].append(d)
+        if self.entities is not None:
+            out["entities"] = [asdict(e) for e in self.entities]
+        out.update(self.extra)
+        return out
+
+
+class _Problems:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.items: list[NarrativError] = []
+
+    def add(self, line: int, rec_id: str, detail: str) -> None:
+        self.items.append(NarrativError("E012", path=str(self.path), line=line, id=rec_id, detail=detail))
+
+
+def _mid_word(text: str, i: int) -> bool:
+    """True when offset ``i`` cuts a word in two."""
+    return 0 < i < len(text) and text[i - 1].isalnum() and text[i].isalnum()
+
+
+def _check_spans(
+    text: str, spans: list[dict[str, Any]], kind: str, line: int, rec_id: str, problems: _Problems
+) -> list[tuple[int, int]]:
+    ok: list[tuple[int, int]] = []
+    for i, span in enumerate(spans):
+        start, end = span.get("start"), span.get("end")
+        if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
+            problems.add(line, rec_id, f"{kind} {i}: start and end must be whole numbers")
+            continue
+        if not 0 <= start < end <= len(text):
+            problems.add(line, rec_id, f"{kind} {i}: offsets {start}-{end} outside the text (length {len(text)})")
+            continue
+        surface = text[start:end]
+        if surface != surface.strip():
+            problems.add(line, rec_id, f"{kind} {i}: offsets {start}-{end} start or end on white space (misaligned)")
+        if kind == "entity" and (_mid_word(text, start) or _mid_word(text, end)):
+            problems.add(line, rec_id, f"{kind} {i}: offsets {start}-{end} cut a word (misaligned)")
+        ok.append((start, end))
+    ordered = sorted(ok)
+    for (s1, e1), (s2, e2) in zip(ordered, ordered[1:]):
+        if s2 < e1:
+            problems.add(line, rec_id, f"overlapping {kind} spans {s1}-{e1} and {s2}-{e2}")
+    return ok
+
+
+def _parse_line(
+    raw: str, line: int, path: Path, theme_ids: set[str], problems: _Problems, seen: set[str]
+) -> NarrativeRecord | None:
+    try:
+        obj = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        problems.items.append(NarrativError("E011", path=str(path), line=line, detail=exc.msg))
+        return None
+    if not isinstance(obj, dict):
+        problems.items.append(NarrativError("E011", path=str(path), line=line, detail="a line must be a JSON object"))
+        return None
+    rec_id = obj.get("id")
+    if not isinstance(rec_id, str) or not rec_id:
+        problems.add(line, "?", "missing or empty 'id'")
+        return None
+    if rec_id in seen:
+        problems.add(line, rec_id, "duplicate id")
+    seen.add(rec_id)
+    text = obj.get("text")
+    if not isinstance(text, str):
+        problems.add(line, rec_id, "missing 'text'")
+        return None
+    n_before = len(problems.items)
+    themes = obj.get("themes")
+    if themes is not None:
+        if not isinstance(themes, list) or not all(isinstance(t, str) for t in themes):
+            problems.add(line, rec_id, "'themes' must be a list of theme ids")
+            themes = None
+        else:
+            unknown = [t for t in themes if t not in theme_ids]
+            if unknown:
+                problems.add(line, rec_id, f"unknown theme(s) {unknown}; known: {sorted(theme_ids)}")
+            if len(themes) > 3 or len(set(themes)) != len(themes):
+                problems.add(line, rec_id, "'themes' holds 1 to 3 distinct ids")
+    categories = framing_categories()
+    known_cats = set(categories["deficit"]) | set(categories["resource"])
+    sentences: list[GoldSentence] | None = None
+    if "sentences" in obj:
+        raw_sents = obj["sentences"]
+        if not isinstance(raw_sents, list) or not all(isinstance(s, dict) for s in raw_sents):
+            problems.add(line, rec_id, "'sentences' must be a list of objects")
+        else:
+            _check_spans(text, raw_sents, "sentence", line, rec_id, problems)
+            sentences = []
+            for i, s in enumerate(raw_sents):
+                if not isinstance(s.get("deficit"), bool) or not isinstance(s.get("resource"), bool):
+                    problems.add(line, rec_id, f"sentence {i}: 'deficit' and 'resource' must be true or false")
+                    continue
+                cats = s.get("categories", [])
+                bad = [c for c in cats if c not in known_cats] if isinstance(cats, list) else [cats]
+                if bad:
+                    problems.add(line, rec_id, f"sentence {i}: unknown categories {bad}")
+                    cats = []
+                sentences.append(GoldSentence(s["start"], s["end"], s["deficit"], s["resource"], tuple(cats)))
+    entities: list[GoldEntity] | None = None
+    if "entities" in obj:
+        raw_ents = obj["entities"]
+        if not isinstance(raw_ents, list) or not all(isinstance(e, dict) for e in raw_ents):
+            problems.add(line, rec_id, "'entities' must be a list of objects")
+        else:
+            for i, e in enumerate(raw_ents):
+                if e.get("label") not in ENTITY_LABELS:
+                    problems.add(line, rec_id, f"entity {i}: unknown label {e.get('label')!r}; known: {list(ENTITY_LABELS)}")
+            _check_spans(text, raw_ents, "entity", line, rec_id, problems)
+            entities = [GoldEntity(e["start"], e["end"], e["label"]) for e in raw_ents]
+    if len(problems.items) > n_before:
+        return None
+    known = {"id", "text", "group", "date", "author", "themes", "sentences", "entities"}
+    return NarrativeRecord(
+        id=rec_id,
+        text=text,
+        group=obj.get("group"),
+        date=obj.get("date"),
+        author=obj.get("author"),
+        themes=themes,
+        sentences=sentences,
+        entities=entities,
+        extra={k: v for k, v in obj.items() if k not in known},
+    )
+
+
+def _lines(path: Path) -> Iterable[tuple[int, str]]:
+    if not path.is_file():
+        raise NarrativError("E001", path=str(path))
+    try:
+        content = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise NarrativError("E002", path=str(path)) from None
+    except OSError as exc:
+        raise NarrativError("E003", path=str(path), detail=exc.strerror or type(exc).__name__) from None
+    for lineno, raw in enumerate(content.splitlines(), start=1):
+        if raw.strip():
+            yield lineno, raw
+
+
+def check_corpus(path: str | Path, theme_ids: Iterable[str] | None = None) -> tuple[list[NarrativeRecord], list[NarrativError]]:
+    """Parse every line; return the valid records and all problems found."""
+    path = Path(path)
+    problems = _Problems(path)
+    themes = set(theme_ids) if theme_ids is not None else set(default_theme_ids())
+    seen: set[str] = set()
+    records = []
+    for lineno, raw in _lines(path):
+        rec = _parse_line(raw, lineno, path, themes, problems, seen)
+        if rec is not None:
+            records.append(rec)
+    return records, problems.items
+
+
+def read_corpus(path: str | Path, theme_ids: Iterable[str] | None = None) -> list[NarrativeRecord]:
+    """Read a corpus file; raise the first ``NarrativError`` if any line is invalid."""
+    records, problems = check_corpus(path, theme_ids)
+    if problems:
+        raise problems[0]
+    return records
+
+
+def write_corpus(records: Iterable[NarrativeRecord | dict[str, Any]], path: str | Path) -> None:
+    """Write records as UTF-8 JSON Lines."""
+    with Path(path).open("w", encoding="utf-8") as fh:
+        for rec in records:
+            obj = rec.to_json() if isinstance(rec, NarrativeRecord) else rec
+            fh.write(json.dumps(obj, ensure_ascii=False) + "\n")

@@ -1,0 +1,118 @@
+"""``narrativ evaluate`` and ``narrativ evaluate-ner``: score files with the shared conventions."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from narrativ_nlp.corpus.format import read_corpus
+from narrativ_nlp.evaluation.scoring import (
+    PredSpan,
+    covered,
+    score_framing,
+    score_framing_by_category,
+    score_identifiers,
+)
+
+
+def evaluate_file(path: str | Path, ner_model: str | None = None, per_category: bool = False) -> dict[str, Any]:
+    """Score every capability for which the file has gold annotations."""
+    from narrativ_nlp.framing.analysis import analyse
+    from narrativ_nlp.pipeline import load_pipeline
+
+    records = read_corpus(path)
+    nlp = load_pipeline(ner_model)
+    result: dict[str, Any] = {"n_narratives": len(records)}
+    t0 = time.perf_counter()
+    id_items, framing_items = [], []
+    theme_gold, theme_records = [], []
+    for rec in records:
+        if rec.entities is not None:
+            doc = nlp(rec.text, disable=["narrativ_framing"])
+            pred = [PredSpan(s.start, s.end, s.label) for s in doc._.identifiers.spans]
+            id_items.append((rec.id, rec.text, rec.entities, pred))
+        if rec.sentences is not None:
+            analysis = analyse(rec.text, nlp=nlp)
+            framing_items.append((rec.sentences, [(f.start, f.kind) for f in analysis.findings]))
+        if rec.themes:
+            theme_gold.append(rec.themes)
+            theme_records.append(rec)
+    if id_items:
+        result["identifiers"] = score_identifiers(id_items)
+    if framing_items:
+        result["framing"] = score_framing(framing_items)
+        if per_category:
+            result["framing_categories"] = score_framing_by_category(framing_items)
+    if theme_records:
+        themes = _score_themes(theme_records)
+        if themes is not None:
+            result["themes"] = themes
+    result["seconds_per_narrative"] = round((time.perf_counter() - t0) / max(1, len(records)), 4)
+    return result
+
+
+def _score_themes(records: list) -> dict[str, float] | None:
+    """Theme tagging and clustering scores, when the theme capability is installed."""
+    try:
+        from narrativ_nlp.themes.evaluate import score_theme_records
+    except ImportError:
+        return None
+    return score_theme_records(records)
+
+
+def evaluate_ner_file(path: str | Path, ner_model: str | None = None) -> dict[str, Any]:
+    """Score the NER model alone (exact spans) and the full detector (PER coverage) on IOB2."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from narrativ_nlp.ner.iob2 import read_iob2
+    from narrativ_nlp.pipeline import choose_ner_model, load_pipeline
+
+    sentences = list(read_iob2(path))
+    nlp = load_pipeline(ner_model)
+    choice = choose_ner_model(ner_model)
+    counts: dict[str, dict[str, int]] = {}
+
+    def bump(label: str, key: str) -> None:
+        counts.setdefault(label, {"tp": 0, "fp": 0, "fn": 0})[key] += 1
+
+    result: dict[str, Any] = {}
+    if choice.source != "none":
+        ner_nlp = spacy.load(choice.name)
+        for sent in sentences:
+            doc = Doc(ner_nlp.vocab, words=sent.tokens, spaces=sent.spaces())
+            for _name, proc in ner_nlp.pipeline:
+                doc = proc(doc)
+            gold = set(sent.char_spans())
+            pred = {(e.start_char, e.end_char, {"PERSON": "PER", "GPE": "LOC"}.get(e.label_, e.label_)) for e in doc.ents}
+            for g in gold:
+                bump(g[2], "tp" if g in pred else "fn")
+            for p in pred - gold:
+                bump(p[2], "fp")
+        ner: dict[str, Any] = {}
+        for label in ("PER", "LOC", "ORG"):
+            c = counts.get(label, {"tp": 0, "fp": 0, "fn": 0})
+            p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
+            r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
+            f = 2 * p * r / (p + r) if p + r else 0.0
+            ner[label] = {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "support": c["tp"] + c["fn"]}
+        result["ner"] = ner
+    gold_n = found = pred_n = pred_ok = 0
+    for sent in sentences:
+        text = "".join(t + (" " if sp else "") for t, sp in zip(sent.tokens, sent.spaces()))
+        doc = nlp(text, disable=["narrativ_framing"])
+        persons = [(s.start, s.end) for s in doc._.identifiers.spans if s.label == "PERSON"]
+        gold = [(s, e) for s, e, lab in sent.char_spans() if lab == "PER"]
+        gold_n += len(gold)
+        found += sum(covered(s, e, persons) for s, e in gold)
+        pred_n += len(persons)
+        pred_ok += sum(any(s < ge and gs < e for gs, ge in gold) for s, e in persons)
+    result["detector"] = {
+        "PER": {
+            "recall": round(found / gold_n, 4) if gold_n else 1.0,
+            "precision": round(pred_ok / pred_n, 4) if pred_n else 1.0,
+            "gold": gold_n,
+        }
+    }
+    return result

@@ -1,0 +1,1 @@
+"""Framing: deficit- and resource-focused phrasing, suggestions and the narrative profile."""

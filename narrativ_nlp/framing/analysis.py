@@ -1,0 +1,92 @@
+"""``analyse(text) -> Analysis``: the writer's assistant in one call."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+
+from narrativ_nlp.framing.component import FramingFinding, SentenceScore
+from narrativ_nlp.framing.profile import NarrativeProfile, build_profile
+from narrativ_nlp.resources import load_yaml
+
+#: texts longer than this are analysed in chunks of sentences (memory and latency stay flat)
+CHUNK_CHARS = 5_000
+
+
+@dataclass
+class Analysis:
+    """Findings at the chosen confidence, the hidden ones, sentence scores and the profile."""
+
+    text: str
+    findings: list[FramingFinding]
+    hidden_findings: list[FramingFinding]
+    sentences: list[SentenceScore]
+    profile: NarrativeProfile | None
+    classifier_available: bool
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text.strip()
+
+
+def _chunks(text: str) -> list[tuple[int, str]]:
+    """Split a long text at paragraph or sentence ends into pieces of about ``CHUNK_CHARS``."""
+    if len(text) <= CHUNK_CHARS:
+        return [(0, text)]
+    pieces = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + CHUNK_CHARS)
+        if end < len(text):
+            cut = max(text.rfind("\n", start, end), text.rfind(". ", start, end))
+            if cut > start:
+                end = cut + 1
+        pieces.append((start, text[start:end]))
+        start = end
+    return pieces
+
+
+def _shift(f: FramingFinding, offset: int) -> FramingFinding:
+    from dataclasses import replace
+
+    return replace(f, start=f.start + offset, end=f.end + offset)
+
+
+def analyse(text: str, more: bool = False, nlp: Language | None = None) -> Analysis:
+    """Analyse a narrative's framing.
+
+    ``more=True`` ("flere forslag") shows findings down to the lower threshold.
+    Empty or whitespace text gives an empty analysis. Nothing in ``text`` is changed.
+    """
+    from narrativ_nlp.pipeline import load_pipeline, ner_only_pipes
+
+    t0 = time.perf_counter()
+    settings = load_yaml("framing_rules.yaml")["settings"]
+    threshold = float(settings["more_threshold"] if more else settings["default_threshold"])
+    if not text or not text.strip():
+        return Analysis(text, [], [], [], None, True)
+    nlp = nlp or load_pipeline()
+    findings: list[FramingFinding] = []
+    sentences: list[SentenceScore] = []
+    available, notes = True, []
+    profile = None
+    disable = ner_only_pipes(nlp)
+    chunks = _chunks(text)
+    for offset, chunk in chunks:
+        doc = nlp(chunk, disable=disable)
+        result = doc._.framing
+        findings.extend(_shift(f, offset) for f in result.findings)
+        sentences.extend(SentenceScore(s.start + offset, s.end + offset, s.deficit, s.resource) for s in result.sentences)
+        available = available and result.classifier_available
+        notes = result.notes
+        if len(chunks) == 1:
+            profile = build_profile(doc, [f for f in result.findings if f.confidence >= threshold])
+    shown = [f for f in findings if f.confidence >= threshold]
+    hidden = [f for f in findings if f.confidence < threshold]
+    if len(chunks) > 1:
+        notes = notes + [f"Teksten er lang ({len(text)} tegn) og blev analyseret i {len(chunks)} dele; profilen vises ikke."]
+    return Analysis(text, shown, hidden, sentences, profile, available, notes, round(time.perf_counter() - t0, 4))

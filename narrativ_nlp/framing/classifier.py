@@ -1,0 +1,99 @@
+"""The sentence classifier: scores each sentence for deficit and resource phrasing.
+
+TF-IDF over words (1-2 grams) and characters (2-5 grams within words), one
+logistic regression per label; trained on the corpus train split and persisted
+with skops (not pickle). It catches phrasing that no rule covers.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from narrativ_nlp.errors import NarrativError
+
+logger = logging.getLogger(__name__)
+
+LABELS = ("deficit", "resource")
+MODEL_FILE = "framing_classifier.skops"
+_NAME_RE = re.compile(r"\[NAVN\]")
+
+
+def mask_names(text: str, spans: list[tuple[int, int]]) -> str:
+    """Replace name spans by a placeholder so the classifier learns no names."""
+    out, pos = [], 0
+    for start, end in sorted(spans):
+        out.append(text[pos:start])
+        out.append("NAVN")
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def build_estimator(seed: int = 0):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multioutput import MultiOutputClassifier
+    from sklearn.pipeline import make_pipeline, make_union
+
+    features = make_union(
+        TfidfVectorizer(lowercase=True, ngram_range=(1, 2), min_df=1, sublinear_tf=True),
+        TfidfVectorizer(lowercase=True, analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True),
+    )
+    clf = MultiOutputClassifier(LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000, random_state=seed))
+    return make_pipeline(features, clf)
+
+
+@dataclass
+class SentenceClassifier:
+    """A fitted estimator with ``predict_proba(sentences) -> (n, 2)`` for (deficit, resource)."""
+
+    estimator: object
+    meta: dict
+
+    @classmethod
+    def train(cls, sentences: list[str], y: np.ndarray, seed: int = 0) -> SentenceClassifier:
+        est = build_estimator(seed)
+        est.fit(sentences, y)
+        return cls(est, {"labels": list(LABELS), "n_train": len(sentences), "seed": seed})
+
+    def predict_proba(self, sentences: list[str]) -> np.ndarray:
+        if not sentences:
+            return np.zeros((0, 2))
+        probs = self.estimator.predict_proba(sentences)  # list of (n, 2) arrays, one per label
+        return np.column_stack([p[:, 1] for p in probs])
+
+    def save(self, directory: Path) -> Path:
+        import skops.io as sio
+
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / MODEL_FILE
+        sio.dump(self.estimator, path)
+        (directory / "framing_classifier.meta.json").write_text(json.dumps(self.meta, indent=2), encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, directory: Path) -> SentenceClassifier:
+        """Load from ``directory``; a missing or corrupted file raises ``NarrativError`` (E020)."""
+        import skops.io as sio
+
+        path = Path(directory) / MODEL_FILE
+        if not path.is_file():
+            raise NarrativError("E020", path=str(path), detail="file not found")
+        try:
+            trusted = sio.get_untrusted_types(file=path)
+            allowed = [t for t in trusted if t.startswith(("sklearn.", "numpy.", "scipy.", "builtins."))]
+            unknown = sorted(set(trusted) - set(allowed))
+            if unknown:
+                raise ValueError(f"untrusted types {unknown}")
+            estimator = sio.load(path, trusted=allowed)
+        except Exception as exc:  # corrupted or tampered file
+            raise NarrativError("E020", path=str(path), detail=type(exc).__name__) from exc
+        meta_path = Path(directory) / "framing_classifier.meta.json"
+        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
+        return cls(estimator, meta)

@@ -1,0 +1,80 @@
+"""The narrative profile: counts, resource share, categories and the checklist."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+from narrativ_nlp.framing.component import FramingFinding
+from narrativ_nlp.framing.rules import compile_pattern
+from narrativ_nlp.resources import load_yaml
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    id: str
+    label: str
+    present: bool
+    evidence_start: int | None = None
+    evidence_end: int | None = None
+    evidence_text: str | None = None
+
+
+@dataclass(frozen=True)
+class NarrativeProfile:
+    n_sentences: int
+    n_deficit_sentences: int
+    n_resource_sentences: int
+    resource_share: float | None  # 0-100: resource sentences / sentences with any framing; None if none
+    categories: dict[str, int]
+    checklist: tuple[ChecklistItem, ...]
+
+
+@lru_cache(maxsize=4)
+def _checklist_matcher(vocab_id: int, vocab) -> tuple[Matcher, list[dict]]:  # noqa: ANN001
+    items = load_yaml("checklist.yaml")["items"]
+    matcher = Matcher(vocab)
+    for item in items:
+        matcher.add(item["id"], [compile_pattern(p) for p in item["patterns"]])
+    return matcher, items
+
+
+def build_profile(doc: Doc, findings: list[FramingFinding]) -> NarrativeProfile:
+    sents = list(doc.sents)
+    deficit_sents, resource_sents = set(), set()
+    categories: dict[str, int] = {}
+    for f in findings:
+        idx = next((i for i, s in enumerate(sents) if s.start_char <= f.start < s.end_char), None)
+        if idx is None:
+            continue
+        (deficit_sents if f.kind == "deficit" else resource_sents).add(idx)
+        if f.category:
+            categories[f.category] = categories.get(f.category, 0) + 1
+    total = len(deficit_sents) + len(resource_sents)
+    share = round(100 * len(resource_sents) / total, 1) if total else None
+    matcher, items = _checklist_matcher(id(doc.vocab), doc.vocab)
+    first: dict[str, tuple[int, int]] = {}
+    for match_id, start, end in sorted(matcher(doc), key=lambda m: m[1]):
+        key = doc.vocab.strings[match_id]
+        first.setdefault(key, (start, end))
+    # a named person other than the first one also counts as "others present"
+    detection = doc._.identifiers
+    if "others_present" not in first and detection is not None:
+        names = {doc.text[s.start : s.end].lower() for s in detection.spans if s.label == "PERSON"}
+        if len(names) >= 2:
+            second = [s for s in detection.spans if s.label == "PERSON"][1]
+            span = doc.char_span(second.start, second.end, alignment_mode="expand")
+            if span is not None:
+                first["others_present"] = (span.start, span.end)
+    checklist = []
+    for item in items:
+        if item["id"] in first:
+            s, e = first[item["id"]]
+            span = doc[s:e]
+            checklist.append(ChecklistItem(item["id"], item["label"], True, span.start_char, span.end_char, span.text))
+        else:
+            checklist.append(ChecklistItem(item["id"], item["label"], False))
+    return NarrativeProfile(len(sents), len(deficit_sents), len(resource_sents), share, categories, tuple(checklist))

@@ -1,0 +1,144 @@
+"""``IdentifierEngine``: run the registered recognizers and combine their spans.
+
+One orchestration method, top to bottom: recognize → combine evidence →
+propagate found names to every other occurrence → resolve overlaps and join
+double names → split into pre-selected spans and unticked suggestions.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from spacy.tokens import Doc
+
+from narrativ_nlp.identifiers.lexicon import load_lexicon
+from narrativ_nlp.identifiers.recognizers import RECOGNIZERS, Recognizer, RecognizerContext
+from narrativ_nlp.identifiers.types import Detection, IdentifierSpan
+from narrativ_nlp.resources import load_yaml
+
+logger = logging.getLogger(__name__)
+
+#: which label wins when spans of different labels overlap
+LABEL_PRIORITY = {"EMAIL": 6, "CPR": 5, "PHONE": 4, "ADDRESS": 3, "INSTITUTION": 2, "PERSON": 1}
+_POSSESSIVE = r"(?:s|'s|’s|'|’)?"
+
+
+class IdentifierEngine:
+    """Combine recognizers into one detection of identifiers in a ``Doc``."""
+
+    def __init__(self, recognizers: Sequence[Recognizer], threshold: float = 0.4, min_score: float = 0.2) -> None:
+        self.recognizers = list(recognizers)
+        self.threshold = threshold
+        self.min_score = min_score
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, Any] | None = None) -> IdentifierEngine:
+        """Build the engine named by ``data/identifiers.yaml`` (or ``settings``)."""
+        settings = settings if settings is not None else load_yaml("identifiers.yaml")
+        context = RecognizerContext(lexicon=load_lexicon(), settings=settings)
+        unknown = [n for n in settings["recognizers"] if n not in RECOGNIZERS]
+        if unknown:
+            raise ValueError(f"unknown recognizers {unknown}; known: {sorted(RECOGNIZERS)}")
+        recognizers = [RECOGNIZERS[name](context) for name in settings["recognizers"]]
+        return cls(recognizers, threshold=settings["threshold"], min_score=settings["min_score"])
+
+    def analyze(self, doc: Doc) -> list[IdentifierSpan]:
+        """All spans at or above ``min_score``, non-overlapping, sorted by offset."""
+        spans: list[IdentifierSpan] = []
+        for rec in self.recognizers:
+            spans.extend(rec.analyze(doc))
+        spans = self._combine_evidence(spans)
+        spans = spans + self._propagate(doc.text, spans)
+        spans = self._resolve(doc.text, spans)
+        return [s for s in spans if s.score >= self.min_score]
+
+    def detect(self, doc: Doc) -> Detection:
+        """A detection for review: pre-selected spans and unticked suggestions."""
+        spans = self.analyze(doc)
+        return Detection(
+            text=doc.text,
+            spans=[s for s in spans if s.score >= self.threshold],
+            threshold=self.threshold,
+            suggestions=[s for s in spans if s.score < self.threshold],
+        )
+
+    @staticmethod
+    def _combine_evidence(spans: list[IdentifierSpan]) -> list[IdentifierSpan]:
+        """Same span from several recognizers: the best score plus 0.1 per extra source."""
+        by_key: dict[tuple[int, int, str], list[IdentifierSpan]] = defaultdict(list)
+        for s in spans:
+            by_key[(s.start, s.end, s.label)].append(s)
+        out = []
+        for (start, end, label), group in by_key.items():
+            best = max(group, key=lambda s: s.score)
+            sources = sorted({s.source for s in group})
+            score = min(1.0, best.score + 0.1 * (len(sources) - 1))
+            out.append(IdentifierSpan(start, end, label, "+".join(sources), round(score, 3)))
+        return out
+
+    def _propagate(self, text: str, spans: list[IdentifierSpan]) -> list[IdentifierSpan]:
+        """Every other occurrence of a found name (any case, with possessive -s) is found too."""
+        names: dict[str, float] = {}
+        institutions: dict[str, float] = {}
+        for s in spans:
+            if s.score < self.threshold:
+                continue
+            surface = text[s.start : s.end]
+            if s.label == "PERSON":
+                for part in re.split(r"[\s]+", surface):
+                    part = re.sub(r"(?:'s|’s|s|'|’)$", "", part) if len(part) > 3 and part[-1] in "s'’" else part
+                    part = part.strip(".,")
+                    if len(part) >= 2 and not (len(part) == 2 and part.endswith(".")):
+                        names[part] = max(names.get(part, 0.0), s.score)
+                        names[surface] = max(names.get(surface, 0.0), s.score)
+            elif s.label == "INSTITUTION":
+                words = surface.split()
+                if len(words) >= 2:
+                    institutions[" ".join(words[1:])] = s.score
+        found = []
+        for name, score in names.items():
+            if len(name) < 2:
+                continue
+            stem = name[:-1] if name.endswith("s") and name[:-1] in names else name
+            for m in re.finditer(rf"(?<![\w-]){re.escape(stem)}{_POSSESSIVE}(?![\w-])", text, flags=re.IGNORECASE):
+                found.append(IdentifierSpan(m.start(), m.end(), "PERSON", "propagation", score))
+        for name, score in institutions.items():
+            for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+                found.append(IdentifierSpan(m.start(), m.end(), "INSTITUTION", "propagation", score))
+        return found
+
+    @staticmethod
+    def _resolve(text: str, spans: list[IdentifierSpan]) -> list[IdentifierSpan]:
+        """Union overlapping spans (label by priority, best score); join double names."""
+        ordered = sorted(spans, key=lambda s: (s.start, -s.end))
+        merged: list[IdentifierSpan] = []
+        for s in ordered:
+            if merged and s.start < merged[-1].end:
+                m = merged[-1]
+                label = max((m.label, s.label), key=lambda lab: LABEL_PRIORITY[lab])
+                # a strong structured span absorbs weaker name guesses, not the reverse
+                score = max(m.score, s.score) if m.label == s.label else (m if m.label == label else s).score
+                source = m.source if s.source in m.source.split("+") else f"{m.source}+{s.source}"
+                merged[-1] = IdentifierSpan(m.start, max(m.end, s.end), label, source, round(score, 3))
+            else:
+                merged.append(s)
+        joined: list[IdentifierSpan] = []
+        for s in merged:
+            if joined:
+                p = joined[-1]
+                gap = text[p.end : s.start]
+                if p.label == s.label == "PERSON" and gap in (" ", "-") and min(p.score, s.score) >= 0.4:
+                    joined[-1] = IdentifierSpan(p.start, s.end, "PERSON", p.source, max(p.score, s.score))
+                    continue
+            joined.append(s)
+        return joined
+
+
+@lru_cache(maxsize=1)
+def default_engine() -> IdentifierEngine:
+    return IdentifierEngine.from_settings()

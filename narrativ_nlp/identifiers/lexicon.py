@@ -1,0 +1,71 @@
+"""Name gazetteer and Danish word list used by the name recognizers.
+
+Sources (see ``data/names/`` headers): Faker person providers (MIT), the
+project's own supplement lists (CC0), Faker's Danish town names, and the
+Danish lemma lookup table of ``spacy-lookups-data`` (MIT) as the list of
+ordinary Danish word forms ("storm", "sol", "lærke" are words as well as names).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from narrativ_nlp.resources import data_text
+
+
+def _lines(name: str) -> list[str]:
+    return [ln for ln in data_text(name).splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@dataclass(frozen=True)
+class NameLexicon:  # noqa: D101 (fields documented inline)
+    first_names: dict[str, str]  # lower-case name → "m", "f" or ""
+    last_names: frozenset[str]  # lower case
+    danish_words: Any  # a spaCy lookups Table (or set) of ordinary word forms
+    towns: frozenset[str]  # lower case
+    not_person: frozenset[str]  # lower case
+
+    def base_name(self, word: str) -> str | None:
+        """The lower-case gazetteer name that ``word`` is, or is the possessive of."""
+        low = word.lower()
+        if low in self.first_names or low in self.last_names:
+            return low
+        for suffix in ("'s", "’s", "s", "'", "’"):
+            if low.endswith(suffix) and len(low) > len(suffix) + 1:
+                stem = low[: -len(suffix)]
+                if stem in self.first_names or stem in self.last_names:
+                    return stem
+        return None
+
+    def is_first_name(self, word: str) -> bool:
+        b = self.base_name(word)
+        return b is not None and b in self.first_names
+
+    def is_word(self, word: str) -> bool:
+        """True when the lower-cased form is an ordinary Danish word form."""
+        return word.lower() in self.danish_words
+
+    def gender(self, word: str) -> str:
+        b = self.base_name(word)
+        return self.first_names.get(b, "") if b else ""
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> NameLexicon:
+    first: dict[str, str] = {}
+    for source in ("names/first_names_faker.tsv", "names/supplement_first_names.txt"):
+        for ln in _lines(source):
+            name, _, gender = ln.partition("\t")
+            low = name.strip().lower()
+            old = first.get(low)
+            gender = gender.strip()
+            first[low] = gender if old is None or old == gender else ""
+    last = {ln.strip().lower() for src in ("names/last_names_faker.txt", "names/supplement_last_names.txt") for ln in _lines(src)}
+    from spacy.lookups import load_lookups
+
+    table = load_lookups("da", ["lemma_lookup"]).get_table("lemma_lookup")
+    towns = frozenset(ln.strip().lower() for src in ("names/towns_faker.txt", "names/places_extra.txt") for ln in _lines(src))
+    not_person = frozenset(ln.strip().lower() for ln in _lines("names/not_person_proper_nouns.txt"))
+    return NameLexicon(first, frozenset(last), table, towns, not_person)

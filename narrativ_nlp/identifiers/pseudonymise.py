@@ -1,0 +1,148 @@
+"""Pseudonymisation operators and the consistent ``Pseudonymiser``.
+
+Operators are small classes behind one interface (after Presidio's anonymizer):
+``placeholder`` ("[Person 1]", "[CPR]"), ``surrogate`` (another Danish name of
+the same gender where known) and ``mask`` ("■■■■"). The same real name gets the
+same replacement throughout a text and across a batch (one ``Pseudonymiser``
+per batch); a possessive keeps its -s. The mapping is returned separately and
+is written nowhere unless the caller asks.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from narrativ_nlp.errors import NarrativError
+from narrativ_nlp.identifiers.lexicon import NameLexicon, load_lexicon
+from narrativ_nlp.identifiers.types import LABEL_DA, IdentifierSpan
+
+MODES = ("placeholder", "surrogate", "mask")
+_NUMBERED = {"PERSON", "INSTITUTION", "ADDRESS"}
+_SURROGATE_INSTITUTIONS = ["Børnehuset Kløveren", "Vuggestuen Ahornen", "Børnehaven Lærkereden", "Dagplejen Vest",
+                           "Børnehuset Bøgen", "Vuggestuen Tusindfryd", "Østre Skole", "Bakkeskolen"]
+_SURROGATE_ADDRESSES = ["Egevej 1", "Lindegade 2", "Birkealle 3", "Bøgevænget 4", "Ahornvej 5", "Elmegade 6"]
+_NEUTRAL_NAMES = ["Kim", "Robin", "Alex", "Charlie", "Nikita", "Sasha", "Andrea", "Luca"]
+
+
+def _split_possessive(surface: str, lexicon: NameLexicon) -> tuple[str, str]:
+    """("Emmas") → ("Emma", "s"); a name that itself ends in -s stays whole ("Jonas")."""
+    for suffix in ("'s", "’s", "'", "’"):
+        if surface.endswith(suffix) and len(surface) > len(suffix) + 1:
+            return surface[: -len(suffix)], suffix
+    last = surface.split()[-1]
+    if last.endswith("s") and len(last) > 2:
+        whole_is_name = lexicon.base_name(last) == last.lower()
+        stem_is_name = lexicon.base_name(last[:-1]) == last[:-1].lower()
+        if stem_is_name and not whole_is_name:
+            return surface[:-1], "s"
+    return surface, ""
+
+
+def _key(stem: str) -> str:
+    return re.sub(r"\s+", " ", stem).strip().lower()
+
+
+@dataclass
+class Replacement:
+    start: int
+    end: int
+    label: str
+    original: str
+    replacement: str
+
+
+@dataclass
+class PseudonymisedText:
+    text: str
+    replacements: list[Replacement]
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for r in self.replacements:
+            out[r.label] = out.get(r.label, 0) + 1
+        return out
+
+
+@dataclass
+class Pseudonymiser:
+    """Apply reviewed spans to texts with one consistent mapping per batch."""
+
+    mode: str = "placeholder"
+    seed: int = 0
+    lexicon: NameLexicon = field(default_factory=load_lexicon)
+    mapping: dict[tuple[str, str], str] = field(default_factory=dict)  # (label, key) → replacement
+    _counters: dict[str, int] = field(default_factory=dict)
+    _used: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(f"mode={self.mode!r} should be one of {MODES}")
+        self._rng = random.Random(self.seed)
+        lex = self.lexicon
+        da = [n for n, g in lex.first_names.items() if g]
+        self._pool = {
+            "m": sorted(n.title() for n in da if lex.first_names[n] == "m" and n.isalpha() and 3 <= len(n) <= 7),
+            "f": sorted(n.title() for n in da if lex.first_names[n] == "f" and n.isalpha() and 3 <= len(n) <= 7),
+        }
+
+    def _new(self, label: str, surface: str) -> str:
+        n = self._counters.get(label, 0) + 1
+        self._counters[label] = n
+        if self.mode == "mask":
+            return "■" * max(3, len(surface))
+        if self.mode == "placeholder":
+            return f"[{LABEL_DA[label]} {n}]" if label in _NUMBERED else f"[{LABEL_DA[label]}]"
+        # surrogate
+        if label == "PERSON":
+            gender = self.lexicon.gender(surface.split()[0])
+            pool = self._pool.get(gender) or _NEUTRAL_NAMES
+            for _ in range(200):
+                cand = self._rng.choice(pool)
+                if cand not in self._used and self.lexicon.base_name(cand) != surface.lower():
+                    break
+            self._used.add(cand)
+            if len(surface.split()) > 1 and gender:  # keep the shape of a full name
+                cand = f"{cand} {self._rng.choice(['Holm', 'Lund', 'Berg', 'Dal', 'Skov', 'Bach', 'Krogh'])}"
+            return cand
+        if label == "INSTITUTION":
+            return _SURROGATE_INSTITUTIONS[(n - 1) % len(_SURROGATE_INSTITUTIONS)]
+        if label == "ADDRESS":
+            return _SURROGATE_ADDRESSES[(n - 1) % len(_SURROGATE_ADDRESSES)]
+        return f"[{LABEL_DA[label]}]"
+
+    def replacement_for(self, label: str, surface: str) -> tuple[str, str]:
+        """The replacement of a surface form and the possessive suffix it keeps."""
+        stem, suffix = (_split_possessive(surface, self.lexicon) if label == "PERSON" else (surface, ""))
+        key = (label, _key(stem))
+        if key not in self.mapping:
+            self.mapping[key] = self._new(label, stem)
+        return self.mapping[key], suffix
+
+    def apply(self, text: str, spans: Iterable[IdentifierSpan]) -> PseudonymisedText:
+        """Replace exactly the reviewed ``spans`` (nothing else) in ``text``."""
+        ordered = sorted(spans, key=lambda s: s.start)
+        for a, b in zip(ordered, ordered[1:]):
+            if b.start < a.end:
+                raise NarrativError("E070", start=b.start, end=b.end, length=len(text))
+        pieces: list[str] = []
+        replacements: list[Replacement] = []
+        pos = 0
+        for s in ordered:
+            if not 0 <= s.start < s.end <= len(text):
+                raise NarrativError("E070", start=s.start, end=s.end, length=len(text))
+            surface = text[s.start : s.end]
+            repl, suffix = self.replacement_for(s.label, surface)
+            pieces.append(text[pos : s.start])
+            new = repl + suffix
+            pieces.append(new)
+            replacements.append(Replacement(s.start, s.end, s.label, surface, new))
+            pos = s.end
+        pieces.append(text[pos:])
+        return PseudonymisedText("".join(pieces), replacements)
+
+    def mapping_table(self) -> list[dict[str, str]]:
+        """The mapping as rows (label, original key, replacement) for an explicit export."""
+        return [{"label": lab, "original": key, "replacement": rep} for (lab, key), rep in sorted(self.mapping.items())]

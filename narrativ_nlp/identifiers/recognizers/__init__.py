@@ -1,0 +1,27 @@
+"""Identifier recognizers, one class per module, combined by ``IdentifierEngine``."""
+
+from narrativ_nlp.identifiers.recognizers.address_recognizer import AddressRecognizer
+from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerContext
+from narrativ_nlp.identifiers.recognizers.context_recognizer import ContextRecognizer
+from narrativ_nlp.identifiers.recognizers.cpr_recognizer import CprRecognizer
+from narrativ_nlp.identifiers.recognizers.email_recognizer import EmailRecognizer
+from narrativ_nlp.identifiers.recognizers.gazetteer_recognizer import GazetteerRecognizer
+from narrativ_nlp.identifiers.recognizers.institution_recognizer import InstitutionRecognizer
+from narrativ_nlp.identifiers.recognizers.ner_recognizer import NerRecognizer
+from narrativ_nlp.identifiers.recognizers.phone_recognizer import PhoneRecognizer
+from narrativ_nlp.identifiers.recognizers.proper_noun_recognizer import ProperNounRecognizer
+
+#: registry name (as in ``data/identifiers.yaml``) → recognizer class
+RECOGNIZERS: dict[str, type[Recognizer]] = {
+    "ner": NerRecognizer,
+    "gazetteer": GazetteerRecognizer,
+    "context": ContextRecognizer,
+    "proper_noun": ProperNounRecognizer,
+    "cpr": CprRecognizer,
+    "phone": PhoneRecognizer,
+    "email": EmailRecognizer,
+    "address": AddressRecognizer,
+    "institution": InstitutionRecognizer,
+}
+
+__all__ = ["RECOGNIZERS", "Recognizer", "RecognizerContext"] + [c.__name__ for c in RECOGNIZERS.values()]

@@ -1,0 +1,41 @@
+"""Street addresses: street name, number, floor and side, postcode and town."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerContext
+from narrativ_nlp.identifiers.types import IdentifierSpan
+
+_CAP = r"[A-ZÆØÅ][\wæøåéü'.-]*"
+_FLOOR = r"(?:,?\s*(?:st|kld|\d{1,2})\.?\s*(?:sal|th|tv|mf)?\.?(?:\s*(?:th|tv|mf)\.?)?)?"
+_POST = r"(?:,?\s*(?:DK-)?\d{4}\s+" + _CAP + r"(?:\s+" + _CAP + r")?)?"
+
+
+class AddressRecognizer(Recognizer):
+    name = "address"
+    labels = ("ADDRESS",)
+
+    def __init__(self, context: RecognizerContext) -> None:
+        super().__init__(context)
+        suffixes = "|".join(sorted((re.escape(s) for s in context.settings["street_suffixes"]), key=len, reverse=True))
+        street = rf"(?:(?:{_CAP}\s){{0,2}}[A-ZÆØÅ][\wæøåé-]*(?:{suffixes})|(?:{_CAP}\s){{1,2}}(?:{suffixes.title()}|Allé|Gade|Vej|Plads|Torv))"
+        number = r"\s\d{1,4}\s?[A-Za-z]?\b"
+        self._street = re.compile(rf"\b{street}{number}{_FLOOR}{_POST}")
+        self._postcode = re.compile(rf"(?<![\d-])[1-9]\d{{3}}\s+{_CAP}(?:\s+{_CAP})?")
+
+    def analyze(self, doc: Doc) -> list[IdentifierSpan]:
+        text = doc.text
+        found = []
+        for m in self._street.finditer(text):
+            end = m.end()
+            while end > m.start() and text[end - 1] in " ,":
+                end -= 1
+            found.append(self.span(m.start(), end, "ADDRESS", 0.85))
+        for m in self._postcode.finditer(text):
+            town = m.group(0).split(None, 1)[1].split()[0].lower()
+            if town in self.context.lexicon.towns:
+                found.append(self.span(m.start(), m.end(), "ADDRESS", 0.7))
+        return found

@@ -1,0 +1,111 @@
+"""The recognizer interface and a regular-expression recognizer (after Presidio)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from spacy.tokens import Doc, Token
+
+from narrativ_nlp.identifiers.lexicon import NameLexicon
+from narrativ_nlp.identifiers.types import IdentifierSpan
+
+
+@dataclass
+class RecognizerContext:
+    """Shared, read-only resources for recognizers (loaded once)."""
+
+    lexicon: NameLexicon
+    settings: dict
+
+
+class Recognizer:
+    """Finds identifiers of some labels in a processed ``Doc``."""
+
+    name: ClassVar[str] = "recognizer"
+    labels: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, context: RecognizerContext) -> None:
+        self.context = context
+
+    def analyze(self, doc: Doc) -> list[IdentifierSpan]:
+        raise NotImplementedError
+
+    def span(self, start: int, end: int, label: str, score: float) -> IdentifierSpan:
+        return IdentifierSpan(start, end, label, self.name, score)
+
+
+class PatternRecognizer(Recognizer):
+    """Regular expressions graded by confidence, with a ``validate_result`` hook.
+
+    ``PATTERNS``: ``(pattern name, regex, score)``; ``CONTEXT``: lower-case words
+    that raise the score by ``CONTEXT_BOOST`` when they occur within
+    ``CONTEXT_WINDOW`` characters before a match.
+    """
+
+    LABEL: ClassVar[str] = ""
+    PATTERNS: ClassVar[list[tuple[str, str, float]]] = []
+    CONTEXT: ClassVar[list[str]] = []
+    CONTEXT_BOOST: ClassVar[float] = 0.2
+    CONTEXT_WINDOW: ClassVar[int] = 40
+
+    def __init__(self, context: RecognizerContext) -> None:
+        super().__init__(context)
+        self._compiled = [(name, re.compile(rx), score) for name, rx, score in self.PATTERNS]
+
+    def validate_result(self, match: re.Match[str]) -> bool:
+        """Return False to drop a match (checksums, dates, ...)."""
+        return True
+
+    def analyze(self, doc: Doc) -> list[IdentifierSpan]:
+        text = doc.text
+        found: list[IdentifierSpan] = []
+        for _name, rx, score in self._compiled:
+            for m in rx.finditer(text):
+                if not self.validate_result(m):
+                    continue
+                before = text[max(0, m.start() - self.CONTEXT_WINDOW) : m.start()].lower()
+                if any(word in before for word in self.CONTEXT):
+                    score = min(1.0, score + self.CONTEXT_BOOST)
+                found.append(self.span(m.start(), m.end(), self.LABEL, score))
+        return found
+
+
+OPENERS = {'"', "“", "„", "'", "«", "»", "-", "–", "—", "•", "*", ":", "(", "[", "…"}
+
+
+def is_initial(token: Token) -> bool:
+    """True when a token stands where Danish capitalises any word (sentence or line start)."""
+    if token.is_sent_start or token.i == 0:
+        return True
+    prev = token.doc[token.i - 1]
+    if prev.is_space or prev.text in OPENERS or prev.text.endswith((".", "!", "?")) and len(prev.text) == 1:
+        return True
+    # bullet lines and numbered lists: "1." or "-" as the first token of a line
+    if prev.i == 0 or prev.doc[prev.i - 1].is_space or "\n" in prev.doc[prev.i - 1].whitespace_:
+        return prev.text in OPENERS or prev.like_num
+    return "\n" in prev.whitespace_
+
+
+#: finite verb forms that typically follow a name used as a sentence's subject
+_COMMON_VERBS = frozenset(
+    "er var har havde kom gik blev fik sad lå stod så tog gav sagde ville vil kan kunne skal skulle må måtte "
+    "går kommer bliver får sidder ligger står ser tager giver siger gør gjorde løb løber fandt finder lo ler "
+    "sov sover spiste spiser græd græder hjalp hjælper bad beder".split()
+)
+
+
+def looks_like_subject(token: Token) -> bool:
+    """True when the word after ``token`` suggests that ``token`` is a name: a finite verb,
+    an age in brackets ("Vilja (16 mdr.)"), a vocative comma or a full name."""
+    doc = token.doc
+    if token.i + 1 >= len(doc):
+        return False
+    nxt = doc[token.i + 1]
+    low = nxt.lower_
+    if nxt.text in ("(", ",", "!", ":") or low in _COMMON_VERBS:
+        return True
+    if nxt.is_alpha and len(low) > 3 and (low.endswith(("ede", "te", "de")) or low.endswith("er")):
+        return True
+    return False

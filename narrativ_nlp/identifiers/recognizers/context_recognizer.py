@@ -1,0 +1,82 @@
+"""Context rules for names: after a role or greeting, in lists of names, initials.
+
+* a capitalised word after a person trigger ("pædagog Lærke", "mor til",
+  "hedder Storm", "Hej Sol") is a name, even when it is also a common word;
+* in a list "X, Y og Z" where one item is a known name, the other capitalised
+  items are names;
+* an initial after a name ("Lone K.") belongs to it; a surname after a first
+  name ("Mette Hansen") too (merged by the engine).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerContext, is_initial
+from narrativ_nlp.identifiers.types import IdentifierSpan
+
+
+def _capitalised(word: str) -> bool:
+    return len(word) > 1 and word[0].isupper() and word[1:].replace("-", "").replace("'", "").isalpha() and not word.isupper()
+
+
+class ContextRecognizer(Recognizer):
+    name = "context"
+    labels = ("PERSON",)
+
+    def __init__(self, context: RecognizerContext) -> None:
+        super().__init__(context)
+        self.triggers = {w.lower() for w in context.settings["person_triggers"]}
+
+    def analyze(self, doc: Doc) -> list[IdentifierSpan]:
+        lex = self.context.lexicon
+        found: list[IdentifierSpan] = []
+        for tok in doc:
+            word = tok.text
+            if not _capitalised(word) or word.lower() in lex.not_person or word.lower() in lex.towns:
+                continue
+            prev = doc[tok.i - 1] if tok.i > 0 else None
+            # trigger word right before, or two before with "til"/"lille" ("mor til Storm", "lille Bo")
+            if prev is not None and prev.lower_ in self.triggers:
+                found.append(self.span(tok.idx, tok.idx + len(word), "PERSON", 0.8))
+                continue
+            if tok.i > 1 and prev is not None and prev.lower_ in ("til", "lille", "søde") and doc[tok.i - 2].lower_ in self.triggers:
+                found.append(self.span(tok.idx, tok.idx + len(word), "PERSON", 0.8))
+                continue
+            # surname after a first name: "Mette Hansen", "Lone Kjær"
+            if prev is not None and _capitalised(prev.text) and lex.is_first_name(prev.text) and (
+                lex.base_name(word) in lex.last_names or not lex.is_word(word) or not is_initial(tok)
+            ):
+                found.append(self.span(prev.idx, tok.idx + len(word), "PERSON", 0.75))
+        found.extend(self._initials(doc))
+        found.extend(self._lists(doc))
+        return found
+
+    def _initials(self, doc: Doc) -> list[IdentifierSpan]:
+        """"Lone K." / "Lone K" after a capitalised word."""
+        out = []
+        for tok in doc[1:]:
+            prev = doc[tok.i - 1]
+            t = tok.text
+            if (len(t) == 2 and t[0].isupper() and t[1] == ".") or (len(t) == 1 and t.isupper() and t.isalpha()):
+                if _capitalised(prev.text) and (self.context.lexicon.is_first_name(prev.text) or not is_initial(prev)):
+                    out.append(self.span(prev.idx, tok.idx + len(t), "PERSON", 0.75))
+        return out
+
+    def _lists(self, doc: Doc) -> list[IdentifierSpan]:
+        """Capitalised items of "X, Y og Z" when one item is a known name."""
+        lex = self.context.lexicon
+        out = []
+        i = 0
+        while i < len(doc):
+            items = [doc[i]]
+            j = i + 1
+            while j + 1 < len(doc) and doc[j].text in (",", "og", "eller", "&") and _capitalised(doc[j + 1].text):
+                items.append(doc[j + 1])
+                j += 2
+            if len(items) >= 2 and all(_capitalised(t.text) for t in items) and any(lex.is_first_name(t.text) for t in items):
+                for t in items:
+                    if t.lower_ not in lex.not_person and t.lower_ not in lex.towns:
+                        out.append(self.span(t.idx, t.idx + len(t.text), "PERSON", 0.7))
+            i = j if j > i + 1 else i + 1
+        return out

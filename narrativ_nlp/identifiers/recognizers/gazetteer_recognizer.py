@@ -1,0 +1,54 @@
+"""Given names from the gazetteer (Danish and the origins common among children here).
+
+Evidence rules: a capitalised gazetteer name inside a sentence is a name; at a
+sentence start it is a name unless it is also an ordinary Danish word ("Sol",
+"Storm"), which then needs other evidence (NER, context, another occurrence).
+A lower-case gazetteer name that is no Danish word ("ahmed") is a name with
+lower confidence; a lower-case one that is a word ("sol") is left to
+propagation from a capitalised occurrence.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from spacy.lang.da.stop_words import STOP_WORDS
+
+from narrativ_nlp.identifiers.recognizers.base import Recognizer, is_initial, looks_like_subject
+from narrativ_nlp.identifiers.types import IdentifierSpan
+
+
+class GazetteerRecognizer(Recognizer):
+    name = "gazetteer"
+    labels = ("PERSON",)
+
+    def analyze(self, doc: Doc) -> list[IdentifierSpan]:
+        lex = self.context.lexicon
+        found = []
+        for tok in doc:
+            word = tok.text
+            if not word[:1].isalpha() or len(word) < 2:
+                continue
+            if not lex.is_first_name(word):
+                continue
+            low = word.lower()
+            if low in lex.not_person or low in lex.towns or low in STOP_WORDS:
+                continue
+            is_word = lex.is_word(word) or lex.is_word(lex.base_name(word) or word)
+            if word[0].isupper() and not word.isupper():
+                if not is_initial(tok):
+                    score = 0.8
+                elif not is_word:
+                    score = 0.75
+                elif looks_like_subject(tok):
+                    score = 0.6  # "Storm tager ...", "Vilja (16 mdr.)": a bare noun rarely opens a Danish sentence
+                else:
+                    score = 0.3  # "Sol" at a sentence start: needs evidence
+            elif word.islower():
+                if is_word:
+                    continue
+                score = 0.55
+            else:  # ALL CAPS
+                score = 0.5 if not is_word else 0.25
+            found.append(self.span(tok.idx, tok.idx + len(word), "PERSON", score))
+        return found

@@ -1,0 +1,46 @@
+"""Institution names: "Børnehuset Mælkebøtten", "Vestre Skole", "Solsikkeskolen"."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc
+
+from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerContext
+from narrativ_nlp.identifiers.types import IdentifierSpan
+
+_NAME = r"[A-ZÆØÅ][\wæøåé'-]*"
+
+
+class InstitutionRecognizer(Recognizer):
+    name = "institution"
+    labels = ("INSTITUTION",)
+
+    def __init__(self, context: RecognizerContext) -> None:
+        super().__init__(context)
+        prefixes = "|".join(re.escape(p) for p in sorted(context.settings["institution_prefixes"], key=len, reverse=True))
+        suffixes = "|".join(re.escape(s) for s in sorted(context.settings["institution_suffixes"], key=len, reverse=True))
+        # prefix + one or two capitalised words: "Børnehuset Mælkebøtten", "Dagplejen Nord"
+        self._prefixed = re.compile(rf"(?i:\b(?:{prefixes}))\s+(?-i:{_NAME}(?:\s+{_NAME})?)")
+        # capitalised words + suffix word: "Vestre Skole", "Byens Børnehus"
+        self._suffixed = re.compile(rf"\b(?:{_NAME}\s+){{1,2}}(?i:(?:{suffixes}))\b")
+        # one compound word ending in skolen/børnehaven/vuggestuen: "Solsikkeskolen"
+        self._compound = re.compile(r"\b[A-ZÆØÅ][\wæøå]+(?:skolen|skole|børnehaven|børnehave|vuggestuen|børnehuset|børnehus)\b")
+
+    def analyze(self, doc: Doc) -> list[IdentifierSpan]:
+        text = doc.text
+        found = []
+        for rx, score in ((self._prefixed, 0.8), (self._suffixed, 0.7), (self._compound, 0.7)):
+            for m in rx.finditer(text):
+                words = m.group(0).split()
+                # "I Vuggestuen" at a sentence start is not a name: the name part must be capitalised
+                if rx is self._prefixed and len(words) > 1 and not words[1][0].isupper():
+                    continue
+                if rx is self._suffixed and words[0].lower() in ("i", "på", "til", "fra", "den", "det", "en", "et", "vores", "min", "hans", "hendes"):
+                    if len(words) == 2:
+                        continue
+                    m_start = m.start() + len(words[0]) + 1
+                    found.append(self.span(m_start, m.end(), "INSTITUTION", score))
+                    continue
+                found.append(self.span(m.start(), m.end(), "INSTITUTION", score))
+        return found

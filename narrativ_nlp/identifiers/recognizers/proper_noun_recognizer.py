@@ -1,0 +1,45 @@
+"""Unknown proper nouns: a capitalised word inside a sentence that is no Danish word.
+
+Danish capitalises only proper nouns, so such a word is most often a name that
+no list knows (a rare or newly spelled given name). Towns, brands and the like
+(``data/names``) are left out. Confidence is modest: the person reviews it.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from spacy.lang.da.stop_words import STOP_WORDS
+
+from narrativ_nlp.identifiers.recognizers.base import Recognizer, is_initial, looks_like_subject
+from narrativ_nlp.identifiers.types import IdentifierSpan
+
+
+class ProperNounRecognizer(Recognizer):
+    name = "proper_noun"
+    labels = ("PERSON",)
+
+    def analyze(self, doc: Doc) -> list[IdentifierSpan]:
+        lex = self.context.lexicon
+        found = []
+        for tok in doc:
+            word = tok.text
+            if len(word) < 2 or not word[0].isupper() or word.isupper() or not word.replace("-", "").isalpha():
+                continue
+            low = word.lower()
+            if low in lex.not_person or low in lex.towns or low in STOP_WORDS or lex.is_first_name(word):
+                continue
+            if low.endswith("s") and low[:-1] in lex.towns:
+                continue
+            initial = is_initial(tok)
+            if lex.is_word(word) or (low.endswith("s") and lex.is_word(word[:-1])):
+                # a capitalised ordinary word inside a sentence is still a proper noun in Danish
+                if initial:
+                    continue
+                score = 0.45
+            elif initial:
+                score = 0.55 if looks_like_subject(tok) else 0.3
+            else:
+                score = 0.5
+            found.append(self.span(tok.idx, tok.idx + len(word), "PERSON", score))
+        return found

@@ -1,0 +1,43 @@
+"""Typed results of identifier detection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Danish names of the labels, as users see them
+LABEL_DA = {
+    "PERSON": "Person",
+    "CPR": "CPR",
+    "PHONE": "Telefon",
+    "EMAIL": "E-mail",
+    "ADDRESS": "Adresse",
+    "INSTITUTION": "Institution",
+}
+
+
+@dataclass(frozen=True)
+class IdentifierSpan:
+    """A detected (or user-added) identifier: character offsets into the text."""
+
+    start: int
+    end: int
+    label: str
+    source: str  # the recognizer that found it, or "user"
+    score: float
+
+    def text_in(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+@dataclass
+class Detection:
+    """Detection result for review: ``spans`` are pre-selected when ``score >= threshold``."""
+
+    text: str
+    spans: list[IdentifierSpan]
+    threshold: float
+    suggestions: list[IdentifierSpan] = field(default_factory=list)  # below threshold, offered unticked
+
+    @property
+    def selected(self) -> list[IdentifierSpan]:
+        return list(self.spans)

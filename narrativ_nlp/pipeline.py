@@ -1,0 +1,113 @@
+"""The Danish spaCy pipeline that every narrativ capability runs on.
+
+``load_pipeline()`` builds one cached ``Language``:
+
+* the NER base: a model named by the ``ner_model`` argument or the
+  ``NARRATIV_NER_MODEL`` environment variable (a path or an installed package),
+  else an installed ``da_core_news_*`` package, else the project's own model in
+  ``models/ner-da``; without any of them a blank Danish pipeline (names are
+  then found by the gazetteer and context rules alone, and ``info`` says so);
+* sentence boundaries (the model's parser or a sentencizer) and lookup lemmas
+  from ``spacy-lookups-data`` when the base has no lemmatizer;
+* the project's registered components, added by ``narrativ_nlp.components``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from narrativ_nlp.errors import NarrativError
+
+logger = logging.getLogger(__name__)
+
+ENV_NER_MODEL = "NARRATIV_NER_MODEL"
+ENV_MODELS_DIR = "NARRATIV_MODELS_DIR"
+DA_CORE_PACKAGES = ("da_core_news_trf", "da_core_news_lg", "da_core_news_md", "da_core_news_sm")
+PROJECT_NER_DIR = "ner-da"
+
+
+def models_dir() -> Path:
+    """The folder of bundled models (``NARRATIV_MODELS_DIR`` or the repository's ``models/``)."""
+    env = os.environ.get(ENV_MODELS_DIR)
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "models"
+
+
+@dataclass(frozen=True)
+class NerChoice:
+    """Which NER model the pipeline uses and why."""
+
+    name: str  # a package name, a path, or "none"
+    source: str  # "argument", "environment", "da_core_news", "project", "none"
+
+
+def choose_ner_model(ner_model: str | None = None) -> NerChoice:
+    """Resolve the NER model by the documented order of preference."""
+    if ner_model:
+        return NerChoice(ner_model, "argument")
+    env = os.environ.get(ENV_NER_MODEL)
+    if env:
+        return NerChoice(env, "environment")
+    for package in DA_CORE_PACKAGES:
+        if importlib.util.find_spec(package) is not None:
+            return NerChoice(package, "da_core_news")
+    project = models_dir() / PROJECT_NER_DIR
+    if (project / "meta.json").is_file():
+        return NerChoice(str(project), "project")
+    return NerChoice("none", "none")
+
+
+def _load_base(choice: NerChoice) -> Language:
+    if choice.source == "none":
+        return spacy.blank("da")
+    path = Path(choice.name)
+    if choice.source in ("argument", "environment", "project") and not path.exists() and importlib.util.find_spec(choice.name) is None:
+        raise NarrativError("E021", path=choice.name)
+    try:
+        nlp = spacy.load(choice.name, exclude=["lemmatizer"] if choice.source == "project" else [])
+    except Exception as exc:  # a corrupted or incompatible model directory
+        raise NarrativError("E020", path=choice.name, detail=type(exc).__name__) from exc
+    if nlp.lang != "da":
+        raise NarrativError("E020", path=choice.name, detail=f"language is {nlp.lang!r}, expected 'da'")
+    return nlp
+
+
+def build_pipeline(ner_model: str | None = None, with_components: bool = True) -> Language:
+    """Build a fresh pipeline (uncached); see the module docstring."""
+    choice = choose_ner_model(ner_model)
+    nlp = _load_base(choice)
+    has_sents = any(name in nlp.pipe_names for name in ("parser", "senter", "sentencizer"))
+    if not has_sents:
+        nlp.add_pipe("sentencizer", first=True)
+    if "lemmatizer" not in nlp.pipe_names:
+        lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        lemmatizer.initialize()
+    nlp.meta.setdefault("narrativ", {})["ner"] = {"name": choice.name, "source": choice.source}
+    if with_components:
+        from narrativ_nlp.components import add_components
+
+        add_components(nlp)
+    return nlp
+
+
+@lru_cache(maxsize=4)
+def load_pipeline(ner_model: str | None = None) -> Language:
+    """The cached pipeline for ``ner_model`` (``None``: the default choice)."""
+    return build_pipeline(ner_model)
+
+
+def ner_only_pipes(nlp: Language) -> list[str]:
+    """Components that serve NER alone, to disable when a task needs no names."""
+    names = ["ner"]
+    if nlp.meta.get("narrativ", {}).get("ner", {}).get("source") == "project":
+        names.append("tok2vec")  # the project's tok2vec feeds only its NER
+    return [n for n in names if n in nlp.pipe_names]
