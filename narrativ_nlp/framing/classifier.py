@@ -42,8 +42,8 @@ def build_estimator(seed: int = 0):
     from sklearn.pipeline import make_pipeline, make_union
 
     features = make_union(
-        TfidfVectorizer(lowercase=True, ngram_range=(1, 2), min_df=1, sublinear_tf=True),
-        TfidfVectorizer(lowercase=True, analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True),
+        TfidfVectorizer(lowercase=True, ngram_range=(1, 2), min_df=1, max_features=20000, sublinear_tf=True),
+        TfidfVectorizer(lowercase=True, analyzer="char_wb", ngram_range=(2, 5), min_df=2, max_features=30000, sublinear_tf=True),
     )
     clf = MultiOutputClassifier(LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000, random_state=seed))
     return make_pipeline(features, clf)
@@ -60,6 +60,8 @@ class SentenceClassifier:
     def train(cls, sentences: list[str], y: np.ndarray, seed: int = 0) -> SentenceClassifier:
         est = build_estimator(seed)
         est.fit(sentences, y)
+        for _name, vectorizer in est.steps[0][1].transformer_list:
+            vectorizer.stop_words_ = None  # only for introspection; large on disk
         return cls(est, {"labels": list(LABELS), "n_train": len(sentences), "seed": seed})
 
     def predict_proba(self, sentences: list[str]) -> np.ndarray:

@@ -35,6 +35,8 @@ class FramingFinding:
     confidence: float
     explanation: str
     suggestions: tuple[str, ...]
+    rule_confidence: float | None = None  # the rule's own confidence (None: classifier alone)
+    classifier_probability: float | None = None  # None when the classifier is unavailable
 
     @property
     def key(self) -> str:
@@ -136,6 +138,8 @@ class FramingComponent:
                 confidence=round(conf, 3),
                 explanation=m.rule.explanation,
                 suggestions=tuple(render(t, name, m.span.text) for t in m.rule.suggestions),
+                rule_confidence=m.rule.confidence,
+                classifier_probability=None if p is None else round(p, 4),
             )
             key = (m.span.start, m.span.end, m.rule.kind)
             # one finding per span: overlapping matches of the same kind keep the most confident
@@ -169,6 +173,7 @@ class FramingComponent:
                         confidence=round(p, 3),
                         explanation=self.settings["classifier_explanation"][kind],
                         suggestions=tuple(render(t, name, sent.text) for t in self.settings["classifier_suggestions"][kind]),
+                        classifier_probability=round(p, 4),
                     )
         findings = sorted(best.values(), key=lambda f: (f.start, f.kind))
         scores = [

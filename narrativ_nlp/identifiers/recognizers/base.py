@@ -96,6 +96,13 @@ _COMMON_VERBS = frozenset(
 )
 
 
+#: nouns that follow a possessive name ("Elms far", "Sols madpakke" is left to other evidence)
+_FAMILY_NOUNS = frozenset(
+    "mor far forældre bror søster storebror lillebror storesøster lillesøster mormor morfar farmor farfar "
+    "familie ven veninde kammerat".split()
+)
+
+
 def looks_like_subject(token: Token) -> bool:
     """True when the word after ``token`` suggests that ``token`` is a name: a finite verb,
     an age in brackets ("Vilja (16 mdr.)"), a vocative comma or a full name."""
@@ -104,7 +111,7 @@ def looks_like_subject(token: Token) -> bool:
         return False
     nxt = doc[token.i + 1]
     low = nxt.lower_
-    if nxt.text in ("(", ",", "!", ":") or low in _COMMON_VERBS:
+    if nxt.text in ("(", ",", "!", ":") or low in _COMMON_VERBS or low in _FAMILY_NOUNS:
         return True
     if nxt.is_alpha and len(low) > 3 and (low.endswith(("ede", "te", "de")) or low.endswith("er")):
         return True

@@ -40,7 +40,8 @@ class GazetteerRecognizer(Recognizer):
                     score = 0.8
                 elif not is_word:
                     score = 0.75
-                elif looks_like_subject(tok):
+                elif looks_like_subject(tok) or (lex.base_name(word) != low and not lex.is_word(word)):
+                    # possessive "Elms far ..." also counts: "elm" is a word, "elms" is not
                     score = 0.6  # "Storm tager ...", "Vilja (16 mdr.)": a bare noun rarely opens a Danish sentence
                 else:
                     score = 0.3  # "Sol" at a sentence start: needs evidence
