@@ -105,7 +105,7 @@ def evaluate_ner_file(path: str | Path, ner_model: str | None = None) -> dict[st
         persons = [(s.start, s.end) for s in doc._.identifiers.spans if s.label == "PERSON"]
         gold = [(s, e) for s, e, lab in sent.char_spans() if lab == "PER"]
         gold_n += len(gold)
-        found += sum(covered(s, e, persons) for s, e in gold)
+        found += sum(covered(s, e, persons, text) for s, e in gold)
         pred_n += len(persons)
         pred_ok += sum(any(s < ge and gs < e for gs, ge in gold) for s, e in persons)
     result["detector"] = {

@@ -33,12 +33,20 @@ def _prf(tp_gold: int, n_gold: int, tp_pred: int, n_pred: int) -> tuple[float, f
     return round(precision, 4), round(recall, 4), round(f1, 4)
 
 
-def covered(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
-    """True when the union of ``spans`` covers every character of [start, end)."""
+def covered(start: int, end: int, spans: Iterable[tuple[int, int]], text: str | None = None) -> bool:
+    """True when ``spans`` cover every character of [start, end).
+
+    With ``text``, white space inside the gold span may stay uncovered, so a
+    double name found as two predicted spans ("Emma" + "Sofie") counts as found.
+    """
     pos = start
     for s, e in sorted(spans):
+        if e <= pos:
+            continue
         if s > pos:
-            break
+            gap = text[pos:s] if text is not None and s <= end else None
+            if gap is None or gap.strip():
+                break
         pos = max(pos, e)
         if pos >= end:
             return True
@@ -63,7 +71,7 @@ def score_identifiers(
         pred_all = [(p.start, p.end) for p in pred]
         for g in gold:
             gold_n[g.label] += 1
-            if covered(g.start, g.end, pred_all):
+            if covered(g.start, g.end, pred_all, text):
                 gold_found[g.label] += 1
             else:
                 leaked[g.label].append({"id": rec_id, "text": text[g.start : g.end]})

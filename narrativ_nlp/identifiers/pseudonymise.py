@@ -41,8 +41,16 @@ def _split_possessive(surface: str, lexicon: NameLexicon) -> tuple[str, str]:
     return surface, ""
 
 
-def _key(stem: str) -> str:
-    return re.sub(r"\s+", " ", stem).strip().lower()
+def _key(stem: str, label: str = "PERSON") -> str:
+    key = re.sub(r"\s+", " ", stem).strip().lower()
+    if label == "INSTITUTION":
+        # "Børnehuset Mælkebøtten" and a later bare "Mælkebøtten" are one institution
+        from narrativ_nlp.resources import load_yaml
+
+        words = key.split(" ")
+        if len(words) > 1 and words[0] in load_yaml("identifiers.yaml")["institution_prefixes"]:
+            key = " ".join(words[1:])
+    return key
 
 
 @dataclass
@@ -116,7 +124,7 @@ class Pseudonymiser:
     def replacement_for(self, label: str, surface: str) -> tuple[str, str]:
         """The replacement of a surface form and the possessive suffix it keeps."""
         stem, suffix = (_split_possessive(surface, self.lexicon) if label == "PERSON" else (surface, ""))
-        key = (label, _key(stem))
+        key = (label, _key(stem, label))
         if key not in self.mapping:
             self.mapping[key] = self._new(label, stem)
         return self.mapping[key], suffix

@@ -1,0 +1,164 @@
+"""Shared helpers of the benchmark scripts (single-core setup, corpus text building, timing stats).
+
+Import this module FIRST in a benchmark script: it limits the BLAS/OpenMP thread
+pools through environment variables, which only works before numpy, thinc or
+spaCy are imported.
+"""
+
+from __future__ import annotations
+
+import os
+
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
+                "NUMEXPR_NUM_THREADS", "BLIS_NUM_THREADS", "TOKENIZERS_PARALLELISM")
+for _var in _THREAD_VARS:
+    os.environ[_var] = "false" if _var == "TOKENIZERS_PARALLELISM" else "1"
+
+import json  # noqa: E402
+import math  # noqa: E402
+import platform  # noqa: E402
+import re  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+#: the repository root (evaluation/benchmarks/ is two levels below it)
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_CORPUS = "corpora/narratives.test.jsonl"
+DEFAULT_NER_MODEL = "models/ner-da"
+
+_WORD = re.compile(r"\S+")
+_SENT_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def resolve(path: str) -> Path:
+    """A path as given (absolute or relative to the working directory), else relative to the repository root."""
+    p = Path(path)
+    if p.is_absolute() or p.exists():
+        return p
+    return REPO_ROOT / p
+
+
+def single_core() -> dict[str, Any]:
+    """Pin this process to one CPU (Linux) and cap every thread pool at 1; return what was done."""
+    info: dict[str, Any] = {"thread_env": {v: os.environ[v] for v in _THREAD_VARS}}
+    if hasattr(os, "sched_setaffinity"):
+        cpus = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cpus[0]})
+        info["cpu_affinity"] = sorted(os.sched_getaffinity(0))
+        info["cpus_available"] = len(cpus)
+    try:
+        from threadpoolctl import threadpool_info, threadpool_limits
+
+        info["_limiter"] = threadpool_limits(limits=1)  # kept alive by the caller's info dict
+        info["threadpools"] = [{"api": p.get("internal_api"), "threads": p.get("num_threads")} for p in threadpool_info()]
+    except ImportError:
+        info["threadpools"] = "threadpoolctl not installed"
+    try:
+        import torch  # only when present; spaCy-transformers models would use it
+
+        torch.set_num_threads(1)
+        info["torch_threads"] = 1
+    except ImportError:
+        pass
+    return info
+
+
+def public(info: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in info.items() if not k.startswith("_")}
+
+
+def environment() -> dict[str, Any]:
+    import numpy
+    import spacy
+
+    return {"python": platform.python_version(), "spacy": spacy.__version__, "numpy": numpy.__version__,
+            "machine": platform.machine(), "processor": platform.processor() or None}
+
+
+def load_texts(corpus: str) -> list[str]:
+    from narrativ_nlp.corpus.format import read_corpus
+
+    return [r.text for r in read_corpus(resolve(corpus)) if r.text.strip()]
+
+
+def n_words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def narrative_of_words(texts: list[str], target: int) -> str:
+    """Whole sentences of consecutive corpus narratives (joined as paragraphs) until ``target`` words."""
+    paragraphs: list[list[str]] = []
+    count = 0
+    i = 0
+    while count < target:
+        sentences = [s for s in _SENT_END.split(texts[i % len(texts)].strip()) if s]
+        paragraphs.append([])
+        for s in sentences:
+            paragraphs[-1].append(s)
+            count += n_words(s)
+            if count >= target:
+                break
+        i += 1
+    return "\n\n".join(" ".join(p) for p in paragraphs if p)
+
+
+def word_pieces(texts: list[str], words: int, n: int) -> list[str]:
+    """``n`` pieces of exactly ``words`` words, cut at word boundaries from the corpus texts read as one
+    stream (cycled; narratives joined as paragraphs), so short texts are concatenated and long ones trimmed."""
+    pieces: list[str] = []
+    parts: list[str] = []  # pieces of original text making up the current narrative
+    have = 0
+    t = 0
+    pos = 0  # word offset inside texts[t % len]
+    while len(pieces) < n:
+        text = texts[t % len(texts)]
+        spans = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        take = min(words - have, len(spans) - pos)
+        if take > 0:
+            parts.append(text[spans[pos][0] : spans[pos + take - 1][1]])
+            have += take
+            pos += take
+        if have == words:
+            pieces.append("\n\n".join(parts))
+            parts, have = [], 0
+        if pos >= len(spans):
+            t += 1
+            pos = 0
+    return pieces
+
+
+def repeated_text(texts: list[str], min_chars: int | None = None, min_bytes: int | None = None) -> str:
+    """Corpus narratives repeated (as paragraphs) until the text has ``min_chars`` characters / ``min_bytes`` UTF-8 bytes."""
+    out: list[str] = []
+    chars = nbytes = 0
+    i = 0
+    while (min_chars is not None and chars <= min_chars) or (min_bytes is not None and nbytes < min_bytes):
+        piece = texts[i % len(texts)].strip()
+        out.append(piece)
+        chars += len(piece) + 2
+        nbytes += len(piece.encode("utf-8")) + 2
+        i += 1
+    return "\n\n".join(out)
+
+
+def stats_ms(seconds: list[float]) -> dict[str, float]:
+    ms = sorted(s * 1000 for s in seconds)
+    p95 = ms[max(0, math.ceil(0.95 * len(ms)) - 1)]  # nearest-rank 95th percentile
+    return {"n": len(ms), "median_ms": round(statistics.median(ms), 3), "p95_ms": round(p95, 3),
+            "mean_ms": round(statistics.fmean(ms), 3), "min_ms": round(ms[0], 3), "max_ms": round(ms[-1], 3)}
+
+
+def emit(obj: dict[str, Any], stdout) -> None:
+    stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    stdout.flush()
+
+
+def pipeline_info(nlp) -> dict[str, Any]:
+    return {"pipes": list(nlp.pipe_names), "ner": nlp.meta.get("narrativ", {}).get("ner")}
+
+
+def real_stdout():
+    """The real stdout; the caller redirects ``sys.stdout`` to stderr so only the JSON reaches stdout."""
+    return sys.stdout

@@ -1,0 +1,71 @@
+"""Anonymisation API: detect identifiers for review, then apply only the reviewed spans.
+
+    detection = detect(text)                 # spans with label, source and score
+    spans = [s for s in detection.spans if keep(s)] + user_added
+    result = Pseudonymiser(mode="placeholder").apply(text, spans)
+
+Long texts are detected in chunks of paragraphs, and names found in any chunk
+are then propagated over the whole text, so a 1 MB file is handled in bounded
+memory and no later occurrence of a found name is missed.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from narrativ_nlp.identifiers.engine import default_engine
+from narrativ_nlp.identifiers.pseudonymise import Pseudonymiser, PseudonymisedText
+from narrativ_nlp.identifiers.types import Detection, IdentifierSpan
+
+CHUNK_CHARS = 20_000
+
+
+def _chunks(text: str) -> list[tuple[int, str]]:
+    if len(text) <= CHUNK_CHARS:
+        return [(0, text)]
+    out, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + CHUNK_CHARS)
+        if end < len(text):
+            cut = text.rfind("\n", start + CHUNK_CHARS // 2, end)
+            if cut < 0:
+                cut = text.rfind(" ", start + CHUNK_CHARS // 2, end)
+            if cut > start:
+                end = cut + 1
+        out.append((start, text[start:end]))
+        start = end
+    return out
+
+
+def detect(text: str, nlp: Language | None = None) -> Detection:
+    """Identifiers in ``text`` for review (nothing is replaced)."""
+    from narrativ_nlp.pipeline import load_pipeline
+
+    engine = default_engine()
+    if not text.strip():
+        return Detection(text, [], engine.threshold, [])
+    nlp = nlp or load_pipeline()
+    chunks = _chunks(text)
+    if len(chunks) == 1:
+        doc = nlp(text, disable=["narrativ_framing"])
+        return doc._.identifiers
+    spans: list[IdentifierSpan] = []
+    for offset, chunk in chunks:
+        doc = nlp(chunk, disable=["narrativ_framing"])
+        d = doc._.identifiers
+        for s in d.spans + d.suggestions:
+            spans.append(IdentifierSpan(s.start + offset, s.end + offset, s.label, s.source, s.score))
+    spans = engine._resolve(text, spans + engine._propagate(text, spans))
+    return Detection(
+        text=text,
+        spans=[s for s in spans if s.score >= engine.threshold],
+        threshold=engine.threshold,
+        suggestions=[s for s in spans if engine.min_score <= s.score < engine.threshold],
+    )
+
+
+def anonymise_text(text: str, mode: str = "placeholder", pseudonymiser: Pseudonymiser | None = None,
+                   nlp: Language | None = None) -> PseudonymisedText:
+    """Detect and apply the pre-selected spans in one step (batch use, no manual review)."""
+    pseudonymiser = pseudonymiser or Pseudonymiser(mode=mode)
+    return pseudonymiser.apply(text, detect(text, nlp).spans)

@@ -1,0 +1,90 @@
+"""Scoring conventions on small hand-made cases with known answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from narrativ_nlp.corpus.format import GoldEntity, GoldSentence
+from narrativ_nlp.evaluation.scoring import (
+    PredSpan,
+    covered,
+    score_clusters,
+    score_framing,
+    score_identifiers,
+    score_themes,
+)
+
+TEXT = "Emma Sofie legede med Ali. Ring 20 45 67 89."
+GOLD = [GoldEntity(0, 10, "PERSON"), GoldEntity(22, 25, "PERSON"), GoldEntity(32, 43, "PHONE")]
+
+
+def test_scoring_identifiers_perfect():
+    pred = [PredSpan(g.start, g.end, g.label) for g in GOLD]
+    s = score_identifiers([("n1", TEXT, GOLD, pred)])
+    assert s["PERSON"] == {"gold": 2, "recall": 1.0, "precision": 1.0, "f1": 1.0, "leaked": []}
+    assert s["ALL"]["recall"] == 1.0 and s["PHONE"]["f1"] == 1.0
+
+
+def test_scoring_identifiers_empty_prediction_leaks_everything():
+    s = score_identifiers([("n1", TEXT, GOLD, [])])
+    assert s["PERSON"]["recall"] == 0.0
+    assert s["PERSON"]["f1"] == 0.0
+    assert [leak["text"] for leak in s["ALL"]["leaked"]] == ["Emma Sofie", "Ali", "20 45 67 89"]
+    assert all(leak["id"] == "n1" for leak in s["ALL"]["leaked"])
+
+
+def test_scoring_identifiers_partly_covered_name_is_a_leak():
+    pred = [PredSpan(0, 4, "PERSON"), PredSpan(22, 25, "PERSON"), PredSpan(32, 43, "PHONE")]
+    s = score_identifiers([("n1", TEXT, GOLD, pred)])
+    assert s["PERSON"]["recall"] == 0.5
+    assert s["PERSON"]["leaked"] == [{"id": "n1", "text": "Emma Sofie"}]
+    # the partial span still overlaps a gold PERSON: it is not a false positive
+    assert s["PERSON"]["precision"] == 1.0
+
+
+def test_scoring_identifiers_split_prediction_covers_the_name():
+    pred = [PredSpan(0, 4, "PERSON"), PredSpan(5, 10, "PERSON")]
+    s = score_identifiers([("n1", TEXT, GOLD[:1], pred)])
+    assert s["PERSON"]["recall"] == 1.0
+
+
+def test_scoring_identifiers_false_positive_lowers_precision():
+    pred = [PredSpan(0, 10, "PERSON"), PredSpan(22, 25, "PERSON"), PredSpan(11, 17, "PERSON")]
+    s = score_identifiers([("n1", TEXT, GOLD[:2], pred)])
+    assert s["PERSON"]["precision"] == pytest.approx(2 / 3, abs=1e-4)
+    assert s["PERSON"]["f1"] == pytest.approx(0.8, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    "start, end, spans, expected",
+    [(0, 10, [(0, 10)], True), (0, 10, [(0, 5), (5, 10)], True), (0, 10, [(0, 4), (5, 10)], False), (0, 10, [], False)],
+)
+def test_scoring_covered(start, end, spans, expected):
+    assert covered(start, end, spans) is expected
+
+
+def test_scoring_covered_allows_white_space_gaps_only_with_text():
+    text = "Emma Sofie"
+    assert covered(0, 10, [(0, 4), (5, 10)], text) is True
+    assert covered(0, 10, [(0, 4), (6, 10)], text) is False
+
+
+def test_scoring_framing_counts_first_character():
+    sents = [GoldSentence(0, 20, True, False), GoldSentence(21, 40, False, True), GoldSentence(41, 60, False, False)]
+    findings = [(5, "deficit"), (19, "resource"), (45, "deficit")]  # resource in sentence 0 is a false positive
+    s = score_framing([(sents, findings)])
+    assert s["deficit"] == {"precision": 0.5, "recall": 1.0, "f1": pytest.approx(0.6667, abs=1e-4), "support": 1}
+    assert s["resource"]["recall"] == 0.0 and s["resource"]["precision"] == 0.0
+
+
+def test_scoring_themes_micro_macro():
+    gold = [["play", "relations"], ["conflict"]]
+    pred = [["play"], ["conflict", "motor"]]
+    s = score_themes(gold, pred, ["play", "relations", "conflict", "motor"])
+    # tp=2, fp=1, fn=1 → micro 2*2/(4+2) = 0.6667; per theme: play 1, relations 0, conflict 1, motor 0
+    assert s == {"micro_f1": pytest.approx(0.6667, abs=1e-4), "macro_f1": 0.5}
+
+
+def test_scoring_clusters_identical_partition():
+    s = score_clusters(["a", "a", "b", "b"], [1, 1, 0, 0])
+    assert s == {"nmi": 1.0, "ari": 1.0}
