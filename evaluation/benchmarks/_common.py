@@ -41,7 +41,10 @@ def resolve(path: str) -> Path:
 
 
 def single_core() -> dict[str, Any]:
-    """Pin this process to one CPU (Linux) and cap every thread pool at 1; return what was done."""
+    """Pin this process to one CPU (Linux) and cap every loaded thread pool at 1; return what was done.
+
+    Call it after the heavy imports (numpy, spaCy, sklearn), so threadpoolctl sees their pools.
+    """
     info: dict[str, Any] = {"thread_env": {v: os.environ[v] for v in _THREAD_VARS}}
     if hasattr(os, "sched_setaffinity"):
         cpus = sorted(os.sched_getaffinity(0))
@@ -52,7 +55,7 @@ def single_core() -> dict[str, Any]:
         from threadpoolctl import threadpool_info, threadpool_limits
 
         info["_limiter"] = threadpool_limits(limits=1)  # kept alive by the caller's info dict
-        info["threadpools"] = [{"api": p.get("internal_api"), "threads": p.get("num_threads")} for p in threadpool_info()]
+        info["_threadpool_info"] = threadpool_info
     except ImportError:
         info["threadpools"] = "threadpoolctl not installed"
     try:
@@ -62,11 +65,20 @@ def single_core() -> dict[str, Any]:
         info["torch_threads"] = 1
     except ImportError:
         pass
+    if hasattr(os, "getloadavg"):
+        info["loadavg_at_start"] = [round(x, 2) for x in os.getloadavg()]
     return info
 
 
 def public(info: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in info.items() if not k.startswith("_")}
+    """The JSON-safe part of ``single_core()``'s info, with the thread pools and load seen now."""
+    out = {k: v for k, v in info.items() if not k.startswith("_")}
+    if "_threadpool_info" in info:
+        out["threadpools"] = [{"api": p.get("internal_api"), "threads": p.get("num_threads")}
+                              for p in info["_threadpool_info"]()]
+    if hasattr(os, "getloadavg"):
+        out["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    return out
 
 
 def environment() -> dict[str, Any]:

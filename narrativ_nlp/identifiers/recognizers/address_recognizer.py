@@ -10,7 +10,8 @@ from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerCont
 from narrativ_nlp.identifiers.types import IdentifierSpan
 
 _CAP = r"[A-ZÆØÅ][\wæøåéü'.-]*"
-_FLOOR = r"(?:,?\s*(?:st|kld|\d{1,2})\.?\s*(?:sal|th|tv|mf)?\.?(?:\s*(?:th|tv|mf)\.?)?)?"
+# a floor is "st.", "kld.", "2." or "2 sal", optionally with side; never the start of a postcode
+_FLOOR = r"(?:,?\s*(?:st\.?|kld\.?|\d{1,2}\.(?!\d)|\d{1,2}(?=\s*(?:sal|th|tv|mf)))\s*(?:sal\.?)?(?:,?\s*(?:th|tv|mf)\.?)?)?"
 _POST = r"(?:,?\s*(?:DK-)?\d{4}\s+" + _CAP + r"(?:\s+" + _CAP + r")?)?"
 
 

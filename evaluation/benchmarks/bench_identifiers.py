@@ -1,0 +1,109 @@
+"""Throughput of identifier detection + pseudonymisation on one CPU core.
+
+    python evaluation/benchmarks/bench_identifiers.py [--corpus corpora/narratives.test.jsonl] [--n 240]
+
+Makes N narratives of exactly 150 words by reading the corpus texts as one
+stream and cutting it at word boundaries (short texts are concatenated, long
+ones trimmed), then runs ``detect`` + ``Pseudonymiser.apply`` on each (one
+``Pseudonymiser`` for the batch, as ``anonymise_text`` does in batch use) and
+reports narratives per second; then one text of 1 MB (corpus narratives
+repeated) through ``anonymise_text``. Prints one JSON object on stdout.
+"""
+
+from __future__ import annotations
+
+import _common  # noqa: I001  (first: sets the thread variables before numpy/spaCy load)
+
+import argparse
+import contextlib
+import sys
+import time
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", default=_common.DEFAULT_CORPUS)
+    ap.add_argument("--n", type=int, default=240, help="number of narratives (at least 200)")
+    ap.add_argument("--words", type=int, default=150)
+    ap.add_argument("--mode", default="placeholder", choices=["placeholder", "surrogate", "mask"])
+    ap.add_argument("--warmup", type=int, default=10)
+    ap.add_argument("--big-bytes", type=int, default=1_000_000, help="size of the big text in UTF-8 bytes")
+    ap.add_argument("--skip-big", action="store_true")
+    ap.add_argument("--ner-model", default=None, help="passed to load_pipeline (default: the pipeline's own choice)")
+    args = ap.parse_args()
+    if args.n < 200:
+        ap.error("--n must be at least 200")
+    out = sys.stdout
+    with contextlib.redirect_stdout(sys.stderr):
+        from narrativ_nlp.anonymise import CHUNK_CHARS, anonymise_text, detect
+        from narrativ_nlp.identifiers.pseudonymise import Pseudonymiser
+        from narrativ_nlp.pipeline import load_pipeline
+
+        texts = _common.load_texts(args.corpus)
+        narratives = _common.word_pieces(texts, args.words, args.n)
+        t0 = time.perf_counter()
+        nlp = load_pipeline(args.ner_model)
+        load_s = time.perf_counter() - t0
+
+        warm = Pseudonymiser(mode=args.mode)
+        for text in narratives[: args.warmup]:
+            warm.apply(text, detect(text, nlp).spans)
+        core = _common.single_core()  # after loading and warm-up, so threadpoolctl sees every pool in use
+
+        pseudonymiser = Pseudonymiser(mode=args.mode)
+        per_text, detect_s, apply_s = [], 0.0, 0.0
+        n_spans = n_repl = 0
+        t_all = time.perf_counter()
+        for text in narratives:
+            t0 = time.perf_counter()
+            spans = detect(text, nlp).spans
+            t1 = time.perf_counter()
+            result = pseudonymiser.apply(text, spans)
+            t2 = time.perf_counter()
+            detect_s += t1 - t0
+            apply_s += t2 - t1
+            per_text.append(t2 - t0)
+            n_spans += len(spans)
+            n_repl += len(result.replacements)
+        total = time.perf_counter() - t_all
+
+        big = None
+        if not args.skip_big:
+            big_text = _common.repeated_text(texts, min_bytes=args.big_bytes)
+            t0 = time.perf_counter()
+            big_result = anonymise_text(big_text, mode=args.mode, nlp=nlp)
+            big_s = time.perf_counter() - t0
+            big = {
+                "bytes_utf8": len(big_text.encode("utf-8")),
+                "n_chars": len(big_text),
+                "n_words": _common.n_words(big_text),
+                "detect_chunks_of_chars": CHUNK_CHARS,
+                "seconds": round(big_s, 3),
+                "replacements": len(big_result.replacements),
+                "mb_per_second": round(len(big_text.encode("utf-8")) / 1e6 / big_s, 4),
+            }
+
+    _common.emit({
+        "benchmark": "identifiers.detect+pseudonymise",
+        "corpus": args.corpus,
+        "mode": args.mode,
+        "n_narratives": len(narratives),
+        "words_per_narrative": args.words,
+        "distinct_narratives": len(set(narratives)),
+        "narratives_per_second": round(len(narratives) / total, 2),
+        "seconds_total": round(total, 3),
+        "per_narrative_ms": _common.stats_ms(per_text),
+        "detect_seconds_total": round(detect_s, 3),
+        "pseudonymise_seconds_total": round(apply_s, 3),
+        "spans_detected": n_spans,
+        "replacements": n_repl,
+        "one_mb_text": big,
+        "pipeline_load_seconds": round(load_s, 3),
+        "pipeline": _common.pipeline_info(nlp),
+        "single_core": _common.public(core),
+        "environment": _common.environment(),
+    }, out)
+
+
+if __name__ == "__main__":
+    main()

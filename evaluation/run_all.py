@@ -1,0 +1,180 @@
+"""Run every evaluation and benchmark and write ``evaluation/REPORT.md``.
+
+    python evaluation/run_all.py [--uner-dev ../shared/data/uner_da_ddt/da_ddt-ud-dev.iob2] [--skip-benchmarks]
+
+Scores the corpus test split (narratives and sentences), the blind file, and the
+UNER dev split when its path is given; runs the benchmarks in
+``evaluation/benchmarks/``; writes the numbers with the commands, the machine and
+the date. Nothing here tunes anything: settings are chosen on dev
+(``evaluation/tune_framing.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "evaluation" / "benchmarks"
+
+
+def narrativ(*args: str) -> dict:
+    cmd = [sys.executable, "-m", "narrativ_nlp.cli", *args, "--json"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=True)
+    return json.loads(proc.stdout)
+
+
+def bench(script: str, *args: str) -> dict | None:
+    path = BENCH / script
+    if not path.is_file():
+        return None
+    proc = subprocess.run([sys.executable, str(path), *args], capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"}
+    return json.loads(proc.stdout)
+
+
+def fmt(x: float | None) -> str:
+    return "–" if x is None else f"{x:.3f}"
+
+
+def identifier_table(res: dict) -> str:
+    rows = ["| label | gold | recall | precision | F1 | leaked |", "|---|---|---|---|---|---|"]
+    for label, s in res.get("identifiers", {}).items():
+        rows.append(f"| {label} | {s['gold']} | {fmt(s['recall'])} | {fmt(s['precision'])} | {fmt(s['f1'])} | {len(s['leaked'])} |")
+    return "\n".join(rows)
+
+
+def leaked_list(res: dict) -> str:
+    leaks = res.get("identifiers", {}).get("ALL", {}).get("leaked", [])
+    if not leaks:
+        return "No identifier leaked."
+    return "Leaked: " + ", ".join(f"`{x['id']}` «{x['text']}»" for x in leaks)
+
+
+def framing_table(res: dict) -> str:
+    rows = ["| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+    for kind, s in res.get("framing", {}).items():
+        rows.append(f"| {kind} | {fmt(s['precision'])} | {fmt(s['recall'])} | {fmt(s['f1'])} | {s['support']} |")
+    return "\n".join(rows)
+
+
+def category_table(*named: tuple[str, dict]) -> str:
+    cats = sorted({c for _, r in named for c in r.get("framing_categories", {})})
+    rows = ["| category | " + " | ".join(f"{n} recall (support)" for n, _ in named) + " |", "|---" * (len(named) + 1) + "|"]
+    for c in cats:
+        cells = []
+        for _, r in named:
+            s = r.get("framing_categories", {}).get(c)
+            cells.append("–" if s is None else f"{s['recall']:.3f} ({s['support']})")
+        rows.append(f"| {c} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--uner-dev", default=None)
+    ap.add_argument("--skip-benchmarks", action="store_true")
+    args = ap.parse_args()
+    corpora = ROOT / "corpora"
+    test = narrativ("evaluate", str(corpora / "narratives.test.jsonl"), "--per-category")
+    sent = narrativ("evaluate", str(corpora / "sentences.test.jsonl"), "--per-category")
+    blind = narrativ("evaluate", str(corpora / "blind.jsonl"), "--per-category")
+    uner = narrativ("evaluate-ner", args.uner_dev) if args.uner_dev else None
+    benches = {}
+    if not args.skip_benchmarks:
+        benches["framing"] = bench("bench_framing.py", "--corpus", "corpora/narratives.test.jsonl")
+        benches["identifiers"] = bench("bench_identifiers.py", "--corpus", "corpora/narratives.test.jsonl")
+        benches["presidio"] = bench("bench_presidio.py", "--corpus", "corpora/narratives.test.jsonl")
+        benches["themes"] = bench("bench_themes.py")
+    info = narrativ("info")
+    raw = {"test": test, "sentences_test": sent, "blind": blind, "uner_dev": uner, "benchmarks": benches, "info": info}
+    (ROOT / "evaluation" / "results.json").write_text(json.dumps(raw, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_report(raw, args)
+
+
+def write_report(raw: dict, args: argparse.Namespace) -> None:
+    test, sent, blind, uner, benches, info = (raw[k] for k in ("test", "sentences_test", "blind", "uner_dev", "benchmarks", "info"))
+    lines = [
+        "# narrativ evaluation report",
+        "",
+        f"Generated {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} by `python evaluation/run_all.py"
+        + (f" --uner-dev {args.uner_dev}" if args.uner_dev else "") + "`; raw numbers in `evaluation/results.json`.",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"spaCy {info['spacy']}, scikit-learn {info['scikit-learn']}. NER model: `{info['ner_model']}` ({info['ner_source']}).",
+        "",
+        "Settings were chosen on the dev split only (`python evaluation/tune_framing.py corpora/narratives.dev.jsonl "
+        "corpora/sentences.dev.jsonl`); test and blind were never used for tuning.",
+        "",
+        "## Identifiers (anonymisation)",
+        "",
+        f"### Corpus test split (`narrativ evaluate corpora/narratives.test.jsonl`, {test['n_narratives']} narratives)",
+        "",
+        identifier_table(test),
+        "",
+        leaked_list(test),
+        "",
+        f"### Blind file (`corpora/blind.jsonl`, {blind['n_narratives']} narratives, different style, never tuned on)",
+        "",
+        identifier_table(blind),
+        "",
+        leaked_list(blind),
+        "",
+        f"### Single sentences, test split (`corpora/sentences.test.jsonl`, {sent['n_narratives']} sentences)",
+        "",
+        identifier_table(sent),
+        "",
+    ]
+    if uner:
+        lines += ["### UNER Danish-DDT dev split (`narrativ evaluate-ner`)", "",
+                  "| | PER precision | PER recall | PER F1 | LOC F1 | ORG F1 |", "|---|---|---|---|---|---|"]
+        ner = uner.get("ner")
+        if ner:
+            lines.append(f"| NER model alone | {fmt(ner['PER']['precision'])} | {fmt(ner['PER']['recall'])} | {fmt(ner['PER']['f1'])} | {fmt(ner['LOC']['f1'])} | {fmt(ner['ORG']['f1'])} |")
+        d = uner["detector"]["PER"]
+        lines += [f"| full detector (PER covered by PERSON) | {fmt(d['precision'])} | {fmt(d['recall'])} | – | – | – |", ""]
+    lines += [
+        "## Framing",
+        "",
+        "### Corpus test split, narratives",
+        "",
+        framing_table(test),
+        "",
+        "### Corpus test split, single sentences",
+        "",
+        framing_table(sent),
+        "",
+        "### Blind file",
+        "",
+        framing_table(blind),
+        "",
+        "### Recall per gold category (share of sentences with the category that were flagged with its kind)",
+        "",
+        category_table(("test narratives", test), ("test sentences", sent), ("blind", blind)),
+        "",
+    ]
+    if "themes" in test:
+        lines += ["## Themes", "", "| file | micro-F1 | macro-F1 | NMI | ARI |", "|---|---|---|---|---|"]
+        for name, res in (("test narratives", test), ("blind", blind)):
+            t = res.get("themes", {})
+            lines.append(f"| {name} | {fmt(t.get('micro_f1'))} | {fmt(t.get('macro_f1'))} | {fmt(t.get('nmi'))} | {fmt(t.get('ari'))} |")
+        lines.append("")
+    lines += ["## Benchmarks", ""]
+    if not benches:
+        lines.append("Not run (`--skip-benchmarks`).")
+    for name, res in benches.items():
+        if res is None:
+            continue
+        lines += [f"### {name}", "", "```json", json.dumps(res, indent=2, ensure_ascii=False), "```", ""]
+    lines += ["", f"`narrativ evaluate` speed on the test split: {test['seconds_per_narrative']} s per narrative (all capabilities, one process)."]
+    (ROOT / "evaluation" / "REPORT.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
