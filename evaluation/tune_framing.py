@@ -19,7 +19,7 @@ from narrativ_nlp.pipeline import load_pipeline, ner_only_pipes
 def raw_findings(paths: list[str]):
     nlp = load_pipeline()
     comp = nlp.get_pipe("narrativ_framing")
-    comp.settings = dict(comp.settings, classifier_only_threshold=0.0)
+    comp.settings = dict(comp.settings, classifier_only_threshold={"deficit": 0.0, "resource": 0.0})
     items = []
     for path in paths:
         for rec in read_corpus(path):
@@ -30,25 +30,30 @@ def raw_findings(paths: list[str]):
 
 def main(paths: list[str]) -> None:
     items = raw_findings(paths)
-    results = []
-    for w, thr, only in itertools.product([0.3, 0.4, 0.5, 0.6, 0.7], [0.4, 0.45, 0.5, 0.55, 0.6, 0.65], [0.6, 0.65, 0.7, 0.75, 0.8, 0.9]):
-        scored = []
-        for gold, findings in items:
-            kept = []
-            for f in findings:
-                if f.rule_confidence is None:
-                    conf = f.classifier_probability if f.classifier_probability >= only else 0.0
-                else:
-                    conf = w * f.rule_confidence + (1 - w) * f.classifier_probability
-                if conf >= thr:
-                    kept.append((f.start, f.kind))
-            scored.append((gold, kept))
-        s = score_framing(scored)
-        ok = s["deficit"]["precision"] >= 0.85
-        results.append((ok, (s["deficit"]["f1"] + s["resource"]["f1"]) / 2, w, thr, only, s))
-    results.sort(key=lambda r: (r[0], r[1]), reverse=True)
-    for r in results[:8]:
-        print(f"rule_weight={r[2]} default_threshold={r[3]} classifier_only_threshold={r[4]} mean_f1={r[1]:.4f} {r[5]}")
+    for kind in ("deficit", "resource"):
+        results = []
+        for w, thr, only in itertools.product([0.2, 0.3, 0.4, 0.5, 0.6, 0.7], [0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7],
+                                              [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9, 1.01]):
+            scored = []
+            for gold, findings in items:
+                kept = []
+                for f in findings:
+                    if f.kind != kind:
+                        continue
+                    if f.rule_confidence is None:
+                        conf = f.classifier_probability if f.classifier_probability >= only else 0.0
+                    else:
+                        conf = w * f.rule_confidence + (1 - w) * f.classifier_probability
+                    if conf >= thr:
+                        kept.append((f.start, f.kind))
+                scored.append((gold, kept))
+            s = score_framing(scored)[kind]
+            ok = kind != "deficit" or s["precision"] >= 0.85
+            results.append((ok, s["f1"], w, thr, only, s))
+        results.sort(key=lambda r: (r[0], r[1]), reverse=True)
+        print(kind)
+        for r in results[:5]:
+            print(f"  rule_weight={r[2]} default_threshold={r[3]} classifier_only_threshold={r[4]} {r[5]}")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ memory and no later occurrence of a found name is missed.
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 
 from narrativ_nlp.identifiers.engine import default_engine
@@ -37,8 +39,31 @@ def _chunks(text: str) -> list[tuple[int, str]]:
     return out
 
 
+#: invisible characters that can hide a name from every recognizer ("Em\u00adma")
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
+
+
 def detect(text: str, nlp: Language | None = None) -> Detection:
-    """Identifiers in ``text`` for review (nothing is replaced)."""
+    """Identifiers in ``text`` for review (nothing is replaced).
+
+    Invisible characters (soft hyphens, zero-width spaces) are left out while
+    detecting, and the spans are mapped back onto ``text``.
+    """
+    if _INVISIBLE_RE.search(text):
+        keep = [i for i, ch in enumerate(text) if ch not in INVISIBLE]
+        clean = "".join(text[i] for i in keep)
+        inner = _detect(clean, nlp)
+
+        def back(s: IdentifierSpan) -> IdentifierSpan:
+            end = keep[s.end - 1] + 1 if s.end > 0 else 0
+            return IdentifierSpan(keep[s.start], end, s.label, s.source, s.score)
+
+        return Detection(text, [back(s) for s in inner.spans], inner.threshold, [back(s) for s in inner.suggestions])
+    return _detect(text, nlp)
+
+
+def _detect(text: str, nlp: Language | None = None) -> Detection:
     from narrativ_nlp.pipeline import load_pipeline
 
     engine = default_engine()

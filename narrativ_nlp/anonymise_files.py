@@ -25,6 +25,7 @@ from narrativ_nlp.identifiers.pseudonymise import Pseudonymiser
 
 logger = logging.getLogger(__name__)
 SUFFIXES = (".txt", ".docx", ".csv", ".jsonl")
+PARAGRAPH_SEP = "\u2029"
 
 
 @dataclass
@@ -84,8 +85,9 @@ def _docx(src: Path, dst: Path, pseudo: Pseudonymiser, counts: Counter, column: 
         for part in (section.header, section.footer):
             paragraphs.extend(part.paragraphs)
     # one text for the whole document, so names found anywhere are replaced everywhere
-    joined = "\n".join(p.text for p in paragraphs)
-    new = _anon(joined, pseudo, counts).split("\n")
+    # paragraphs may hold line breaks ("\n"), so join them with the paragraph separator
+    joined = PARAGRAPH_SEP.join(p.text for p in paragraphs)
+    new = _anon(joined, pseudo, counts).split(PARAGRAPH_SEP)
     if len(new) != len(paragraphs):  # a replacement never holds a newline; guard anyway
         raise NarrativError("E042", path=str(src))
     for para, text in zip(paragraphs, new):
@@ -95,9 +97,11 @@ def _docx(src: Path, dst: Path, pseudo: Pseudonymiser, counts: Counter, column: 
 
 
 def _csv(src: Path, dst: Path, pseudo: Pseudonymiser, counts: Counter, column: str) -> None:
+    import io
+
     text = _read_text(src)
-    rows = list(csv.DictReader(text.splitlines()))
-    fieldnames = list(rows[0].keys()) if rows else next(csv.reader(text.splitlines()), [])
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    fieldnames = list(rows[0].keys()) if rows else next(csv.reader(io.StringIO(text, newline="")), [])
     if column not in fieldnames:
         raise NarrativError("E040", column=column, path=str(src), columns=", ".join(fieldnames))
     for row in rows:
@@ -114,7 +118,9 @@ def _csv(src: Path, dst: Path, pseudo: Pseudonymiser, counts: Counter, column: s
 
 def _jsonl(src: Path, dst: Path, pseudo: Pseudonymiser, counts: Counter, column: str) -> None:
     out_lines = []
-    for lineno, line in enumerate(_read_text(src).splitlines(), start=1):
+    # JSON Lines are separated by "\n" only (a string may hold U+2028 and friends)
+    for lineno, line in enumerate(_read_text(src).split("\n"), start=1):
+        line = line.rstrip("\r")
         if not line.strip():
             continue
         try:

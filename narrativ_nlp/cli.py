@@ -154,6 +154,48 @@ def cmd_train_framing(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train_themes(args: argparse.Namespace) -> int:
+    from narrativ_nlp.themes.training import train_themes
+
+    print(json.dumps(train_themes([Path(p) for p in args.train], Path(args.out), limit=args.limit), indent=2))
+    return 0
+
+
+def cmd_themes(args: argparse.Namespace) -> int:
+    from narrativ_nlp.themes.discovery import discover
+    from narrativ_nlp.themes.evaluate import default_tagger
+    from narrativ_nlp.themes.features import texts_to_lemmas
+
+    path = Path(args.file)
+    if path.suffix == ".jsonl":
+        from narrativ_nlp.corpus.format import read_corpus
+
+        ids_texts = [(r.id, r.text) for r in read_corpus(path)]
+    else:
+        ids_texts = [(path.name, _read_text_arg(args.file))]
+    lemmas = texts_to_lemmas([t for _, t in ids_texts])
+    tags = default_tagger().tag(lemmas)
+    found = discover(lemmas, k_range=(args.min_k, args.max_k))
+    result = {
+        "tags": [{"id": i, "themes": [{"theme": t.theme, "label": t.label, "score": t.score, "words": list(t.words)} for t in ts]}
+                 for (i, _), ts in zip(ids_texts, tags)],
+        "discovery": {"k": found.k, "silhouette": found.silhouette, "note": found.note,
+                      "clusters": [{"id": c.id, "size": c.size, "top_terms": list(c.top_terms),
+                                    "typical": [ids_texts[i][0] for i in c.typical]} for c in found.clusters]},
+    }
+    if args.json:
+        _print_json(result)
+        return 0
+    for item in result["tags"]:
+        print(f"{item['id']}: " + "; ".join(f"{t['label']} {t['score']:.2f} ({', '.join(t['words'])})" for t in item["themes"]))
+    d = result["discovery"]
+    if d["note"]:
+        print(f"Temafund: {d['note']}")
+    for c in d["clusters"]:
+        print(f"Gruppe {c['id'] + 1} ({c['size']} narrativer): {', '.join(c['top_terms'])} — typiske: {', '.join(c['typical'])}")
+    return 0
+
+
 def cmd_anonymise(args: argparse.Namespace) -> int:
     from narrativ_nlp.anonymise_files import anonymise_files
 
@@ -224,6 +266,19 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True)
     s.add_argument("--limit", type=int, default=None)
     s.set_defaults(func=cmd_train_framing)
+
+    s = sub.add_parser("train-themes", help="træn temamodellen")
+    s.add_argument("--train", nargs="+", required=True)
+    s.add_argument("--out", required=True)
+    s.add_argument("--limit", type=int, default=None)
+    s.set_defaults(func=cmd_train_themes)
+
+    s = sub.add_parser("themes", help="temaer og temafund for en fil (.jsonl eller .txt)")
+    s.add_argument("file")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--min-k", type=int, default=4)
+    s.add_argument("--max-k", type=int, default=12)
+    s.set_defaults(func=cmd_themes)
 
     s = sub.add_parser("anonymise", help="anonymisér filer (.txt, .docx, .csv, .jsonl)")
     s.add_argument("inputs", nargs="+")

@@ -66,7 +66,7 @@ def analyse(text: str, more: bool = False, nlp: Language | None = None) -> Analy
 
     t0 = time.perf_counter()
     settings = load_yaml("framing_rules.yaml")["settings"]
-    threshold = float(settings["more_threshold"] if more else settings["default_threshold"])
+    thresholds = {k: float(settings["more_threshold"]) if more else float(v) for k, v in settings["default_threshold"].items()}
     if not text or not text.strip():
         return Analysis(text, [], [], [], None, True)
     nlp = nlp or load_pipeline()
@@ -84,9 +84,9 @@ def analyse(text: str, more: bool = False, nlp: Language | None = None) -> Analy
         available = available and result.classifier_available
         notes = result.notes
         if len(chunks) == 1:
-            profile = build_profile(doc, [f for f in result.findings if f.confidence >= threshold])
-    shown = [f for f in findings if f.confidence >= threshold]
-    hidden = [f for f in findings if f.confidence < threshold]
+            profile = build_profile(doc, [f for f in result.findings if f.confidence >= thresholds[f.kind]])
+    shown = [f for f in findings if f.confidence >= thresholds[f.kind]]
+    hidden = [f for f in findings if f.confidence < thresholds[f.kind]]
     if len(chunks) > 1:
         notes = notes + [f"Teksten er lang ({len(text)} tegn) og blev analyseret i {len(chunks)} dele; profilen vises ikke."]
     return Analysis(text, shown, hidden, sentences, profile, available, notes, round(time.perf_counter() - t0, 4))

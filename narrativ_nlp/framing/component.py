@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Span, SpanGroup
 from narrativ_nlp.errors import NarrativError
 from narrativ_nlp.framing.classifier import SentenceClassifier, mask_names
 from narrativ_nlp.framing.rules import RuleMatcher, load_rules
+from narrativ_nlp.identifiers.recognizers.base import doc_text
 from narrativ_nlp.resources import framing_categories, load_yaml
 
 logger = logging.getLogger(__name__)
@@ -60,22 +61,27 @@ class FramingResult:
     notes: list[str] = field(default_factory=list)
 
 
-def _child_name(doc: Doc, sent: Span) -> str:
-    """The name to put in a suggestion: a PERSON in the sentence, else the text's most named."""
-    from narrativ_nlp.identifiers.lexicon import load_lexicon
-    from narrativ_nlp.identifiers.pseudonymise import _split_possessive
+class _Names:
+    """The person names of a doc, computed once per doc (for suggestions)."""
 
-    detection = doc._.identifiers
-    persons = [] if detection is None else [s for s in detection.spans if s.label == "PERSON"]
-    if not persons:
-        return "barnet"
-    lexicon = load_lexicon()
-    names = [_split_possessive(doc.text[s.start : s.end], lexicon)[0] for s in persons]
-    # the sentence's subject when a name opens it; otherwise the narrative's most named person
-    opening = [n for s, n in zip(persons, names) if sent.start_char <= s.start < sent.end_char and s.start - sent.start_char <= 12]
-    if opening:
-        return opening[0]
-    return max(names, key=lambda n: (names.count(n), -names.index(n)))
+    def __init__(self, doc: Doc) -> None:
+        from narrativ_nlp.identifiers.lexicon import load_lexicon
+        from narrativ_nlp.identifiers.pseudonymise import _split_possessive
+
+        detection = doc._.identifiers
+        persons = [] if detection is None else [s for s in detection.spans if s.label == "PERSON"]
+        text = doc_text(doc)
+        lexicon = load_lexicon()
+        self.spans = [(s.start, _split_possessive(text[s.start : s.end], lexicon)[0]) for s in persons]
+        names = [n for _, n in self.spans]
+        self.main = max(names, key=lambda n: (names.count(n), -names.index(n))) if names else "barnet"
+
+    def for_sentence(self, sent: Span) -> str:
+        """The sentence's subject when a name opens it; otherwise the narrative's most named person."""
+        for start, name in self.spans:
+            if sent.start_char <= start <= sent.start_char + 12:
+                return name
+        return self.main
 
 
 def render(template: str, name: str, excerpt: str) -> str:
@@ -116,15 +122,17 @@ class FramingComponent:
                 texts.append(mask_names(sent.text, inside))
             probs = self.classifier.predict_proba(texts)
         sent_index = {s.start: i for i, s in enumerate(sents)}
-        w = float(self.settings["rule_weight"])
+        weights = self.settings["rule_weight"]
         best: dict[tuple[int, int, str], FramingFinding] = {}
         covered: set[tuple[int, str]] = set()
+        names = _Names(doc)
         for m in self.matcher(doc):
             sent = m.span.sent
             i = sent_index[sent.start]
             p = None if probs is None else float(probs[i][0 if m.rule.kind == "deficit" else 1])
+            w = float(weights[m.rule.kind])
             conf = m.rule.confidence if p is None else w * m.rule.confidence + (1 - w) * p
-            name = _child_name(doc, sent)
+            name = names.for_sentence(sent)
             finding = FramingFinding(
                 start=m.span.start_char,
                 end=m.span.end_char,
@@ -153,13 +161,13 @@ class FramingComponent:
             best[key] = finding
             covered.add((i, m.rule.kind))
         if probs is not None:
-            threshold = float(self.settings["classifier_only_threshold"])
+            thresholds = self.settings["classifier_only_threshold"]
             for i, sent in enumerate(sents):
                 for j, kind in enumerate(("deficit", "resource")):
                     p = float(probs[i][j])
-                    if p < threshold or (i, kind) in covered:
+                    if p < float(thresholds[kind]) or (i, kind) in covered:
                         continue
-                    name = _child_name(doc, sent)
+                    name = names.for_sentence(sent)
                     best[(sent.start, sent.end, kind)] = FramingFinding(
                         start=sent.start_char,
                         end=sent.end_char,

@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 
 from narrativ_nlp.framing.component import FramingFinding
 from narrativ_nlp.framing.rules import compile_pattern
+from narrativ_nlp.identifiers.recognizers.base import doc_text
 from narrativ_nlp.resources import load_yaml
 
 
@@ -63,7 +64,8 @@ def build_profile(doc: Doc, findings: list[FramingFinding]) -> NarrativeProfile:
     # a named person other than the first one also counts as "others present"
     detection = doc._.identifiers
     if "others_present" not in first and detection is not None:
-        names = {doc.text[s.start : s.end].lower() for s in detection.spans if s.label == "PERSON"}
+        text = doc_text(doc)
+        names = {text[s.start : s.end].lower() for s in detection.spans if s.label == "PERSON"}
         if len(names) >= 2:
             second = [s for s in detection.spans if s.label == "PERSON"][1]
             span = doc.char_span(second.start, second.end, alignment_mode="expand")

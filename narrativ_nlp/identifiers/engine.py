@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 
 from narrativ_nlp.identifiers.lexicon import load_lexicon
 from narrativ_nlp.identifiers.recognizers import RECOGNIZERS, Recognizer, RecognizerContext
+from narrativ_nlp.identifiers.recognizers.base import doc_text
 from narrativ_nlp.identifiers.types import Detection, IdentifierSpan
 from narrativ_nlp.resources import load_yaml
 
@@ -52,16 +53,17 @@ class IdentifierEngine:
         spans: list[IdentifierSpan] = []
         for rec in self.recognizers:
             spans.extend(rec.analyze(doc))
+        text = doc_text(doc)
         spans = self._combine_evidence(spans)
-        spans = spans + self._propagate(doc.text, spans)
-        spans = self._resolve(doc.text, spans)
+        spans = spans + self._propagate(text, spans)
+        spans = self._resolve(text, spans)
         return [s for s in spans if s.score >= self.min_score]
 
     def detect(self, doc: Doc) -> Detection:
         """A detection for review: pre-selected spans and unticked suggestions."""
         spans = self.analyze(doc)
         return Detection(
-            text=doc.text,
+            text=doc_text(doc),
             spans=[s for s in spans if s.score >= self.threshold],
             threshold=self.threshold,
             suggestions=[s for s in spans if s.score < self.threshold],

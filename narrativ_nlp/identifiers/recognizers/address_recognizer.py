@@ -6,13 +6,14 @@ import re
 
 from spacy.tokens import Doc
 
-from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerContext
+from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerContext, doc_text
 from narrativ_nlp.identifiers.types import IdentifierSpan
 
 _CAP = r"[A-ZÆØÅ][\wæøåéü'.-]*"
 # a floor is "st.", "kld.", "2." or "2 sal", optionally with side; never the start of a postcode
 _FLOOR = r"(?:,?\s*(?:st\.?|kld\.?|\d{1,2}\.(?!\d)|\d{1,2}(?=\s*(?:sal|th|tv|mf)))\s*(?:sal\.?)?(?:,?\s*(?:th|tv|mf)\.?)?)?"
-_POST = r"(?:,?\s*(?:DK-)?\d{4}\s+" + _CAP + r"(?:\s+" + _CAP + r")?)?"
+_TOWN = r"[A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅ]?[a-zæøåéü]+)*(?:\s+(?:[A-ZÆØÅ][a-zæøåéü]+|[A-Z]{1,2}\b))?"
+_POST = r"(?:,?\s*(?:DK-)?\d{4}\s+" + _TOWN + r")?"
 
 
 class AddressRecognizer(Recognizer):
@@ -23,12 +24,12 @@ class AddressRecognizer(Recognizer):
         super().__init__(context)
         suffixes = "|".join(sorted((re.escape(s) for s in context.settings["street_suffixes"]), key=len, reverse=True))
         street = rf"(?:(?:{_CAP}\s){{0,2}}[A-ZÆØÅ][\wæøåé-]*(?:{suffixes})|(?:{_CAP}\s){{1,2}}(?:{suffixes.title()}|Allé|Gade|Vej|Plads|Torv))"
-        number = r"\s\d{1,4}\s?[A-Za-z]?\b"
+        number = r"\s\d{1,4}(?:[A-Za-z]|\s[A-Z](?![\wæøå]))?\b"
         self._street = re.compile(rf"\b{street}{number}{_FLOOR}{_POST}")
-        self._postcode = re.compile(rf"(?<![\d-])[1-9]\d{{3}}\s+{_CAP}(?:\s+{_CAP})?")
+        self._postcode = re.compile(rf"(?<![\d-])[1-9]\d{{3}}\s+{_TOWN}")
 
     def analyze(self, doc: Doc) -> list[IdentifierSpan]:
-        text = doc.text
+        text = doc_text(doc)
         found = []
         for m in self._street.finditer(text):
             end = m.end()

@@ -12,6 +12,14 @@ from narrativ_nlp.identifiers.lexicon import NameLexicon
 from narrativ_nlp.identifiers.types import IdentifierSpan
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per doc (spaCy rebuilds it on every access)."""
+    text = doc.user_data.get("narrativ_text")
+    if text is None:
+        text = doc.user_data["narrativ_text"] = doc.text
+    return text
+
+
 @dataclass
 class RecognizerContext:
     """Shared, read-only resources for recognizers (loaded once)."""
@@ -59,15 +67,15 @@ class PatternRecognizer(Recognizer):
         return True
 
     def analyze(self, doc: Doc) -> list[IdentifierSpan]:
-        text = doc.text
+        text = doc_text(doc)
         found: list[IdentifierSpan] = []
-        for _name, rx, score in self._compiled:
+        for _name, rx, base_score in self._compiled:
             for m in rx.finditer(text):
                 if not self.validate_result(m):
                     continue
                 before = text[max(0, m.start() - self.CONTEXT_WINDOW) : m.start()].lower()
-                if any(word in before for word in self.CONTEXT):
-                    score = min(1.0, score + self.CONTEXT_BOOST)
+                boosted = any(word in before for word in self.CONTEXT)
+                score = min(1.0, base_score + self.CONTEXT_BOOST) if boosted else base_score
                 found.append(self.span(m.start(), m.end(), self.LABEL, score))
         return found
 

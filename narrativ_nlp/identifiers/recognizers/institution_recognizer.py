@@ -6,7 +6,7 @@ import re
 
 from spacy.tokens import Doc
 
-from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerContext
+from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerContext, doc_text
 from narrativ_nlp.identifiers.types import IdentifierSpan
 
 _NAME = r"[A-ZÆØÅ][\wæøåé'-]*"
@@ -23,12 +23,13 @@ class InstitutionRecognizer(Recognizer):
         # prefix + one or two capitalised words: "Børnehuset Mælkebøtten", "Dagplejen Nord"
         self._prefixed = re.compile(rf"(?i:\b(?:{prefixes}))\s+(?-i:{_NAME}(?:\s+{_NAME})?)")
         # capitalised words + suffix word: "Vestre Skole", "Byens Børnehus"
-        self._suffixed = re.compile(rf"\b(?:{_NAME}\s+){{1,2}}(?i:(?:{suffixes}))\b")
+        cap_suffixes = "|".join(re.escape(x[:1].upper() + x[1:]) for x in sorted(context.settings["institution_suffixes"], key=len, reverse=True))
+        self._suffixed = re.compile(rf"\b(?:{_NAME}\s+){{1,2}}(?:{cap_suffixes})\b")
         # one compound word ending in skolen/børnehaven/vuggestuen: "Solsikkeskolen"
         self._compound = re.compile(r"\b[A-ZÆØÅ][\wæøå]+(?:skolen|skole|børnehaven|børnehave|vuggestuen|børnehuset|børnehus)\b")
 
     def analyze(self, doc: Doc) -> list[IdentifierSpan]:
-        text = doc.text
+        text = doc_text(doc)
         found = []
         for rx, score in ((self._prefixed, 0.8), (self._suffixed, 0.7), (self._compound, 0.7)):
             for m in rx.finditer(text):
@@ -42,5 +43,7 @@ class InstitutionRecognizer(Recognizer):
                     m_start = m.start() + len(words[0]) + 1
                     found.append(self.span(m_start, m.end(), "INSTITUTION", score))
                     continue
+                if rx is self._compound and self.context.lexicon.is_word(m.group(0)):
+                    continue  # "Folkeskolen", "Børnehaven": ordinary nouns at a sentence start
                 found.append(self.span(m.start(), m.end(), "INSTITUTION", score))
         return found

@@ -31,6 +31,9 @@ class ProperNounRecognizer(Recognizer):
                 continue
             if low.endswith("s") and low[:-1] in lex.towns:
                 continue
+            parts = word.split("-")
+            if len(parts) > 1 and all(lex.is_word(x) or x.isupper() for x in parts):
+                continue  # "CPR-nummer", "Lego-tårnet": compounds of ordinary words
             initial = is_initial(tok)
             if lex.is_word(word) or (low.endswith("s") and lex.is_word(word[:-1])):
                 # a capitalised ordinary word inside a sentence is still a proper noun in Danish

@@ -1,0 +1,36 @@
+"""Theme scores for ``narrativ evaluate``: tagging micro/macro F1 and discovery NMI/ARI."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from narrativ_nlp.evaluation.scoring import score_clusters, score_themes
+from narrativ_nlp.themes.codebook import ThemeCodebook
+from narrativ_nlp.themes.discovery import discover
+from narrativ_nlp.themes.features import texts_to_lemmas
+from narrativ_nlp.themes.tagger import ThemeTagger
+
+
+@lru_cache(maxsize=1)
+def default_tagger() -> ThemeTagger:
+    """The bundled tagger, or a seeds-only tagger when the model is missing or broken."""
+    from narrativ_nlp.errors import NarrativError
+    from narrativ_nlp.pipeline import models_dir
+
+    try:
+        return ThemeTagger.load(models_dir() / "themes")
+    except NarrativError:
+        return ThemeTagger(ThemeCodebook.default())
+
+
+def score_theme_records(records: list) -> dict[str, float]:
+    lemmas = texts_to_lemmas([r.text for r in records])
+    tagger = default_tagger()
+    pred = [[t.theme for t in tags] for tags in tagger.tag(lemmas)]
+    gold = [r.themes for r in records]
+    out = score_themes(gold, pred, tagger.codebook.ids)
+    found = discover(lemmas)
+    if found.labels:
+        out.update(score_clusters([g[0] for g in gold], list(found.labels)))
+        out["k"] = found.k
+    return out
