@@ -103,7 +103,8 @@ def evaluate_ner_file(path: str | Path, ner_model: str | None = None) -> dict[st
         text = "".join(t + (" " if sp else "") for t, sp in zip(sent.tokens, sent.spaces()))
         doc = nlp(text, disable=["narrativ_framing"])
         persons = [(s.start, s.end) for s in doc._.identifiers.spans if s.label == "PERSON"]
-        gold = [(s, e) for s, e, lab in sent.char_spans() if lab == "PER"]
+        # punctuation glued to a gold token ("Pedersen.") identifies nobody: not required
+        gold = [_strip_punct(text, s, e) for s, e, lab in sent.char_spans() if lab == "PER"]
         gold_n += len(gold)
         found += sum(covered(s, e, persons, text) for s, e in gold)
         pred_n += len(persons)
@@ -116,3 +117,11 @@ def evaluate_ner_file(path: str | Path, ner_model: str | None = None) -> dict[st
         }
     }
     return result
+
+
+def _strip_punct(text: str, start: int, end: int) -> tuple[int, int]:
+    while end > start + 1 and not text[end - 1].isalnum():
+        end -= 1
+    while start < end - 1 and not text[start].isalnum():
+        start += 1
+    return start, end

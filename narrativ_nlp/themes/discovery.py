@@ -8,6 +8,7 @@ and its most typical narratives.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +36,7 @@ class Discovery:
 def discover(lemmas: list[str], k_range: tuple[int, int] = (4, 12), seed: int = 0, n_terms: int = 8) -> Discovery:
     """Cluster narratives (their content lemmas); fewer than 4 narratives are not clustered."""
     from sklearn.decomposition import NMF
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics import silhouette_score
 
@@ -52,8 +54,10 @@ def discover(lemmas: list[str], k_range: tuple[int, int] = (4, 12), seed: int = 
     lo = min(lo, hi)
     best = None
     for k in range(lo, hi + 1):
-        model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=400)
-        W = model.fit_transform(X)
+        model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=1000)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            W = model.fit_transform(X)
         labels = W.argmax(axis=1)
         if len(set(labels)) < 2:
             continue

@@ -49,6 +49,7 @@ class ContextRecognizer(Recognizer):
             ):
                 found.append(self.span(prev.idx, tok.idx + len(word), "PERSON", 0.75))
         found.extend(self._initials(doc))
+        found.extend(self._leading_initials(doc))
         found.extend(self._lists(doc))
         return found
 
@@ -61,6 +62,21 @@ class ContextRecognizer(Recognizer):
             if (len(t) == 2 and t[0].isupper() and t[1] == ".") or (len(t) == 1 and t.isupper() and t.isalpha()):
                 if _capitalised(prev.text) and (self.context.lexicon.is_first_name(prev.text) or not is_initial(prev)):
                     out.append(self.span(prev.idx, tok.idx + len(t), "PERSON", 0.75))
+        return out
+
+    def _leading_initials(self, doc: Doc) -> list[IdentifierSpan]:
+        """"K. J. Philipsen", "A. Hansen": initials before a capitalised word."""
+        out = []
+        i = 0
+        while i < len(doc):
+            j = i
+            while j < len(doc) and len(doc[j].text) == 2 and doc[j].text[0].isupper() and doc[j].text[1] == ".":
+                j += 1
+            if j > i and j < len(doc) and _capitalised(doc[j].text) and not self.context.lexicon.is_word(doc[j].text):
+                out.append(self.span(doc[i].idx, doc[j].idx + len(doc[j].text), "PERSON", 0.7))
+                i = j + 1
+            else:
+                i = max(i + 1, j)
         return out
 
     def _lists(self, doc: Doc) -> list[IdentifierSpan]:

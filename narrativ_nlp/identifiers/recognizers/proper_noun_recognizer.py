@@ -41,7 +41,10 @@ class ProperNounRecognizer(Recognizer):
                     continue
                 score = 0.45
             elif initial:
-                score = 0.55 if looks_like_subject(tok) else 0.3
+                nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+                full_name = nxt is not None and nxt.text[:1].isupper() and nxt.is_alpha and not lex.is_word(nxt.text)
+                possessive = low.endswith("s") and nxt is not None and nxt.is_lower and nxt.is_alpha
+                score = 0.55 if looks_like_subject(tok) or full_name or possessive else 0.3
             else:
                 score = 0.5
             found.append(self.span(tok.idx, tok.idx + len(word), "PERSON", score))
