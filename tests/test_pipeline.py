@@ -1,0 +1,54 @@
+"""The pipeline loader: model choice, components, and clear errors for broken models."""
+
+from __future__ import annotations
+
+import pytest
+
+from narrativ_nlp.errors import NarrativError
+from narrativ_nlp.pipeline import build_pipeline, choose_ner_model
+
+
+def test_pipeline_components_and_lemmas(nlp):
+    for name in ("narrativ_identifiers", "narrativ_framing", "lemmatizer"):
+        assert name in nlp.pipe_names
+    doc = nlp("Drengene legede med klodserne. Hun havde svært ved at vente.")
+    assert [t.lemma_ for t in doc][:2] == ["dreng", "lege"]
+    assert len(list(doc.sents)) == 2
+    assert "identifiers" in doc.spans and "framing" in doc.spans
+
+
+def test_pipeline_env_variable_wins(monkeypatch, tmp_path):
+    monkeypatch.setenv("NARRATIV_NER_MODEL", str(tmp_path / "model"))
+    assert choose_ner_model().source == "environment"
+    assert choose_ner_model("other").source == "argument"
+
+
+def test_pipeline_missing_model_dir_gives_danish_error(tmp_path):
+    with pytest.raises(NarrativError) as exc:
+        build_pipeline(str(tmp_path / "nope"))
+    assert exc.value.code == "E021" and "findes ikke" in str(exc.value)
+
+
+def test_pipeline_corrupted_model_gives_danish_error(tmp_path):
+    import spacy
+
+    model = tmp_path / "broken"
+    nlp = spacy.blank("da")
+    nlp.add_pipe("ner").add_label("PER")
+    nlp.initialize()
+    nlp.to_disk(model)
+    (model / "ner" / "model").write_bytes(b"\x00garbage")
+    with pytest.raises(NarrativError) as exc:
+        build_pipeline(str(model))
+    assert exc.value.code == "E020" and "kunne ikke indlæses" in str(exc.value)
+
+
+def test_pipeline_blank_fallback_without_models(monkeypatch, tmp_path):
+    monkeypatch.setenv("NARRATIV_MODELS_DIR", str(tmp_path))
+    monkeypatch.delenv("NARRATIV_NER_MODEL", raising=False)
+    choice = choose_ner_model()
+    if choice.source == "da_core_news":
+        pytest.skip("a da_core_news package is installed")
+    assert choice.source == "none"
+    nlp = build_pipeline(with_components=False)
+    assert "ner" not in nlp.pipe_names and "sentencizer" in nlp.pipe_names

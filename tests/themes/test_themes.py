@@ -1,0 +1,90 @@
+"""Theme codebook, tagging and discovery on real Danish narratives."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from narrativ_nlp.corpus.format import read_corpus
+from narrativ_nlp.themes.codebook import Theme, ThemeCodebook
+from narrativ_nlp.themes.discovery import discover
+from narrativ_nlp.themes.features import texts_to_lemmas
+from narrativ_nlp.themes.tagger import ThemeTagger
+
+from ..conftest import CORPORA
+
+
+def test_codebook_default_matches_shared_ten_themes():
+    book = ThemeCodebook.default()
+    assert book.ids == ["relations", "play", "language", "wellbeing", "conflict", "motor", "parents",
+                        "transitions", "routines", "participation"]
+    assert book.label("play") == "Leg"
+    assert all(t.seeds for t in book.themes)
+
+
+@pytest.mark.parametrize(
+    "theme, message",
+    [(Theme("Leg", "x", seeds=("a",)), "lower-case"), (Theme("play", "Leg 2", seeds=("a",)), "exists"), (Theme("ny", " "), "label")],
+)
+def test_codebook_rejects_bad_themes(theme, message):
+    with pytest.raises(ValueError, match=message):
+        ThemeCodebook.default().add(theme)
+
+
+def test_codebook_roundtrip_and_qdc(tmp_path):
+    book = ThemeCodebook.default()
+    book.add(Theme("nature", "Natur og udeliv", "Ture i skoven", ("skov", "skoven", "træ", "blade")))
+    path = tmp_path / "book.yaml"
+    book.save(path)
+    again = ThemeCodebook.load(path)
+    assert again.ids == book.ids and again.label("nature") == "Natur og udeliv"
+    root = ET.fromstring(book.to_qdc())
+    names = [c.get("name") for c in root.iter("{urn:QDA-XML:codebook:1.0}Code")]
+    assert "Natur og udeliv" in names and len(names) == 11
+
+
+def test_tagger_new_theme_works_from_seeds_before_training(nlp):
+    book = ThemeCodebook.default()
+    book.add(Theme("nature", "Natur og udeliv", seeds=("skov", "træ", "blad", "gren")))
+    tagger = ThemeTagger(book)  # untrained: seeds only
+    lemmas = texts_to_lemmas(["Vi gik i skoven og samlede blade og grene under et stort træ."], nlp)
+    tags = tagger.tag(lemmas)[0]
+    assert tags[0].theme == "nature"
+    assert set(tags[0].words) & {"skov", "træ", "blad", "gren"}
+
+
+def test_tagger_bundled_model_tags_real_narratives(nlp):
+    from narrativ_nlp.themes.evaluate import default_tagger
+
+    tagger = default_tagger()
+    assert tagger.estimator is not None
+    records = read_corpus(CORPORA / "narratives.dev.jsonl")[:12]
+    tags = tagger.tag(texts_to_lemmas([r.text for r in records], nlp))
+    hits = sum(bool({t.theme for t in ts} & set(r.themes)) for r, ts in zip(records, tags))
+    assert hits >= 8  # most narratives get at least one of their gold themes
+    for ts in tags:
+        assert 1 <= len(ts) <= 3 and all(0 <= t.score <= 1 for t in ts)
+
+
+def test_tagger_lemmas_leave_out_names(nlp):
+    (lemmas,) = texts_to_lemmas(["Ahmed og Freja byggede en hule i sandkassen."], nlp)
+    assert "ahmed" not in lemmas and "freja" not in lemmas
+    assert "sandkasse" in lemmas or "sandkassen" in lemmas
+
+
+def test_discovery_is_reproducible_and_describes_clusters(nlp):
+    records = read_corpus(CORPORA / "narratives.train.jsonl")[:60]
+    lemmas = texts_to_lemmas([r.text for r in records], nlp)
+    a = discover(lemmas, k_range=(3, 6))
+    b = discover(lemmas, k_range=(3, 6))
+    assert a == b
+    assert 3 <= a.k <= 6 and len(a.labels) == 60
+    for c in a.clusters:
+        assert len(c.top_terms) == 8 and all(a.labels[i] == c.id for i in c.typical)
+
+
+@pytest.mark.parametrize("n", [0, 1, 3])
+def test_discovery_too_few_narratives_says_so(n):
+    result = discover(["leg i sandkassen"] * n)
+    assert result.k == 0 and "For få narrativer" in result.note
