@@ -33,8 +33,8 @@ class ThemeTagger:
     """
 
     codebook: ThemeCodebook
-    seed_weight: float = 0.3
-    threshold: float = 0.35
+    seed_weight: float = 0.15
+    threshold: float = 0.25
     max_tags: int = 3
     estimator: object | None = None
     model_themes: list[str] = field(default_factory=list)
