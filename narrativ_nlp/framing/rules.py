@@ -204,10 +204,14 @@ class RuleMatcher:
                 sent_end[i] = sent.end
         found: dict[str, list[tuple[int, int]]] = {}
         for i, low in enumerate(lowers):
-            candidates = self.index.get(low, [])
-            if self.free:
-                candidates = candidates + self.free
-            for rule_id, toks in candidates:
+            for rule_id, toks in self.index.get(low, ()):
+                end = _match_longest(toks, lowers, lemmas, i, sent_end[i])
+                if end > i:
+                    found.setdefault(rule_id, []).append((i, end))
+            for rule_id, toks in self.free:
+                first = toks[0]
+                if first.lo >= 1 and not first.test(low, lemmas[i]):
+                    continue  # cheap check of a required first token
                 end = _match_longest(toks, lowers, lemmas, i, sent_end[i])
                 if end > i:
                     found.setdefault(rule_id, []).append((i, end))
