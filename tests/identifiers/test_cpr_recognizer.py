@@ -8,21 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from narrativ_nlp.identifiers.lexicon import load_lexicon
-from narrativ_nlp.identifiers.recognizers import CprRecognizer, PhoneRecognizer, RecognizerContext
-from narrativ_nlp.resources import load_yaml
+from narrativ_nlp.identifiers.recognizers import CprRecognizer, PhoneRecognizer
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    from narrativ_nlp.pipeline import load_pipeline
-
-    return load_pipeline()
-
-
-@pytest.fixture(scope="module")
-def context():
-    return RecognizerContext(lexicon=load_lexicon(), settings=load_yaml("identifiers.yaml"))
+def context(recognizer_context):
+    return recognizer_context
 
 
 @pytest.fixture(scope="module")

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from narrativ_nlp.identifiers.lexicon import load_lexicon
-from narrativ_nlp.identifiers.recognizers import EmailRecognizer, RecognizerContext
-from narrativ_nlp.resources import load_yaml
+from narrativ_nlp.identifiers.recognizers import EmailRecognizer
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    from narrativ_nlp.pipeline import load_pipeline
-
-    return load_pipeline()
-
-
-@pytest.fixture(scope="module")
-def recognizer():
-    return EmailRecognizer(RecognizerContext(lexicon=load_lexicon(), settings=load_yaml("identifiers.yaml")))
+def recognizer(recognizer_context):
+    return EmailRecognizer(recognizer_context)
 
 
 def analyze(recognizer, nlp, text):

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from narrativ_nlp.identifiers.lexicon import load_lexicon
-from narrativ_nlp.identifiers.recognizers import InstitutionRecognizer, RecognizerContext
-from narrativ_nlp.resources import load_yaml
+from narrativ_nlp.identifiers.recognizers import InstitutionRecognizer
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    from narrativ_nlp.pipeline import load_pipeline
-
-    return load_pipeline()
-
-
-@pytest.fixture(scope="module")
-def recognizer():
-    return InstitutionRecognizer(RecognizerContext(lexicon=load_lexicon(), settings=load_yaml("identifiers.yaml")))
+def recognizer(recognizer_context):
+    return InstitutionRecognizer(recognizer_context)
 
 
 def analyze(recognizer, nlp, text):

@@ -19,7 +19,6 @@ class InstitutionRecognizer(Recognizer):
     def __init__(self, context: RecognizerContext) -> None:
         super().__init__(context)
         prefixes = "|".join(re.escape(p) for p in sorted(context.settings["institution_prefixes"], key=len, reverse=True))
-        suffixes = "|".join(re.escape(s) for s in sorted(context.settings["institution_suffixes"], key=len, reverse=True))
         # prefix + one or two capitalised words: "Børnehuset Mælkebøtten", "Dagplejen Nord"
         self._prefixed = re.compile(rf"(?i:\b(?:{prefixes}))\s+(?-i:{_NAME}(?:\s+{_NAME})?)")
         # capitalised words + suffix word: "Vestre Skole", "Byens Børnehus"
