@@ -23,8 +23,8 @@ class IdentifierComponent:
         self.name = name
         self.engine = default_engine()
 
-    def __call__(self, doc: Doc) -> Doc:
-        detection = self.engine.detect(doc)
+    def __call__(self, doc: Doc, names_only: bool = False) -> Doc:
+        detection = self.engine.detect(doc, frozenset({"PERSON"}) if names_only else None)
         doc._.identifiers = detection
         spans = []
         for s in detection.spans:

@@ -77,7 +77,8 @@ def analyse(text: str, more: bool = False, nlp: Language | None = None) -> Analy
     disable = ner_only_pipes(nlp)
     chunks = _chunks(text)
     for offset, chunk in chunks:
-        doc = nlp(chunk, disable=disable)
+        # names only: the writer's assistant needs them for suggestions, not CPR or addresses
+        doc = nlp(chunk, disable=disable, component_cfg={"narrativ_identifiers": {"names_only": True}})
         result = doc._.framing
         findings.extend(_shift(f, offset) for f in result.findings)
         sentences.extend(SentenceScore(s.start + offset, s.end + offset, s.deficit, s.resource) for s in result.sentences)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from narrativ_nlp.framing.component import FramingFinding
-from narrativ_nlp.framing.rules import compile_pattern
+from narrativ_nlp.framing.rules import PatternSet
 from narrativ_nlp.identifiers.recognizers.base import doc_text
 from narrativ_nlp.resources import load_yaml
 
@@ -34,13 +33,10 @@ class NarrativeProfile:
     checklist: tuple[ChecklistItem, ...]
 
 
-@lru_cache(maxsize=4)
-def _checklist_matcher(vocab_id: int, vocab) -> tuple[Matcher, list[dict]]:  # noqa: ANN001
+@lru_cache(maxsize=1)
+def _checklist() -> tuple[PatternSet, list[dict]]:
     items = load_yaml("checklist.yaml")["items"]
-    matcher = Matcher(vocab)
-    for item in items:
-        matcher.add(item["id"], [compile_pattern(p) for p in item["patterns"]])
-    return matcher, items
+    return PatternSet({item["id"]: item["patterns"] for item in items}), items
 
 
 def build_profile(doc: Doc, findings: list[FramingFinding]) -> NarrativeProfile:
@@ -56,11 +52,8 @@ def build_profile(doc: Doc, findings: list[FramingFinding]) -> NarrativeProfile:
             categories[f.category] = categories.get(f.category, 0) + 1
     total = len(deficit_sents) + len(resource_sents)
     share = round(100 * len(resource_sents) / total, 1) if total else None
-    matcher, items = _checklist_matcher(id(doc.vocab), doc.vocab)
-    first: dict[str, tuple[int, int]] = {}
-    for match_id, start, end in sorted(matcher(doc), key=lambda m: m[1]):
-        key = doc.vocab.strings[match_id]
-        first.setdefault(key, (start, end))
+    patterns, items = _checklist()
+    first = patterns.first_matches(doc)
     # a named person other than the first one also counts as "others present"
     detection = doc._.identifiers
     if "others_present" not in first and detection is not None:

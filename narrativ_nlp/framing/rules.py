@@ -168,6 +168,19 @@ def _match_longest(tokens: list[_Token], lowers: list[str], lemmas: list[str], s
     return best
 
 
+def token_table(doc: Doc) -> tuple[list[str], list[str], list[int]]:
+    """Lower-case forms, lower-case lemmas and each token's sentence end, built once per doc."""
+    table = doc.user_data.get("narrativ_tokens")
+    if table is None:
+        lowers = [t.lower_ for t in doc]
+        lemmas = [t.lemma_.lower() if t.lemma_ else low for t, low in zip(doc, lowers)]
+        sent_end = [len(doc)] * len(doc)
+        for sent in doc.sents:
+            sent_end[sent.start : sent.end] = [sent.end] * (sent.end - sent.start)
+        table = doc.user_data["narrativ_tokens"] = (lowers, lemmas, sent_end)
+    return table
+
+
 class RuleMatcher:
     """Run all rules over a ``Doc``: longest non-overlapping match per rule, minus exceptions.
 
@@ -196,12 +209,7 @@ class RuleMatcher:
             self.exceptions[r.id] = [[_Token(t) for t in compile_pattern(p)] for p in r.exceptions]
 
     def __call__(self, doc: Doc) -> list[RuleMatch]:
-        lowers = [t.lower_ for t in doc]
-        lemmas = [t.lemma_.lower() if t.lemma_ else t.lower_ for t in doc]
-        sent_end = [len(doc)] * len(doc)
-        for sent in doc.sents:
-            for i in range(sent.start, sent.end):
-                sent_end[i] = sent.end
+        lowers, lemmas, sent_end = token_table(doc)
         found: dict[str, list[tuple[int, int]]] = {}
         for i, low in enumerate(lowers):
             for rule_id, toks in self.index.get(low, ()):
@@ -225,9 +233,11 @@ class RuleMatcher:
             for s, e in kept:
                 if self._excepted(rule_id, s, e, lowers, lemmas, sent_end):
                     continue
+                if rule.unless_sentence_has:
+                    sent_start = max((i + 1 for i in range(s) if sent_end[i] <= s), default=0)
+                    if not rule.unless_sentence_has.isdisjoint(lowers[sent_start : sent_end[s]]):
+                        continue
                 span = doc[s:e]
-                if rule.unless_sentence_has and any(t.lower_ in rule.unless_sentence_has for t in span.sent):
-                    continue
                 out.append(RuleMatch(rule, span))
         return sorted(out, key=lambda m: (m.span.start, m.rule.id))
 
@@ -240,7 +250,36 @@ class RuleMatcher:
             if sent_end[start] != sent_end[s]:
                 continue
             for toks in patterns:
+                first = toks[0]
+                if first.lo >= 1 and not first.test(lowers[start], lemmas[start]):
+                    continue
                 end = _match_longest(toks, lowers, lemmas, start, sent_end[start])
                 if end > start and end > s:
                     return True
         return False
+
+
+class PatternSet:
+    """Named patterns (compact syntax) → the first match of each name in a ``Doc``."""
+
+    def __init__(self, named: dict[str, list[str]]) -> None:
+        self.named = {name: [[_Token(t) for t in compile_pattern(p)] for p in patterns] for name, patterns in named.items()}
+
+    def first_matches(self, doc: Doc) -> dict[str, tuple[int, int]]:
+        lowers, lemmas, sent_end = token_table(doc)
+        found: dict[str, tuple[int, int]] = {}
+        for name, patterns in self.named.items():
+            for i in range(len(doc)):
+                hit = None
+                for toks in patterns:
+                    first = toks[0]
+                    if first.lo >= 1 and not first.test(lowers[i], lemmas[i]):
+                        continue
+                    end = _match_longest(toks, lowers, lemmas, i, sent_end[i])
+                    if end > i:
+                        hit = (i, end)
+                        break
+                if hit:
+                    found[name] = hit
+                    break
+        return found

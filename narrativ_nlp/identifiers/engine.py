@@ -48,10 +48,16 @@ class IdentifierEngine:
         recognizers = [RECOGNIZERS[name](context) for name in settings["recognizers"]]
         return cls(recognizers, threshold=settings["threshold"], min_score=settings["min_score"])
 
-    def analyze(self, doc: Doc) -> list[IdentifierSpan]:
-        """All spans at or above ``min_score``, non-overlapping, sorted by offset."""
+    def analyze(self, doc: Doc, labels: frozenset[str] | None = None) -> list[IdentifierSpan]:
+        """All spans at or above ``min_score``, non-overlapping, sorted by offset.
+
+        ``labels`` restricts detection to recognizers of those labels (the writer's
+        assistant needs only names, for suggestions); ``None`` runs them all.
+        """
         spans: list[IdentifierSpan] = []
         for rec in self.recognizers:
+            if labels is not None and labels.isdisjoint(rec.labels):
+                continue
             spans.extend(rec.analyze(doc))
         text = doc_text(doc)
         spans = self._combine_evidence(spans)
@@ -59,9 +65,9 @@ class IdentifierEngine:
         spans = self._resolve(text, spans)
         return [s for s in spans if s.score >= self.min_score]
 
-    def detect(self, doc: Doc) -> Detection:
+    def detect(self, doc: Doc, labels: frozenset[str] | None = None) -> Detection:
         """A detection for review: pre-selected spans and unticked suggestions."""
-        spans = self.analyze(doc)
+        spans = self.analyze(doc, labels)
         return Detection(
             text=doc_text(doc),
             spans=[s for s in spans if s.score >= self.threshold],

@@ -5,6 +5,7 @@ combined with the codebook's seed terms so that a new theme works before any tra
 from __future__ import annotations
 
 import json
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,7 +112,7 @@ class ThemeTagger:
         import skops.io as sio
 
         directory.mkdir(parents=True, exist_ok=True)
-        sio.dump(self.estimator, directory / MODEL_FILE)
+        sio.dump(self.estimator, directory / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
         meta = {"model_themes": self.model_themes, "seed_weight": self.seed_weight, "threshold": self.threshold}
         (directory / "theme_tagger.meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
 

@@ -20,6 +20,18 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def token_texts(doc: Doc) -> tuple[list[str], list[int]]:
+    """Token texts and character offsets, built once per doc (iterating a Doc makes objects)."""
+    table = doc.user_data.get("narrativ_token_texts")
+    if table is None:
+        texts, idxs = [], []
+        for t in doc:
+            texts.append(t.text)
+            idxs.append(t.idx)
+        table = doc.user_data["narrativ_token_texts"] = (texts, idxs)
+    return table
+
+
 @dataclass
 class RecognizerContext:
     """Shared, read-only resources for recognizers (loaded once)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerContext, is_initial
+from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerContext, is_initial, token_texts
 from narrativ_nlp.identifiers.types import IdentifierSpan
 
 
@@ -31,10 +31,11 @@ class ContextRecognizer(Recognizer):
     def analyze(self, doc: Doc) -> list[IdentifierSpan]:
         lex = self.context.lexicon
         found: list[IdentifierSpan] = []
-        for tok in doc:
-            word = tok.text
+        texts, _ = token_texts(doc)
+        for i, word in enumerate(texts):
             if not _capitalised(word) or word.lower() in lex.not_person or word.lower() in lex.towns:
                 continue
+            tok = doc[i]
             prev = doc[tok.i - 1] if tok.i > 0 else None
             # trigger word right before, or two before with "til"/"lille" ("mor til Storm", "lille Bo")
             if prev is not None and prev.lower_ in self.triggers:
@@ -55,25 +56,27 @@ class ContextRecognizer(Recognizer):
 
     def _initials(self, doc: Doc) -> list[IdentifierSpan]:
         """"Lone K." / "Lone K" after a capitalised word."""
+        texts, idxs = token_texts(doc)
         out = []
-        for tok in doc[1:]:
-            prev = doc[tok.i - 1]
-            t = tok.text
+        for i in range(1, len(texts)):
+            t, prev = texts[i], texts[i - 1]
             if (len(t) == 2 and t[0].isupper() and t[1] == ".") or (len(t) == 1 and t.isupper() and t.isalpha()):
-                if _capitalised(prev.text) and (self.context.lexicon.is_first_name(prev.text) or not is_initial(prev)):
-                    out.append(self.span(prev.idx, tok.idx + len(t), "PERSON", 0.75))
+                if _capitalised(prev) and (self.context.lexicon.is_first_name(prev) or not is_initial(doc[i - 1])):
+                    out.append(self.span(idxs[i - 1], idxs[i] + len(t), "PERSON", 0.75))
         return out
 
     def _leading_initials(self, doc: Doc) -> list[IdentifierSpan]:
         """"K. J. Philipsen", "A. Hansen": initials before a capitalised word."""
+        texts, idxs = token_texts(doc)
         out = []
         i = 0
-        while i < len(doc):
+        n = len(texts)
+        while i < n:
             j = i
-            while j < len(doc) and len(doc[j].text) == 2 and doc[j].text[0].isupper() and doc[j].text[1] == ".":
+            while j < n and len(texts[j]) == 2 and texts[j][0].isupper() and texts[j][1] == ".":
                 j += 1
-            if j > i and j < len(doc) and _capitalised(doc[j].text) and not self.context.lexicon.is_word(doc[j].text):
-                out.append(self.span(doc[i].idx, doc[j].idx + len(doc[j].text), "PERSON", 0.7))
+            if i < j < n and _capitalised(texts[j]) and not self.context.lexicon.is_word(texts[j]):
+                out.append(self.span(idxs[i], idxs[j] + len(texts[j]), "PERSON", 0.7))
                 i = j + 1
             else:
                 i = max(i + 1, j)
@@ -82,17 +85,20 @@ class ContextRecognizer(Recognizer):
     def _lists(self, doc: Doc) -> list[IdentifierSpan]:
         """Capitalised items of "X, Y og Z" when one item is a known name."""
         lex = self.context.lexicon
+        texts, idxs = token_texts(doc)
         out = []
         i = 0
-        while i < len(doc):
-            items = [doc[i]]
+        n = len(texts)
+        while i < n:
+            items = [i]
             j = i + 1
-            while j + 1 < len(doc) and doc[j].text in (",", "og", "eller", "&") and _capitalised(doc[j + 1].text):
-                items.append(doc[j + 1])
+            while j + 1 < n and texts[j] in (",", "og", "eller", "&") and _capitalised(texts[j + 1]):
+                items.append(j + 1)
                 j += 2
-            if len(items) >= 2 and all(_capitalised(t.text) for t in items) and any(lex.is_first_name(t.text) for t in items):
-                for t in items:
-                    if t.lower_ not in lex.not_person and t.lower_ not in lex.towns:
-                        out.append(self.span(t.idx, t.idx + len(t.text), "PERSON", 0.7))
+            if len(items) >= 2 and all(_capitalised(texts[k]) for k in items) and any(lex.is_first_name(texts[k]) for k in items):
+                for k in items:
+                    low = texts[k].lower()
+                    if low not in lex.not_person and low not in lex.towns:
+                        out.append(self.span(idxs[k], idxs[k] + len(texts[k]), "PERSON", 0.7))
             i = j if j > i + 1 else i + 1
         return out
