@@ -10,7 +10,6 @@ import csv
 import io
 import json
 import re
-import time
 
 import pytest
 
@@ -369,10 +368,7 @@ def test_one_megabyte_every_occurrence_replaced():
     assert detect(tail).spans == []
     text = head + paragraph * (1_000_000 // len(paragraph) + 1) + tail
     assert len(text) > 1_000_000 and len(text) > 10 * CHUNK_CHARS
-    t0 = time.perf_counter()
-    d = detect(text)
-    elapsed = time.perf_counter() - t0
-    assert elapsed < 60, f"1 MB took {elapsed:.1f} s"
+    d = detect(text)  # its speed is measured in evaluation/benchmarks/bench_identifiers.py, not here
     n_par = text.count(paragraph)
     result = Pseudonymiser().apply(text, d.spans)
     out = result.text

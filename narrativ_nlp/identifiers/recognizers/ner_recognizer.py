@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from narrativ_nlp.identifiers.recognizers.base import Recognizer
+from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerContext, is_initial
 from narrativ_nlp.identifiers.types import IdentifierSpan
 
 PERSON_LABELS = {"PER", "PERSON"}
@@ -15,13 +15,25 @@ class NerRecognizer(Recognizer):
     labels = ("PERSON",)
     SCORE = 0.75
 
+    def __init__(self, context: RecognizerContext) -> None:
+        super().__init__(context)
+        self.triggers = {w.lower() for w in context.settings["person_triggers"]}
+
     def analyze(self, doc: Doc) -> list[IdentifierSpan]:
+        lex = self.context.lexicon
         found = []
         for ent in doc.ents:
             if ent.label_ not in PERSON_LABELS:
                 continue
+            # "Hej Sol", "Pædagog Lærke": a greeting or role is not part of the name
+            while len(ent) > 1 and ent[0].lower_ in self.triggers:
+                ent = ent[1:]
             # a lone lower-case function word tagged PER is noise
-            if len(ent) == 1 and ent.text.islower() and self.context.lexicon.is_word(ent.text):
+            if len(ent) == 1 and ent.text.islower() and lex.is_word(ent.text):
+                continue
+            # an ordinary word opening a sentence ("Storm og regn ...") needs more than NER alone:
+            # the gazetteer and context rules decide there
+            if len(ent) == 1 and is_initial(ent[0]) and lex.is_word(ent.text):
                 continue
             found.append(self.span(ent.start_char, ent.end_char, "PERSON", self.SCORE))
         return found
