@@ -81,7 +81,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--uner-dev", default=None)
     ap.add_argument("--skip-benchmarks", action="store_true")
+    ap.add_argument("--report-only", action="store_true", help="rewrite REPORT.md from evaluation/results.json")
     args = ap.parse_args()
+    if args.report_only:
+        raw = json.loads((ROOT / "evaluation" / "results.json").read_text(encoding="utf-8"))
+        write_report(raw, args)
+        return
     corpora = ROOT / "corpora"
     test = narrativ("evaluate", str(corpora / "narratives.test.jsonl"), "--per-category")
     sent = narrativ("evaluate", str(corpora / "sentences.test.jsonl"), "--per-category")
@@ -92,7 +97,6 @@ def main() -> None:
         benches["framing"] = bench("bench_framing.py", "--corpus", "corpora/narratives.test.jsonl")
         benches["identifiers"] = bench("bench_identifiers.py", "--corpus", "corpora/narratives.test.jsonl")
         benches["presidio"] = bench("bench_presidio.py", "--corpus", "corpora/narratives.test.jsonl")
-        benches["themes"] = bench("bench_themes.py")
     info = narrativ("info")
     raw = {"test": test, "sentences_test": sent, "blind": blind, "uner_dev": uner, "benchmarks": benches, "info": info}
     (ROOT / "evaluation" / "results.json").write_text(json.dumps(raw, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
