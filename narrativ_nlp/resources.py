@@ -31,3 +31,17 @@ def framing_categories() -> dict[str, dict[str, dict[str, str]]]:
 def default_theme_ids() -> list[str]:
     """Theme ids of the default codebook, in codebook order."""
     return [t["id"] for t in load_yaml("themes.yaml")["themes"]]
+
+
+def load_skops(path, own_types: frozenset[str] = frozenset()):  # noqa: ANN001, ANN201
+    """Load a skops file trusting only scikit-learn, NumPy, SciPy and ``own_types``.
+
+    Raises ``ValueError`` naming any other type (a tampered or foreign file).
+    """
+    import skops.io as sio
+
+    trusted = sio.get_untrusted_types(file=path)
+    bad = [t for t in trusted if not t.startswith(("sklearn.", "numpy.", "scipy.", "builtins.")) and t not in own_types]
+    if bad:
+        raise ValueError(f"untrusted types {bad}")
+    return sio.load(path, trusted=trusted)

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from narrativ_nlp.errors import NarrativError
+from narrativ_nlp.resources import load_skops
 
 logger = logging.getLogger(__name__)
 
@@ -116,18 +117,12 @@ class SentenceClassifier:
     @classmethod
     def load(cls, directory: Path) -> SentenceClassifier:
         """Load from ``directory``; a missing or corrupted file raises ``NarrativError`` (E020)."""
-        import skops.io as sio
 
         path = Path(directory) / MODEL_FILE
         if not path.is_file():
             raise NarrativError("E020", path=str(path), detail="file not found")
         try:
-            trusted = sio.get_untrusted_types(file=path)
-            allowed = [t for t in trusted if t.startswith(("sklearn.", "numpy.", "scipy.", "builtins.")) or t in OWN_TYPES]
-            unknown = sorted(set(trusted) - set(allowed))
-            if unknown:
-                raise ValueError(f"untrusted types {unknown}")
-            estimator = sio.load(path, trusted=allowed)
+            estimator = load_skops(path, frozenset(OWN_TYPES))
         except Exception as exc:  # corrupted or tampered file
             raise NarrativError("E020", path=str(path), detail=type(exc).__name__) from exc
         meta_path = Path(directory) / "framing_classifier.meta.json"

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from narrativ_nlp.errors import NarrativError
+from narrativ_nlp.resources import load_skops
 from narrativ_nlp.themes.codebook import ThemeCodebook
 
 MODEL_FILE = "theme_tagger.skops"
@@ -119,18 +120,13 @@ class ThemeTagger:
     @classmethod
     def load(cls, directory: Path, codebook: ThemeCodebook | None = None) -> ThemeTagger:
         """Load a trained tagger; without a usable model file, a seeds-only tagger with a note."""
-        import skops.io as sio
 
         codebook = codebook or ThemeCodebook.default()
         path = Path(directory) / MODEL_FILE
         if not path.is_file():
             raise NarrativError("E020", path=str(path), detail="file not found")
         try:
-            trusted = sio.get_untrusted_types(file=path)
-            bad = [t for t in trusted if not t.startswith(("sklearn.", "numpy.", "scipy.", "builtins."))]
-            if bad:
-                raise ValueError(f"untrusted types {bad}")
-            estimator = sio.load(path, trusted=trusted)
+            estimator = load_skops(path)
             meta = json.loads((Path(directory) / "theme_tagger.meta.json").read_text(encoding="utf-8"))
         except Exception as exc:
             raise NarrativError("E020", path=str(path), detail=type(exc).__name__) from exc
