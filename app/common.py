@@ -1,0 +1,136 @@
+"""Shared helpers of the app: limits, HTML escaping, Danish error text, the warm pipeline.
+
+Nothing here knows NLP: it only calls the library and turns its results into
+plain values. No function logs narrative text (only counts, codes and types).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from narrativ_nlp.errors import NarrativError
+
+logger = logging.getLogger("narrativ_app")
+
+#: the longest narrative the app analyses; longer texts are refused with a Danish message (E030)
+MAX_CHARS = 50_000
+
+#: Okabe-Ito colours (safe for the common forms of colour blindness)
+COLOURS = {"deficit": "#E69F00", "resource": "#0072B2"}
+TEXT_ON = {"deficit": "#000000", "resource": "#FFFFFF"}
+KIND_DA = {"deficit": "Underskudsfokuseret", "resource": "Ressourcefokuseret"}
+
+#: feedback actions of the store (text-free counts per rule id)
+ACCEPTED, EDITED, IGNORED = "accepted", "edited", "ignored"
+
+
+
+class AppMessage(Exception):
+    """A Danish message for the user from the app itself (no narrative text in it)."""
+
+
+_pipeline_lock = threading.Lock()
+_pipeline_ready = threading.Event()
+
+
+#: outputs for download (anonymised files, keys, exports) live here and are removed after ``WORK_MAX_AGE`` s
+WORK_ROOT_NAME = "narrativ-app"
+WORK_MAX_AGE = 3600
+
+
+def work_dir(prefix: str) -> Path:
+    """A fresh folder for downloads; folders older than an hour are removed on the way (keys included)."""
+    base = Path(tempfile.gettempdir()) / WORK_ROOT_NAME
+    base.mkdir(mode=0o700, exist_ok=True)
+    now = time.time()
+    for old in base.iterdir():
+        try:
+            if old.is_dir() and now - old.stat().st_mtime > WORK_MAX_AGE:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            continue
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=base))
+
+
+def check_length(text: str | None) -> str:
+    """The text, or a Danish refusal (``NarrativError`` E030) when it is over ``MAX_CHARS``."""
+    text = text or ""
+    if len(text) > MAX_CHARS:
+        raise NarrativError("E030", n_chars=len(text), max_chars=MAX_CHARS)
+    return text
+
+
+def esc(value: Any) -> str:
+    """HTML-escape text for display; also neutralises template characters (``$ { } ` ``)."""
+    out = html.escape("" if value is None else str(value), quote=True)
+    return out.replace("$", "&#36;").replace("{", "&#123;").replace("}", "&#125;").replace("`", "&#96;")
+
+
+def ensure_pipeline() -> None:
+    """Load the spaCy pipeline once (thread-safe); later calls return at once."""
+    if _pipeline_ready.is_set():
+        return
+    with _pipeline_lock:
+        if not _pipeline_ready.is_set():
+            from narrativ_nlp.pipeline import load_pipeline
+
+            load_pipeline()
+            _pipeline_ready.set()
+
+
+def warm_up() -> None:
+    """Load models in the background so the first analysis is fast (errors are shown later, in Danish)."""
+    try:
+        ensure_pipeline()
+        from narrativ_nlp.themes.evaluate import default_tagger
+
+        default_tagger()
+        logger.info("modeller indlæst")
+    except Exception as exc:  # noqa: BLE001  (shown in Danish when the user needs the pipeline)
+        logger.warning("modellerne kunne ikke indlæses på forhånd (%s)", type(exc).__name__)
+
+
+def user_message(exc: BaseException) -> str:
+    """A Danish message for the user; never narrative text (only the error's own Danish text or type)."""
+    if isinstance(exc, (NarrativError, AppMessage)):
+        return str(exc)
+    return f"Der skete en uventet fejl ({type(exc).__name__}). Prøv igen, eller kontakt den ansvarlige for værktøjet."
+
+
+T = TypeVar("T")
+
+
+def guarded(fn: Callable[..., T], on_error: Callable[[str], T]) -> Callable[..., T]:
+    """Wrap a handler: a ``NarrativError`` or other error becomes ``on_error(danish_message)``.
+
+    Only the error type is logged, never arguments (they hold narrative text).
+    """
+
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        try:
+            return fn(*args, **kwargs)
+        except (NarrativError, AppMessage) as exc:
+            code = getattr(exc, "code", "app")
+            logger.info("brugerbesked %s i %s", code, getattr(fn, "__name__", "handler"))
+            return on_error(user_message(exc))
+        except Exception as exc:  # noqa: BLE001  (every error becomes a Danish message)
+            logger.error("uventet fejl %s i %s", type(exc).__name__, getattr(fn, "__name__", "handler"))
+            return on_error(user_message(exc))
+
+    wrapper.__name__ = getattr(fn, "__name__", "handler")
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+def status_html(message: str, level: str = "info") -> str:
+    """A short status line (escaped)."""
+    icon = {"info": "ℹ", "ok": "✓", "warn": "⚠", "error": "✗"}.get(level, "")
+    return f'<div class="nv-status nv-{level}" role="status">{icon} {esc(message)}</div>'

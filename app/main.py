@@ -1,0 +1,475 @@
+"""The narrativ app (Gradio): write, anonymise, overview, learn — with the human in charge.
+
+A thin layer: every handler is a plain function in ``app.write``, ``app.files``,
+``app.overview`` or ``app.learning``; this module only wires them to components.
+All text is Danish. Privacy: analytics and telemetry are switched off before
+Gradio is imported, there is no share link, the app binds to 127.0.0.1 unless
+told otherwise, and narrative text is never logged.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+
+import logging
+import signal
+import sys
+import threading
+import time
+from functools import partial
+from typing import Any
+
+import gradio as gr
+
+from app import files as files_h
+from app import learning as learn_h
+from app import overview as over_h
+from app import write as write_h
+from app.common import IGNORED, MAX_CHARS, guarded, logger, status_html, warm_up
+from narrativ_nlp.identifiers.types import LABEL_DA
+
+LOCALHOST = "127.0.0.1"
+
+CSS = """
+.nv-legend {margin: 0.3em 0 0.6em 0;}
+.nv-mark {padding: 0 0.15em; border-radius: 3px;}
+.nv-deficit {text-decoration: underline dotted 2px;}
+.nv-resource {text-decoration: underline solid 2px;}
+.nv-text {line-height: 1.8; padding: 0.6em; border: 1px solid var(--border-color-primary); border-radius: 6px;}
+.nv-ref {font-size: 0.7em; font-weight: bold; margin-left: 1px;}
+.nv-card {padding: 0.5em 0.8em; margin: 0.2em 0;}
+.nv-quote {font-style: italic; margin: 0.3em 0;}
+.nv-status {padding: 0.3em 0;}
+.nv-error, .nv-warn {font-weight: bold;}
+.nv-note {color: var(--body-text-color-subdued);}
+"""
+
+#: system fonts only: nothing is fetched from a font CDN
+THEME = gr.themes.Default(font=["system-ui", "Segoe UI", "Roboto", "Helvetica", "Arial", "sans-serif"],
+                          font_mono=["ui-monospace", "Consolas", "monospace"])
+
+INTRO = (
+    "Skriv eller indsæt din narrativ. Værktøjet markerer underskuds- og ressourcefokuserede formuleringer og "
+    "foreslår omskrivninger – **du bestemmer**: teksten ændres kun, når du klikker. Intet gemmes, før du har "
+    f"gennemgået anonymiseringen. Højst {MAX_CHARS:_} tegn.".replace("_", ".")
+)
+
+
+# ------------------------------------------------------------------ helpers of the wiring
+
+
+def _error_status(message: str) -> str:
+    return status_html(message, "error")
+
+
+def _selected_text(evt: gr.SelectData):
+    value = evt.value if isinstance(evt.value, str) else ""
+    return value.strip() if value.strip() else gr.skip()
+
+
+def _choices_update(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    choices, selected = write_h.review_choices(rows)
+    return gr.update(choices=choices, value=selected)
+
+
+# ------------------------------------------------------------------ the app
+
+
+def build_app(db: str | None = None) -> gr.Blocks:
+    """All four tabs; ``db`` is the SQLite file of the store (None: the default path)."""
+
+    # ---------------- Skriv narrativ: handlers bound to this app's db
+    def on_analyse(text: str, more: bool, ignored: list[str]):
+        view = write_h.analyse_narrative(text, more, ignored)
+        return view["findings"], view["html"], view["profile_html"], status_html(view["status"])
+
+    on_analyse_g = guarded(on_analyse, lambda m: ([], write_h.highlight_html("", []), "", _error_status(m)))
+
+    def on_live(text: str, more: bool, ignored: list[str], live: bool):
+        if not live:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return on_analyse_g(text, more, ignored)
+
+    def on_replace(finding: dict[str, Any], text: str, new: str):
+        new_text, action = write_h.replace_span(text, finding, new)
+        try:
+            write_h.record_feedback(db, finding.get("rule_id"), action)
+        except Exception as exc:  # noqa: BLE001  (counting must never block the writer)
+            logger.warning("tilbagemelding kunne ikke gemmes (%s)", type(exc).__name__)
+        return new_text, status_html("Formuleringen er erstattet i teksten.", "ok")
+
+    def on_ignore(finding: dict[str, Any], ignored: list[str]):
+        try:
+            write_h.record_feedback(db, finding.get("rule_id"), IGNORED)
+        except Exception as exc:  # noqa: BLE001
+            logger.warning("tilbagemelding kunne ikke gemmes (%s)", type(exc).__name__)
+        keys = list(ignored or [])
+        if finding["key"] not in keys:
+            keys.append(finding["key"])
+        return keys, status_html(f"Fund {finding['n']} er skjult for denne tekst.", "ok")
+
+    def on_detect(text: str):
+        rows = write_h.detect_for_review(text)
+        msg = (f"{sum(r['selected'] for r in rows)} oplysninger fundet og valgt; "
+               f"{sum(not r['selected'] for r in rows)} forslag ikke valgt. Gennemgå listen.") if rows else \
+            "Ingen navne eller andre oplysninger fundet. Tilføj selv det, værktøjet har overset."
+        return rows, _choices_update(rows), gr.update(visible=True), "", None, status_html(msg)
+
+    on_detect_g = guarded(on_detect, lambda m: (gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), _error_status(m)))
+
+    def on_add(text: str, rows: list[dict[str, Any]], selected: list[str], surface: str, label: str):
+        current = [dict(r, selected=r["id"] in set(selected or [])) for r in rows or []]
+        new_rows, added = write_h.add_identifier(text, current, surface, label)
+        msg = f"{added} forekomst(er) tilføjet." if added else "Oplysningen var allerede på listen og er nu valgt."
+        return new_rows, _choices_update(new_rows), "", "", None, status_html(msg, "ok")
+
+    on_add_g = guarded(on_add, lambda m: (gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), _error_status(m)))
+
+    def on_preview(text: str, rows: list[dict[str, Any]], selected: list[str], mode: str):
+        result = write_h.preview(text, rows or [], selected, mode)
+        return result["text"], result, status_html(write_h.counts_text(result["counts"]) +
+                                                    ". Læs teksten igennem, før du gemmer.")
+
+    on_preview_g = guarded(on_preview, lambda m: ("", None, _error_status(m)))
+
+    def on_save(text: str, preview_state: dict[str, Any] | None, group: str, date: str):
+        nid, msg = write_h.save(db, text, preview_state, group, date)
+        return status_html(msg, "ok" if nid else "info"), gr.update(choices=write_h.groups(db))
+
+    on_save_g = guarded(on_save, lambda m: (_error_status(m), gr.skip()))
+
+    def on_clear():
+        return "", [], [], write_h.highlight_html("", []), "", "", [], gr.update(choices=[], value=[]), \
+            gr.update(visible=False), "", None, "", ""
+
+    # ---------------- Anonymisér filer
+    def on_files(paths: list[str], mode: str, column: str, want_mapping: bool):
+        r = files_h.anonymise_uploads(paths, mode, column, want_mapping)
+        choices = sorted(r["outputs"].items())
+        return (r["rows"], r["zip"], gr.update(value=r["mapping"], visible=r["mapping"] is not None),
+                gr.update(choices=choices, value=choices[0][1] if choices else None), status_html(r["status"], "ok"))
+
+    on_files_g = guarded(on_files, lambda m: (gr.skip(), None, gr.update(value=None, visible=False),
+                                              gr.update(choices=[], value=None), _error_status(m)))
+    on_file_preview_g = guarded(files_h.read_output, lambda m: m)
+
+    # ---------------- Overblik
+    def on_overview(group: str, since: str, until: str):
+        r = over_h.overview(db, group, since, until)
+        return (status_html(r["status"]), r["themes"], r["by_month"], r["by_theme"], r["figure"],
+                r["clusters_html"], r["csv"], r["xlsx"])
+
+    on_overview_g = guarded(on_overview, lambda m: (_error_status(m), None, None, None, None, "", None, None))
+
+    def group_choices():
+        return gr.update(choices=[over_h.ALL_GROUPS, *write_h.groups(db)])
+
+    # ---------------- Læring
+    on_bank_g = guarded(lambda cat: (learn_h.example_bank(cat), ""), lambda m: ([], _error_status(m)))
+    on_new_ex_g = guarded(lambda: (learn_h.new_exercise(), "", ""), lambda m: ("", "", _error_status(m)))
+    on_feedback_g = guarded(learn_h.exercise_feedback, _error_status)
+    on_card_g = guarded(lambda topic: learn_h.reflection_card(topic), _error_status)
+    on_draw_g = guarded(lambda topic: learn_h.reflection_card(topic, draw=True), _error_status)
+    on_rules_g = guarded(lambda: learn_h.feedback_table(db), lambda m: [])
+
+    def on_load():
+        groups = write_h.groups(db)
+        topics = learn_h.reflection_topics()
+        return (gr.update(choices=groups), gr.update(choices=[over_h.ALL_GROUPS, *groups]),
+                gr.update(choices=topics, value=topics[0] if topics else None))
+
+    on_load_g = guarded(on_load, lambda m: (gr.skip(), gr.skip(), gr.skip()))
+
+    with gr.Blocks(title="narrativ", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
+        gr.Markdown("# narrativ\nEt dansk sprogværktøj til pædagogiske narrativer. Værktøjet foreslår – du bestemmer.")
+        findings_state = gr.State([])
+        ignored_state = gr.State([])
+        rows_state = gr.State([])
+        preview_state = gr.State(None)
+
+        with gr.Tab("Skriv narrativ", id="skriv"):
+            gr.Markdown(INTRO)
+            with gr.Row():
+                with gr.Column(scale=3):
+                    narrative = gr.Textbox(label="Din narrativ", lines=10, max_lines=30, elem_id="narrativ-tekst",
+                                           placeholder="Fx: I dag ved frokosten rakte Emma ud efter kanden ...")
+                    with gr.Row():
+                        analyse_btn = gr.Button("Analysér", variant="primary", elem_id="analyser")
+                        more = gr.Checkbox(label="Flere forslag", value=False, info="Vis også mere usikre fund")
+                        live = gr.Checkbox(label="Analysér mens jeg skriver", value=True)
+                        clear_btn = gr.Button("Ny narrativ", variant="secondary")
+                    status = gr.HTML(elem_id="status")
+                    highlighted = gr.HTML(write_h.highlight_html("", []), elem_id="markeret", js_on_load=None)
+                with gr.Column(scale=2):
+                    profile = gr.HTML(elem_id="profil", js_on_load=None)
+
+            gr.Markdown("### Fund\nBrug et forslag eller skriv din egen formulering, og tryk på »Erstat i teksten«. "
+                        "»Ignorér« skjuler fundet for denne tekst.")
+
+            @gr.render(inputs=[findings_state])
+            def _cards(findings: list[dict[str, Any]]):
+                if not findings:
+                    gr.Markdown("*Ingen fund at vise.*")
+                    return
+                for f in findings[: write_h.MAX_CARDS]:
+                    with gr.Group():
+                        gr.HTML(write_h.card_html(f), js_on_load=None)
+                        edit = None
+                        if f["kind"] == "deficit":
+                            edit = gr.Textbox(label=f"Din formulering i stedet for fund {f['n']}", value=f["text"],
+                                              lines=1, max_lines=4)
+                        with gr.Row():
+                            if edit is not None:
+                                for j, s in enumerate(f["suggestions"]):
+                                    b = gr.Button(f"Brug forslag {j + 1}", size="sm")
+                                    b.click(lambda s=s: s, outputs=edit, queue=False, api_visibility="private")
+                                rep = gr.Button("Erstat i teksten", size="sm", variant="primary")
+                                rep.click(guarded(partial(on_replace, f), lambda m: (gr.skip(), _error_status(m))),
+                                          inputs=[narrative, edit], outputs=[narrative, status],
+                                          api_visibility="private").then(
+                                    on_analyse_g, inputs=[narrative, more, ignored_state],
+                                    outputs=[findings_state, highlighted, profile, status], api_visibility="private")
+                            ign = gr.Button("Ignorér", size="sm", variant="secondary")
+                            ign.click(partial(on_ignore, f), inputs=[ignored_state], outputs=[ignored_state, status],
+                                      api_visibility="private").then(
+                                on_analyse_g, inputs=[narrative, more, ignored_state],
+                                outputs=[findings_state, highlighted, profile, status], api_visibility="private")
+                if len(findings) > write_h.MAX_CARDS:
+                    gr.Markdown(f"*{len(findings) - write_h.MAX_CARDS} flere fund er markeret i teksten, men vises ikke "
+                                "her. Ret de første, og analysér igen.*")
+
+            gr.Markdown("### Anonymisér og gem\nFør noget gemmes, finder værktøjet navne og andre oplysninger. "
+                        "Du gennemgår listen, ser den anonymiserede tekst og gemmer derefter kun den.")
+            anon_btn = gr.Button("Anonymisér og gem …", variant="primary", elem_id="anonymiser")
+            review_status = gr.HTML()
+            with gr.Group(visible=False) as review_box:
+                review = gr.CheckboxGroup(label="Oplysninger, der erstattes (fjern fluebenet ved det, der ikke skal)",
+                                          choices=[], value=[], elem_id="oplysninger")
+                with gr.Row():
+                    missed = gr.Textbox(label="Overset oplysning: skriv den, eller markér den i teksten ovenfor",
+                                        scale=3)
+                    missed_label = gr.Dropdown(label="Type", choices=[(v, k) for k, v in LABEL_DA.items()],
+                                               value="PERSON", scale=1)
+                    add_btn = gr.Button("Tilføj (alle forekomster)", scale=1)
+                mode = gr.Radio(label="Erstat med", choices=[(v, k) for k, v in write_h.MODES_DA.items()],
+                                value="placeholder")
+                preview_btn = gr.Button("Vis anonymiseret tekst")
+                preview_box = gr.Textbox(label="Forhåndsvisning – kun denne tekst gemmes", interactive=False, lines=8,
+                                         elem_id="forhaandsvisning")
+                with gr.Row():
+                    group = gr.Dropdown(label="Gruppe (fx stuens navn)", choices=[], allow_custom_value=True,
+                                        value=None)
+                    date = gr.Textbox(label="Dato (ÅÅÅÅ-MM-DD)", value=write_h.today)
+                save_btn = gr.Button("Gem anonymiseret narrativ", variant="primary", elem_id="gem")
+                save_status = gr.HTML(elem_id="gem-status")
+
+        analyse_outputs = [findings_state, highlighted, profile, status]
+        analyse_btn.click(on_analyse_g, inputs=[narrative, more, ignored_state], outputs=analyse_outputs,
+                          api_name="analyse")
+        more.change(on_analyse_g, inputs=[narrative, more, ignored_state], outputs=analyse_outputs,
+                    api_visibility="private")
+        narrative.input(on_live, inputs=[narrative, more, ignored_state, live], outputs=analyse_outputs,
+                        trigger_mode="always_last", show_progress="hidden", api_visibility="private")
+        # a changed text makes an earlier preview stale: it must be made again before saving
+        narrative.input(lambda: ("", None), outputs=[preview_box, preview_state], queue=False,
+                        show_progress="hidden", api_visibility="private")
+        # selecting words in the narrative fills the "missed identifier" field (nothing else happens)
+        narrative.select(_selected_text, outputs=[missed], queue=False, show_progress="hidden",
+                         api_visibility="private")
+        clear_btn.click(on_clear, outputs=[narrative, findings_state, ignored_state, highlighted, profile, status,
+                                           rows_state, review, review_box, preview_box, preview_state, review_status,
+                                           save_status],
+                        api_visibility="private")
+        anon_btn.click(on_detect_g, inputs=[narrative],
+                       outputs=[rows_state, review, review_box, preview_box, preview_state, review_status],
+                       api_name="detect")
+        add_btn.click(on_add_g, inputs=[narrative, rows_state, review, missed, missed_label],
+                      outputs=[rows_state, review, missed, preview_box, preview_state, review_status],
+                      api_name="add_identifier")
+        for comp in (review, mode):
+            comp.change(lambda: ("", None), outputs=[preview_box, preview_state], queue=False,
+                        show_progress="hidden", api_visibility="private")
+        preview_btn.click(on_preview_g, inputs=[narrative, rows_state, review, mode],
+                          outputs=[preview_box, preview_state, review_status], api_name="preview")
+        save_btn.click(on_save_g, inputs=[narrative, preview_state, group, date], outputs=[save_status, group],
+                       api_name="save")
+
+        # ------------------------------------------------------------ Anonymisér filer
+        with gr.Tab("Anonymisér filer", id="filer"):
+            gr.Markdown("Anonymisér flere filer på én gang (.txt, .docx, .csv, .jsonl). Dine filer ændres ikke; "
+                        "du får anonymiserede kopier som zip. Nøglen (original → pseudonym) laves kun, hvis du beder "
+                        "om det.")
+            uploads = gr.File(label="Filer", file_count="multiple", file_types=list(files_h.SUFFIXES),
+                              elem_id="filer-ind")
+            with gr.Row():
+                f_mode = gr.Radio(label="Erstat med", choices=[(v, k) for k, v in write_h.MODES_DA.items()],
+                                  value="placeholder")
+                f_column = gr.Textbox(label="Tekstkolonne (for .csv og .jsonl)", value="text")
+                f_mapping = gr.Checkbox(label="Lav også nøglen (original → pseudonym)", value=False,
+                                        info="Følsom: gem den adskilt fra filerne")
+            f_run = gr.Button("Anonymisér filerne", variant="primary")
+            f_status = gr.HTML()
+            f_table = gr.Dataframe(headers=files_h.HEADERS, label="Erstatninger pr. fil", interactive=False,
+                                   wrap=True)
+            with gr.Row():
+                f_zip = gr.File(label="Anonymiserede filer (zip)", interactive=False)
+                f_key = gr.File(label="Nøgle (følsom)", interactive=False, visible=False)
+            f_pick = gr.Dropdown(label="Gennemse en anonymiseret fil", choices=[])
+            f_preview = gr.Textbox(label="Uddrag af den anonymiserede fil", interactive=False, lines=10)
+            f_run.click(on_files_g, inputs=[uploads, f_mode, f_column, f_mapping],
+                        outputs=[f_table, f_zip, f_key, f_pick, f_status], api_name="anonymise_files")
+            f_pick.change(on_file_preview_g, inputs=[f_pick], outputs=[f_preview], api_visibility="private")
+
+        # ------------------------------------------------------------ Overblik
+        with gr.Tab("Overblik", id="overblik") as over_tab:
+            gr.Markdown("Overblik over gemte (anonymiserede) narrativer: temaer, ressourceandel og grupper af "
+                        "narrativer, som værktøjet har fundet. Datoer skrives ÅÅÅÅ-MM-DD; tomt felt = ingen grænse.")
+            with gr.Row():
+                o_group = gr.Dropdown(label="Gruppe", choices=[over_h.ALL_GROUPS], value=over_h.ALL_GROUPS,
+                                      allow_custom_value=True)
+                o_since = gr.Textbox(label="Fra dato", placeholder="ÅÅÅÅ-MM-DD")
+                o_until = gr.Textbox(label="Til dato", placeholder="ÅÅÅÅ-MM-DD")
+                o_run = gr.Button("Vis overblik", variant="primary")
+            o_status = gr.HTML()
+            o_themes = gr.Dataframe(label="Narrativer pr. tema og måned", interactive=False)
+            with gr.Row():
+                o_month = gr.Dataframe(label="Ressourceandel pr. måned", interactive=False)
+                o_theme = gr.Dataframe(label="Ressourceandel pr. tema", interactive=False)
+            o_plot = gr.Plot(label="Diagrammer")
+            o_clusters = gr.HTML(js_on_load=None)
+            with gr.Row():
+                o_csv = gr.File(label="Hent CSV (uden tekst)", interactive=False)
+                o_xlsx = gr.File(label="Hent Excel", interactive=False)
+            o_run.click(on_overview_g, inputs=[o_group, o_since, o_until],
+                        outputs=[o_status, o_themes, o_month, o_theme, o_plot, o_clusters, o_csv, o_xlsx],
+                        api_name="overview")
+            over_tab.select(guarded(group_choices, lambda m: gr.skip()), outputs=[o_group], api_visibility="private")
+
+        # ------------------------------------------------------------ Læring
+        with gr.Tab("Læring", id="laering"):
+            with gr.Accordion("Eksempelbank: fra underskud til ressource", open=True):
+                gr.Markdown("Sætninger fra projektets korpus, som beskriver barnet ud fra mangler, og de "
+                            "omskrivninger værktøjet foreslår.")
+                with gr.Row():
+                    l_cat = gr.Dropdown(label="Kategori", choices=[learn_h.ALL], value=learn_h.ALL)
+                    l_show = gr.Button("Vis eksempler")
+                l_status = gr.HTML()
+                l_bank = gr.Dataframe(headers=["Sætning", "Kategori", "Forslag"], interactive=False, wrap=True,
+                                      column_widths=["38%", "17%", "45%"])
+
+                def on_bank(cat: str):
+                    rows, msg = on_bank_g(cat)
+                    return rows, msg, gr.update(choices=learn_h.bank_categories())
+
+                l_show.click(guarded(on_bank, lambda m: ([], _error_status(m), gr.skip())), inputs=[l_cat],
+                             outputs=[l_bank, l_status, l_cat], api_name="example_bank")
+            with gr.Accordion("Øvelse: skriv sætningen om", open=False):
+                e_new = gr.Button("Ny sætning")
+                e_orig = gr.Textbox(label="Sætningen", interactive=False)
+                e_rewrite = gr.Textbox(label="Din omskrivning", lines=3)
+                e_check = gr.Button("Giv feedback", variant="primary")
+                e_feedback = gr.HTML(js_on_load=None)
+                e_new.click(on_new_ex_g, outputs=[e_orig, e_rewrite, e_feedback], api_visibility="private")
+                e_check.click(on_feedback_g, inputs=[e_orig, e_rewrite], outputs=[e_feedback],
+                              api_name="exercise_feedback")
+            with gr.Accordion("Refleksionskort", open=False):
+                gr.Markdown("Åbne spørgsmål til personalemøder og undervisning. Kortene ligger i en datafil, som "
+                            "undervisere kan rette (`narrativ_nlp/data/reflection_cards.yaml`).")
+                with gr.Row():
+                    r_topic = gr.Dropdown(label="Emne", choices=[])
+                    r_all = gr.Button("Vis alle spørgsmål")
+                    r_draw = gr.Button("Træk et kort")
+                r_card = gr.HTML(js_on_load=None)
+                r_all.click(on_card_g, inputs=[r_topic], outputs=[r_card], api_name="reflection_card")
+                r_draw.click(on_draw_g, inputs=[r_topic], outputs=[r_card], api_visibility="private")
+                r_topic.change(on_card_g, inputs=[r_topic], outputs=[r_card], api_visibility="private")
+            with gr.Accordion("Reglerne i praksis (anonyme tællinger)", open=False):
+                gr.Markdown("Hvor ofte forslag fra hver regel er brugt, rettet eller ignoreret. Kun tal – ingen tekst. "
+                            "Regler, der ofte ignoreres, rammer måske forkert.")
+                fb_btn = gr.Button("Opdatér")
+                fb_table = gr.Dataframe(headers=learn_h.FEEDBACK_HEADERS, interactive=False)
+                fb_btn.click(on_rules_g, outputs=[fb_table], api_name="rule_feedback")
+
+        demo.load(on_load_g, outputs=[group, o_group, r_topic], api_visibility="private")
+    return demo
+
+
+# ------------------------------------------------------------------ launching
+
+
+def parse_auth(auth: str | tuple[str, str] | None) -> tuple[str, str] | None:
+    """``"bruger:adgangskode"`` → a tuple; None or empty → None. Raises ValueError (Danish) when malformed."""
+    if auth is None or auth == "":
+        return None
+    if isinstance(auth, tuple):
+        return auth
+    user, sep, password = str(auth).partition(":")
+    if not sep or not user or not password:
+        raise ValueError("--auth skal have formen bruger:adgangskode")
+    return user, password
+
+
+def exposure_warning(host: str, auth: tuple[str, str] | None) -> str | None:
+    """The Danish warning when the app is reachable from other machines without a password."""
+    if host in (LOCALHOST, "localhost") or auth:
+        return None
+    return (f"Appen lytter på {host} uden adgangskode: andre på netværket kan se og gemme narrativer. "
+            "Brug --auth bruger:adgangskode (eller NARRATIV_AUTH), eller lad være med at bruge --host.")
+
+
+def start(host: str = LOCALHOST, port: int = 7860, auth: str | tuple[str, str] | None = None, db: str | None = None,
+          warm: bool = True, quiet: bool = False) -> gr.Blocks:
+    """Build and launch the app without blocking; returns the running Blocks (``close()`` stops it)."""
+    from narrativ_nlp.store import NarrativeStore, default_db_path
+
+    credentials = parse_auth(auth)
+    warning = exposure_warning(host, credentials)
+    if warning:
+        logger.warning(warning)
+    db_path = str(db or default_db_path())
+    NarrativeStore(db_path).close()  # create or migrate now: a broken database fails here, in Danish
+    if warm:
+        threading.Thread(target=warm_up, name="narrativ-warm-up", daemon=True).start()
+    demo = build_app(db_path)
+    demo.queue(default_concurrency_limit=4)
+    demo.launch(server_name=host, server_port=port, share=False, auth=credentials,
+                auth_message="Log ind for at bruge narrativ.", prevent_thread_lock=True, inbrowser=False,
+                quiet=quiet, theme=THEME, css=CSS, footer_links=["settings"], max_file_size="25mb",
+                ssr_mode=False, mcp_server=False, enable_monitoring=False)
+    return demo
+
+
+def launch(host: str = LOCALHOST, port: int = 7860, auth: str | None = None, db: str | None = None) -> int:
+    """``narrativ app``: start on ``host:port`` and serve until stopped (Ctrl+C or SIGTERM)."""
+    try:
+        demo = start(host=host, port=port, auth=auth, db=db, quiet=True)
+    except ValueError as exc:
+        print(f"Fejl: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"Fejl: appen kunne ikke starte på {host}:{port} (porten er måske optaget). ({type(exc).__name__})",
+              file=sys.stderr)
+        return 1
+    print(f"narrativ kører på {demo.local_url} – stop med Ctrl+C.", file=sys.stderr)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        while demo.is_running:
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        print("Stopper narrativ …", file=sys.stderr)
+    finally:
+        demo.close(verbose=False)
+    return 0
+
+
+def _raise_interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+if __name__ == "__main__":  # python -m app.main
+    logging.basicConfig(level=logging.WARNING)
+    raise SystemExit(launch())

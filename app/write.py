@@ -1,0 +1,379 @@
+"""Handlers of the "Skriv narrativ" tab: plain values in, plain values out.
+
+    analyse_narrative(text, more, ignored)   -> findings (dicts), highlighted HTML, profile HTML
+    replace_span(text, finding, new)         -> the text with one finding's span replaced
+    detect_for_review(text)                  -> identifier rows for review (pre-selected ticked)
+    add_identifier(text, rows, surface, lab) -> rows with every occurrence of a missed identifier
+    preview(text, rows, selected, mode)      -> the pseudonymised text and a token for saving
+    save(db, text, preview, group, date)     -> stores only the pseudonymised text
+
+The text is only changed when the user clicks; nothing is stored without a preview.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from contextlib import closing
+from dataclasses import asdict
+from itertools import pairwise
+from typing import Any
+
+from app.common import (
+    ACCEPTED,
+    COLOURS,
+    EDITED,
+    IGNORED,
+    KIND_DA,
+    TEXT_ON,
+    AppMessage,
+    check_length,
+    ensure_pipeline,
+    esc,
+)
+from narrativ_nlp.identifiers.types import LABEL_DA
+
+#: at most this many findings get their own card (the rest are highlighted and counted)
+MAX_CARDS = 30
+
+MODES_DA = {"placeholder": "Pladsholder ([Person 1])", "surrogate": "Andet navn (Emma → Sofie)", "mask": "Maskering (■■■■)"}
+
+
+# ------------------------------------------------------------------ analysis
+
+
+def ignore_key(finding: dict[str, Any]) -> str:
+    """What "ignore" remembers for this text: rule, kind and the words (robust to edits elsewhere)."""
+    words = " ".join(str(finding["text"]).split()).lower()
+    return f"{finding.get('rule_id') or 'classifier'}|{finding['kind']}|{words}"
+
+
+def _finding_dict(i: int, f: Any) -> dict[str, Any]:
+    d = {
+        "n": i,
+        "start": f.start,
+        "end": f.end,
+        "text": f.text,
+        "kind": f.kind,
+        "label": f.label,
+        "category_label": f.category_label,
+        "rule_id": f.rule_id,
+        "source": f.source,
+        "confidence": round(float(f.confidence), 3),
+        "explanation": f.explanation,
+        "suggestions": list(f.suggestions),
+    }
+    d["key"] = ignore_key(d)
+    return d
+
+
+def analyse_narrative(text: str | None, more: bool = False, ignored: list[str] | None = None) -> dict[str, Any]:
+    """Analyse ``text``; findings the user ignored are left out. Raises ``NarrativError`` (E030) when too long.
+
+    Returns ``{"findings", "n_ignored", "html", "profile_html", "notes", "status"}``.
+    """
+    from narrativ_nlp.framing.analysis import analyse
+
+    text = check_length(text)
+    ignored_set = set(ignored or [])
+    if not text.strip():
+        return {"findings": [], "n_ignored": 0, "html": highlight_html("", []), "profile_html": "",
+                "notes": [], "status": "Skriv eller indsæt en narrativ, og tryk på »Analysér«."}
+    ensure_pipeline()
+    analysis = analyse(text, more=bool(more))
+    findings, n_ignored = [], 0
+    for f in sorted(analysis.findings, key=lambda f: (f.start, -f.end)):
+        d = _finding_dict(len(findings) + 1, f)
+        if d["key"] in ignored_set:
+            n_ignored += 1
+            continue
+        findings.append(d)
+    n_def = sum(f["kind"] == "deficit" for f in findings)
+    n_res = len(findings) - n_def
+    status = f"Fund: {n_def} underskudsfokuserede og {n_res} ressourcefokuserede formuleringer."
+    if n_ignored:
+        status += f" {n_ignored} ignoreret."
+    if analysis.hidden_findings and not more:
+        status += f" {len(analysis.hidden_findings)} mere usikre fund vises med »Flere forslag«."
+    profile = None if analysis.profile is None else asdict(analysis.profile)
+    return {
+        "findings": findings,
+        "n_ignored": n_ignored,
+        "html": highlight_html(text, findings),
+        "profile_html": profile_html(profile, analysis.notes),
+        "notes": list(analysis.notes),
+        "status": status,
+    }
+
+
+def highlight_html(text: str, findings: list[dict[str, Any]]) -> str:
+    """The narrative as escaped text with findings marked (colour, pattern and number) and a legend."""
+    legend = (
+        '<div class="nv-legend" aria-label="Forklaring">'
+        f'<span class="nv-mark nv-deficit" style="background:{COLOURS["deficit"]};color:{TEXT_ON["deficit"]}">'
+        "Underskudsfokuseret</span> "
+        f'<span class="nv-mark nv-resource" style="background:{COLOURS["resource"]};color:{TEXT_ON["resource"]}">'
+        "Ressourcefokuseret</span> <small>Tallene henviser til listen af fund.</small></div>"
+    )
+    if not text:
+        return legend + '<div class="nv-text nv-empty">Ingen tekst endnu.</div>'
+    # cut the text at every finding boundary; each piece is marked by the findings that cover it
+    n = len(text)
+    spans = [(max(0, f["start"]), min(n, f["end"]), f) for f in findings]
+    cuts = sorted({0, n, *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
+    ends: dict[int, list[int]] = {}
+    for _, e, f in spans:
+        ends.setdefault(e, []).append(f["n"])
+    starts: dict[int, list[dict[str, Any]]] = {}
+    for s, _, f in spans:
+        starts.setdefault(s, []).append(f)
+    active: dict[int, dict[str, Any]] = {}  # finding number → finding, for the piece being written
+    out = []
+    for a, b in pairwise(cuts):
+        for f in starts.get(a, []):
+            active[f["n"]] = f
+        for n_ in [k for k, f in active.items() if min(len(text), f["end"]) <= a]:
+            del active[n_]
+        cover = [f for f in active.values() if max(0, f["start"]) <= a and b <= min(len(text), f["end"])]
+        piece = esc(text[a:b])
+        if cover:
+            kind = "deficit" if any(f["kind"] == "deficit" for f in cover) else "resource"
+            title = f"{KIND_DA[kind]} (fund {', '.join(str(f['n']) for f in cover)})"
+            out.append(f'<mark class="nv-mark nv-{kind}" style="background:{COLOURS[kind]};color:{TEXT_ON[kind]}"'
+                       f' title="{esc(title)}">{piece}</mark>')
+        else:
+            out.append(piece)
+        if b in ends:
+            out.append(f'<sup class="nv-ref">{",".join(map(str, sorted(ends.pop(b))))}</sup>')
+    return legend + '<div class="nv-text" style="white-space:pre-wrap">' + "".join(out) + "</div>"
+
+
+def card_html(f: dict[str, Any]) -> str:
+    """One finding: number, kind, category, the words, explanation and numbered suggestions (escaped)."""
+    kind = f["kind"]
+    sugg = "".join(f"<li>{esc(s)}</li>" for s in f["suggestions"])
+    return (
+        f'<div class="nv-card nv-card-{kind}" style="border-left:6px solid {COLOURS[kind]}">'
+        f'<div><b>{f["n"]}. {esc(KIND_DA[kind])}</b> · {esc(f["category_label"])} '
+        f'<small>(sikkerhed {f["confidence"]:.2f})</small></div>'
+        f'<div class="nv-quote">»{esc(f["text"])}«</div>'
+        f'<div class="nv-expl">{esc(f["explanation"])}</div>'
+        + (f'<ol class="nv-sugg">{sugg}</ol>' if sugg else "")
+        + "</div>"
+    )
+
+
+def profile_html(profile: dict[str, Any] | None, notes: list[str] | None = None) -> str:
+    """The narrative profile and checklist (escaped)."""
+    from narrativ_nlp.resources import framing_categories
+
+    parts = []
+    for note in notes or []:
+        parts.append(f'<p class="nv-note">{esc(note)}</p>')
+    if profile is None:
+        return "".join(parts)
+    cats = framing_categories()
+    labels = {k: v["label"] for kind in cats.values() for k, v in kind.items()}
+    share = profile.get("resource_share")
+    share_txt = "–" if share is None else f"{share:.0f} %"
+    parts.append(
+        '<div class="nv-profile"><b>Profil</b><ul>'
+        f"<li>Sætninger: {profile['n_sentences']}</li>"
+        f"<li>Underskudsfokuserede sætninger: {profile['n_deficit_sentences']}</li>"
+        f"<li>Ressourcefokuserede sætninger: {profile['n_resource_sentences']}</li>"
+        f"<li>Ressourceandel: {esc(share_txt)}</li>"
+    )
+    if profile.get("categories"):
+        cat_txt = ", ".join(f"{esc(labels.get(k, k))}: {v}" for k, v in sorted(profile["categories"].items()))
+        parts.append(f"<li>Kategorier: {cat_txt}</li>")
+    parts.append("</ul><b>Tjekliste</b><ul class='nv-checklist'>")
+    for item in profile.get("checklist", []):
+        mark = "✓" if item["present"] else "○"
+        evidence = f" <small>(»{esc(item['evidence_text'])}«)</small>" if item.get("evidence_text") else ""
+        missing = "" if item["present"] else " <small>– mangler måske</small>"
+        parts.append(f"<li>{mark} {esc(item['label'])}{evidence}{missing}</li>")
+    parts.append("</ul></div>")
+    return "".join(parts)
+
+
+def replace_span(text: str, finding: dict[str, Any], new: str) -> tuple[str, str]:
+    """Replace exactly the finding's span with ``new``; returns (text, feedback action).
+
+    Raises ``AppMessage`` (Danish) when the text changed since the analysis; the text is never
+    changed silently.
+    """
+    start, end = int(finding["start"]), int(finding["end"])
+    if not (0 <= start < end <= len(text)) or text[start:end] != finding["text"]:
+        raise AppMessage("Teksten er ændret siden analysen. Tryk på »Analysér« og prøv igen.")
+    new = (new or "").strip()
+    if not new:
+        raise AppMessage("Skriv en formulering først (eller vælg et forslag).")
+    action = ACCEPTED if new in finding.get("suggestions", []) else EDITED
+    return text[:start] + new + text[end:], action
+
+
+def record_feedback(db: str | None, rule_id: str | None, action: str) -> None:
+    """Count (text-free) that a finding of ``rule_id`` was accepted, edited or ignored."""
+    from narrativ_nlp.store import NarrativeStore
+
+    if action not in (ACCEPTED, EDITED, IGNORED):
+        raise ValueError(f"action={action!r}")
+    with closing(NarrativeStore(db)) as store:
+        store.record_feedback(rule_id or "classifier", action)
+
+
+# ------------------------------------------------------------------ anonymise and save
+
+
+def _row_id(start: int, end: int, label: str) -> str:
+    return f"{start}-{end}-{label}"
+
+
+def _row(text: str, start: int, end: int, label: str, source: str, score: float, selected: bool) -> dict[str, Any]:
+    return {"id": _row_id(start, end, label), "start": start, "end": end, "label": label,
+            "label_da": LABEL_DA.get(label, label), "text": text[start:end], "source": source,
+            "score": round(float(score), 2), "selected": selected}
+
+
+def detect_for_review(text: str | None) -> list[dict[str, Any]]:
+    """Identifiers for review: detected spans (ticked) and weaker suggestions (unticked), in text order."""
+    from narrativ_nlp.anonymise import detect
+
+    text = check_length(text)
+    if not text.strip():
+        raise AppMessage("Der er ingen tekst at anonymisere.")
+    ensure_pipeline()
+    detection = detect(text)
+    rows = [_row(text, s.start, s.end, s.label, s.source, s.score, True) for s in detection.spans]
+    rows += [_row(text, s.start, s.end, s.label, s.source, s.score, False) for s in detection.suggestions]
+    return sorted(rows, key=lambda r: (r["start"], -r["end"]))
+
+
+def check_rows(text: str, rows: list[dict[str, Any]]) -> None:
+    """The review rows must still point at the same words: an edit after the review needs a new review."""
+    for r in rows:
+        if not (0 <= r["start"] < r["end"] <= len(text)) or text[r["start"]:r["end"]] != r["text"]:
+            raise AppMessage("Teksten er ændret efter gennemgangen. Tryk på »Anonymisér og gem …« igen.")
+
+
+def add_identifier(text: str, rows: list[dict[str, Any]], surface: str, label: str) -> tuple[list[dict[str, Any]], int]:
+    """Add every whole-word occurrence of ``surface`` as ``label`` (ticked); returns (rows, n_added)."""
+    surface = (surface or "").strip()
+    if not surface:
+        raise AppMessage("Skriv eller markér den tekst, der skal anonymiseres.")
+    if label not in LABEL_DA:
+        raise AppMessage("Vælg en type for oplysningen.")
+    check_rows(text, rows)
+    pattern = re.compile(r"(?<!\w)" + re.escape(surface) + r"(?!\w)")
+    rows = [dict(r) for r in rows]
+    have = {r["id"]: r for r in rows}
+    added = 0
+    for m in pattern.finditer(text):
+        rid = _row_id(m.start(), m.end(), label)
+        if rid in have:
+            have[rid]["selected"] = True
+            continue
+        row = _row(text, m.start(), m.end(), label, "user", 1.0, True)
+        rows.append(row)
+        have[rid] = row
+        added += 1
+    if not added and not any(pattern.finditer(text)):
+        raise AppMessage("Teksten findes ikke i narrativen (skriv den præcis, som den står).")
+    return sorted(rows, key=lambda r: (r["start"], -r["end"])), added
+
+
+def review_choices(rows: list[dict[str, Any]]) -> tuple[list[tuple[str, str]], list[str]]:
+    """CheckboxGroup choices (display, id) and the ticked ids."""
+    choices = []
+    for r in rows:
+        who = "tilføjet af dig" if r["source"] == "user" else f"sikkerhed {r['score']:.2f}"
+        hint = "" if r["selected"] or r["source"] == "user" else " – forslag"
+        choices.append((f"{r['label_da']}: {r['text']} ({who}{hint})", r["id"]))
+    return choices, [r["id"] for r in rows if r["selected"]]
+
+
+def selected_spans(rows: list[dict[str, Any]], selected_ids: list[str] | None) -> list[Any]:
+    """The ticked rows as ``IdentifierSpan``s without overlaps (the user's own and longer spans win)."""
+    from narrativ_nlp.identifiers.types import IdentifierSpan
+
+    chosen = [r for r in rows if r["id"] in set(selected_ids or [])]
+    chosen.sort(key=lambda r: (r["source"] != "user", -(r["end"] - r["start"]), r["start"]))
+    kept: list[dict[str, Any]] = []
+    for r in chosen:
+        if all(r["end"] <= k["start"] or r["start"] >= k["end"] for k in kept):
+            kept.append(r)
+    return [IdentifierSpan(r["start"], r["end"], r["label"], r["source"], float(r["score"]))
+            for r in sorted(kept, key=lambda r: r["start"])]
+
+
+def text_token(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def preview(text: str, rows: list[dict[str, Any]], selected_ids: list[str] | None, mode: str = "placeholder") -> dict[str, Any]:
+    """Pseudonymise the ticked spans; returns ``{"text", "counts", "token"}`` (token ties it to the text)."""
+    from narrativ_nlp.identifiers.pseudonymise import MODES, Pseudonymiser
+
+    text = check_length(text)
+    if mode not in MODES:
+        mode = "placeholder"
+    check_rows(text, rows)
+    result = Pseudonymiser(mode=mode).apply(text, selected_spans(rows, selected_ids))
+    return {"text": result.text, "counts": result.counts(), "token": text_token(text)}
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    if not counts:
+        return "Ingen oplysninger erstattet."
+    return "Erstattet: " + ", ".join(f"{LABEL_DA.get(k, k)} {v}" for k, v in sorted(counts.items()))
+
+
+def save(db: str | None, text: str, preview_state: dict[str, Any] | None, group: str | None, date: str | None) -> tuple[int | None, str]:
+    """Store the previewed, pseudonymised text with group, date, themes and profile; returns (id, message).
+
+    Refuses without a preview for the current text. Only the pseudonymised text is stored.
+    """
+    from narrativ_nlp.framing.analysis import analyse
+    from narrativ_nlp.store import NarrativeStore, parse_date
+    from narrativ_nlp.themes.evaluate import default_tagger
+    from narrativ_nlp.themes.features import texts_to_lemmas
+
+    if not preview_state or not preview_state.get("text"):
+        raise AppMessage("Lav først en forhåndsvisning af den anonymiserede tekst (»Vis anonymiseret tekst«).")
+    if preview_state.get("token") != text_token(text or ""):
+        raise AppMessage("Teksten er ændret efter forhåndsvisningen. Gennemgå oplysningerne og lav forhåndsvisningen igen.")
+    group = (group or "").strip()
+    if not group:
+        raise AppMessage("Vælg eller skriv en gruppe (fx stuens navn).")
+    date = parse_date(date)  # a Danish NarrativError (E060) when invalid
+    anon = preview_state["text"]
+    ensure_pipeline()
+    analysis = analyse(anon)
+    profile = None
+    if analysis.profile is not None:
+        p = analysis.profile
+        # text-free profile: counts and which checklist items are present (no evidence text)
+        profile = {"n_sentences": p.n_sentences, "n_deficit_sentences": p.n_deficit_sentences,
+                   "n_resource_sentences": p.n_resource_sentences, "resource_share": p.resource_share,
+                   "categories": dict(p.categories), "checklist": {c.id: c.present for c in p.checklist}}
+    tags = default_tagger().tag(texts_to_lemmas([anon]))[0]
+    themes = [{"theme": t.theme, "label": t.label, "score": t.score} for t in tags]
+    with closing(NarrativeStore(db)) as store:
+        nid = store.add(anon, group, date, themes=themes, profile=profile, anonymised=True)
+    if nid is None:
+        return None, "Narrativen er allerede gemt (samme tekst findes i forvejen)."
+    when = f" den {date}" if date else ""
+    return nid, f"Gemt som narrativ nr. {nid} i gruppen »{group}«{when}. Kun den anonymiserede tekst er gemt."
+
+
+def today() -> str:
+    return dt.date.today().isoformat()
+
+
+def groups(db: str | None) -> list[str]:
+    from narrativ_nlp.store import NarrativeStore
+
+    with closing(NarrativeStore(db)) as store:
+        return store.groups()
+
