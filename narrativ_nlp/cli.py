@@ -166,6 +166,8 @@ def cmd_themes(args: argparse.Namespace) -> int:
     from narrativ_nlp.themes.evaluate import default_tagger
     from narrativ_nlp.themes.features import texts_to_lemmas
 
+    if args.file is None or args.group is not None:
+        return _themes_from_store(args)
     path = Path(args.file)
     if path.suffix == ".jsonl":
         from narrativ_nlp.corpus.format import read_corpus
@@ -193,6 +195,92 @@ def cmd_themes(args: argparse.Namespace) -> int:
         print(f"Temafund: {d['note']}")
     for c in d["clusters"]:
         print(f"Gruppe {c['id'] + 1} ({c['size']} narrativer): {', '.join(c['top_terms'])} — typiske: {', '.join(c['typical'])}")
+    return 0
+
+
+def _open_store(args: argparse.Namespace):
+    from narrativ_nlp.store import NarrativeStore, default_db_path
+
+    return NarrativeStore(Path(args.db) if args.db else default_db_path())
+
+
+def _themes_from_store(args: argparse.Namespace) -> int:
+    from narrativ_nlp.overview import themes_from_store
+
+    if args.file is not None:
+        print("Angiv enten en fil eller --group, ikke begge.", file=sys.stderr)
+        return 2
+    if args.group is None:
+        print("Angiv en fil (.jsonl eller .txt) eller --group GRUPPE.", file=sys.stderr)
+        return 2
+    store = _open_store(args)
+    result = themes_from_store(store, args.group, args.since, args.until, k_range=(args.min_k, args.max_k))
+    if args.json:
+        _print_json(result)
+        return 0
+    if result["message"]:
+        print(result["message"])
+        return 0
+    for item in result["tags"]:
+        print(f"{item['id']} ({item['date'] or 'uden dato'}): "
+              + "; ".join(f"{t['label']} {t['score']:.2f} ({', '.join(t['words'])})" for t in item["themes"]))
+    d = result["discovery"]
+    if d["note"]:
+        print(f"Temafund: {d['note']}")
+    for c in d["clusters"]:
+        print(f"Gruppe {c['id'] + 1} ({c['size']} narrativer): {', '.join(c['top_terms'])} — typiske: "
+              + ", ".join(str(i) for i in c["typical"]))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from narrativ_nlp.importer import import_files
+
+    store = _open_store(args)
+    report = import_files(args.files, store, group=args.group, mode=args.mode, progress=not args.quiet and not args.json)
+    if args.json:
+        _print_json(report.to_dict())
+    else:
+        print("\n".join(report.lines_da()))
+        print(f"Database: {store.path}")
+    return 0
+
+
+def cmd_overview(args: argparse.Namespace) -> int:
+    from narrativ_nlp.overview import build_overview, export, export_qdc, save_figures
+    from narrativ_nlp.themes.codebook import ThemeCodebook
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".xlsx", ".csv", ".zip", ""):
+        print(f"Ukendt rapporttype {out.suffix}: brug .xlsx, .csv eller .zip.", file=sys.stderr)
+        return 2
+    store = _open_store(args)
+    codebook = ThemeCodebook.load(args.codebook)
+    ov = build_overview(store, group=args.group, since=args.since, until=args.until, codebook=codebook,
+                        discover=not args.no_discovery, k_range=(args.min_k, args.max_k))
+    written = export(ov, out)
+    if args.charts:
+        written += save_figures(ov, Path(args.charts))
+    if args.qdc:
+        written.append(export_qdc(codebook, Path(args.qdc)))
+    if args.json:
+        _print_json({"group": ov.group, "since": ov.since, "until": ov.until, "n_narratives": ov.n_narratives,
+                     "notes": ov.notes, "written": [str(p) for p in written]})
+        return 0
+    print(f"Narrativer: {ov.n_narratives}" + (f" · gruppe {ov.group}" if ov.group else " · alle grupper"))
+    for note in ov.notes:
+        print(f"NB: {note}")
+    if not ov.is_empty:
+        top = ov["per_theme"].sort_values("any_theme", ascending=False).head(5)
+        print("Hyppigste temaer: " + ", ".join(f"{r.label} ({r.any_theme})" for r in top.itertuples() if r.any_theme))
+        months = ov["resource_per_month"]
+        months = months[months["with_profile"] > 0]
+        if len(months):
+            first, last = months.iloc[0], months.iloc[-1]
+            print(f"Ressourceandel (gennemsnit): {first['month']} {first['mean_resource_share']:.0f} % → "
+                  f"{last['month']} {last['mean_resource_share']:.0f} %")
+    for path in written:
+        print(f"skrev {path}")
     return 0
 
 
@@ -273,12 +361,40 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--limit", type=int, default=None)
     s.set_defaults(func=cmd_train_themes)
 
-    s = sub.add_parser("themes", help="temaer og temafund for en fil (.jsonl eller .txt)")
-    s.add_argument("file")
+    s = sub.add_parser("themes", help="temaer og temafund for en fil (.jsonl eller .txt) eller en gruppe i databasen")
+    s.add_argument("file", nargs="?", default=None)
     s.add_argument("--json", action="store_true")
     s.add_argument("--min-k", type=int, default=4)
     s.add_argument("--max-k", type=int, default=12)
+    s.add_argument("--group", default=None, help="læs gruppens narrativer fra databasen i stedet for en fil")
+    s.add_argument("--since", default=None, help="fra og med dato (ÅÅÅÅ-MM-DD)")
+    s.add_argument("--until", default=None, help="til og med dato (ÅÅÅÅ-MM-DD)")
+    s.add_argument("--db", default=None, help="SQLite-fil (standard: brugerens datamappe eller NARRATIV_DB)")
     s.set_defaults(func=cmd_themes)
+
+    s = sub.add_parser("import", help="importér narrativer (.jsonl, .csv, .docx, .txt eller en mappe) i databasen")
+    s.add_argument("files", nargs="+")
+    s.add_argument("--group", default=None, help="gruppen for alle narrativerne (ellers feltet 'group')")
+    s.add_argument("--mode", choices=["placeholder", "surrogate", "mask"], default="placeholder")
+    s.add_argument("--db", default=None, help="SQLite-fil (standard: brugerens datamappe eller NARRATIV_DB)")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--quiet", action="store_true")
+    s.set_defaults(func=cmd_import)
+
+    s = sub.add_parser("overview", help="lederens overblik: tabeller og diagrammer til Excel eller CSV")
+    s.add_argument("--group", default=None, help="kun denne gruppe (standard: alle grupper)")
+    s.add_argument("--since", default=None, help="fra og med dato (ÅÅÅÅ-MM-DD)")
+    s.add_argument("--until", default=None, help="til og med dato (ÅÅÅÅ-MM-DD)")
+    s.add_argument("--out", required=True, help="rapport.xlsx, rapport.zip, rapport.csv (én fil pr. tabel) eller en mappe")
+    s.add_argument("--charts", default=None, help="gem diagrammerne som PNG i denne mappe")
+    s.add_argument("--qdc", default=None, help="gem kodebogen som REFI-QDA (.qdc) til NVivo eller ATLAS.ti")
+    s.add_argument("--codebook", default=None, help="kodebog (YAML); standard: den indbyggede")
+    s.add_argument("--no-discovery", action="store_true", help="spring temafund (klyngedannelse) over")
+    s.add_argument("--min-k", type=int, default=4)
+    s.add_argument("--max-k", type=int, default=12)
+    s.add_argument("--db", default=None, help="SQLite-fil (standard: brugerens datamappe eller NARRATIV_DB)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_overview)
 
     s = sub.add_parser("anonymise", help="anonymisér filer (.txt, .docx, .csv, .jsonl)")
     s.add_argument("inputs", nargs="+")

@@ -1,0 +1,534 @@
+"""The leader's overview: tables, charts and exports from the narrative store.
+
+``build_overview(store, group, since, until)`` reads the stored (anonymised)
+narratives with their themes and framing profiles and returns an ``Overview``
+with pandas DataFrames:
+
+* ``per_theme``: narratives per theme, by first theme and by any theme;
+* ``per_group_month``: narratives per group and month;
+* ``themes_per_month``: narratives per month (rows) and theme (columns, any theme);
+* ``theme_group_month``: the long table theme × group × month (first and any theme);
+* ``resource_per_theme`` and ``resource_per_month``: the resource share — the mean
+  of the narratives' ``resource_share`` (where not None) and the sentence-weighted
+  share 100 · Σ resource sentences / Σ (deficit + resource sentences);
+* ``cooccurrence``: how often two themes are given to the same narrative (the
+  diagonal is the number of narratives with the theme);
+* ``clusters``: theme discovery (TF-IDF + NMF) when asked for, at least 4 narratives;
+* ``narratives``: one row per narrative (id, group, date, author code, themes,
+  share) — never the text.
+
+Months are ``ÅÅÅÅ-MM``; a narrative without a date is counted under "uden dato"
+and left out of the charts over time. An empty selection gives empty tables
+and a Danish note. Exports: Excel (one sheet per table, plus the charts), CSV
+(a zip, or one file per table) and the codebook as REFI-QDA ``.qdc``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from narrativ_nlp.store import NarrativeStore, StoredNarrative, parse_date
+from narrativ_nlp.themes.codebook import ThemeCodebook
+
+NO_DATE = "uden dato"
+
+#: table key → Excel sheet name (≤ 31 characters) and CSV file stem, in report order
+TABLES: dict[str, str] = {
+    "per_theme": "Temaer",
+    "per_group_month": "Grupper pr. måned",
+    "themes_per_month": "Temaer pr. måned",
+    "theme_group_month": "Temaer, grupper og måneder",
+    "resource_per_theme": "Ressourceandel pr. tema",
+    "resource_per_month": "Ressourceandel pr. måned",
+    "cooccurrence": "Temaer sammen",
+    "clusters": "Temafund",
+    "narratives": "Narrativer",
+}
+#: column → Danish heading in the exports
+COLUMNS_DA: dict[str, str] = {
+    "theme": "tema-id", "label": "tema", "first_theme": "som første tema", "any_theme": "som et af temaerne",
+    "share_any": "andel af narrativer (%)", "group": "gruppe", "month": "måned", "narratives": "narrativer",
+    "with_profile": "med ressourceandel", "mean_resource_share": "ressourceandel, gennemsnit (%)",
+    "sentence_weighted_share": "ressourceandel, sætningsvægtet (%)", "deficit_sentences": "sætninger med mangelsprog",
+    "resource_sentences": "sætninger med ressourcesprog", "cluster": "gruppe nr.", "size": "narrativer i gruppen",
+    "top_terms": "typiske ord", "typical_ids": "typiske narrativer (id)", "id": "id", "date": "dato",
+    "author": "forfatter", "themes": "temaer", "resource_share": "ressourceandel (%)", "sentences": "sætninger",
+}
+
+
+@dataclass
+class Overview:
+    group: str | None
+    since: str | None
+    until: str | None
+    n_narratives: int
+    tables: dict[str, pd.DataFrame]
+    notes: list[str] = field(default_factory=list)
+    codebook: ThemeCodebook | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return self.n_narratives == 0
+
+    @property
+    def message(self) -> str | None:
+        """The first note (e.g. why the overview is empty), or None."""
+        return self.notes[0] if self.notes else None
+
+    def __getitem__(self, key: str) -> pd.DataFrame:
+        return self.tables[key]
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _period(since: str | None, until: str | None) -> str:
+    if since and until:
+        return f" i perioden {since} til {until}"
+    if since:
+        return f" fra {since}"
+    if until:
+        return f" til og med {until}"
+    return ""
+
+
+def empty_message(store: NarrativeStore, group: str | None, since: str | None, until: str | None) -> str:
+    """Why a selection holds no narratives, in Danish."""
+    period = _period(since, until)
+    if group and group not in store.groups():
+        known = store.groups()
+        hint = f" Kendte grupper: {', '.join(known)}." if known else " Databasen har endnu ingen grupper."
+        return f"Gruppen «{group}» findes ikke i databasen.{hint}"
+    if group:
+        return f"Gruppen «{group}» har ingen narrativer{period}. Importér narrativer med: narrativ import FIL --group \"{group}\""
+    return f"Der er ingen narrativer i databasen{period}."
+
+
+def _month(date: str | None) -> str:
+    return date[:7] if date else NO_DATE
+
+
+def _theme_order(codebook: ThemeCodebook, narratives: list[StoredNarrative]) -> tuple[list[str], dict[str, str]]:
+    """Codebook themes first, then themes found only in the stored tags; and their labels."""
+    ids = list(codebook.ids)
+    labels = {t.id: t.label for t in codebook.themes}
+    for n in narratives:
+        for t in n.themes:
+            if t.get("theme") and t["theme"] not in labels:
+                ids.append(t["theme"])
+                labels[t["theme"]] = t.get("label") or t["theme"]
+    return ids, labels
+
+
+def narratives_frame(narratives: list[StoredNarrative]) -> pd.DataFrame:
+    """One row per narrative, without its text."""
+    rows = []
+    for n in narratives:
+        p = n.profile or {}
+        themes = [t["theme"] for t in n.themes if t.get("theme")]
+        rows.append({
+            "id": n.id, "group": n.group, "date": n.date, "month": _month(n.date), "author": n.author,
+            "first_theme": themes[0] if themes else None, "themes": themes,
+            "sentences": p.get("n_sentences"), "deficit_sentences": p.get("n_deficit_sentences"),
+            "resource_sentences": p.get("n_resource_sentences"), "resource_share": p.get("resource_share"),
+        })
+    cols = ["id", "group", "date", "month", "author", "first_theme", "themes", "sentences", "deficit_sentences",
+            "resource_sentences", "resource_share"]
+    df = pd.DataFrame(rows, columns=cols)
+    for c in ("sentences", "deficit_sentences", "resource_sentences", "resource_share"):
+        df[c] = pd.to_numeric(df[c], errors="coerce")
+    return df
+
+
+def _months_sorted(months: list[str], fill: bool = True) -> list[str]:
+    dated = sorted(m for m in set(months) if m != NO_DATE)
+    if fill and dated:
+        dated = [str(p) for p in pd.period_range(dated[0], dated[-1], freq="M")]
+    return dated + ([NO_DATE] if NO_DATE in months else [])
+
+
+def _share_stats(df: pd.DataFrame) -> dict[str, Any]:
+    shares = df["resource_share"].dropna()
+    d = df["deficit_sentences"].fillna(0).sum()
+    r = df["resource_sentences"].fillna(0).sum()
+    return {
+        "narratives": len(df),
+        "with_profile": len(shares),
+        "mean_resource_share": round(float(shares.mean()), 1) if len(shares) else np.nan,
+        "sentence_weighted_share": round(float(100 * r / (d + r)), 1) if d + r else np.nan,
+        "deficit_sentences": int(d),
+        "resource_sentences": int(r),
+    }
+
+
+SHARE_COLS = ["narratives", "with_profile", "mean_resource_share", "sentence_weighted_share", "deficit_sentences",
+              "resource_sentences"]
+
+
+# ---------------------------------------------------------------- tables
+
+
+def per_theme(df: pd.DataFrame, ids: list[str], labels: dict[str, str]) -> pd.DataFrame:
+    first = df["first_theme"].value_counts()
+    anyc = pd.Series([t for ts in df["themes"] for t in dict.fromkeys(ts)], dtype=object).value_counts()
+    n = len(df)
+    out = pd.DataFrame({
+        "theme": ids, "label": [labels[i] for i in ids],
+        "first_theme": [int(first.get(i, 0)) for i in ids], "any_theme": [int(anyc.get(i, 0)) for i in ids],
+    })
+    out["share_any"] = (100 * out["any_theme"] / n).round(1) if n else np.nan
+    return out
+
+
+def per_group_month(df: pd.DataFrame) -> pd.DataFrame:
+    if df.empty:
+        return pd.DataFrame(columns=["group", "month", "narratives"])
+    out = df.groupby(["group", "month"]).size().rename("narratives").reset_index()
+    order = {m: i for i, m in enumerate(_months_sorted(list(out["month"]), fill=False))}
+    out["_o"] = out["month"].map(order)
+    return out.sort_values(["group", "_o"]).drop(columns="_o").reset_index(drop=True)
+
+
+def _exploded(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per (narrative, theme) with a flag for the first theme."""
+    rows = [(r.id, r.group, r.month, t, k == 0) for r in df.itertuples() for k, t in enumerate(dict.fromkeys(r.themes))]
+    return pd.DataFrame(rows, columns=["id", "group", "month", "theme", "is_first"])
+
+
+def themes_per_month(df: pd.DataFrame, ids: list[str], labels: dict[str, str]) -> pd.DataFrame:
+    """Rows: months (gaps filled, "uden dato" last); columns: theme labels; cells: narratives (any theme)."""
+    months = _months_sorted(list(df["month"])) if not df.empty else []
+    ex = _exploded(df)
+    if ex.empty:
+        table = pd.DataFrame(0, index=months, columns=ids, dtype=int)
+    else:
+        table = pd.crosstab(ex["month"], ex["theme"]).reindex(index=months, columns=ids, fill_value=0).astype(int)
+    table.columns = [labels[i] for i in ids]
+    table.index.name = "month"
+    return table.reset_index()
+
+
+def theme_group_month(df: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    ex = _exploded(df)
+    cols = ["group", "month", "theme", "label", "first_theme", "any_theme"]
+    if ex.empty:
+        return pd.DataFrame(columns=cols)
+    out = ex.groupby(["group", "month", "theme"]).agg(first_theme=("is_first", "sum"), any_theme=("id", "size")).reset_index()
+    out["label"] = out["theme"].map(labels)
+    out["first_theme"] = out["first_theme"].astype(int)
+    return out[cols].sort_values(["group", "month", "theme"]).reset_index(drop=True)
+
+
+def resource_per_theme(df: pd.DataFrame, ids: list[str], labels: dict[str, str]) -> pd.DataFrame:
+    """The resource share of the narratives that have the theme (any of their themes)."""
+    rows = []
+    for i in ids:
+        sub = df[df["themes"].map(lambda ts, i=i: i in ts)] if not df.empty else df
+        rows.append({"theme": i, "label": labels[i], **_share_stats(sub)})
+    return pd.DataFrame(rows, columns=["theme", "label", *SHARE_COLS])
+
+
+def resource_per_month(df: pd.DataFrame) -> pd.DataFrame:
+    months = _months_sorted(list(df["month"])) if not df.empty else []
+    rows = [{"month": m, **_share_stats(df[df["month"] == m])} for m in months]
+    return pd.DataFrame(rows, columns=["month", *SHARE_COLS])
+
+
+def cooccurrence(df: pd.DataFrame, ids: list[str], labels: dict[str, str]) -> pd.DataFrame:
+    """Theme × theme: narratives that have both themes; the diagonal: narratives with the theme."""
+    pos = {t: k for k, t in enumerate(ids)}
+    m = np.zeros((len(df), len(ids)), dtype=np.int64)
+    for r, ts in enumerate(df["themes"]):
+        for t in ts:
+            m[r, pos[t]] = 1
+    c = m.T @ m
+    names = [labels[i] for i in ids]
+    out = pd.DataFrame(c, index=names, columns=names)
+    out.index.name = "label"
+    return out.reset_index()
+
+
+def clusters_table(found: Any, ids: list[int]) -> pd.DataFrame:
+    rows = [{"cluster": c.id + 1, "size": c.size, "top_terms": ", ".join(c.top_terms),
+             "typical_ids": ", ".join(str(ids[i]) for i in c.typical)} for c in found.clusters]
+    return pd.DataFrame(rows, columns=["cluster", "size", "top_terms", "typical_ids"])
+
+
+def narratives_table(df: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    out = df[["id", "group", "date", "author", "themes", "sentences", "resource_share"]].copy()
+    out["themes"] = out["themes"].map(lambda ts: ", ".join(labels.get(t, t) for t in ts))
+    return out
+
+
+# ---------------------------------------------------------------- the overview
+
+
+def build_overview(store: NarrativeStore, group: str | None = None, since: str | None = None, until: str | None = None,
+                   codebook: ThemeCodebook | None = None, discover: bool = False,
+                   k_range: tuple[int, int] = (4, 12)) -> Overview:
+    """All tables for a group (or every group) and period; see the module docstring."""
+    since, until = parse_date(since), parse_date(until)
+    codebook = codebook or ThemeCodebook.default()
+    narratives = store.narratives(group=group, since=since, until=until)
+    notes: list[str] = []
+    if not narratives:
+        notes.append(empty_message(store, group, since, until))
+    df = narratives_frame(narratives)
+    ids, labels = _theme_order(codebook, narratives)
+    tables = {
+        "per_theme": per_theme(df, ids, labels),
+        "per_group_month": per_group_month(df),
+        "themes_per_month": themes_per_month(df, ids, labels),
+        "theme_group_month": theme_group_month(df, labels),
+        "resource_per_theme": resource_per_theme(df, ids, labels),
+        "resource_per_month": resource_per_month(df),
+        "cooccurrence": cooccurrence(df, ids, labels),
+        "clusters": pd.DataFrame(columns=["cluster", "size", "top_terms", "typical_ids"]),
+        "narratives": narratives_table(df, labels),
+    }
+    if narratives and not df["date"].notna().all():
+        notes.append(f"{int(df['date'].isna().sum())} narrativ(er) har ingen dato og tælles under «{NO_DATE}».")
+    if narratives and df["resource_share"].isna().all():
+        notes.append("Ingen af narrativerne har en ressourceandel (ingen sætninger med mangel- eller ressourcesprog).")
+    if discover and narratives:
+        found = discover_stored(narratives, k_range=k_range)
+        tables["clusters"] = clusters_table(found, [n.id for n in narratives])
+        if found.note:
+            notes.append(found.note if found.clusters else f"Ingen temafund (klyngedannelse): {found.note}")
+    return Overview(group, since, until, len(narratives), tables, notes, codebook)
+
+
+def discover_stored(narratives: list[StoredNarrative], k_range: tuple[int, int] = (4, 12), seed: int = 0):
+    """Theme discovery over stored narratives (fewer than 4: no clustering, with a note)."""
+    from narrativ_nlp.themes.discovery import MIN_NARRATIVES, Discovery
+    from narrativ_nlp.themes.scale import anonymised_lemmas, discover_sampled
+
+    if len(narratives) < MIN_NARRATIVES:  # no need to load a pipeline
+        n = len(narratives)
+        return Discovery(0, (), (), None, f"For få narrativer til at finde temaer ({n}; mindst {MIN_NARRATIVES}).")
+    return discover_sampled(anonymised_lemmas([n.text for n in narratives]), k_range=k_range, seed=seed)
+
+
+def themes_from_store(store: NarrativeStore, group: str | None, since: str | None = None, until: str | None = None,
+                      k_range: tuple[int, int] = (4, 12)) -> dict[str, Any]:
+    """``narrativ themes --group``: the stored tags and theme discovery, in the shape of the file form."""
+    since, until = parse_date(since), parse_date(until)
+    narratives = store.narratives(group=group, since=since, until=until)
+    if not narratives:
+        return {"tags": [], "message": empty_message(store, group, since, until),
+                "discovery": {"k": 0, "silhouette": None, "note": None, "clusters": []}}
+    untagged = [k for k, n in enumerate(narratives) if not n.themes]
+    themes = [n.themes for n in narratives]
+    if untagged:  # stored without themes: tag them now (not written back)
+        from narrativ_nlp.importer import tags_dicts
+        from narrativ_nlp.themes.evaluate import default_tagger
+        from narrativ_nlp.themes.scale import anonymised_lemmas, tag_many
+
+        tags = tag_many(default_tagger(), anonymised_lemmas([narratives[k].text for k in untagged]))
+        for k, ts in zip(untagged, tags):
+            themes[k] = tags_dicts(ts)
+    found = discover_stored(narratives, k_range=k_range)
+    return {
+        "tags": [{"id": n.id, "date": n.date, "themes": ts} for n, ts in zip(narratives, themes)],
+        "message": None,
+        "discovery": {"k": found.k, "silhouette": found.silhouette, "note": found.note,
+                      "clusters": [{"id": c.id, "size": c.size, "top_terms": list(c.top_terms),
+                                    "typical": [narratives[i].id for i in c.typical]} for c in found.clusters]},
+    }
+
+
+# ---------------------------------------------------------------- charts
+
+
+def _no_data(fig, title: str):
+    ax = fig.add_subplot(111)
+    ax.set_title(title)
+    ax.text(0.5, 0.5, "Ingen data", ha="center", va="center", transform=ax.transAxes, fontsize=14, color="grey")
+    ax.set_axis_off()
+    return fig
+
+
+def figure_themes_per_month(ov: Overview):
+    """Stacked bars: narratives per month and theme (any theme); undated narratives left out."""
+    from matplotlib.figure import Figure  # no pyplot: no GUI backend, Agg when saved
+
+    fig = Figure(figsize=(10, 5), layout="constrained")
+    title = "Temaer pr. måned" + (f" · {ov.group}" if ov.group else "")
+    t = ov.tables["themes_per_month"]
+    t = t[t["month"] != NO_DATE].set_index("month")
+    t = t.loc[:, t.sum(axis=0) > 0] if not t.empty else t
+    if t.empty or t.to_numpy().sum() == 0:
+        return _no_data(fig, title)
+    ax = fig.add_subplot(111)
+    import matplotlib
+
+    cmap = matplotlib.colormaps["tab20"]
+    bottom = np.zeros(len(t))
+    x = np.arange(len(t))
+    for k, col in enumerate(t.columns):
+        ax.bar(x, t[col].to_numpy(), bottom=bottom, label=col, color=cmap(k % 20))
+        bottom += t[col].to_numpy()
+    ax.set_xticks(x, list(t.index), rotation=45 if len(t) > 6 else 0, ha="right" if len(t) > 6 else "center")
+    ax.set_ylabel("Narrativer (et narrativ kan have flere temaer)")
+    ax.set_title(title)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+    return fig
+
+
+def figure_resource_over_time(ov: Overview):
+    """Resource share per month: the mean of the narratives and the sentence-weighted share."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(10, 5), layout="constrained")
+    title = "Ressourceandel over tid" + (f" · {ov.group}" if ov.group else "")
+    t = ov.tables["resource_per_month"]
+    t = t[(t["month"] != NO_DATE)]
+    if t.empty or t[["mean_resource_share", "sentence_weighted_share"]].isna().all().all():
+        return _no_data(fig, title)
+    ax = fig.add_subplot(111)
+    x = np.arange(len(t))
+    ax.plot(x, t["mean_resource_share"], marker="o", label="Gennemsnit af narrativernes andel")
+    ax.plot(x, t["sentence_weighted_share"], marker="s", linestyle="--", label="Sætningsvægtet andel")
+    for xi, n in zip(x, t["narratives"]):
+        ax.annotate(f"n={n}", (xi, 96), ha="center", fontsize=7, color="grey")
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("Ressourceandel (%)")
+    ax.set_xticks(x, list(t["month"]), rotation=45 if len(t) > 6 else 0, ha="right" if len(t) > 6 else "center")
+    ax.set_title(title)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False,
+              title="Ressourcesprog i % af sætninger\nmed mangel- eller ressourcesprog", title_fontsize=8)
+    ax.grid(axis="y", alpha=0.3)
+    return fig
+
+
+FIGURES: dict[str, Callable[[Overview], Any]] = {
+    "temaer_pr_maaned": figure_themes_per_month,
+    "ressourceandel_over_tid": figure_resource_over_time,
+}
+
+
+def figures(ov: Overview) -> dict[str, Any]:
+    return {name: make(ov) for name, make in FIGURES.items()}
+
+
+def save_figures(ov: Overview, folder: str | Path, dpi: int = 120) -> list[Path]:
+    """Write the charts as PNG files into ``folder``."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name, fig in figures(ov).items():
+        path = folder / f"{name}.png"
+        fig.savefig(path, dpi=dpi)
+        out.append(path)
+    return out
+
+
+# ---------------------------------------------------------------- exports
+
+
+def about_table(ov: Overview) -> pd.DataFrame:
+    rows = [
+        ("Gruppe", ov.group or "alle grupper"),
+        ("Fra", ov.since or "–"), ("Til", ov.until or "–"),
+        ("Narrativer", ov.n_narratives),
+        ("Lavet", dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
+        ("Ressourceandel", ("ressourcesprog i % af sætninger med mangel- eller ressourcesprog; "
+                            "gennemsnit over narrativer og sætningsvægtet (alle sætninger lagt sammen)")),
+    ] + [("Bemærkning", n) for n in ov.notes]
+    return pd.DataFrame(rows, columns=["Felt", "Værdi"])
+
+
+def _danish(df: pd.DataFrame) -> pd.DataFrame:
+    return df.rename(columns=lambda c: COLUMNS_DA.get(c, c))
+
+
+def _atomic(target: Path, write: Callable[[Path], None]) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".narrativ-", suffix=target.suffix)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        write(tmp_path)
+        os.replace(tmp_path, target)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+    return target
+
+
+def export_excel(ov: Overview, path: str | Path, charts: bool = True) -> Path:
+    """One sheet per table (Danish names), "Om rapporten" first and the charts last."""
+    from openpyxl.utils import get_column_letter
+
+    def write(tmp: Path) -> None:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
+            about_table(ov).to_excel(xw, sheet_name="Om rapporten", index=False)
+            for key, sheet in TABLES.items():
+                _danish(ov.tables[key]).to_excel(xw, sheet_name=sheet, index=False)
+            for ws in xw.book.worksheets:
+                for k, col in enumerate(ws.iter_cols(min_row=1, max_row=min(ws.max_row, 200)), start=1):
+                    width = max((len(str(c.value)) for c in col if c.value is not None), default=8)
+                    ws.column_dimensions[get_column_letter(k)].width = min(60, max(8, width + 2))
+                ws.freeze_panes = "A2"
+            if charts:
+                from openpyxl.drawing.image import Image
+
+                ws = xw.book.create_sheet("Diagrammer")
+                row = 1
+                for fig in figures(ov).values():
+                    buf = io.BytesIO()
+                    fig.savefig(buf, format="png", dpi=90)
+                    buf.seek(0)
+                    ws.add_image(Image(buf), f"A{row}")
+                    row += 25
+
+    return _atomic(Path(path), write)
+
+
+def _csv_bytes(df: pd.DataFrame) -> bytes:
+    return _danish(df).to_csv(index=False).encode("utf-8-sig")  # the BOM: Excel reads æøå right
+
+
+def export_csv(ov: Overview, path: str | Path) -> list[Path]:
+    """``x.zip``: one zip of CSV files; ``x.csv``: ``x_<tabel>.csv`` per table; a folder: ``<tabel>.csv``."""
+    path = Path(path)
+    stems = {"om_rapporten": about_table(ov), **{k: ov.tables[k] for k in TABLES}}
+    if path.suffix.lower() == ".zip":
+        def write(tmp: Path) -> None:
+            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                for stem, df in stems.items():
+                    zf.writestr(f"{stem}.csv", _csv_bytes(df))
+
+        return [_atomic(path, write)]
+    if path.suffix.lower() == ".csv":
+        targets = {stem: path.with_name(f"{path.stem}_{stem}.csv") for stem in stems}
+    else:
+        targets = {stem: path / f"{stem}.csv" for stem in stems}
+    return [_atomic(t, lambda p, df=stems[s]: p.write_bytes(_csv_bytes(df))) for s, t in targets.items()]
+
+
+def export_qdc(codebook: ThemeCodebook, path: str | Path) -> Path:
+    """The codebook as REFI-QDA ``.qdc`` (for NVivo, ATLAS.ti, MAXQDA)."""
+    text = codebook.to_qdc()
+    return _atomic(Path(path), lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def export(ov: Overview, path: str | Path) -> list[Path]:
+    """By the file name: ``.xlsx`` → Excel; ``.csv``, ``.zip`` or a folder → CSV."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        return [export_excel(ov, path)]
+    if path.suffix.lower() in (".csv", ".zip") or not path.suffix:
+        return export_csv(ov, path)
+    raise ValueError(f"unknown report type {path.suffix!r}: use .xlsx, .csv or .zip")
