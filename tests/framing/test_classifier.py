@@ -1,0 +1,50 @@
+"""The sentence classifier's fast scorer gives scikit-learn's numbers."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from narrativ_nlp.framing.classifier import SentenceClassifier
+from narrativ_nlp.pipeline import models_dir
+from tests.conftest import CORPORA
+
+
+@pytest.fixture(scope="module")
+def classifier() -> SentenceClassifier:
+    return SentenceClassifier.load(models_dir() / "framing")
+
+
+def _sklearn_proba(clf: SentenceClassifier, sentences: list[str]) -> np.ndarray:
+    per_label = clf.estimator.predict_proba(sentences)
+    return np.column_stack([p[:, 1] for p in per_label])
+
+
+def test_fast_scores_equal_sklearn_on_corpus_sentences(classifier):
+    sentences = [json.loads(line)["text"] for line in (CORPORA / "sentences.dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(sentences) > 100
+    np.testing.assert_allclose(classifier.predict_proba(sentences), _sklearn_proba(classifier, sentences), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "",
+        "NAVN NAVN NAVN",
+        "Æbler, ærter og ØL — 12 stk.!",
+        "zzzqqq xxyy",  # no known n-gram at all: the intercept alone
+        "Hun kan ikke sidde stille, og hun kan ikke vente.",
+    ],
+)
+def test_fast_scores_equal_sklearn_on_edge_cases(classifier, sentence):
+    np.testing.assert_allclose(classifier.predict_proba([sentence]), _sklearn_proba(classifier, [sentence]), rtol=0, atol=1e-12)
+
+
+def test_deficit_sentence_scores_higher_on_deficit_than_a_resource_sentence(classifier):
+    p = classifier.predict_proba(["Han har svært ved at sidde stille og forstyrrer de andre.",
+                                  "Hun hjalp Noah med at bygge tårnet og lo, da det væltede."])
+    assert p[0, 0] > p[1, 0]
+    assert p[1, 1] > p[0, 1]
+    assert p.shape == (2, 2)
