@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from narrativ_nlp.resources import framing_categories, load_yaml
+from narrativ_nlp.tokens import token_table  # noqa: F401  (re-exported)
 
 _QUANT = re.compile(r"^(.*?)(\?|\*|\+|\{\d*,\d*\})?$")
 
@@ -166,19 +167,6 @@ def _match_longest(tokens: list[_Token], lowers: list[str], lemmas: list[str], s
 
     walk(0, start)
     return best
-
-
-def token_table(doc: Doc) -> tuple[list[str], list[str], list[int]]:
-    """Lower-case forms, lower-case lemmas and each token's sentence end, built once per doc."""
-    table = doc.user_data.get("narrativ_tokens")
-    if table is None:
-        lowers = [t.lower_ for t in doc]
-        lemmas = [t.lemma_.lower() if t.lemma_ else low for t, low in zip(doc, lowers)]
-        sent_end = [len(doc)] * len(doc)
-        for sent in doc.sents:
-            sent_end[sent.start : sent.end] = [sent.end] * (sent.end - sent.start)
-        table = doc.user_data["narrativ_tokens"] = (lowers, lemmas, sent_end)
-    return table
 
 
 class RuleMatcher:

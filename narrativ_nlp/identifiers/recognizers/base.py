@@ -10,26 +10,7 @@ from spacy.tokens import Doc, Token
 
 from narrativ_nlp.identifiers.lexicon import NameLexicon
 from narrativ_nlp.identifiers.types import IdentifierSpan
-
-
-def doc_text(doc: Doc) -> str:
-    """``doc.text``, built once per doc (spaCy rebuilds it on every access)."""
-    text = doc.user_data.get("narrativ_text")
-    if text is None:
-        text = doc.user_data["narrativ_text"] = doc.text
-    return text
-
-
-def token_texts(doc: Doc) -> tuple[list[str], list[int]]:
-    """Token texts and character offsets, built once per doc (iterating a Doc makes objects)."""
-    table = doc.user_data.get("narrativ_token_texts")
-    if table is None:
-        texts, idxs = [], []
-        for t in doc:
-            texts.append(t.text)
-            idxs.append(t.idx)
-        table = doc.user_data["narrativ_token_texts"] = (texts, idxs)
-    return table
+from narrativ_nlp.tokens import doc_text, token_texts  # noqa: F401  (re-exported)
 
 
 @dataclass

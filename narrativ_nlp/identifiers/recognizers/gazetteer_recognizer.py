@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from spacy.lang.da.stop_words import STOP_WORDS
 
-from narrativ_nlp.identifiers.recognizers.base import Recognizer, is_initial, looks_like_subject
+from narrativ_nlp.identifiers.recognizers.base import Recognizer, is_initial, looks_like_subject, token_texts
 from narrativ_nlp.identifiers.types import IdentifierSpan
 
 
@@ -25,12 +25,13 @@ class GazetteerRecognizer(Recognizer):
     def analyze(self, doc: Doc) -> list[IdentifierSpan]:
         lex = self.context.lexicon
         found = []
-        for tok in doc:
-            word = tok.text
+        texts, _ = token_texts(doc)
+        for i, word in enumerate(texts):
             if not word[:1].isalpha() or len(word) < 2:
                 continue
             if not lex.is_first_name(word):
                 continue
+            tok = doc[i]  # a Token object only for candidates
             low = word.lower()
             if low in lex.not_person or low in lex.towns or low in STOP_WORDS:
                 continue

@@ -1,0 +1,54 @@
+"""Per-doc token tables, built once from ``Doc.to_array`` and cached in ``doc.user_data``.
+
+Iterating a ``Doc`` creates a ``Token`` object per token, and ``doc.text`` iterates it
+again on every access; several components need the same strings, so they read them
+here. The caches assume the doc is not retokenised afterwards (no component does).
+"""
+
+from __future__ import annotations
+
+from spacy.attrs import IDX, LEMMA, LOWER, ORTH, SENT_START, SPACY
+from spacy.tokens import Doc
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per doc."""
+    text = doc.user_data.get("narrativ_text")
+    if text is None:
+        strings = doc.vocab.strings
+        text = "".join(strings[o] + " " if sp else strings[o] for o, sp in doc.to_array([ORTH, SPACY]).tolist())
+        doc.user_data["narrativ_text"] = text
+    return text
+
+
+def token_texts(doc: Doc) -> tuple[list[str], list[int]]:
+    """Token texts and character offsets."""
+    table = doc.user_data.get("narrativ_token_texts")
+    if table is None:
+        strings = doc.vocab.strings
+        rows = doc.to_array([ORTH, IDX]).tolist()
+        table = doc.user_data["narrativ_token_texts"] = ([strings[o] for o, _ in rows], [i for _, i in rows])
+    return table
+
+
+def token_table(doc: Doc) -> tuple[list[str], list[str], list[int]]:
+    """Lower-case forms, lower-case lemmas (the form when no lemma) and each token's sentence end.
+
+    Read after the lemmatizer has run; sentence ends need sentence boundaries (without
+    any, the doc is one sentence).
+    """
+    table = doc.user_data.get("narrativ_tokens")
+    if table is None:
+        strings = doc.vocab.strings
+        rows = doc.to_array([LOWER, LEMMA, SENT_START]).tolist()
+        lowers = [strings[low] for low, _, _ in rows]
+        lemmas = [strings[lem].lower() if lem else low for (_, lem, _), low in zip(rows, lowers)]
+        n = len(rows)
+        sent_end = [n] * n
+        end = n
+        for i in range(n - 1, -1, -1):
+            sent_end[i] = end
+            if rows[i][2] == 1:
+                end = i
+        table = doc.user_data["narrativ_tokens"] = (lowers, lemmas, sent_end)
+    return table
