@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,24 +112,27 @@ class FramingComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         sents = list(doc.sents)
+        text = doc_text(doc)  # slices of it, not Span.text: that builds Token objects
+        sent_texts = [text[s.start_char : s.end_char] for s in sents]
+        sent_starts = [s.start for s in sents]
         probs = None
         if self.classifier is not None and sents:
             name_spans = []
             if doc._.identifiers is not None:
                 name_spans = [(s.start, s.end) for s in doc._.identifiers.spans if s.label == "PERSON"]
             texts = []
-            for sent in sents:
+            for sent, sent_text in zip(sents, sent_texts):
                 inside = [(a - sent.start_char, b - sent.start_char) for a, b in name_spans if sent.start_char <= a and b <= sent.end_char]
-                texts.append(mask_names(sent.text, inside))
+                texts.append(mask_names(sent_text, inside))
             probs = self.classifier.predict_proba(texts)
-        sent_index = {s.start: i for i, s in enumerate(sents)}
         weights = self.settings["rule_weight"]
         best: dict[tuple[int, int, str], FramingFinding] = {}
         covered: set[tuple[int, str]] = set()
         names = _Names(doc)
         for m in self.matcher(doc):
-            sent = m.span.sent
-            i = sent_index[sent.start]
+            i = bisect_right(sent_starts, m.span.start) - 1  # matches do not cross sentences
+            sent = sents[i]
+            span_text = text[m.span.start_char : m.span.end_char]
             p = None if probs is None else float(probs[i][0 if m.rule.kind == "deficit" else 1])
             w = float(weights[m.rule.kind])
             conf = m.rule.confidence if p is None else w * m.rule.confidence + (1 - w) * p
@@ -136,7 +140,7 @@ class FramingComponent:
             finding = FramingFinding(
                 start=m.span.start_char,
                 end=m.span.end_char,
-                text=m.span.text,
+                text=span_text,
                 label=LABEL_OF_KIND[m.rule.kind],
                 kind=m.rule.kind,
                 category=m.rule.category,
@@ -145,7 +149,7 @@ class FramingComponent:
                 source="rule" if p is None else "rule+classifier",
                 confidence=round(conf, 3),
                 explanation=m.rule.explanation,
-                suggestions=tuple(render(t, name, m.span.text) for t in m.rule.suggestions),
+                suggestions=tuple(render(t, name, span_text) for t in m.rule.suggestions),
                 rule_confidence=m.rule.confidence,
                 classifier_probability=None if p is None else round(p, 4),
             )
@@ -171,7 +175,7 @@ class FramingComponent:
                     best[(sent.start, sent.end, kind)] = FramingFinding(
                         start=sent.start_char,
                         end=sent.end_char,
-                        text=sent.text,
+                        text=sent_texts[i],
                         label=LABEL_OF_KIND[kind],
                         kind=kind,
                         category=None,
@@ -180,7 +184,7 @@ class FramingComponent:
                         source="classifier",
                         confidence=round(p, 3),
                         explanation=self.settings["classifier_explanation"][kind],
-                        suggestions=tuple(render(t, name, sent.text) for t in self.settings["classifier_suggestions"][kind]),
+                        suggestions=tuple(render(t, name, sent_texts[i]) for t in self.settings["classifier_suggestions"][kind]),
                         classifier_probability=round(p, 4),
                     )
         findings = sorted(best.values(), key=lambda f: (f.start, f.kind))

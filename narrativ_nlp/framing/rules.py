@@ -114,10 +114,14 @@ def _quantity(op: str | None) -> tuple[int, int]:
     return int(lo or 0), int(hi) if hi else 8
 
 
+#: a regular expression that is only a list of literal words
+_ALTERNATION = re.compile(r"^\^\(((?:[\wæøå]+\|)*[\wæøå]+)\)\$$")
+
+
 class _Token:
     """One compiled token spec of a spaCy-format pattern, tested on precomputed strings."""
 
-    __slots__ = ("attr", "values", "regex", "lo", "hi")
+    __slots__ = ("attr", "values", "regex", "lo", "hi", "memo")
 
     def __init__(self, spec: dict[str, Any]) -> None:
         self.lo, self.hi = _quantity(spec.get("OP"))
@@ -130,8 +134,11 @@ class _Token:
                     self.values = frozenset([v])
                 elif "IN" in v:
                     self.values = frozenset(v["IN"])
+                elif (words := _ALTERNATION.match(v["REGEX"])) is not None:
+                    self.values = frozenset(words.group(1).split("|"))  # "^(a|b)$": a set, so rules can be indexed
                 else:
                     self.regex = re.compile(v["REGEX"])
+                    self.memo: dict[str, bool] = {}
 
     def test(self, lower: str, lemma: str) -> bool:
         if self.attr is None:
@@ -139,7 +146,12 @@ class _Token:
         value = lower if self.attr == "LOWER" else lemma
         if self.values is not None:
             return value in self.values
-        return self.regex.search(value) is not None
+        hit = self.memo.get(value)
+        if hit is None:
+            if len(self.memo) > 100_000:
+                self.memo.clear()
+            hit = self.memo[value] = self.regex.search(value) is not None
+        return hit
 
 
 def _match_longest(tokens: list[_Token], lowers: list[str], lemmas: list[str], start: int, stop: int) -> int:
