@@ -52,3 +52,17 @@ def token_table(doc: Doc) -> tuple[list[str], list[str], list[int]]:
                 end = i
         table = doc.user_data["narrativ_tokens"] = (lowers, lemmas, sent_end)
     return table
+
+
+def token_positions(doc: Doc) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Where each lower-case form and each lemma occurs (from ``token_table``)."""
+    table = doc.user_data.get("narrativ_positions")
+    if table is None:
+        lowers, lemmas, _ = token_table(doc)
+        by_lower: dict[str, list[int]] = {}
+        by_lemma: dict[str, list[int]] = {}
+        for i, (low, lem) in enumerate(zip(lowers, lemmas)):
+            by_lower.setdefault(low, []).append(i)
+            by_lemma.setdefault(lem, []).append(i)
+        table = doc.user_data["narrativ_positions"] = (by_lower, by_lemma)
+    return table

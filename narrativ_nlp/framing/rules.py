@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 from narrativ_nlp.resources import framing_categories, load_yaml
-from narrativ_nlp.tokens import token_table  # noqa: F401  (re-exported)
+from narrativ_nlp.tokens import token_positions, token_table
 
 _QUANT = re.compile(r"^(.*?)(\?|\*|\+|\{\d*,\d*\})?$")
 
@@ -181,45 +181,45 @@ def _match_longest(tokens: list[_Token], lowers: list[str], lemmas: list[str], s
     return best
 
 
+def _starts(first: _Token, doc: Doc) -> list[int]:
+    """Positions where a pattern whose first token is ``first`` can start, in order."""
+    lowers, lemmas, _ = token_table(doc)
+    if first.lo == 0 or first.attr is None:
+        return list(range(len(lowers)))
+    if first.values is not None:
+        by_lower, by_lemma = token_positions(doc)
+        positions = by_lower if first.attr == "LOWER" else by_lemma
+        words = first.values & positions.keys()
+        if len(words) == 1:
+            return positions[next(iter(words))]
+        return sorted(i for w in words for i in positions[w])
+    return [i for i, (low, lem) in enumerate(zip(lowers, lemmas)) if first.test(low, lem)]
+
+
 class RuleMatcher:
     """Run all rules over a ``Doc``: longest non-overlapping match per rule, minus exceptions.
 
     Patterns are spaCy ``Matcher`` patterns (``compile_pattern``); they are evaluated
-    here on precomputed lower-case forms and lemmas, starting only at tokens whose
-    word a pattern can start with (an index of anchor words). A ``Matcher`` evaluates
-    every pattern at every token, which made a 250-word narrative cost 15-25 ms;
-    this costs about 1 ms. Matches do not cross sentence boundaries.
+    here on precomputed lower-case forms and lemmas, starting only where the pattern's
+    first token can match (looked up in the doc's word positions). A ``Matcher``
+    evaluates every pattern at every token, which made a 250-word narrative cost
+    15-25 ms; this costs about 1 ms. Matches do not cross sentence boundaries.
     """
 
     def __init__(self, vocab: Vocab, rules: list[FramingRule]) -> None:
         self.rules = {r.id: r for r in rules}
-        self.index: dict[str, list[tuple[str, list[_Token]]]] = {}
-        self.free: list[tuple[str, list[_Token]]] = []
+        self.patterns: list[tuple[str, list[_Token]]] = []
         self.exceptions: dict[str, list[list[_Token]]] = {}
         for r in rules:
             for p in r.patterns:
-                pat = compile_pattern(p)
-                toks = [_Token(t) for t in pat]
-                first = toks[0]
-                if first.lo == 1 and first.attr == "LOWER" and first.values is not None:
-                    for word in first.values:
-                        self.index.setdefault(word, []).append((r.id, toks))
-                else:
-                    self.free.append((r.id, toks))
+                self.patterns.append((r.id, [_Token(t) for t in compile_pattern(p)]))
             self.exceptions[r.id] = [[_Token(t) for t in compile_pattern(p)] for p in r.exceptions]
 
     def __call__(self, doc: Doc) -> list[RuleMatch]:
         lowers, lemmas, sent_end = token_table(doc)
         found: dict[str, list[tuple[int, int]]] = {}
-        for i, low in enumerate(lowers):
-            for rule_id, toks in self.index.get(low, ()):
-                end = _match_longest(toks, lowers, lemmas, i, sent_end[i])
-                if end > i:
-                    found.setdefault(rule_id, []).append((i, end))
-            for rule_id, toks in self.free:
-                first = toks[0]
-                if first.lo >= 1 and not first.test(low, lemmas[i]):
-                    continue  # cheap check of a required first token
+        for rule_id, toks in self.patterns:
+            for i in _starts(toks[0], doc):
                 end = _match_longest(toks, lowers, lemmas, i, sent_end[i])
                 if end > i:
                     found.setdefault(rule_id, []).append((i, end))
@@ -266,20 +266,20 @@ class PatternSet:
         self.named = {name: [[_Token(t) for t in compile_pattern(p)] for p in patterns] for name, patterns in named.items()}
 
     def first_matches(self, doc: Doc) -> dict[str, tuple[int, int]]:
+        """For each name, the earliest match of any of its patterns (the first pattern on ties)."""
         lowers, lemmas, sent_end = token_table(doc)
         found: dict[str, tuple[int, int]] = {}
         for name, patterns in self.named.items():
-            for i in range(len(doc)):
-                hit = None
-                for toks in patterns:
-                    first = toks[0]
-                    if first.lo >= 1 and not first.test(lowers[i], lemmas[i]):
-                        continue
+            best: tuple[int, int, int] | None = None  # (start, pattern index, end)
+            for k, toks in enumerate(patterns):
+                for i in _starts(toks[0], doc):
+                    if best is not None and i > best[0]:
+                        break
                     end = _match_longest(toks, lowers, lemmas, i, sent_end[i])
                     if end > i:
-                        hit = (i, end)
+                        if best is None or (i, k) < best[:2]:
+                            best = (i, k, end)
                         break
-                if hit:
-                    found[name] = hit
-                    break
+            if best is not None:
+                found[name] = (best[0], best[2])
         return found
