@@ -28,7 +28,7 @@ from app import files as files_h
 from app import learning as learn_h
 from app import overview as over_h
 from app import write as write_h
-from app.common import IGNORED, MAX_CHARS, guarded, logger, status_html, warm_up
+from app.common import ACCEPTED, EDITED, IGNORED, MAX_CHARS, guarded, logger, status_html, warm_up
 from narrativ_nlp.identifiers.types import LABEL_DA
 
 LOCALHOST = "127.0.0.1"
@@ -93,13 +93,13 @@ def build_app(db: str | None = None) -> gr.Blocks:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         return on_analyse_g(text, more, ignored)
 
-    def on_replace(finding: dict[str, Any], text: str, new: str):
-        new_text, action = write_h.replace_span(text, finding, new)
+    def on_replace(finding: dict[str, Any], text: str, new: str, action: str):
+        new_text, action = write_h.replace_span(text, finding, new, action)
         try:
             write_h.record_feedback(db, finding.get("rule_id"), action)
         except Exception as exc:  # noqa: BLE001  (counting must never block the writer)
             logger.warning("tilbagemelding kunne ikke gemmes (%s)", type(exc).__name__)
-        return new_text, status_html("Formuleringen er erstattet i teksten.", "ok")
+        return new_text, status_html(f"Sætningen i fund {finding['n']} er erstattet med din formulering.", "ok")
 
     def on_ignore(finding: dict[str, Any], ignored: list[str]):
         try:
@@ -146,8 +146,8 @@ def build_app(db: str | None = None) -> gr.Blocks:
             gr.update(visible=False), "", None, "", ""
 
     # ---------------- Anonymisér filer
-    def on_files(paths: list[str], mode: str, column: str, want_mapping: bool):
-        r = files_h.anonymise_uploads(paths, mode, column, want_mapping)
+    def on_files(paths: list[str], mode: str, column: str, want_mapping: bool, add: str, keep: str):
+        r = files_h.anonymise_uploads(paths, mode, column, want_mapping, add=add, keep=keep)
         choices = sorted(r["outputs"].items())
         return (r["rows"], r["zip"], gr.update(value=r["mapping"], visible=r["mapping"] is not None),
                 gr.update(choices=choices, value=choices[0][1] if choices else None), status_html(r["status"], "ok"))
@@ -159,10 +159,11 @@ def build_app(db: str | None = None) -> gr.Blocks:
     # ---------------- Overblik
     def on_overview(group: str, since: str, until: str):
         r = over_h.overview(db, group, since, until)
-        return (status_html(r["status"]), r["themes"], r["by_month"], r["by_theme"], r["figure"],
-                r["clusters_html"], r["csv"], r["xlsx"])
+        return (status_html(r["status"]), r["themes"], r["by_month"], r["by_theme"], *r["figures"],
+                r["clusters_html"], r["csv"], r["xlsx"], r["qdc"])
 
-    on_overview_g = guarded(on_overview, lambda m: (_error_status(m), None, None, None, None, "", None, None))
+    on_overview_g = guarded(on_overview, lambda m: (_error_status(m), None, None, None, None, None, None, None, "",
+                                                    None, None, None))
 
     def group_choices():
         return gr.update(choices=[over_h.ALL_GROUPS, *write_h.groups(db)])
@@ -199,15 +200,16 @@ def build_app(db: str | None = None) -> gr.Blocks:
                     with gr.Row():
                         analyse_btn = gr.Button("Analysér", variant="primary", elem_id="analyser")
                         more = gr.Checkbox(label="Flere forslag", value=False, info="Vis også mere usikre fund")
-                        live = gr.Checkbox(label="Analysér mens jeg skriver", value=True)
+                        live = gr.Checkbox(label="Analysér mens jeg skriver", value=True, elem_id="live")
                         clear_btn = gr.Button("Ny narrativ", variant="secondary")
                     status = gr.HTML(elem_id="status")
                     highlighted = gr.HTML(write_h.highlight_html("", []), elem_id="markeret", js_on_load=None)
                 with gr.Column(scale=2):
                     profile = gr.HTML(elem_id="profil", js_on_load=None)
 
-            gr.Markdown("### Fund\nBrug et forslag eller skriv din egen formulering, og tryk på »Erstat i teksten«. "
-                        "»Ignorér« skjuler fundet for denne tekst.")
+            gr.Markdown("### Fund\nFor hvert fund kan du **bruge et forslag** (du får sætningen i et felt og "
+                        "forslaget som hjælp, skriver den om og bekræfter), **rette selv** eller **ignorere** fundet "
+                        "(det skjules for denne tekst). Teksten ændres først, når du trykker »Erstat i teksten«.")
 
             @gr.render(inputs=[findings_state])
             def _cards(findings: list[dict[str, Any]]):
@@ -215,28 +217,44 @@ def build_app(db: str | None = None) -> gr.Blocks:
                     gr.Markdown("*Ingen fund at vise.*")
                     return
                 for f in findings[: write_h.MAX_CARDS]:
-                    with gr.Group():
+                    with gr.Group(elem_id=f"fund-{f['n']}", elem_classes=["nv-finding"]):
                         gr.HTML(write_h.card_html(f), js_on_load=None)
-                        edit = None
-                        if f["kind"] == "deficit":
-                            edit = gr.Textbox(label=f"Din formulering i stedet for fund {f['n']}", value=f["text"],
-                                              lines=1, max_lines=4)
+                        editable = f["kind"] == "deficit"
                         with gr.Row():
-                            if edit is not None:
-                                for j, s in enumerate(f["suggestions"]):
-                                    b = gr.Button(f"Brug forslag {j + 1}", size="sm")
-                                    b.click(lambda s=s: s, outputs=edit, queue=False, api_visibility="private")
-                                rep = gr.Button("Erstat i teksten", size="sm", variant="primary")
-                                rep.click(guarded(partial(on_replace, f), lambda m: (gr.skip(), _error_status(m))),
-                                          inputs=[narrative, edit], outputs=[narrative, status],
-                                          api_visibility="private").then(
-                                    on_analyse_g, inputs=[narrative, more, ignored_state],
-                                    outputs=[findings_state, highlighted, profile, status], api_visibility="private")
-                            ign = gr.Button("Ignorér", size="sm", variant="secondary")
-                            ign.click(partial(on_ignore, f), inputs=[ignored_state], outputs=[ignored_state, status],
-                                      api_visibility="private").then(
+                            use_btns = []
+                            if editable:
+                                use_btns = [gr.Button(f"Brug forslag {j + 1}", size="sm", elem_classes=["nv-use"])
+                                            for j in range(len(f["suggestions"]))]
+                                edit_btn = gr.Button("Ret selv", size="sm", elem_classes=["nv-edit"])
+                            ign = gr.Button("Ignorér", size="sm", variant="secondary", elem_classes=["nv-ignore"])
+                        if editable:
+                            action = gr.State(EDITED)
+                            with gr.Column(visible=False, elem_classes=["nv-editor"]) as editor:
+                                guide = gr.HTML(js_on_load=None)
+                                edit = gr.Textbox(label=f"Skriv sætningen om (fund {f['n']})", value=f["sentence"],
+                                                  lines=2, max_lines=6, elem_classes=["nv-edit-text"],
+                                                  interactive=True)
+                                with gr.Row():
+                                    rep = gr.Button("Erstat i teksten", size="sm", variant="primary")
+                                    cancel = gr.Button("Fortryd", size="sm", variant="secondary")
+                            for j, b in enumerate(use_btns):
+                                b.click(lambda j=j, f=f: (gr.update(visible=True), write_h.guidance_html(f, j),
+                                                          ACCEPTED),
+                                        outputs=[editor, guide, action], queue=False, api_visibility="private")
+                            edit_btn.click(lambda f=f: (gr.update(visible=True), write_h.guidance_html(f, None),
+                                                        EDITED),
+                                           outputs=[editor, guide, action], queue=False, api_visibility="private")
+                            cancel.click(lambda f=f: (gr.update(visible=False), f["sentence"]),
+                                         outputs=[editor, edit], queue=False, api_visibility="private")
+                            rep.click(guarded(partial(on_replace, f), lambda m: (gr.skip(), _error_status(m))),
+                                      inputs=[narrative, edit, action], outputs=[narrative, status],
+                                      api_visibility="private").success(
                                 on_analyse_g, inputs=[narrative, more, ignored_state],
                                 outputs=[findings_state, highlighted, profile, status], api_visibility="private")
+                        ign.click(partial(on_ignore, f), inputs=[ignored_state], outputs=[ignored_state, status],
+                                  api_visibility="private").then(
+                            on_analyse_g, inputs=[narrative, more, ignored_state],
+                            outputs=[findings_state, highlighted, profile, status], api_visibility="private")
                 if len(findings) > write_h.MAX_CARDS:
                     gr.Markdown(f"*{len(findings) - write_h.MAX_CARDS} flere fund er markeret i teksten, men vises ikke "
                                 "her. Ret de første, og analysér igen.*")
@@ -310,6 +328,14 @@ def build_app(db: str | None = None) -> gr.Blocks:
                 f_column = gr.Textbox(label="Tekstkolonne (for .csv og .jsonl)", value="text")
                 f_mapping = gr.Checkbox(label="Lav også nøglen (original → pseudonym)", value=False,
                                         info="Følsom: gem den adskilt fra filerne")
+            with gr.Accordion("Gennemgang: ret det, værktøjet overså eller tog fejl af (gælder alle filerne)",
+                              open=False):
+                gr.Markdown("Se hver anonymiseret fil herunder. Mangler et navn, eller er et almindeligt ord "
+                            "erstattet, så skriv det her og anonymisér filerne igen.")
+                with gr.Row():
+                    f_add = gr.Textbox(label="Overset navn eller ord – erstattes (ét pr. linje)", lines=2,
+                                       elem_id="filer-tilfoej")
+                    f_keep = gr.Textbox(label="Ikke et navn – bevares (ét pr. linje)", lines=2, elem_id="filer-bevar")
             f_run = gr.Button("Anonymisér filerne", variant="primary")
             f_status = gr.HTML()
             f_table = gr.Dataframe(headers=files_h.HEADERS, label="Erstatninger pr. fil", interactive=False,
@@ -319,7 +345,7 @@ def build_app(db: str | None = None) -> gr.Blocks:
                 f_key = gr.File(label="Nøgle (følsom)", interactive=False, visible=False)
             f_pick = gr.Dropdown(label="Gennemse en anonymiseret fil", choices=[])
             f_preview = gr.Textbox(label="Uddrag af den anonymiserede fil", interactive=False, lines=10)
-            f_run.click(on_files_g, inputs=[uploads, f_mode, f_column, f_mapping],
+            f_run.click(on_files_g, inputs=[uploads, f_mode, f_column, f_mapping, f_add, f_keep],
                         outputs=[f_table, f_zip, f_key, f_pick, f_status], api_name="anonymise_files")
             f_pick.change(on_file_preview_g, inputs=[f_pick], outputs=[f_preview], api_visibility="private")
 
@@ -333,18 +359,26 @@ def build_app(db: str | None = None) -> gr.Blocks:
                 o_since = gr.Textbox(label="Fra dato", placeholder="ÅÅÅÅ-MM-DD")
                 o_until = gr.Textbox(label="Til dato", placeholder="ÅÅÅÅ-MM-DD")
                 o_run = gr.Button("Vis overblik", variant="primary")
-            o_status = gr.HTML()
-            o_themes = gr.Dataframe(label="Narrativer pr. tema og måned", interactive=False)
+            o_status = gr.HTML(elem_id="overblik-status")
+            o_themes = gr.Dataframe(label="Narrativer pr. tema", interactive=False)
+            with gr.Row():
+                o_plot_theme = gr.Plot(label="Narrativer pr. tema", elem_id="diagram-temaer")
+                o_plot_month = gr.Plot(label="Temaer pr. måned")
+            with gr.Row():
+                o_plot_share = gr.Plot(label="Ressourceandel over tid", elem_id="diagram-ressource-tid")
+                o_plot_share_theme = gr.Plot(label="Ressourceandel pr. tema")
             with gr.Row():
                 o_month = gr.Dataframe(label="Ressourceandel pr. måned", interactive=False)
                 o_theme = gr.Dataframe(label="Ressourceandel pr. tema", interactive=False)
-            o_plot = gr.Plot(label="Diagrammer")
-            o_clusters = gr.HTML(js_on_load=None)
+            gr.Markdown("#### Grupper af narrativer, som værktøjet har fundet")
+            o_clusters = gr.HTML(js_on_load=None, elem_id="overblik-klynger")
             with gr.Row():
-                o_csv = gr.File(label="Hent CSV (uden tekst)", interactive=False)
-                o_xlsx = gr.File(label="Hent Excel", interactive=False)
+                o_csv = gr.File(label="Hent CSV-filer (zip, uden tekst)", interactive=False)
+                o_xlsx = gr.File(label="Hent Excel (tabeller og diagrammer, uden tekst)", interactive=False)
+                o_qdc = gr.File(label="Hent kodebogen (.qdc til NVivo/ATLAS.ti)", interactive=False)
             o_run.click(on_overview_g, inputs=[o_group, o_since, o_until],
-                        outputs=[o_status, o_themes, o_month, o_theme, o_plot, o_clusters, o_csv, o_xlsx],
+                        outputs=[o_status, o_themes, o_month, o_theme, o_plot_theme, o_plot_month, o_plot_share,
+                                 o_plot_share_theme, o_clusters, o_csv, o_xlsx, o_qdc],
                         api_name="overview")
             over_tab.select(guarded(group_choices, lambda m: gr.skip()), outputs=[o_group], api_visibility="private")
 
@@ -390,7 +424,7 @@ def build_app(db: str | None = None) -> gr.Blocks:
                 gr.Markdown("Hvor ofte forslag fra hver regel er brugt, rettet eller ignoreret. Kun tal – ingen tekst. "
                             "Regler, der ofte ignoreres, rammer måske forkert.")
                 fb_btn = gr.Button("Opdatér")
-                fb_table = gr.Dataframe(headers=learn_h.FEEDBACK_HEADERS, interactive=False)
+                fb_table = gr.Dataframe(headers=learn_h.FEEDBACK_HEADERS, interactive=False, elem_id="regel-tal")
                 fb_btn.click(on_rules_g, outputs=[fb_table], api_name="rule_feedback")
 
         demo.load(on_load_g, outputs=[group, o_group, r_topic], api_visibility="private")
@@ -412,9 +446,28 @@ def parse_auth(auth: str | tuple[str, str] | None) -> tuple[str, str] | None:
     return user, password
 
 
+#: environment variables with ``bruger:adgangskode`` (the first that is set is used when --auth is not given)
+AUTH_ENV = ("NARRATIV_AUTH", "NARRATIV_APP_AUTH")
+
+
+def auth_from_env() -> str | None:
+    return next((os.environ[k] for k in AUTH_ENV if os.environ.get(k)), None)
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def exposure_warning(host: str, auth: tuple[str, str] | None) -> str | None:
     """The Danish warning when the app is reachable from other machines without a password."""
-    if host in (LOCALHOST, "localhost") or auth:
+    if is_loopback(host) or auth:
         return None
     return (f"Appen lytter på {host} uden adgangskode: andre på netværket kan se og gemme narrativer. "
             "Brug --auth bruger:adgangskode (eller NARRATIV_AUTH), eller lad være med at bruge --host.")
@@ -425,10 +478,11 @@ def start(host: str = LOCALHOST, port: int = 7860, auth: str | tuple[str, str] |
     """Build and launch the app without blocking; returns the running Blocks (``close()`` stops it)."""
     from narrativ_nlp.store import NarrativeStore, default_db_path
 
-    credentials = parse_auth(auth)
+    credentials = parse_auth(auth if auth else auth_from_env())
     warning = exposure_warning(host, credentials)
     if warning:
         logger.warning(warning)
+        print(f"ADVARSEL: {warning}", file=sys.stderr)
     db_path = str(db or default_db_path())
     NarrativeStore(db_path).close()  # create or migrate now: a broken database fails here, in Danish
     if warm:
@@ -453,7 +507,8 @@ def launch(host: str = LOCALHOST, port: int = 7860, auth: str | None = None, db:
         print(f"Fejl: appen kunne ikke starte på {host}:{port} (porten er måske optaget). ({type(exc).__name__})",
               file=sys.stderr)
         return 1
-    print(f"narrativ kører på {demo.local_url} – stop med Ctrl+C.", file=sys.stderr)
+    login = " (med adgangskode)" if demo.auth else ""
+    print(f"narrativ kører på {demo.local_url}{login} – stop med Ctrl+C.", file=sys.stderr)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _raise_interrupt)
     try:

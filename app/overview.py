@@ -1,7 +1,12 @@
-"""Handlers of the "Overblik" tab: themes per month, resource share over time and per theme, clusters.
+"""Handlers of the "Overblik" tab: a thin layer over the library's overview module.
 
-Everything is computed from what the store holds (pseudonymised text, the themes
-and the text-free profile saved with each narrative). Downloads hold no text.
+``narrativ_nlp.overview.build_overview`` makes the tables (narratives per theme, the
+resource share per month and per theme, discovered clusters); its chart functions draw
+themes per month and the resource share over time, and its exports write Excel, a zip
+of CSV files and the codebook as REFI-QDA ``.qdc``. This module only picks what the tab
+shows, gives the columns Danish headings, adds two small bar charts from the library's
+tables, and shows the clusters with their top words and a few example (anonymised)
+narratives. Exports hold no narrative text.
 """
 
 from __future__ import annotations
@@ -14,150 +19,142 @@ import pandas as pd
 
 from app.common import esc, work_dir
 
-NO_DATE = "uden dato"
 ALL_GROUPS = "Alle grupper"
-#: Okabe-Ito palette for the charts
-PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000", "#999999"]
+#: Okabe-Ito colours for the app's own charts
+BAR_COLOUR, SHARE_COLOUR = "#E69F00", "#009E73"
+EXAMPLES_PER_CLUSTER = 2
 
 
-def load_rows(db: str | None, group: str | None = None, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
-    """One plain row per stored narrative in the group and period (dates are checked: Danish E060)."""
-    from narrativ_nlp.store import NarrativeStore
+def _danish(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    from narrativ_nlp.overview import COLUMNS_DA
 
-    group = None if not group or group == ALL_GROUPS else group
-    with closing(NarrativeStore(db)) as store:
-        narratives = store.narratives(group=group, since=since or None, until=until or None)
-    rows = []
-    for n in narratives:
-        share = (n.profile or {}).get("resource_share")
-        rows.append({
-            "id": n.id, "group": n.group, "date": n.date, "month": n.date[:7] if n.date else NO_DATE,
-            "themes": [t.get("label") or t.get("theme") for t in n.themes],
-            "resource_share": share, "text": n.text,
-        })
-    return rows
+    return df[columns].rename(columns=lambda c: COLUMNS_DA.get(c, c)).reset_index(drop=True)
 
 
-def theme_month_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """Narratives per theme (rows) and month (columns), with a total column."""
-    pairs = [(t, r["month"]) for r in rows for t in (r["themes"] or ["(intet tema)"])]
-    if not pairs:
-        return pd.DataFrame({"Tema": []})
-    df = pd.DataFrame(pairs, columns=["Tema", "Måned"])
-    table = df.pivot_table(index="Tema", columns="Måned", aggfunc="size", fill_value=0)
-    table = table[sorted(table.columns, key=lambda m: (m == NO_DATE, m))]
-    table["I alt"] = table.sum(axis=1)
-    return table.sort_values("I alt", ascending=False).reset_index()
+def themes_table(ov: Any) -> pd.DataFrame:
+    """Narratives per theme (only themes that occur), most frequent first."""
+    t = ov["per_theme"]
+    t = t[t["any_theme"] > 0].sort_values(["any_theme", "first_theme"], ascending=False)
+    return _danish(t, ["label", "any_theme", "first_theme", "share_any"])
 
 
-def share_by_month(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """Mean resource share (0-100) of the narratives with any framing, per month."""
-    df = pd.DataFrame([(r["month"], r["resource_share"]) for r in rows if r["resource_share"] is not None],
-                      columns=["Måned", "Ressourceandel"])
-    if df.empty:
-        return pd.DataFrame({"Måned": [], "Ressourceandel (%)": [], "Narrativer": []})
-    out = df.groupby("Måned")["Ressourceandel"].agg(["mean", "size"]).reset_index()
-    out.columns = ["Måned", "Ressourceandel (%)", "Narrativer"]
-    out["Ressourceandel (%)"] = out["Ressourceandel (%)"].round(1)
-    return out.sort_values("Måned", key=lambda s: s.map(lambda m: (m == NO_DATE, m))).reset_index(drop=True)
+def share_month_table(ov: Any) -> pd.DataFrame:
+    t = ov["resource_per_month"]
+    t = t[t["narratives"] > 0]
+    return _danish(t, ["month", "narratives", "mean_resource_share", "sentence_weighted_share"])
 
 
-def share_by_theme(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    pairs = [(t, r["resource_share"]) for r in rows if r["resource_share"] is not None for t in r["themes"]]
-    if not pairs:
-        return pd.DataFrame({"Tema": [], "Ressourceandel (%)": [], "Narrativer": []})
-    df = pd.DataFrame(pairs, columns=["Tema", "andel"])
-    out = df.groupby("Tema")["andel"].agg(["mean", "size"]).reset_index()
-    out.columns = ["Tema", "Ressourceandel (%)", "Narrativer"]
-    out["Ressourceandel (%)"] = out["Ressourceandel (%)"].round(1)
-    return out.sort_values("Narrativer", ascending=False).reset_index(drop=True)
+def share_theme_table(ov: Any) -> pd.DataFrame:
+    t = ov["resource_per_theme"]
+    t = t[t["narratives"] > 0].sort_values("narratives", ascending=False)
+    return _danish(t, ["label", "narratives", "mean_resource_share", "sentence_weighted_share"])
 
 
-def figure(themes: pd.DataFrame, by_month: pd.DataFrame, by_theme: pd.DataFrame):
-    """Three small charts: themes per month, resource share per month and per theme."""
+def figure_per_theme(ov: Any):
+    """Bars: narratives per theme (any of their themes)."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(11, 8.5), layout="constrained")
-    ax1, ax2, ax3 = fig.subplots(3, 1)
-    months = [c for c in themes.columns if c not in ("Tema", "I alt")]
-    if months:
-        bottom = [0] * len(months)
-        for i, (_, row) in enumerate(themes.iterrows()):
-            values = [int(row[m]) for m in months]
-            ax1.bar(months, values, bottom=bottom, label=row["Tema"], color=PALETTE[i % len(PALETTE)])
-            bottom = [b + v for b, v in zip(bottom, values)]
-        ax1.legend(fontsize=8, ncols=2, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    ax1.set_title("Narrativer pr. tema og måned")
-    ax1.set_ylabel("antal")
-    if not by_month.empty:
-        ax2.plot(by_month["Måned"], by_month["Ressourceandel (%)"], marker="o", color="#0072B2")
-    ax2.set_ylim(0, 100)
-    ax2.set_title("Ressourceandel over tid (gennemsnit pr. måned)")
-    ax2.set_ylabel("%")
-    if not by_theme.empty:
-        ax3.barh(by_theme["Tema"], by_theme["Ressourceandel (%)"], color="#009E73")
-    ax3.set_xlim(0, 100)
-    ax3.set_title("Ressourceandel pr. tema")
-    ax3.set_xlabel("%")
+    t = ov["per_theme"]
+    t = t[t["any_theme"] > 0].sort_values("any_theme")
+    fig = Figure(figsize=(10, max(2.5, 0.4 * len(t) + 1)), layout="constrained")
+    ax = fig.add_subplot(111)
+    ax.set_title("Narrativer pr. tema")
+    if t.empty:
+        ax.text(0.5, 0.5, "Ingen data", ha="center", va="center", transform=ax.transAxes, color="grey")
+        ax.set_axis_off()
+        return fig
+    ax.barh(t["label"], t["any_theme"], color=BAR_COLOUR)
+    ax.set_xlabel("Narrativer (et narrativ kan have flere temaer)")
+    ax.xaxis.get_major_locator().set_params(integer=True)
     return fig
 
 
-def clusters_html(rows: list[dict[str, Any]], example_chars: int = 160) -> str:
-    """Discovered clusters with top words and typical (pseudonymised) narratives, escaped."""
-    from app.common import ensure_pipeline
-    from narrativ_nlp.themes.discovery import discover
-    from narrativ_nlp.themes.features import texts_to_lemmas
+def figure_share_per_theme(ov: Any):
+    """Bars: the resource share per theme (mean of the narratives' shares)."""
+    from matplotlib.figure import Figure
 
-    if not rows:
-        return ""
-    ensure_pipeline()
-    found = discover(texts_to_lemmas([r["text"] for r in rows]))
-    if not found.clusters:
-        return f'<p class="nv-note">{esc(found.note or "Ingen grupper fundet.")}</p>'
-    parts = [(f"<p><b>Fundne grupper af narrativer</b> ({found.k} grupper, fundet automatisk – "
-              "de er et forslag til samtale, ikke en konklusion)</p>")]
-    for c in sorted(found.clusters, key=lambda c: -c.size):
+    t = ov["resource_per_theme"]
+    t = t[t["mean_resource_share"].notna() & (t["narratives"] > 0)].sort_values("mean_resource_share")
+    fig = Figure(figsize=(10, max(2.5, 0.4 * len(t) + 1)), layout="constrained")
+    ax = fig.add_subplot(111)
+    ax.set_title("Ressourceandel pr. tema")
+    if t.empty:
+        ax.text(0.5, 0.5, "Ingen data", ha="center", va="center", transform=ax.transAxes, color="grey")
+        ax.set_axis_off()
+        return fig
+    ax.barh(t["label"], t["mean_resource_share"], color=SHARE_COLOUR)
+    for y, (v, n) in enumerate(zip(t["mean_resource_share"], t["narratives"])):
+        ax.annotate(f"{v:.0f} % (n={n})", (min(v, 80) + 1, y), va="center", fontsize=8)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Ressourceandel (%)")
+    return fig
+
+
+def clusters_html(ov: Any, texts: dict[int, str], example_chars: int = 160) -> str:
+    """The discovered clusters with top words and example narratives (escaped), or the library's note."""
+    from narrativ_nlp.themes.discovery import MIN_NARRATIVES
+
+    t = ov["clusters"]
+    if t.empty:
+        if 0 < ov.n_narratives < MIN_NARRATIVES:
+            note = (f"For få narrativer til at finde grupper af narrativer ({ov.n_narratives}; der skal mindst "
+                    f"være {MIN_NARRATIVES}).")
+        else:
+            note = next((n for n in ov.notes if "temafund" in n.lower() or "for få" in n.lower()),
+                        "Værktøjet fandt ingen grupper af narrativer.")
+        return f'<p class="nv-note nv-clusters-none">{esc(note)}</p>'
+    parts = [(f"<p><b>Fundne grupper af narrativer</b> ({len(t)} grupper, fundet automatisk – et forslag til "
+              "samtale, ikke en konklusion)</p>")]
+    for row in t.sort_values("size", ascending=False).itertuples():
+        ids = [int(x) for x in str(row.typical_ids).split(",") if x.strip()][:EXAMPLES_PER_CLUSTER]
         examples = "".join(
-            f"<li>{esc(rows[i]['text'][:example_chars])}{'…' if len(rows[i]['text']) > example_chars else ''}</li>"
-            for i in c.typical)
-        parts.append(f'<div class="nv-cluster"><b>Gruppe {c.id + 1}</b> ({c.size} narrativer): '
-                     f"{esc(', '.join(c.top_terms))}<ul>{examples}</ul></div>")
+            f"<li>{esc(texts[i][:example_chars])}{'…' if len(texts[i]) > example_chars else ''}</li>"
+            for i in ids if i in texts)
+        parts.append(f'<div class="nv-cluster"><b>Gruppe {row.cluster}</b> ({row.size} narrativer) – typiske ord: '
+                     f"{esc(row.top_terms)}<ul>{examples}</ul></div>")
     return "".join(parts)
 
 
-def export(rows: list[dict[str, Any]], themes: pd.DataFrame, by_month: pd.DataFrame, by_theme: pd.DataFrame,
-           folder: str | None = None) -> tuple[str, str]:
-    """A CSV (one row per narrative, no text) and an Excel file with all tables; returns their paths."""
+def exports(ov: Any, folder: str | None = None) -> dict[str, str]:
+    """Excel (tables and charts), a zip of CSV files and the codebook (.qdc); no narrative text."""
+    from narrativ_nlp.overview import export_csv, export_excel, export_qdc
+
     out = Path(folder) if folder else work_dir("overblik-")
-    per = pd.DataFrame([{"id": r["id"], "gruppe": r["group"], "dato": r["date"] or "", "måned": r["month"],
-                         "temaer": "; ".join(r["themes"]),
-                         "ressourceandel": "" if r["resource_share"] is None else r["resource_share"]} for r in rows],
-                       columns=["id", "gruppe", "dato", "måned", "temaer", "ressourceandel"])
-    csv_path = out / "overblik_narrativer.csv"
-    per.to_csv(csv_path, index=False, encoding="utf-8-sig")
-    xlsx_path = out / "overblik.xlsx"
-    with pd.ExcelWriter(xlsx_path, engine="openpyxl") as writer:
-        per.to_excel(writer, sheet_name="Narrativer", index=False)
-        themes.to_excel(writer, sheet_name="Temaer pr. måned", index=False)
-        by_month.to_excel(writer, sheet_name="Ressourceandel pr. måned", index=False)
-        by_theme.to_excel(writer, sheet_name="Ressourceandel pr. tema", index=False)
-    return str(csv_path), str(xlsx_path)
+    paths = {"xlsx": str(export_excel(ov, out / "overblik.xlsx")),
+             "csv": str(export_csv(ov, out / "overblik_csv.zip")[0])}
+    if ov.codebook is not None:
+        paths["qdc"] = str(export_qdc(ov.codebook, out / "kodebog.qdc"))
+    return paths
 
 
 def overview(db: str | None, group: str | None = None, since: str | None = None, until: str | None = None,
              with_clusters: bool = True) -> dict[str, Any]:
-    """Everything the tab shows: ``{"n", "themes", "by_month", "by_theme", "figure", "clusters_html", "csv", "xlsx", "status"}``."""
-    rows = load_rows(db, group, since, until)
-    themes, by_month, by_theme = theme_month_table(rows), share_by_month(rows), share_by_theme(rows)
-    if not rows:
-        return {"n": 0, "themes": themes, "by_month": by_month, "by_theme": by_theme, "figure": None,
-                "clusters_html": "", "csv": None, "xlsx": None,
-                "status": "Ingen gemte narrativer i den valgte gruppe og periode."}
-    csv_path, xlsx_path = export(rows, themes, by_month, by_theme)
+    """Everything the tab shows: ``{"n", "themes", "by_month", "by_theme", "figures", "clusters_html", "csv",
+    "xlsx", "qdc", "status"}``. Invalid dates raise the library's Danish message (E060)."""
+    from narrativ_nlp.overview import build_overview, figure_resource_over_time, figure_themes_per_month
+    from narrativ_nlp.store import NarrativeStore
+
+    group = None if not group or group == ALL_GROUPS else group
+    with closing(NarrativeStore(db)) as store:
+        ov = build_overview(store, group, since or None, until or None, discover=with_clusters)
+        typical = {int(x) for ids in ov["clusters"].get("typical_ids", []) for x in str(ids).split(",") if x.strip()}
+        texts = {n.id: n.text for n in store.narratives(group=group, since=ov.since, until=ov.until)
+                 if n.id in typical} if typical else {}
+    result: dict[str, Any] = {"n": ov.n_narratives, "overview": ov, "themes": themes_table(ov),
+                              "by_month": share_month_table(ov), "by_theme": share_theme_table(ov)}
+    if ov.is_empty:
+        return {**result, "figures": [None] * 4, "clusters_html": "", "csv": None, "xlsx": None, "qdc": None,
+                "status": ov.message or "Ingen gemte narrativer i den valgte gruppe og periode."}
+    files = exports(ov)
+    n = ov.n_narratives
+    status = f"{n} {'narrativ' if n == 1 else 'narrativer'} i udvalget."
+    other = [note for note in ov.notes if "for få" not in note.lower() and "temafund" not in note.lower()]
+    if other:
+        status += " " + " ".join(other)
     return {
-        "n": len(rows), "themes": themes, "by_month": by_month, "by_theme": by_theme,
-        "figure": figure(themes, by_month, by_theme),
-        "clusters_html": clusters_html(rows) if with_clusters else "",
-        "csv": csv_path, "xlsx": xlsx_path,
-        "status": f"{len(rows)} {'narrativ' if len(rows) == 1 else 'narrativer'} i udvalget.",
+        **result,
+        "figures": [figure_per_theme(ov), figure_themes_per_month(ov), figure_resource_over_time(ov),
+                    figure_share_per_theme(ov)],
+        "clusters_html": clusters_html(ov, texts) if with_clusters else "",
+        "csv": files["csv"], "xlsx": files["xlsx"], "qdc": files.get("qdc"), "status": status,
     }

@@ -49,7 +49,19 @@ def ignore_key(finding: dict[str, Any]) -> str:
     return f"{finding.get('rule_id') or 'classifier'}|{finding['kind']}|{words}"
 
 
-def _finding_dict(i: int, f: Any) -> dict[str, Any]:
+def _sentence_of(f: Any, sentences: list[Any], text: str) -> tuple[int, int]:
+    """The bounds of the sentence(s) the finding lies in (the library's sentence segmentation)."""
+    covering = [s for s in sentences if s.start < f.end and f.start < s.end]
+    if not covering:
+        return f.start, f.end
+    start, end = min(s.start for s in covering), max(s.end for s in covering)
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return min(start, f.start), max(end, f.end)
+
+
+def _finding_dict(i: int, f: Any, sentence: tuple[int, int] | None = None, text: str = "") -> dict[str, Any]:
+    s_start, s_end = sentence or (f.start, f.end)
     d = {
         "n": i,
         "start": f.start,
@@ -63,6 +75,10 @@ def _finding_dict(i: int, f: Any) -> dict[str, Any]:
         "confidence": round(float(f.confidence), 3),
         "explanation": f.explanation,
         "suggestions": list(f.suggestions),
+        # what "use a suggestion" / "edit" opens for rewriting: the whole sentence the finding lies in
+        "sent_start": s_start,
+        "sent_end": s_end,
+        "sentence": text[s_start:s_end] if text else f.text,
     }
     d["key"] = ignore_key(d)
     return d
@@ -84,7 +100,7 @@ def analyse_narrative(text: str | None, more: bool = False, ignored: list[str] |
     analysis = analyse(text, more=bool(more))
     findings, n_ignored = [], 0
     for f in sorted(analysis.findings, key=lambda f: (f.start, -f.end)):
-        d = _finding_dict(len(findings) + 1, f)
+        d = _finding_dict(len(findings) + 1, f, _sentence_of(f, analysis.sentences, text), text)
         if d["key"] in ignored_set:
             n_ignored += 1
             continue
@@ -164,6 +180,16 @@ def card_html(f: dict[str, Any]) -> str:
     )
 
 
+def guidance_html(f: dict[str, Any], j: int | None) -> str:
+    """The guidance above the edit field: the chosen suggestion (``j``) or a hint for editing (escaped)."""
+    if j is not None and 0 <= j < len(f["suggestions"]):
+        head = f'<div class="nv-guide"><b>Forslag {j + 1}:</b> {esc(f["suggestions"][j])}</div>'
+    else:
+        head = f'<div class="nv-guide"><b>Ret selv:</b> {esc(f["explanation"])}</div>'
+    return (head + '<div class="nv-note"><small>Skriv sætningen om i feltet herunder med dine egne iagttagelser, '
+            "og tryk på »Erstat i teksten«. Teksten ændres ikke, før du gør det.</small></div>")
+
+
 def profile_html(profile: dict[str, Any] | None, notes: list[str] | None = None) -> str:
     """The narrative profile and checklist (escaped)."""
     from narrativ_nlp.resources import framing_categories
@@ -197,19 +223,26 @@ def profile_html(profile: dict[str, Any] | None, notes: list[str] | None = None)
     return "".join(parts)
 
 
-def replace_span(text: str, finding: dict[str, Any], new: str) -> tuple[str, str]:
-    """Replace exactly the finding's span with ``new``; returns (text, feedback action).
+def replace_span(text: str, finding: dict[str, Any], new: str, action: str = EDITED) -> tuple[str, str]:
+    """Replace the sentence the finding lies in (``sent_start``–``sent_end``, or the finding's own span)
+    with the writer's confirmed ``new`` text; returns (text, feedback action).
 
-    Raises ``AppMessage`` (Danish) when the text changed since the analysis; the text is never
-    changed silently.
+    ``action`` is ``accepted`` when the writer started from a suggestion, ``edited`` otherwise.
+    Raises ``AppMessage`` (Danish) when the text changed since the analysis or ``new`` is empty or
+    unchanged; the text is never changed silently.
     """
-    start, end = int(finding["start"]), int(finding["end"])
-    if not (0 <= start < end <= len(text)) or text[start:end] != finding["text"]:
+    if action not in (ACCEPTED, EDITED):
+        raise ValueError(f"action={action!r}")
+    start = int(finding.get("sent_start", finding["start"]))
+    end = int(finding.get("sent_end", finding["end"]))
+    original = finding.get("sentence", finding["text"]) if "sent_start" in finding else finding["text"]
+    if not (0 <= start < end <= len(text)) or text[start:end] != original:
         raise AppMessage("Teksten er ændret siden analysen. Tryk på »Analysér« og prøv igen.")
     new = (new or "").strip()
     if not new:
-        raise AppMessage("Skriv en formulering først (eller vælg et forslag).")
-    action = ACCEPTED if new in finding.get("suggestions", []) else EDITED
+        raise AppMessage("Skriv din nye formulering i feltet først.")
+    if " ".join(new.split()) == " ".join(original.split()):
+        raise AppMessage("Formuleringen er ikke ændret. Ret den i feltet, eller tryk på »Fortryd«.")
     return text[:start] + new + text[end:], action
 
 

@@ -76,27 +76,44 @@ def test_ignored_finding_stays_hidden_for_the_text(view):
     assert first["key"] not in {f["key"] for f in write_h.analyse_narrative(edited, ignored=[first["key"]])["findings"]}
 
 
-def test_replace_span_only_that_span_and_only_when_unchanged(view):
-    f = next(f for f in view["findings"] if f["kind"] == "deficit")
-    new, action = write_h.replace_span(NARRATIVE, f, f["suggestions"][0])
-    assert action == "accepted" and new == NARRATIVE[: f["start"]] + f["suggestions"][0] + NARRATIVE[f["end"]:]
-    new, action = write_h.replace_span(NARRATIVE, f, "i går")
-    assert action == "edited" and "i går" in new
+def test_using_a_suggestion_opens_the_sentence_and_replaces_it_only_when_confirmed(view):
+    f = next(f for f in view["findings"] if f["rule_id"] == "inability.kan_ikke")
+    # the edit field gets the whole sentence the finding lies in; the suggestion is guidance, not text
+    assert f["sentence"] == "Emma er altid umulig ved frokosten, og hun kan ikke sidde stille."
+    assert NARRATIVE[f["sent_start"]:f["sent_end"]] == f["sentence"] and f["sent_start"] <= f["start"] < f["end"] <= f["sent_end"]
+    guide = write_h.guidance_html(f, 0)
+    assert "Forslag 1:" in guide and "Emma" in guide and "ændres ikke" in guide
+    assert "Ret selv:" in write_h.guidance_html(f, None)
+    rewrite = "I dag ved frokosten rejste Emma sig to gange og hentede selv kanden."
+    new, action = write_h.replace_span(NARRATIVE, f, rewrite, "accepted")
+    assert action == "accepted" and new == rewrite + NARRATIVE[f["sent_end"]:]
+    new, action = write_h.replace_span(NARRATIVE, f, "Emma sad på skødet ved frokosten.")
+    assert action == "edited" and new.startswith("Emma sad på skødet ved frokosten. Mor siger")
     with pytest.raises(AppMessage, match="ændret siden analysen"):
-        write_h.replace_span("X" + NARRATIVE, f, "i går")
-    with pytest.raises(AppMessage):
-        write_h.replace_span(NARRATIVE, f, "   ")
+        write_h.replace_span("X" + NARRATIVE, f, rewrite, "accepted")
+    with pytest.raises(AppMessage, match="Skriv din nye formulering"):
+        write_h.replace_span(NARRATIVE, f, "   ", "accepted")
+    with pytest.raises(AppMessage, match="ikke ændret"):  # confirming the unchanged sentence does nothing
+        write_h.replace_span(NARRATIVE, f, f["sentence"], "accepted")
+    # the rule's suggestions are questions and prompts, never text to paste in
+    assert all("?" in s or s.startswith(("Beskriv", "Skriv", "Godt")) for s in f["suggestions"])
 
 
-def test_feedback_counts_are_text_free(tmp_path, view):
+def test_feedback_counts_accept_and_ignore_and_are_text_free(tmp_path, view):
     db = tmp_path / "n.sqlite3"
-    f = view["findings"][0]
+    f = next(f for f in view["findings"] if f["rule_id"])
     write_h.record_feedback(str(db), f["rule_id"], "accepted")
-    write_h.record_feedback(str(db), None, "ignored")
+    write_h.record_feedback(str(db), f["rule_id"], "ignored")
+    write_h.record_feedback(str(db), f["rule_id"], "ignored")
+    write_h.record_feedback(str(db), None, "edited")
     fb = NarrativeStore(db).feedback()
-    assert fb[f["rule_id"] or "classifier"]["accepted"] >= 1 and fb["classifier"]["ignored"] >= 1
+    assert fb[f["rule_id"]] == {"accepted": 1, "ignored": 2} and fb["classifier"] == {"edited": 1}
     rows = learn_h.feedback_table(str(db))
-    assert rows and all(len(r) == len(learn_h.FEEDBACK_HEADERS) for r in rows)
+    assert rows[0] == [f["rule_id"], 1, 0, 2, 66.7]  # the rule ignored most often comes first
+    dump = "\n".join(sqlite3.connect(db).iterdump())
+    assert "Emma" not in dump and "umulig" not in dump and f["sentence"] not in dump
+    with pytest.raises(ValueError):
+        write_h.record_feedback(str(db), f["rule_id"], "deleted")
 
 
 def test_review_preselects_spans_and_adds_every_occurrence_of_a_missed_one():
@@ -179,38 +196,96 @@ def test_files_per_file_counts_zip_and_mapping_only_when_asked(tmp_path):
     assert "Emma" not in files_h.read_output(r["outputs"]["a.txt"])
     r2 = files_h.anonymise_uploads([str(a)], want_mapping=True, workdir=str(tmp_path / "w2"))
     mapping = json.loads(Path(r2["mapping"]).read_text(encoding="utf-8"))
-    assert "a.txt" in mapping and "følsom" in r2["status"]
+    assert mapping["filer"] == ["a.txt"] and "følsom" in r2["status"]
+    assert {"label": "PERSON", "original": "emma", "replacement": "[Person 1]"} in mapping["nøgle"]
     with zipfile.ZipFile(r2["zip"]) as zf:
         assert zf.namelist() == ["a.txt"]  # the key is never in the zip
     with pytest.raises(AppMessage):
         files_h.anonymise_uploads([])
 
 
+def test_one_pseudonymiser_for_the_batch_same_child_same_pseudonym_in_both_files(tmp_path):
+    a = tmp_path / "stue_a.txt"
+    a.write_text("Emma legede med Jonas i sandkassen. Bagefter hjalp Emma med at rydde op.", encoding="utf-8")
+    b = tmp_path / "stue_b.txt"
+    b.write_text("Ali og Emma byggede en hule af puder, og Ali holdt døren.", encoding="utf-8")
+    r = files_h.anonymise_uploads([str(a), str(b)], workdir=str(tmp_path / "w"))
+    out_a = Path(r["outputs"]["stue_a.txt"]).read_text(encoding="utf-8")
+    out_b = Path(r["outputs"]["stue_b.txt"]).read_text(encoding="utf-8")
+    # Emma is [Person 1] in both files, although another child comes first in the second file
+    assert out_a == "[Person 1] legede med [Person 2] i sandkassen. Bagefter hjalp [Person 1] med at rydde op."
+    assert out_b == "[Person 3] og [Person 1] byggede en hule af puder, og [Person 3] holdt døren."
+    surrogate = files_h.anonymise_uploads([str(a), str(b)], mode="surrogate", workdir=str(tmp_path / "s"))
+    sa = Path(surrogate["outputs"]["stue_a.txt"]).read_text(encoding="utf-8")
+    sb = Path(surrogate["outputs"]["stue_b.txt"]).read_text(encoding="utf-8")
+    emma = sa.split(" ")[0]
+    assert emma != "Emma" and "Emma" not in sa + sb and sb.split(" ")[2] == emma
+    # the review applies to the whole batch: a missed word is added, a wrong one kept
+    reviewed = files_h.anonymise_uploads([str(a), str(b)], workdir=str(tmp_path / "r"), add="sandkassen", keep="Ali")
+    ra = Path(reviewed["outputs"]["stue_a.txt"]).read_text(encoding="utf-8")
+    rb = Path(reviewed["outputs"]["stue_b.txt"]).read_text(encoding="utf-8")
+    assert "sandkassen" not in ra and ra.startswith("[Person 1] legede")
+    assert rb.startswith("Ali og [Person 1]") and "1 tilføjet, 1 bevaret" in reviewed["status"]
+    assert files_h.parse_terms("Ali\n ali ; Bo,,") == ["Ali", "Bo"]
+
+
 # ------------------------------------------------------------------ Overblik
 
 
-def test_overview_tables_chart_clusters_and_text_free_csv(tmp_path):
-    db = tmp_path / "n.sqlite3"
+def _store_five(db: Path) -> None:
     store = NarrativeStore(db)
     texts = ["[Person 1] byggede en hule med [Person 2] i sandkassen, og de grinede.",
              "[Person 1] græd ved afleveringen, og vi trøstede hende sammen med mor.",
              "[Person 1] klatrede helt op i klatrestativet og var stolt.",
              "[Person 1] og [Person 2] skændtes om en bil, men fandt selv en løsning.",
              "[Person 1] sang en sang om en bil på dansk og arabisk til samling."]
+    themes = [[{"theme": "play", "label": "Leg"}], [{"theme": "transitions", "label": "Overgange"}],
+              [{"theme": "play", "label": "Leg"}], [{"theme": "conflict", "label": "Konflikter"}],
+              [{"theme": "language", "label": "Sprog"}]]
     for i, t in enumerate(texts):
-        profile = {"resource_share": 50.0 + 10 * i}
-        store.add(t, "Myretuen" if i < 4 else "Bien", f"2026-0{1 + i % 3}-10", themes=[{"theme": "play", "label": "Leg"}],
-                  profile=profile)
+        profile = {"resource_share": 50.0 + 10 * i, "n_sentences": 2, "n_deficit_sentences": 1,
+                   "n_resource_sentences": 1}
+        store.add(t, "Myretuen" if i < 4 else "Bien", f"2026-0{1 + i % 3}-10", themes=themes[i], profile=profile)
     store.close()
+
+
+def test_overview_uses_the_library_tables_charts_clusters_and_exports(tmp_path):
+    import openpyxl
+
+    db = tmp_path / "n.sqlite3"
+    _store_five(db)
     r = over_h.overview(str(db), "Myretuen", "2026-01-01", "2026-12-31")
-    assert r["n"] == 4 and "Leg" in set(r["themes"]["Tema"])
-    assert list(r["by_month"]["Måned"]) == ["2026-01", "2026-02", "2026-03"]
-    assert r["figure"] is not None and "Gruppe 1" in r["clusters_html"]
-    content = Path(r["csv"]).read_text(encoding="utf-8-sig")
-    assert "sandkassen" not in content and "Myretuen" in content
+    assert r["n"] == 4 and r["overview"].group == "Myretuen"
+    themes = r["themes"].set_index("tema")
+    assert themes.loc["Leg", "som et af temaerne"] == 2 and "Sprog" not in themes.index  # only Myretuen's themes
+    assert list(r["by_month"]["måned"]) == ["2026-01", "2026-02", "2026-03"]
+    assert list(r["by_month"]["narrativer"]) == [2, 1, 1]
+    by_theme = r["by_theme"].set_index("tema")
+    assert by_theme.loc["Leg", "ressourceandel, gennemsnit (%)"] == 60.0  # (50 + 70) / 2
+    assert len(r["figures"]) == 4 and all(f is not None for f in r["figures"])
+    assert [ax.get_title() for ax in r["figures"][0].axes] == ["Narrativer pr. tema"]
+    assert "Fundne grupper" in r["clusters_html"] and "typiske ord" in r["clusters_html"]
+    assert "<li>[Person 1]" in r["clusters_html"]  # example narratives (anonymised)
+    with zipfile.ZipFile(r["csv"]) as zf:
+        names = set(zf.namelist())
+        content = "".join(zf.read(n).decode("utf-8-sig") for n in names)
+    assert {"narratives.csv", "per_theme.csv", "clusters.csv"} <= names
+    assert "sandkassen" not in content and "Myretuen" in content  # no narrative text in the export
+    wb = openpyxl.load_workbook(r["xlsx"])
+    assert "Ressourceandel pr. tema" in wb.sheetnames and "Diagrammer" in wb.sheetnames
+    assert Path(r["qdc"]).read_text(encoding="utf-8").lstrip().startswith("<?xml")
     assert over_h.overview(str(db), over_h.ALL_GROUPS)["n"] == 5
+
+
+def test_overview_with_one_to_three_narratives_says_too_few_to_cluster(tmp_path):
+    db = tmp_path / "n.sqlite3"
+    _store_five(db)
+    few = over_h.overview(str(db), "Myretuen", "2026-02-01", "2026-03-31")
+    assert few["n"] == 2
+    assert "For få narrativer til at finde grupper" in few["clusters_html"] and "mindst være 4" in few["clusters_html"]
+    assert few["xlsx"] and few["csv"]
     empty = over_h.overview(str(db), "Ingen")
-    assert empty["n"] == 0 and "Ingen gemte" in empty["status"]
+    assert empty["n"] == 0 and "findes ikke" in empty["status"] and empty["csv"] is None
     with pytest.raises(NarrativError, match="Ugyldig dato"):
         over_h.overview(str(db), None, "januar")
 
@@ -252,15 +327,20 @@ def test_guarded_turns_errors_into_danish_and_logs_no_text(caplog):
     assert all("Zainab" not in r.getMessage() for r in caplog.records)
 
 
-def test_auth_parsing_and_exposure_warning():
-    from app.main import exposure_warning, parse_auth
+def test_auth_parsing_and_exposure_warning(monkeypatch):
+    from app.main import auth_from_env, exposure_warning, parse_auth
 
     assert parse_auth(None) is None and parse_auth("pia:hemmelig") == ("pia", "hemmelig")
     with pytest.raises(ValueError, match="bruger:adgangskode"):
         parse_auth("pia")
-    assert exposure_warning("127.0.0.1", None) is None
+    for loopback in ("127.0.0.1", "localhost", "::1", "127.0.0.2"):
+        assert exposure_warning(loopback, None) is None
     assert exposure_warning("0.0.0.0", ("a", "b")) is None
     assert "uden adgangskode" in exposure_warning("0.0.0.0", None)
+    assert "uden adgangskode" in exposure_warning("192.168.1.20", None)
+    monkeypatch.delenv("NARRATIV_AUTH", raising=False)
+    monkeypatch.setenv("NARRATIV_APP_AUTH", "leder:kode")
+    assert auth_from_env() == "leder:kode"
 
 
 def test_download_folders_are_removed_after_an_hour():

@@ -90,3 +90,48 @@ def test_the_app_opens_no_connection_except_to_localhost(client):
              "00000000000000000000000000000000", "00000000000000000000000001000000",  # ::, ::1
              "0000000000000000FFFF00000100007F"}  # ::ffff:127.0.0.1
     assert _remote_addresses() <= local
+
+
+def test_password_from_auth_is_required(tmp_path):
+    """``--auth bruger:adgangskode`` (here: ``start(auth=...)``): no config or API without logging in."""
+    import urllib.error
+    import urllib.request
+
+    from gradio_client import Client
+
+    from app.main import start
+
+    from .conftest import free_port
+
+    demo = start(port=free_port(), auth="pia:hemmelig", db=str(tmp_path / "n.sqlite3"), warm=False, quiet=True)
+    try:
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(demo.local_url + "config", timeout=30)
+        assert refused.value.code in (401, 403)
+        with pytest.raises(Exception):  # noqa: B017
+            Client(demo.local_url, auth=("pia", "forkert"), verbose=False, download_files=False)
+        client = Client(demo.local_url, auth=("pia", "hemmelig"), verbose=False, download_files=False)
+        _html, _profile, status = client.predict("", False, api_name="/analyse")
+        assert "Skriv eller indsæt" in status
+    finally:
+        demo.close(verbose=False)
+
+
+def test_narrativ_app_warns_when_bound_beyond_loopback_without_password(tmp_path):
+    """``narrativ app --host <not loopback>`` without a password prints a clear Danish warning. The address
+    (TEST-NET-1) is not on this machine, so the app cannot actually bind: nothing is exposed by the test."""
+    import subprocess
+    import sys
+
+    from .conftest import free_port
+
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k not in ("NARRATIV_AUTH", "NARRATIV_APP_AUTH")}
+    cmd = [sys.executable, "-m", "narrativ_nlp.cli", "app", "--host", "192.0.2.1", "--port", str(free_port()),
+           "--db", str(tmp_path / "n.sqlite3")]
+    run = subprocess.run(cmd, cwd=str(root), env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert "ADVARSEL" in run.stderr and "uden adgangskode" in run.stderr and "--auth" in run.stderr
+    assert run.returncode != 0 and "kunne ikke starte" in run.stderr
+    with_password = subprocess.run(cmd, cwd=str(root), env={**env, "NARRATIV_AUTH": "pia:hemmelig"},
+                                   capture_output=True, text=True, timeout=300, check=False)
+    assert "ADVARSEL" not in with_password.stderr and with_password.returncode != 0
