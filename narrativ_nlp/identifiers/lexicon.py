@@ -8,7 +8,7 @@ ordinary Danish word forms ("storm", "sol", "lærke" are words as well as names)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -26,9 +26,20 @@ class NameLexicon:  # noqa: D101 (fields documented inline)
     danish_words: Any  # a spaCy lookups Table (or set) of ordinary word forms
     towns: frozenset[str]  # lower case
     not_person: frozenset[str]  # lower case
+    _bases: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)  # memo of base_name
 
     def base_name(self, word: str) -> str | None:
         """The lower-case gazetteer name that ``word`` is, or is the possessive of."""
+        try:
+            return self._bases[word]
+        except KeyError:
+            pass
+        if len(self._bases) > 200_000:
+            self._bases.clear()
+        base = self._bases[word] = self._base_name(word)
+        return base
+
+    def _base_name(self, word: str) -> str | None:
         low = word.lower()
         if low in self.first_names or low in self.last_names:
             return low
