@@ -3,8 +3,7 @@
 The stored text is anonymised already, so its content lemmas need no name
 detection: the placeholders (``[Person 1]``, ``[CPR]``, ``■■■■``) are cut out
 and the rest is tokenised and lemmatised only. ``tag_many`` gives exactly the
-tags of ``ThemeTagger.tag`` but computes the TF-IDF features and feature names
-once for the batch. ``discover_sampled`` picks the number of clusters and fits
+tags of ``ThemeTagger.tag``, in batches. ``discover_sampled`` picks the number of clusters and fits
 TF-IDF + NMF on a seeded sample and then places every narrative in a cluster.
 """
 
@@ -90,46 +89,10 @@ def anonymised_lemmas(texts: list[str], nlp: Language | None = None, batch_size:
 
 
 def tag_many(tagger: ThemeTagger, lemmas: list[str], batch_size: int = 5000) -> list[list[ThemeTag]]:
-    """``tagger.tag(lemmas)`` with the features and feature names computed once per batch."""
+    """``tagger.tag(lemmas)`` in batches (the tagger caches its feature names once)."""
     out: list[list[ThemeTag]] = []
     for start in range(0, len(lemmas), batch_size):
-        out.extend(_tag_batch(tagger, lemmas[start : start + batch_size]))
-    return out
-
-
-def _tag_batch(tagger: ThemeTagger, lemmas: list[str]) -> list[list[ThemeTag]]:
-    if not lemmas:
-        return []
-    scores, hits = tagger.scores(lemmas)
-    vec = clf = names = X = None
-    if tagger.estimator is not None:
-        vec, clf = tagger.estimator.steps[0][1], tagger.estimator.steps[1][1]
-        names = vec.get_feature_names_out()
-        X = vec.transform(lemmas).tocsr()
-        X.sort_indices()
-    coefs: dict[str, np.ndarray] = {}
-
-    def model_words(i: int, theme: str, n: int = 5) -> list[str]:
-        if X is None or theme not in tagger.model_themes:
-            return []
-        if theme not in coefs:
-            coefs[theme] = clf.estimators_[tagger.model_themes.index(theme)].coef_.ravel()
-        lo, hi = X.indptr[i], X.indptr[i + 1]
-        cols = X.indices[lo:hi]
-        contrib = X.data[lo:hi] * coefs[theme][cols]
-        order = np.argsort(-contrib)[:n]
-        return [names[cols[k]] for k in order if contrib[k] > 0]
-
-    out = []
-    for i, row in enumerate(scores):
-        order = np.argsort(-row)
-        chosen = [j for j in order[: tagger.max_tags] if row[j] >= tagger.threshold] or [int(order[0])]
-        tags = []
-        for j in chosen:
-            theme = tagger.codebook.themes[j]
-            words = list(dict.fromkeys(model_words(i, theme.id) + hits[i][j]))[:6]
-            tags.append(ThemeTag(theme.id, theme.label, round(float(row[j]), 3), tuple(words)))
-        out.append(tags)
+        out.extend(tagger.tag(lemmas[start : start + batch_size]))
     return out
 
 

@@ -59,12 +59,47 @@ def test_tagger_bundled_model_tags_real_narratives(nlp):
 
     tagger = default_tagger()
     assert tagger.estimator is not None
-    records = read_corpus(CORPORA / "narratives.dev.jsonl")[:12]
+    records = read_corpus(CORPORA / "narratives.test.jsonl")[:12]  # dev is training data of the shipped model
     tags = tagger.tag(texts_to_lemmas([r.text for r in records], nlp))
     hits = sum(bool({t.theme for t in ts} & set(r.themes)) for r, ts in zip(records, tags))
     assert hits >= 8  # most narratives get at least one of their gold themes
     for ts in tags:
         assert 1 <= len(ts) <= 3 and all(0 <= t.score <= 1 for t in ts)
+
+
+def test_tagger_explains_with_words_not_character_pieces(nlp):
+    from narrativ_nlp.themes.evaluate import default_tagger
+
+    tagger = default_tagger()
+    assert tagger.char_ngrams  # the shipped model also uses character n-grams of the lemmas
+    (lemmas,) = texts_to_lemmas(["Ved frokosten ville Emil ikke spise sin mad. Han græd, og vi trøstede ham, "
+                                 "til han spiste rugbrød sammen med de andre ved bordet."], nlp)
+    tags = tagger.tag([lemmas])[0]
+    assert tags[0].theme == "routines"
+    tokens = lemmas.split()
+    grams = set(tokens) | {f"{a} {b}" for a, b in zip(tokens, tokens[1:])}
+    for t in tags:
+        assert t.words and set(t.words) <= grams  # whole lemmas or lemma bigrams of this text
+
+
+def test_seed_terms_match_their_lemmas(nlp):
+    book = ThemeCodebook.default()
+    book.add(Theme("nature", "Natur og udeliv", seeds=("skovene", "samlede", "grenene")))  # inflected seeds
+    (lemmas,) = texts_to_lemmas(["I skoven samler børnene grene og blade."], nlp)
+    assert "skov" in lemmas.split() and "samle" in lemmas.split()
+    tags = ThemeTagger(book).tag([lemmas])[0]
+    assert tags[0].theme == "nature"
+    assert {"skov", "samle", "gren"} <= set(tags[0].words)
+
+
+def test_decoding_top_theme_always_further_by_threshold_and_ratio():
+    import numpy as np
+
+    tagger = ThemeTagger(ThemeCodebook.default(), threshold=0.4, ratio=0.5, max_tags=3)
+    assert tagger.decode(np.array([0.1, 0.9, 0.5, 0.41, 0.3, 0, 0, 0, 0, 0])) == [1, 2]  # 0.41 < 0.5 × 0.9
+    assert tagger.decode(np.array([0.2, 0.1, 0.0, 0.0, 0.0, 0, 0, 0, 0, 0])) == [0]  # below threshold: top only
+    tagger.ratio = 0.0
+    assert tagger.decode(np.array([0.5, 0.9, 0.6, 0.45, 0.7, 0, 0, 0, 0, 0])) == [1, 4, 2]  # at most max_tags
 
 
 def test_tagger_lemmas_leave_out_names(nlp):
