@@ -177,11 +177,20 @@ def cmd_themes(args: argparse.Namespace) -> int:
         ids_texts = [(path.name, _read_text_arg(args.file))]
     lemmas = texts_to_lemmas([t for _, t in ids_texts])
     tags = default_tagger().tag(lemmas)
-    found = discover(lemmas, k_range=(args.min_k, args.max_k))
+    vectors = None
+    if args.embeddings and len(lemmas) >= 4:
+        from narrativ_nlp.anonymise import anonymise_text
+        from narrativ_nlp.themes.embeddings import embed_texts
+        from narrativ_nlp.themes.scale import strip_placeholders
+
+        # names and other identifiers out first, as in the store
+        vectors = embed_texts([strip_placeholders(anonymise_text(t).text) for _, t in ids_texts], args.embeddings)
+    found = discover(lemmas, k_range=(args.min_k, args.max_k), vectors=vectors)
     result = {
         "tags": [{"id": i, "themes": [{"theme": t.theme, "label": t.label, "score": t.score, "words": list(t.words)} for t in ts]}
                  for (i, _), ts in zip(ids_texts, tags)],
         "discovery": {"k": found.k, "silhouette": found.silhouette, "note": found.note,
+                      "backend": "embeddings" if args.embeddings else "tfidf-nmf",
                       "clusters": [{"id": c.id, "size": c.size, "top_terms": list(c.top_terms),
                                     "typical": [ids_texts[i][0] for i in c.typical]} for c in found.clusters]},
     }
@@ -214,7 +223,8 @@ def _themes_from_store(args: argparse.Namespace) -> int:
         print("Angiv en fil (.jsonl eller .txt) eller --group GRUPPE.", file=sys.stderr)
         return 2
     store = _open_store(args)
-    result = themes_from_store(store, args.group, args.since, args.until, k_range=(args.min_k, args.max_k))
+    result = themes_from_store(store, args.group, args.since, args.until, k_range=(args.min_k, args.max_k),
+                               embeddings=args.embeddings)
     if args.json:
         _print_json(result)
         return 0
@@ -370,6 +380,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--since", default=None, help="fra og med dato (ÅÅÅÅ-MM-DD)")
     s.add_argument("--until", default=None, help="til og med dato (ÅÅÅÅ-MM-DD)")
     s.add_argument("--db", default=None, help="SQLite-fil (standard: brugerens datamappe eller NARRATIV_DB)")
+    s.add_argument("--embeddings", default=None, metavar="DIR",
+                   help="temafund med vektorer fra en lokal transformers-model i DIR (kræver narrativ[embeddings])")
     s.set_defaults(func=cmd_themes)
 
     s = sub.add_parser("import", help="importér narrativer (.jsonl, .csv, .docx, .txt eller en mappe) i databasen")
