@@ -77,6 +77,41 @@ def category_table(*named: tuple[str, dict]) -> str:
     return "\n".join(rows)
 
 
+def themes_scale_table(res: dict) -> str:
+    """The theme scale benchmark (``bench_themes.py``) as a table: time per step, memory, growth, target."""
+    if "error" in res:
+        return f"Failed: {res['error']}"
+    t = res.get("target", {})
+    lines = [
+        f"Synthetic narratives from `{res.get('corpus')}` (seed {res.get('seed')}), each size in its own process with a "
+        f"fresh SQLite file, {res.get('cpus')} CPU cores. Target: {t.get('size', 10000):,} narratives tagged, stored, "
+        f"clustered and summarised in ≤ {t.get('seconds', 60):.0f} s, peak memory ≤ {t.get('peak_mb', 1536):.0f} MB.",
+        "",
+        "| narratives | lemmas + tag s | store s | cluster s | summarise s | total s | growth | k | peak RSS MB | charts s | Excel s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    growth = res.get("growth_vs_smallest", {})
+    for s in res.get("sizes", []):
+        if "total_s" not in s:
+            lines.append(f"| {s.get('n', '?'):,} | failed: {s.get('error', '?')} | | | | | | | | | |")
+            continue
+        lines.append(f"| {s['n']:,} | {s['tag_s']:.1f} | {s['store_s']:.1f} | {s['cluster_s']:.1f} | {s['summarise_s']:.1f} | "
+                     f"**{s['total_s']:.1f}** | ×{growth.get(str(s['n']), 1.0):.1f} | {s['k']} | {s['peak_rss_mb']:.0f} | "
+                     f"{s['charts_s']:.1f} | {s['excel_s']:.1f} |")
+    for s in res.get("skipped", []):
+        lines.append(f"| {s['n']:,} | skipped: {s['reason']} | | | | | | | | | |")
+    met = res.get("target_met")
+    if met:
+        lines += ["", f"Target at {t.get('size', 10000):,}: time {'met' if met['seconds'] else 'NOT met'}, "
+                      f"peak memory {'met' if met['peak_memory'] else 'NOT met'}."]
+    imp = res.get("import_sample")
+    if imp and "seconds_per_narrative" in imp:
+        lines += ["", f"Real import (anonymise + tag + framing profile + store) of {imp['n']} corpus narratives: "
+                      f"{imp['seconds_per_narrative']:.3f} s per narrative after a {imp['pipeline_load_s']:.0f} s pipeline load "
+                      f"(≈ {imp['estimated_10k_import_min']:.0f} min for 10,000)."]
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--uner-dev", default=None)
@@ -97,6 +132,7 @@ def main() -> None:
         benches["framing"] = bench("bench_framing.py", "--corpus", "corpora/narratives.test.jsonl")
         benches["identifiers"] = bench("bench_identifiers.py", "--corpus", "corpora/narratives.test.jsonl")
         benches["presidio"] = bench("bench_presidio.py", "--corpus", "corpora/narratives.test.jsonl")
+        benches["themes_scale"] = bench("bench_themes.py", "--sizes", "1000", "10000", "50000")
     info = narrativ("info")
     raw = {"test": test, "sentences_test": sent, "blind": blind, "uner_dev": uner, "benchmarks": benches, "info": info}
     (ROOT / "evaluation" / "results.json").write_text(json.dumps(raw, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -174,6 +210,10 @@ def write_report(raw: dict, args: argparse.Namespace) -> None:
         lines.append("Not run (`--skip-benchmarks`).")
     for name, res in benches.items():
         if res is None:
+            continue
+        if name == "themes_scale":
+            lines += ["### Themes and overview at scale (`evaluation/benchmarks/bench_themes.py`)", "",
+                      themes_scale_table(res), ""]
             continue
         lines += [f"### {name}", "", "```json", json.dumps(res, indent=2, ensure_ascii=False), "```", ""]
     lines += ["", f"`narrativ evaluate` speed on the test split: {test['seconds_per_narrative']} s per narrative (all capabilities, one process)."]
