@@ -72,12 +72,23 @@ class ThemeTagger:
             self._seed_forms = [[(s, _seed_lemma(s)) for s in t.seeds] for t in self.codebook.themes]
         scores = np.zeros((len(lemmas), len(self.codebook.themes)))
         hits: list[list[list[str]]] = []
+
+        def present(form: str, words: set[str], padded: str) -> bool:
+            # a one-word form is a whole lemma of the text; a phrase is matched with its word boundaries
+            return (form in words) if " " not in form else (f" {form} " in padded)
+
         for i, text in enumerate(lemmas):
-            padded = f" {text} "
+            padded, words = f" {text} ", set(text.split())
             row = []
             for j, forms in enumerate(self._seed_forms):
-                found = list(dict.fromkeys(s.lower() if f" {s.lower()} " in padded else lem for s, lem in forms
-                                           if f" {s.lower()} " in padded or (lem and f" {lem} " in padded)))
+                found = []
+                for s, lem in forms:
+                    s = s.lower()
+                    if present(s, words, padded):
+                        found.append(s)
+                    elif lem and present(lem, words, padded):
+                        found.append(lem)
+                found = list(dict.fromkeys(found))
                 row.append(found)
                 scores[i, j] = min(1.0, len(found) / 3)
             hits.append(row)
