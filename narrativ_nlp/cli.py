@@ -141,7 +141,8 @@ def cmd_train_ner(args: argparse.Namespace) -> int:
     from narrativ_nlp.ner.training import train_ner
 
     scores = train_ner(Path(args.train), Path(args.dev), Path(args.out), extra=[Path(p) for p in args.extra or []],
-                       max_steps=args.max_steps, limit=args.limit)
+                       max_steps=args.max_steps, limit=args.limit, width=args.width, depth=args.depth,
+                       seed=args.seed, features=not args.no_features, patience=args.patience)
     print(json.dumps(scores, indent=2))
     return 0
 
@@ -357,6 +358,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True)
     s.add_argument("--max-steps", type=int, default=None)
     s.add_argument("--limit", type=int, default=None, help="brug kun de første N sætninger (røgtest)")
+    s.add_argument("--width", type=int, default=None, help="tok2vec-bredde (standard: config.cfg)")
+    s.add_argument("--depth", type=int, default=None, help="tok2vec-dybde (standard: config.cfg)")
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--patience", type=int, default=None, help="stop efter N skridt uden forbedring på dev (standard: config.cfg)")
+    s.add_argument("--no-features", action="store_true",
+                   help="uden trækstabellen (fornavn, efternavn, dansk ord, ordfrekvens) som statiske vektorer; "
+                        "tabellen kræver pakken wordfreq ved træning")
     s.set_defaults(func=cmd_train_ner)
 
     s = sub.add_parser("train-framing", help="træn sætningsklassifikatoren")

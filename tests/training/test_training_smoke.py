@@ -42,6 +42,9 @@ def test_train_ner_smoke(tmp_path, capsys):
     assert set(nlp.get_pipe("ner").labels) >= {"PER", "LOC", "ORG"}
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     assert meta["license"] == "CC BY-SA 4.0"
+    # the feature table ships inside the model; the model loads without narrativ's training scorer
+    assert nlp.vocab.vectors.shape[1] > 0
+    assert "narrativ.ner_per_scorer" not in (out / "config.cfg").read_text(encoding="utf-8")
 
 
 def test_train_framing_smoke(tmp_path):
