@@ -25,6 +25,13 @@ class NerRecognizer(Recognizer):
         for ent in doc.ents:
             if ent.label_ not in PERSON_LABELS:
                 continue
+            # a whitespace token (no-break space) at either edge is not part of the name
+            while len(ent) > 1 and ent[-1].is_space:
+                ent = ent[:-1]
+            while len(ent) > 1 and ent[0].is_space:
+                ent = ent[1:]
+            if ent[0].is_space:
+                continue
             # "Hej Sol", "Pædagog Lærke": a greeting or role is not part of the name
             while len(ent) > 1 and ent[0].lower_ in self.triggers:
                 ent = ent[1:]
