@@ -6,7 +6,9 @@ Makes N narratives of exactly 150 words by reading the corpus texts as one
 stream and cutting it at word boundaries (short texts are concatenated, long
 ones trimmed), then runs ``detect`` + ``Pseudonymiser.apply`` on each (one
 ``Pseudonymiser`` for the batch, as ``anonymise_text`` does in batch use) and
-reports narratives per second; then one text of 1 MB (corpus narratives
+reports narratives per second; then the same narratives through the batch API
+``detect_many`` (``nlp.pipe`` in batches) + ``Pseudonymiser.apply``, reported
+separately as ``batch_detect_many``; then one text of 1 MB (corpus narratives
 repeated) through ``anonymise_text``. Prints one JSON object on stdout.
 """
 
@@ -30,12 +32,13 @@ def main() -> None:
     ap.add_argument("--big-bytes", type=int, default=1_000_000, help="size of the big text in UTF-8 bytes")
     ap.add_argument("--skip-big", action="store_true")
     ap.add_argument("--ner-model", default=None, help="passed to load_pipeline (default: the pipeline's own choice)")
+    ap.add_argument("--batch-size", type=int, default=64, help="batch size of the detect_many figure")
     args = ap.parse_args()
     if args.n < 200:
         ap.error("--n must be at least 200")
     out = sys.stdout
     with contextlib.redirect_stdout(sys.stderr):
-        from narrativ_nlp.anonymise import CHUNK_CHARS, anonymise_text, detect
+        from narrativ_nlp.anonymise import CHUNK_CHARS, anonymise_text, detect, detect_many
         from narrativ_nlp.identifiers.pseudonymise import Pseudonymiser
         from narrativ_nlp.pipeline import load_pipeline
 
@@ -54,9 +57,11 @@ def main() -> None:
         per_text, detect_s, apply_s = [], 0.0, 0.0
         n_spans = n_repl = 0
         t_all = time.perf_counter()
+        one_by_one = []
         for text in narratives:
             t0 = time.perf_counter()
             spans = detect(text, nlp).spans
+            one_by_one.append(spans)
             t1 = time.perf_counter()
             result = pseudonymiser.apply(text, spans)
             t2 = time.perf_counter()
@@ -66,6 +71,23 @@ def main() -> None:
             n_spans += len(spans)
             n_repl += len(result.replacements)
         total = time.perf_counter() - t_all
+
+        # the batch path: detect_many (nlp.pipe) + the same pseudonymisation, one Pseudonymiser
+        batch_pseudonymiser = Pseudonymiser(mode=args.mode)
+        t0 = time.perf_counter()
+        detections = detect_many(narratives, nlp, batch_size=args.batch_size)
+        t1 = time.perf_counter()
+        for text, det in zip(narratives, detections):
+            batch_pseudonymiser.apply(text, det.spans)
+        batch_total = time.perf_counter() - t0
+        batch = {
+            "api": "detect_many + Pseudonymiser.apply",
+            "batch_size": args.batch_size,
+            "narratives_per_second": round(len(narratives) / batch_total, 2),
+            "seconds_total": round(batch_total, 3),
+            "detect_seconds_total": round(t1 - t0, 3),
+            "same_spans_as_detect": [d.spans for d in detections] == one_by_one,
+        }
 
         big = None
         if not args.skip_big:
@@ -96,6 +118,7 @@ def main() -> None:
         "detect_seconds_total": round(detect_s, 3),
         "pseudonymise_seconds_total": round(apply_s, 3),
         "spans_detected": n_spans,
+        "batch_detect_many": batch,
         "replacements": n_repl,
         "one_mb_text": big,
         "pipeline_load_seconds": round(load_s, 3),

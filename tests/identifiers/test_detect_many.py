@@ -1,0 +1,22 @@
+"""``detect_many`` (batched ``nlp.pipe``) gives the same detections as ``detect`` text by text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from narrativ_nlp.anonymise import detect, detect_many
+from narrativ_nlp.corpus.format import read_corpus
+
+CORPORA = Path(__file__).resolve().parents[2] / "corpora"
+
+
+def test_detect_many_equals_detect(nlp):
+    texts = [rec.text for rec in read_corpus(CORPORA / "narratives.dev.jsonl")][:20]
+    texts += ["", "   ", "Em\u00adma leger med Noah.", "Hej Sofie! Ring på 12 34 56 78."]
+    many = detect_many(texts, nlp, batch_size=7)
+    assert len(many) == len(texts)
+    for text, det in zip(texts, many):
+        one = detect(text, nlp)
+        assert det.text == text
+        assert det.spans == one.spans
+        assert det.suggestions == one.suggestions
