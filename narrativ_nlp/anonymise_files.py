@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from narrativ_nlp.anonymise import anonymise_text
+from narrativ_nlp.anonymise import anonymise_text, detect_many
 from narrativ_nlp.errors import NarrativError
 from narrativ_nlp.identifiers.pseudonymise import Pseudonymiser
 
@@ -59,6 +59,17 @@ def _anon(text: str, pseudo: Pseudonymiser, counts: Counter) -> str:
     result = anonymise_text(text, pseudonymiser=pseudo)
     counts.update(result.counts())
     return result.text
+
+
+def _anon_many(texts: list[str], pseudo: Pseudonymiser, counts: Counter) -> list[str]:
+    """``_anon`` for the rows of one file: detection in batches (``detect_many``), then
+    pseudonymisation in row order, so the result is the same as row by row."""
+    out = []
+    for text, detection in zip(texts, detect_many(texts)):
+        result = pseudo.apply(text, detection.spans)
+        counts.update(result.counts())
+        out.append(result.text)
+    return out
 
 
 def _txt(src: Path, dst: Path, pseudo: Pseudonymiser, counts: Counter, column: str) -> None:
@@ -104,8 +115,8 @@ def _csv(src: Path, dst: Path, pseudo: Pseudonymiser, counts: Counter, column: s
     fieldnames = list(rows[0].keys()) if rows else next(csv.reader(io.StringIO(text, newline="")), [])
     if column not in fieldnames:
         raise NarrativError("E040", column=column, path=str(src), columns=", ".join(fieldnames))
-    for row in rows:
-        row[column] = _anon(row[column] or "", pseudo, counts)
+    for row, new in zip(rows, _anon_many([row[column] or "" for row in rows], pseudo, counts)):
+        row[column] = new
 
     def write(p: Path) -> None:
         with p.open("w", encoding="utf-8", newline="") as fh:
@@ -117,7 +128,7 @@ def _csv(src: Path, dst: Path, pseudo: Pseudonymiser, counts: Counter, column: s
 
 
 def _jsonl(src: Path, dst: Path, pseudo: Pseudonymiser, counts: Counter, column: str) -> None:
-    out_lines = []
+    objs = []
     # JSON Lines are separated by "\n" only (a string may hold U+2028 and friends)
     for lineno, line in enumerate(_read_text(src).split("\n"), start=1):
         line = line.rstrip("\r")
@@ -129,7 +140,10 @@ def _jsonl(src: Path, dst: Path, pseudo: Pseudonymiser, counts: Counter, column:
             raise NarrativError("E011", path=str(src), line=lineno, detail=exc.msg) from None
         if not isinstance(obj, dict) or column not in obj:
             raise NarrativError("E040", column=column, path=str(src), columns=", ".join(obj) if isinstance(obj, dict) else "-")
-        obj[column] = _anon(str(obj[column]), pseudo, counts)
+        objs.append(obj)
+    out_lines = []
+    for obj, new in zip(objs, _anon_many([str(obj[column]) for obj in objs], pseudo, counts)):
+        obj[column] = new
         # gold offsets refer to the original text: they would be wrong (and revealing) afterwards
         obj.pop("entities", None)
         obj.pop("sentences", None)
