@@ -12,8 +12,6 @@ from __future__ import annotations
 import csv
 import json
 import logging
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +20,8 @@ from pathlib import Path
 from narrativ_nlp.anonymise import anonymise_text, detect_many
 from narrativ_nlp.errors import NarrativError
 from narrativ_nlp.identifiers.pseudonymise import Pseudonymiser
+from narrativ_nlp.textio import atomic_write, jsonl_objects
+from narrativ_nlp.textio import read_text as _read_text
 
 logger = logging.getLogger(__name__)
 SUFFIXES = (".txt", ".docx", ".csv", ".jsonl")
@@ -34,25 +34,10 @@ class BatchSummary:
     written: list[Path] = field(default_factory=list)
 
 
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise NarrativError("E002", path=str(path)) from None
-
-
 def _atomic_write(target: Path, write: Callable[[Path], None]) -> None:
     if target.exists():
         raise NarrativError("E043", path=str(target))
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".narrativ-", suffix=target.suffix)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        write(tmp_path)
-        os.replace(tmp_path, target)
-    finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
+    atomic_write(target, write)
 
 
 def _anon(text: str, pseudo: Pseudonymiser, counts: Counter) -> str:
@@ -128,19 +113,7 @@ def _csv(src: Path, dst: Path, pseudo: Pseudonymiser, counts: Counter, column: s
 
 
 def _jsonl(src: Path, dst: Path, pseudo: Pseudonymiser, counts: Counter, column: str) -> None:
-    objs = []
-    # JSON Lines are separated by "\n" only (a string may hold U+2028 and friends)
-    for lineno, line in enumerate(_read_text(src).split("\n"), start=1):
-        line = line.rstrip("\r")
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise NarrativError("E011", path=str(src), line=lineno, detail=exc.msg) from None
-        if not isinstance(obj, dict) or column not in obj:
-            raise NarrativError("E040", column=column, path=str(src), columns=", ".join(obj) if isinstance(obj, dict) else "-")
-        objs.append(obj)
+    objs = [obj for _, obj in jsonl_objects(src, column)]
     out_lines = []
     for obj, new in zip(objs, _anon_many([str(obj[column]) for obj in objs], pseudo, counts)):
         obj[column] = new

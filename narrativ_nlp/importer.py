@@ -23,7 +23,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import logging
 import re
 from collections import Counter
@@ -32,11 +31,12 @@ from pathlib import Path
 from typing import Any
 
 from narrativ_nlp.anonymise import anonymise_text
-from narrativ_nlp.anonymise_files import _read_text
 from narrativ_nlp.errors import NarrativError
 from narrativ_nlp.identifiers.pseudonymise import MODES, Pseudonymiser
 from narrativ_nlp.identifiers.types import LABEL_DA
 from narrativ_nlp.store import NarrativeStore, content_hash, parse_date
+from narrativ_nlp.textio import jsonl_objects
+from narrativ_nlp.textio import read_text as _read_text
 
 logger = logging.getLogger(__name__)
 
@@ -112,16 +112,7 @@ def _clean(value: Any) -> str | None:
 
 def read_jsonl(path: Path) -> list[RawNarrative]:
     out = []
-    for lineno, line in enumerate(_read_text(path).split("\n"), start=1):
-        line = line.rstrip("\r")
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise NarrativError("E011", path=str(path), line=lineno, detail=exc.msg) from None
-        if not isinstance(obj, dict) or "text" not in obj:
-            raise NarrativError("E040", column="text", path=str(path), columns=", ".join(obj) if isinstance(obj, dict) else "-")
+    for lineno, obj in jsonl_objects(path, "text"):
         out.append(RawNarrative(str(obj["text"] or ""), f"{path.name}:{lineno}", _clean(obj.get("group")),
                                 _clean(obj.get("date")), _clean(obj.get("author"))))
     return out

@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from narrativ_nlp.store import NarrativeStore, StoredNarrative, parse_date
+from narrativ_nlp.textio import atomic_write
 from narrativ_nlp.themes.codebook import ThemeCodebook
 
 NO_DATE = "uden dato"
@@ -467,20 +466,6 @@ def _danish(df: pd.DataFrame) -> pd.DataFrame:
     return df.rename(columns=lambda c: COLUMNS_DA.get(c, c))
 
 
-def _atomic(target: Path, write: Callable[[Path], None]) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".narrativ-", suffix=target.suffix)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        write(tmp_path)
-        os.replace(tmp_path, target)
-    finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
-    return target
-
-
 def export_excel(ov: Overview, path: str | Path, charts: bool = True) -> Path:
     """One sheet per table (Danish names), "Om rapporten" first and the charts last."""
     from openpyxl.utils import get_column_letter
@@ -507,7 +492,7 @@ def export_excel(ov: Overview, path: str | Path, charts: bool = True) -> Path:
                     ws.add_image(Image(buf), f"A{row}")
                     row += 25
 
-    return _atomic(Path(path), write)
+    return atomic_write(Path(path), write)
 
 
 def _csv_bytes(df: pd.DataFrame) -> bytes:
@@ -524,18 +509,18 @@ def export_csv(ov: Overview, path: str | Path) -> list[Path]:
                 for stem, df in stems.items():
                     zf.writestr(f"{stem}.csv", _csv_bytes(df))
 
-        return [_atomic(path, write)]
+        return [atomic_write(path, write)]
     if path.suffix.lower() == ".csv":
         targets = {stem: path.with_name(f"{path.stem}_{stem}.csv") for stem in stems}
     else:
         targets = {stem: path / f"{stem}.csv" for stem in stems}
-    return [_atomic(t, lambda p, df=stems[s]: p.write_bytes(_csv_bytes(df))) for s, t in targets.items()]
+    return [atomic_write(t, lambda p, df=stems[s]: p.write_bytes(_csv_bytes(df))) for s, t in targets.items()]
 
 
 def export_qdc(codebook: ThemeCodebook, path: str | Path) -> Path:
     """The codebook as REFI-QDA ``.qdc`` (for NVivo, ATLAS.ti, MAXQDA)."""
     text = codebook.to_qdc()
-    return _atomic(Path(path), lambda p: p.write_text(text, encoding="utf-8"))
+    return atomic_write(Path(path), lambda p: p.write_text(text, encoding="utf-8"))
 
 
 def export(ov: Overview, path: str | Path) -> list[Path]:
