@@ -50,18 +50,26 @@ def share_theme_table(ov: Any) -> pd.DataFrame:
     return _danish(t, ["label", "narratives", "mean_resource_share", "sentence_weighted_share"])
 
 
+def _bar_axes(title: str, n_bars: int):
+    """A figure for ``n_bars`` horizontal bars with its title; "Ingen data" when there are none."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(10, max(2.5, 0.4 * n_bars + 1)), layout="constrained")
+    ax = fig.add_subplot(111)
+    ax.set_title(title)
+    if n_bars == 0:
+        ax.text(0.5, 0.5, "Ingen data", ha="center", va="center", transform=ax.transAxes, color="grey")
+        ax.set_axis_off()
+    return fig, ax
+
+
 def figure_per_theme(ov: Any):
     """Bars: narratives per theme (any of their themes)."""
-    from matplotlib.figure import Figure
 
     t = ov["per_theme"]
     t = t[t["any_theme"] > 0].sort_values("any_theme")
-    fig = Figure(figsize=(10, max(2.5, 0.4 * len(t) + 1)), layout="constrained")
-    ax = fig.add_subplot(111)
-    ax.set_title("Narrativer pr. tema")
+    fig, ax = _bar_axes("Narrativer pr. tema", len(t))
     if t.empty:
-        ax.text(0.5, 0.5, "Ingen data", ha="center", va="center", transform=ax.transAxes, color="grey")
-        ax.set_axis_off()
         return fig
     ax.barh(t["label"], t["any_theme"], color=BAR_COLOUR)
     ax.set_xlabel("Narrativer (et narrativ kan have flere temaer)")
@@ -71,16 +79,11 @@ def figure_per_theme(ov: Any):
 
 def figure_share_per_theme(ov: Any):
     """Bars: the resource share per theme (mean of the narratives' shares)."""
-    from matplotlib.figure import Figure
 
     t = ov["resource_per_theme"]
     t = t[t["mean_resource_share"].notna() & (t["narratives"] > 0)].sort_values("mean_resource_share")
-    fig = Figure(figsize=(10, max(2.5, 0.4 * len(t) + 1)), layout="constrained")
-    ax = fig.add_subplot(111)
-    ax.set_title("Ressourceandel pr. tema")
+    fig, ax = _bar_axes("Ressourceandel pr. tema", len(t))
     if t.empty:
-        ax.text(0.5, 0.5, "Ingen data", ha="center", va="center", transform=ax.transAxes, color="grey")
-        ax.set_axis_off()
         return fig
     ax.barh(t["label"], t["mean_resource_share"], color=SHARE_COLOUR)
     for y, (v, n) in enumerate(zip(t["mean_resource_share"], t["narratives"])):
