@@ -81,7 +81,7 @@ def new_exercise(seed: int | None = None) -> str:
     """A deficit-focused sentence from the corpus to rewrite."""
     sentences = deficit_sentences()
     if not sentences:
-        raise AppMessage("Korpusset med øvelsessætninger findes ikke i denne installation.")
+        raise AppMessage("Øvelsessætningerne findes ikke i denne installation. Kontakt den ansvarlige for værktøjet.")
     return random.Random(seed).choice(sentences)["text"]
 
 

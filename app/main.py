@@ -385,7 +385,7 @@ def build_app(db: str | None = None) -> gr.Blocks:
         # ------------------------------------------------------------ Læring
         with gr.Tab("Læring", id="laering"):
             with gr.Accordion("Eksempelbank: fra underskud til ressource", open=True):
-                gr.Markdown("Sætninger fra projektets korpus, som beskriver barnet ud fra mangler, og de "
+                gr.Markdown("Eksempelsætninger fra projektets egne narrativer, som beskriver barnet ud fra mangler, og de "
                             "omskrivninger værktøjet foreslår.")
                 with gr.Row():
                     l_cat = gr.Dropdown(label="Kategori", choices=[learn_h.ALL], value=learn_h.ALL)
