@@ -157,6 +157,22 @@ def themes_scale_table(res: dict) -> str:
     return "\n".join(lines)
 
 
+def theme_agreement_run() -> dict:
+    """Second-annotator agreement on themes (``evaluation/theme_agreement.py``)."""
+    proc = subprocess.run([sys.executable, str(ROOT / "evaluation" / "theme_agreement.py"), "--json"],
+                          capture_output=True, text=True, cwd=ROOT, check=True)
+    return json.loads(proc.stdout)
+
+
+def agreement_table(agreement: dict) -> str:
+    lines = ["| narratives | n | micro-F1 | macro-F1 | first theme agrees | first-theme kappa | first-theme NMI |",
+             "|---|---|---|---|---|---|---|"]
+    for name, r in agreement.items():
+        lines.append(f"| {name} | {r['n']} | {fmt(r['micro_f1'])} | {fmt(r['macro_f1'])} | {fmt(r['first_theme_agreement'])} "
+                     f"| {fmt(r['first_theme_kappa'])} | {fmt(r['first_theme_nmi'])} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--uner-dev", default=None)
@@ -179,7 +195,9 @@ def main() -> None:
         benches["presidio"] = bench("bench_presidio.py", "--corpus", "corpora/narratives.test.jsonl")
         benches["themes_scale"] = bench("bench_themes.py", "--sizes", "1000", "10000", "50000")
     info = narrativ("info")
-    raw = {"test": test, "sentences_test": sent, "blind": blind, "uner_dev": uner, "benchmarks": benches, "info": info}
+    agreement = theme_agreement_run()
+    raw = {"test": test, "sentences_test": sent, "blind": blind, "uner_dev": uner, "benchmarks": benches, "info": info,
+           "theme_agreement": agreement}
     (ROOT / "evaluation" / "results.json").write_text(json.dumps(raw, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     write_report(raw, args)
 
@@ -256,6 +274,13 @@ def write_report(raw: dict, args: argparse.Namespace) -> None:
             t = res.get("themes", {})
             lines.append(f"| {name} | {fmt(t.get('micro_f1'))} | {fmt(t.get('macro_f1'))} | {fmt(t.get('nmi'))} | {fmt(t.get('ari'))} |")
         lines.append("")
+        if raw.get("theme_agreement"):
+            lines += ["### How far two annotators agree (`python evaluation/theme_agreement.py`)", "",
+                      "A second annotator labelled every narrative from the text and the codebook alone, without "
+                      "the corpus labels or any model output (`corpora/annotations/themes.annotator2.jsonl`). "
+                      "Their agreement with the corpus labels, scored like the tagger (micro/macro F1) and like "
+                      "discovery (NMI of the first themes), is the ceiling to read the model's figures against.", "",
+                      agreement_table(raw["theme_agreement"]), ""]
     lines += ["## Benchmarks", ""]
     if not benches:
         lines.append("Not run (`--skip-benchmarks`).")

@@ -180,3 +180,26 @@ def score_clusters(first_themes: Sequence[str], clusters: Sequence[int]) -> dict
         "nmi": round(float(normalized_mutual_info_score(first_themes, clusters)), 4),
         "ari": round(float(adjusted_rand_score(first_themes, clusters)), 4),
     }
+
+
+def theme_agreement(first: Sequence[Sequence[str]], second: Sequence[Sequence[str]], theme_ids: Sequence[str]) -> dict[str, float]:
+    """How far two annotators' theme labels for the same narratives agree.
+
+    Tag agreement uses ``score_themes`` with one annotator as the reference (F1 is symmetric,
+    so the choice does not matter); the first themes are compared by raw agreement, Cohen's
+    kappa and NMI, the yardsticks of the tagger and of theme discovery.
+    """
+    from sklearn.metrics import cohen_kappa_score, normalized_mutual_info_score
+
+    if len(first) != len(second) or not first:
+        raise ValueError(f"n_first={len(first)} should equal n_second={len(second)} and be > 0")
+    a, b = [x[0] for x in first], [x[0] for x in second]
+    same = sum(x == y for x, y in zip(a, b))
+    return {
+        **score_themes(first, second, theme_ids),
+        "n": len(first),
+        "first_theme_agreement": round(same / len(a), 4),
+        "first_theme_kappa": round(float(cohen_kappa_score(a, b)), 4) if len(set(a) | set(b)) > 1 else 1.0,
+        "first_theme_nmi": round(float(normalized_mutual_info_score(a, b)), 4),
+        "second_first_in_first": round(sum(y in x for x, y in zip(first, b)) / len(b), 4),
+    }

@@ -12,6 +12,7 @@ from narrativ_nlp.evaluation.scoring import (
     score_framing,
     score_identifiers,
     score_themes,
+    theme_agreement,
 )
 
 TEXT = "Emma Sofie legede med Ali. Ring 20 45 67 89."
@@ -88,3 +89,48 @@ def test_scoring_themes_micro_macro():
 def test_scoring_clusters_identical_partition():
     s = score_clusters(["a", "a", "b", "b"], [1, 1, 0, 0])
     assert s == {"nmi": 1.0, "ari": 1.0}
+
+
+IDS = ["play", "relations", "routines", "conflict"]
+
+
+def test_theme_agreement_identical_labels_agree_fully():
+    a = [["play", "relations"], ["routines"], ["conflict", "play"]]
+    r = theme_agreement(a, a, IDS)
+    assert r["micro_f1"] == 1.0 and r["first_theme_agreement"] == 1.0
+    assert r["first_theme_kappa"] == 1.0 and r["first_theme_nmi"] == 1.0 and r["n"] == 3
+
+
+def test_theme_agreement_order_matters_for_first_theme_not_for_tags():
+    a = [["play", "relations"], ["routines", "conflict"], ["conflict"], ["relations"]]
+    b = [["relations", "play"], ["routines", "conflict"], ["conflict"], ["relations"]]
+    r = theme_agreement(a, b, IDS)
+    assert r["micro_f1"] == 1.0  # the same tag sets
+    assert r["first_theme_agreement"] == 0.75  # one narrative has the other first theme
+    assert r["first_theme_kappa"] < 1.0
+    assert r["second_first_in_first"] == 1.0  # b's first theme is one of a's themes
+
+
+def test_theme_agreement_on_the_corpus_second_annotation():
+    """The shipped second annotation covers the test split and agrees far above chance, not fully."""
+    import json
+    from pathlib import Path
+
+    from narrativ_nlp.corpus.format import read_corpus
+    from narrativ_nlp.resources import default_theme_ids
+
+    root = Path(__file__).resolve().parents[2]
+    second = {}
+    for line in (root / "corpora/annotations/themes.annotator2.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        second[row["id"]] = row["themes"]
+    records = read_corpus(root / "corpora/narratives.test.jsonl")
+    assert all(r.id in second for r in records)
+    assert all(set(second[r.id]) <= set(default_theme_ids()) and 1 <= len(second[r.id]) <= 3 for r in records)
+    r = theme_agreement([x.themes for x in records], [second[x.id] for x in records], default_theme_ids())
+    assert 0.5 < r["micro_f1"] < 1.0 and 0.4 < r["first_theme_kappa"] < 1.0
+
+
+def test_theme_agreement_rejects_mismatched_lengths():
+    with pytest.raises(ValueError):
+        theme_agreement([["play"]], [], IDS)

@@ -1,0 +1,56 @@
+"""Inter-annotator agreement on themes: the corpus labels against a second, independent annotation.
+
+    python evaluation/theme_agreement.py [--second corpora/annotations/themes.annotator2.jsonl] [--json]
+
+The second annotator labelled every narrative of the corpus (train, dev, test, blind) from the
+text and the codebook alone, without seeing the corpus labels or any model output. The agreement
+is the ceiling a model can be expected to reach against one annotator's labels.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def agreement(second_path: Path, corpus_files: dict[str, list[Path]]) -> dict[str, dict]:
+    from narrativ_nlp.corpus.format import read_corpus
+    from narrativ_nlp.evaluation.scoring import theme_agreement
+    from narrativ_nlp.resources import default_theme_ids
+
+    second = {}
+    for line in second_path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            second[row["id"]] = row["themes"]
+    out = {}
+    for name, paths in corpus_files.items():
+        records = [r for p in paths for r in read_corpus(p) if r.themes and r.id in second]
+        if records:
+            out[name] = theme_agreement([r.themes for r in records], [second[r.id] for r in records], default_theme_ids())
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--second", type=Path, default=ROOT / "corpora" / "annotations" / "themes.annotator2.jsonl")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    c = ROOT / "corpora"
+    files = {"train + dev": [c / "narratives.train.jsonl", c / "narratives.dev.jsonl"],
+             "test": [c / "narratives.test.jsonl"], "blind": [c / "blind.jsonl"]}
+    res = agreement(args.second, files)
+    if args.json:
+        json.dump(res, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+        return
+    for name, r in res.items():
+        print(f"{name}: {r}")
+
+
+if __name__ == "__main__":
+    main()
