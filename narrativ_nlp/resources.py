@@ -33,10 +33,52 @@ def default_theme_ids() -> list[str]:
     return [t["id"] for t in load_yaml("themes.yaml")["themes"]]
 
 
-def load_skops(path, own_types: frozenset[str] = frozenset()):  # noqa: ANN001, ANN201
+# A fitted vectorizer's vocabulary is a dict of up to 50,000 terms; skops stores a dict entry by
+# entry, which made loading a model take 5–20 s. ``dump_skops`` stores each vocabulary as one
+# NumPy array of terms (in column order) instead, and ``load_skops`` rebuilds the dict.
+_TERMS_ATTR = "narrativ_terms_"
+
+
+def _vectorizers(estimator) -> list:
+    """Fitted vectorizers (objects with a ``vocabulary_`` dict) inside a scikit-learn estimator."""
+    found = [estimator] if isinstance(getattr(estimator, "vocabulary_", None), dict) else []
+    if hasattr(estimator, "get_params"):
+        for value in estimator.get_params(deep=True).values():
+            if isinstance(getattr(value, "vocabulary_", None), dict) and not any(value is f for f in found):
+                found.append(value)
+    return found
+
+
+def dump_skops(estimator, path, compresslevel: int = 9) -> None:
+    """Write ``estimator`` with skops, each vectorizer vocabulary as one array (fast to load)."""
+    import zipfile
+
+    import numpy as np
+    import skops.io as sio
+
+    vectorizers = _vectorizers(estimator)
+    saved = [v.vocabulary_ for v in vectorizers]
+    try:
+        for vec, vocab in zip(vectorizers, saved):
+            terms = sorted(vocab, key=vocab.__getitem__)
+            if [vocab[t] for t in terms] != list(range(len(terms))):
+                raise ValueError(f"vocabulary of {type(vec).__name__} should map terms to 0..{len(terms) - 1}")
+            setattr(vec, _TERMS_ATTR, np.array(terms, dtype=str))
+            vec.vocabulary_ = {}
+        sio.dump(estimator, path, compression=zipfile.ZIP_DEFLATED, compresslevel=compresslevel)
+    finally:
+        for vec, vocab in zip(vectorizers, saved):
+            vec.vocabulary_ = vocab
+            if hasattr(vec, _TERMS_ATTR):
+                delattr(vec, _TERMS_ATTR)
+
+
+def load_skops(path, own_types: frozenset[str] = frozenset()):
     """Load a skops file trusting only scikit-learn, NumPy, SciPy and ``own_types``.
 
-    Raises ``ValueError`` naming any other type (a tampered or foreign file).
+    Raises ``ValueError`` naming any other type (a tampered or foreign file). Vocabularies
+    stored as arrays by ``dump_skops`` are turned back into dicts; older files, with the dicts
+    stored as such, load as they are.
     """
     import skops.io as sio
 
@@ -44,4 +86,10 @@ def load_skops(path, own_types: frozenset[str] = frozenset()):  # noqa: ANN001, 
     bad = [t for t in trusted if not t.startswith(("sklearn.", "numpy.", "scipy.", "builtins.")) and t not in own_types]
     if bad:
         raise ValueError(f"untrusted types {bad}")
-    return sio.load(path, trusted=trusted)
+    estimator = sio.load(path, trusted=trusted)
+    for vec in _vectorizers(estimator):
+        terms = vec.__dict__.pop(_TERMS_ATTR, None)
+        if terms is not None:
+            vec.vocabulary_ = {str(t): i for i, t in enumerate(terms.tolist())}
+    return estimator
+

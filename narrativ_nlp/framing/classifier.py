@@ -8,7 +8,6 @@ with skops (not pickle). It catches phrasing that no rule covers.
 from __future__ import annotations
 
 import json
-import zipfile
 import logging
 import re
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from narrativ_nlp.errors import NarrativError
-from narrativ_nlp.resources import load_skops
+from narrativ_nlp.resources import dump_skops, load_skops
 
 logger = logging.getLogger(__name__)
 
@@ -180,11 +179,9 @@ class SentenceClassifier:
         return self._scorer.predict_proba(sentences)
 
     def save(self, directory: Path) -> Path:
-        import skops.io as sio
-
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / MODEL_FILE
-        sio.dump(self.estimator, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+        dump_skops(self.estimator, path)
         (directory / "framing_classifier.meta.json").write_text(json.dumps(self.meta, indent=2), encoding="utf-8")
         return path
 

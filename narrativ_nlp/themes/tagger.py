@@ -5,14 +5,13 @@ combined with the codebook's seed terms so that a new theme works before any tra
 from __future__ import annotations
 
 import json
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from narrativ_nlp.errors import NarrativError
-from narrativ_nlp.resources import load_skops
+from narrativ_nlp.resources import dump_skops, load_skops
 from narrativ_nlp.themes.codebook import ThemeCodebook
 
 MODEL_FILE = "theme_tagger.skops"
@@ -167,10 +166,8 @@ class ThemeTagger:
                 "max_tags": self.max_tags, "C": self.C, "char_ngrams": list(self.char_ngrams) if self.char_ngrams else None}
 
     def save(self, directory: Path) -> None:
-        import skops.io as sio
-
         directory.mkdir(parents=True, exist_ok=True)
-        sio.dump(self.estimator, directory / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+        dump_skops(self.estimator, directory / MODEL_FILE)
         meta = {"model_themes": self.model_themes, **self.settings()}
         (directory / "theme_tagger.meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
