@@ -2,10 +2,9 @@
 
 ``narrativ_nlp.overview.build_overview`` makes the tables (narratives per theme, the
 resource share per month and per theme, discovered clusters); its chart functions draw
-themes per month and the resource share over time, and its exports write Excel, a zip
+narratives per theme, themes per month, the resource share over time and per theme, and its exports write Excel, a zip
 of CSV files and the codebook as REFI-QDA ``.qdc``. This module only picks what the tab
-shows, gives the columns Danish headings, adds two small bar charts from the library's
-tables, and shows the clusters with their top words and a few example (anonymised)
+shows, gives the columns Danish headings, takes the library's four charts, and shows the clusters with their top words and a few example (anonymised)
 narratives. Exports hold no narrative text.
 """
 
@@ -20,8 +19,6 @@ import pandas as pd
 from app.common import esc, work_dir
 
 ALL_GROUPS = "Alle grupper"
-#: Okabe-Ito colours for the app's own charts
-BAR_COLOUR, SHARE_COLOUR = "#E69F00", "#009E73"
 EXAMPLES_PER_CLUSTER = 2
 
 
@@ -48,49 +45,6 @@ def share_theme_table(ov: Any) -> pd.DataFrame:
     t = ov["resource_per_theme"]
     t = t[t["narratives"] > 0].sort_values("narratives", ascending=False)
     return _danish(t, ["label", "narratives", "mean_resource_share", "sentence_weighted_share"])
-
-
-def _bar_axes(title: str, n_bars: int):
-    """A figure for ``n_bars`` horizontal bars with its title; "Ingen data" when there are none."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(10, max(2.5, 0.4 * n_bars + 1)), layout="constrained")
-    ax = fig.add_subplot(111)
-    ax.set_title(title)
-    if n_bars == 0:
-        ax.text(0.5, 0.5, "Ingen data", ha="center", va="center", transform=ax.transAxes, color="grey")
-        ax.set_axis_off()
-    return fig, ax
-
-
-def figure_per_theme(ov: Any):
-    """Bars: narratives per theme (any of their themes)."""
-
-    t = ov["per_theme"]
-    t = t[t["any_theme"] > 0].sort_values("any_theme")
-    fig, ax = _bar_axes("Narrativer pr. tema", len(t))
-    if t.empty:
-        return fig
-    ax.barh(t["label"], t["any_theme"], color=BAR_COLOUR)
-    ax.set_xlabel("Narrativer (et narrativ kan have flere temaer)")
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    return fig
-
-
-def figure_share_per_theme(ov: Any):
-    """Bars: the resource share per theme (mean of the narratives' shares)."""
-
-    t = ov["resource_per_theme"]
-    t = t[t["mean_resource_share"].notna() & (t["narratives"] > 0)].sort_values("mean_resource_share")
-    fig, ax = _bar_axes("Ressourceandel pr. tema", len(t))
-    if t.empty:
-        return fig
-    ax.barh(t["label"], t["mean_resource_share"], color=SHARE_COLOUR)
-    for y, (v, n) in enumerate(zip(t["mean_resource_share"], t["narratives"])):
-        ax.annotate(f"{v:.0f} % (n={n})", (min(v, 80) + 1, y), va="center", fontsize=8)
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("Ressourceandel (%)")
-    return fig
 
 
 def clusters_html(ov: Any, texts: dict[int, str], example_chars: int = 160) -> str:
@@ -134,7 +88,7 @@ def overview(db: str | None, group: str | None = None, since: str | None = None,
              with_clusters: bool = True) -> dict[str, Any]:
     """Everything the tab shows: ``{"n", "themes", "by_month", "by_theme", "figures", "clusters_html", "csv",
     "xlsx", "qdc", "status"}``. Invalid dates raise the library's Danish message (E060)."""
-    from narrativ_nlp.overview import build_overview, figure_resource_over_time, figure_themes_per_month
+    from narrativ_nlp.overview import build_overview, figures
     from narrativ_nlp.store import NarrativeStore
 
     group = None if not group or group == ALL_GROUPS else group
@@ -156,8 +110,7 @@ def overview(db: str | None, group: str | None = None, since: str | None = None,
         status += " " + " ".join(other)
     return {
         **result,
-        "figures": [figure_per_theme(ov), figure_themes_per_month(ov), figure_resource_over_time(ov),
-                    figure_share_per_theme(ov)],
+        "figures": list(figures(ov).values()),
         "clusters_html": clusters_html(ov, texts) if with_clusters else "",
         "csv": files["csv"], "xlsx": files["xlsx"], "qdc": files.get("qdc"), "status": status,
     }

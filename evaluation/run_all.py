@@ -173,6 +173,16 @@ def agreement_table(agreement: dict) -> str:
     return "\n".join(lines)
 
 
+def agreement_note(raw: dict) -> list[str]:
+    """One line under the targets: what a second annotator reaches on the same test narratives."""
+    t = (raw.get("theme_agreement") or {}).get("test")
+    if not t:
+        return []
+    return [f"For the theme rows: a second annotator, against the same corpus labels of the test narratives, reaches "
+            f"micro-F1 {fmt(t['micro_f1'])}, macro-F1 {fmt(t['macro_f1'])} and first-theme NMI {fmt(t['first_theme_nmi'])} "
+            "(section Themes).", ""]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--uner-dev", default=None)
@@ -221,6 +231,7 @@ def write_report(raw: dict, args: argparse.Namespace) -> None:
         "",
         targets_table(raw),
         "",
+        *agreement_note(raw),
         "## Identifiers (anonymisation)",
         "",
         f"### Corpus test split (`narrativ evaluate corpora/narratives.test.jsonl`, {test['n_narratives']} narratives)",

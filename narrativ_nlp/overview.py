@@ -425,9 +425,55 @@ def figure_resource_over_time(ov: Overview):
     return fig
 
 
+#: Okabe-Ito colours for the bar charts
+BAR_COLOUR, SHARE_COLOUR = "#E69F00", "#009E73"
+
+
+def _bar_axes(title: str, n_bars: int):
+    """A figure for ``n_bars`` horizontal bars with its title; "Ingen data" when there are none."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(10, max(2.5, 0.4 * n_bars + 1)), layout="constrained")
+    if n_bars == 0:
+        return _no_data(fig, title), None
+    ax = fig.add_subplot(111)
+    ax.set_title(title)
+    return fig, ax
+
+
+def figure_per_theme(ov: Overview):
+    """Horizontal bars: narratives per theme (any of their themes), themes that occur."""
+    t = ov.tables["per_theme"]
+    t = t[t["any_theme"] > 0].sort_values("any_theme")
+    fig, ax = _bar_axes("Narrativer pr. tema" + (f" · {ov.group}" if ov.group else ""), len(t))
+    if ax is None:
+        return fig
+    ax.barh(t["label"], t["any_theme"], color=BAR_COLOUR)
+    ax.set_xlabel("Narrativer (et narrativ kan have flere temaer)")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    return fig
+
+
+def figure_resource_per_theme(ov: Overview):
+    """Horizontal bars: the resource share per theme (mean of the narratives' shares), with n."""
+    t = ov.tables["resource_per_theme"]
+    t = t[t["mean_resource_share"].notna() & (t["narratives"] > 0)].sort_values("mean_resource_share")
+    fig, ax = _bar_axes("Ressourceandel pr. tema" + (f" · {ov.group}" if ov.group else ""), len(t))
+    if ax is None:
+        return fig
+    ax.barh(t["label"], t["mean_resource_share"], color=SHARE_COLOUR)
+    for y, (v, n) in enumerate(zip(t["mean_resource_share"], t["narratives"])):
+        ax.annotate(f"{v:.0f} % (n={n})", (min(v, 80) + 1, y), va="center", fontsize=8)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Ressourceandel (%)")
+    return fig
+
+
 FIGURES: dict[str, Callable[[Overview], Any]] = {
+    "narrativer_pr_tema": figure_per_theme,
     "temaer_pr_maaned": figure_themes_per_month,
     "ressourceandel_over_tid": figure_resource_over_time,
+    "ressourceandel_pr_tema": figure_resource_per_theme,
 }
 
 

@@ -109,7 +109,7 @@ def test_excel_has_one_sheet_per_table(small_store, tmp_path):
     assert all(len(name) <= 31 for name in wb.sheetnames)
     sheet = pd.read_excel(path, sheet_name="Temaer")
     assert sheet.loc[sheet["tema-id"] == "play", "som et af temaerne"].item() == 3
-    assert len(wb["Diagrammer"]._images) == 2
+    assert len(wb["Diagrammer"]._images) == 4
 
 
 def test_csv_exports_zip_and_files(small_store, tmp_path):
@@ -136,5 +136,27 @@ def test_codebook_qdc_parses(tmp_path):
 
 def test_charts_are_png(small_store, tmp_path):
     paths = save_figures(build_overview(small_store), tmp_path / "charts")
-    assert [p.name for p in paths] == ["temaer_pr_maaned.png", "ressourceandel_over_tid.png"]
+    assert [p.name for p in paths] == ["narrativer_pr_tema.png", "temaer_pr_maaned.png", "ressourceandel_over_tid.png",
+                                       "ressourceandel_pr_tema.png"]
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in paths)
+
+
+def test_bar_charts_draw_the_tables(small_store):
+    from narrativ_nlp.overview import figure_per_theme, figure_resource_per_theme
+
+    ov = build_overview(small_store)
+    occurring = ov.tables["per_theme"].query("any_theme > 0")
+    bars = figure_per_theme(ov).axes[0].patches
+    assert sorted(b.get_width() for b in bars) == sorted(occurring["any_theme"].tolist())
+    shares = ov.tables["resource_per_theme"].dropna(subset=["mean_resource_share"]).query("narratives > 0")
+    bars = figure_resource_per_theme(ov).axes[0].patches
+    assert sorted(round(b.get_width(), 6) for b in bars) == sorted(round(v, 6) for v in shares["mean_resource_share"])
+
+
+def test_bar_charts_say_no_data_for_an_empty_selection(small_store):
+    from narrativ_nlp.overview import figure_per_theme, figure_resource_per_theme
+
+    ov = build_overview(small_store, group="Findes ikke")
+    for make in (figure_per_theme, figure_resource_per_theme):
+        ax = make(ov).axes[0]
+        assert not ax.patches and any(t.get_text() == "Ingen data" for t in ax.texts)
