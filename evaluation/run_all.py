@@ -165,11 +165,11 @@ def theme_agreement_run() -> dict:
 
 
 def agreement_table(agreement: dict) -> str:
-    lines = ["| narratives | n | micro-F1 | macro-F1 | first theme agrees | first-theme kappa | first-theme NMI |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| narratives | n | micro-F1 | macro-F1 | first theme agrees | first-theme kappa | first-theme NMI | first-theme AMI |",
+             "|---|---|---|---|---|---|---|---|"]
     for name, r in agreement.items():
         lines.append(f"| {name} | {r['n']} | {fmt(r['micro_f1'])} | {fmt(r['macro_f1'])} | {fmt(r['first_theme_agreement'])} "
-                     f"| {fmt(r['first_theme_kappa'])} | {fmt(r['first_theme_nmi'])} |")
+                     f"| {fmt(r['first_theme_kappa'])} | {fmt(r['first_theme_nmi'])} | {fmt(r.get('first_theme_ami'))} |")
     return "\n".join(lines)
 
 
@@ -280,10 +280,15 @@ def write_report(raw: dict, args: argparse.Namespace) -> None:
         "",
     ]
     if "themes" in test:
-        lines += ["## Themes", "", "| file | micro-F1 | macro-F1 | NMI | ARI |", "|---|---|---|---|---|"]
+        lines += ["## Themes", "",
+                  "Tagging: micro/macro F1 of the tags against the corpus themes. Discovery: the clusters against each "
+                  "narrative's first theme; *NMI by chance* is the mean NMI of the same cluster sizes assigned at random "
+                  "(on 65 narratives and a dozen clusters it is far above 0), AMI is corrected for chance (0 = chance).", "",
+                  "| file | micro-F1 | macro-F1 | k | NMI | NMI by chance | AMI | ARI |", "|---|---|---|---|---|---|---|---|"]
         for name, res in (("test narratives", test), ("blind", blind)):
             t = res.get("themes", {})
-            lines.append(f"| {name} | {fmt(t.get('micro_f1'))} | {fmt(t.get('macro_f1'))} | {fmt(t.get('nmi'))} | {fmt(t.get('ari'))} |")
+            lines.append(f"| {name} | {fmt(t.get('micro_f1'))} | {fmt(t.get('macro_f1'))} | {t.get('k', '–')} | {fmt(t.get('nmi'))} "
+                         f"| {fmt(t.get('nmi_chance'))} | {fmt(t.get('ami'))} | {fmt(t.get('ari'))} |")
         lines.append("")
         if raw.get("theme_agreement"):
             lines += ["### How far two annotators agree (`python evaluation/theme_agreement.py`)", "",

@@ -88,7 +88,20 @@ def test_scoring_themes_micro_macro():
 
 def test_scoring_clusters_identical_partition():
     s = score_clusters(["a", "a", "b", "b"], [1, 1, 0, 0])
-    assert s == {"nmi": 1.0, "ari": 1.0}
+    assert s["nmi"] == 1.0 and s["ari"] == 1.0 and s["ami"] == 1.0
+    assert s["nmi_chance"] < 1.0
+
+
+def test_scoring_clusters_chance_level_of_many_small_clusters_is_high():
+    """65 narratives, 10 themes, 12 clusters drawn at random: NMI is well above 0, AMI is near 0."""
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    gold = [f"t{i % 10}" for i in range(65)]
+    clusters = rng.integers(0, 12, 65).tolist()
+    s = score_clusters(gold, clusters)
+    assert s["nmi"] > 0.2 and abs(s["ami"]) < 0.1
+    assert abs(s["nmi"] - s["nmi_chance"]) < 0.1
 
 
 IDS = ["play", "relations", "routines", "conflict"]
