@@ -102,7 +102,8 @@ def user_message(exc: BaseException) -> str:
     """A Danish message for the user; never narrative text (only the error's own Danish text or type)."""
     if isinstance(exc, (NarrativError, AppMessage)):
         return str(exc)
-    return f"Der skete en uventet fejl ({type(exc).__name__}). Prøv igen, eller kontakt den ansvarlige for værktøjet."
+    return ("Der skete en uventet fejl. Prøv igen, eller kontakt den ansvarlige for værktøjet og oplys "
+            f"fejlkoden «{type(exc).__name__}» (den siger kun, hvilken slags fejl det var).")
 
 
 T = TypeVar("T")

@@ -263,7 +263,9 @@ def test_overview_uses_the_library_tables_charts_clusters_and_exports(tmp_path):
     by_theme = r["by_theme"].set_index("tema")
     assert by_theme.loc["Leg", "ressourceandel, gennemsnit (%)"] == 60.0  # (50 + 70) / 2
     assert len(r["figures"]) == 4 and all(f is not None for f in r["figures"])
-    assert [ax.get_title() for ax in r["figures"][0].axes] == ["Narrativer pr. tema"]
+    titles = [ax.get_title() for f in r["figures"] for ax in f.axes]
+    assert titles == ["Narrativer pr. tema · Myretuen", "Temaer pr. måned · Myretuen", "Ressourceandel over tid · Myretuen",
+                      "Ressourceandel pr. tema · Myretuen"]
     assert "Fundne grupper" in r["clusters_html"] and "typiske ord" in r["clusters_html"]
     assert "<li>[Person 1]" in r["clusters_html"]  # example narratives (anonymised)
     with zipfile.ZipFile(r["csv"]) as zf:
@@ -322,7 +324,7 @@ def test_guarded_turns_errors_into_danish_and_logs_no_text(caplog):
     with caplog.at_level(logging.DEBUG):
         msg = guarded(boom, lambda m: m)("Zainab bor på Egevej 3")
         danish = guarded(write_h.analyse_narrative, lambda m: m)("x" * (MAX_CHARS + 5))
-    assert "uventet fejl (RuntimeError)" in msg and "Zainab" not in msg
+    assert msg.startswith("Der skete en uventet fejl.") and "fejlkoden «RuntimeError»" in msg and "Zainab" not in msg
     assert danish.startswith("Teksten er for lang")
     assert all("Zainab" not in r.getMessage() for r in caplog.records)
 
