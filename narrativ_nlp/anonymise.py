@@ -45,6 +45,12 @@ INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
 
 
+#: components identifier detection does not need: the framing, and the lemmatizer (the
+#: recognizers read no lemmas; the name lexicon has its own lookup table). Skipping the
+#: lemmatizer saves about 7 % of detection time; a test checks the spans are the same.
+_DETECT_DISABLE = ["narrativ_framing", "lemmatizer"]
+
+
 def detect(text: str, nlp: Language | None = None) -> Detection:
     """Identifiers in ``text`` for review (nothing is replaced).
 
@@ -73,11 +79,11 @@ def _detect(text: str, nlp: Language | None = None) -> Detection:
     nlp = nlp or load_pipeline()
     chunks = _chunks(text)
     if len(chunks) == 1:
-        doc = nlp(text, disable=["narrativ_framing"])
+        doc = nlp(text, disable=_DETECT_DISABLE)
         return doc._.identifiers
     spans: list[IdentifierSpan] = []
     for offset, chunk in chunks:
-        doc = nlp(chunk, disable=["narrativ_framing"])
+        doc = nlp(chunk, disable=_DETECT_DISABLE)
         d = doc._.identifiers
         for s in d.spans + d.suggestions:
             spans.append(IdentifierSpan(s.start + offset, s.end + offset, s.label, s.source, s.score))
@@ -103,7 +109,7 @@ def detect_many(texts: Iterable[str], nlp: Language | None = None, batch_size: i
     nlp = nlp or load_pipeline()
     out: list[Detection | None] = [None] * len(texts)
     batch = [i for i, t in enumerate(texts) if t.strip() and len(t) <= CHUNK_CHARS and not _INVISIBLE_RE.search(t)]
-    docs = nlp.pipe((texts[i] for i in batch), batch_size=batch_size, disable=["narrativ_framing"])
+    docs = nlp.pipe((texts[i] for i in batch), batch_size=batch_size, disable=_DETECT_DISABLE)
     for i, doc in zip(batch, docs):
         out[i] = doc._.identifiers
     for i, t in enumerate(texts):

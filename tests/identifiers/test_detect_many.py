@@ -20,3 +20,15 @@ def test_detect_many_equals_detect(nlp):
         assert det.text == text
         assert det.spans == one.spans
         assert det.suggestions == one.suggestions
+
+
+def test_detect_skips_the_lemmatizer_without_changing_a_span(nlp):
+    """``detect`` leaves the lemmatizer out (speed); the full pipeline finds the very same identifiers."""
+    from narrativ_nlp import anonymise
+
+    assert "lemmatizer" in anonymise._DETECT_DISABLE and "lemmatizer" in nlp.pipe_names
+    texts = [rec.text for rec in read_corpus(CORPORA / "narratives.test.jsonl")]
+    for text, full in zip(texts, nlp.pipe(texts, disable=["narrativ_framing"])):
+        det = detect(text, nlp)
+        assert det.spans == full._.identifiers.spans
+        assert det.suggestions == full._.identifiers.suggestions
