@@ -18,6 +18,7 @@ from narrativ_nlp.evaluation.scoring import (
 
 def evaluate_file(path: str | Path, ner_model: str | None = None, per_category: bool = False) -> dict[str, Any]:
     """Score every capability for which the file has gold annotations."""
+    from narrativ_nlp.anonymise import detect
     from narrativ_nlp.framing.analysis import analyse
     from narrativ_nlp.pipeline import load_pipeline
 
@@ -29,8 +30,7 @@ def evaluate_file(path: str | Path, ner_model: str | None = None, per_category: 
     theme_gold, theme_records = [], []
     for rec in records:
         if rec.entities is not None:
-            doc = nlp(rec.text, disable=["narrativ_framing"])
-            pred = [PredSpan(s.start, s.end, s.label) for s in doc._.identifiers.spans]
+            pred = [PredSpan(s.start, s.end, s.label) for s in detect(rec.text, nlp).spans]
             id_items.append((rec.id, rec.text, rec.entities, pred))
         if rec.sentences is not None:
             analysis = analyse(rec.text, nlp=nlp)
@@ -66,6 +66,7 @@ def evaluate_ner_file(path: str | Path, ner_model: str | None = None) -> dict[st
     import spacy
     from spacy.tokens import Doc
 
+    from narrativ_nlp.anonymise import detect
     from narrativ_nlp.ner.iob2 import read_iob2
     from narrativ_nlp.pipeline import choose_ner_model, load_pipeline
 
@@ -101,8 +102,7 @@ def evaluate_ner_file(path: str | Path, ner_model: str | None = None) -> dict[st
     gold_n = found = pred_n = pred_ok = 0
     for sent in sentences:
         text = "".join(t + (" " if sp else "") for t, sp in zip(sent.tokens, sent.spaces()))
-        doc = nlp(text, disable=["narrativ_framing"])
-        persons = [(s.start, s.end) for s in doc._.identifiers.spans if s.label == "PERSON"]
+        persons = [(s.start, s.end) for s in detect(text, nlp).spans if s.label == "PERSON"]
         # punctuation glued to a gold token ("Pedersen.") identifies nobody: not required
         gold = [_strip_punct(text, s, e) for s, e, lab in sent.char_spans() if lab == "PER"]
         gold_n += len(gold)
