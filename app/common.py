@@ -102,8 +102,8 @@ def user_message(exc: BaseException) -> str:
     """A Danish message for the user; never narrative text (only the error's own Danish text or type)."""
     if isinstance(exc, (NarrativError, AppMessage)):
         return str(exc)
-    return ("Der skete en uventet fejl. Prøv igen, eller kontakt den ansvarlige for værktøjet og oplys "
-            f"fejlkoden «{type(exc).__name__}» (den siger kun, hvilken slags fejl det var).")
+    return ("Der skete en uventet fejl. Prøv igen. Hvis fejlen kommer igen, så kontakt den ansvarlige for "
+            f"værktøjet og oplys fejlkoden «{type(exc).__name__}».")
 
 
 T = TypeVar("T")

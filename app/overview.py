@@ -1,11 +1,12 @@
 """Handlers of the "Overblik" tab: a thin layer over the library's overview module.
 
 ``narrativ_nlp.overview.build_overview`` makes the tables (narratives per theme, the
-resource share per month and per theme, discovered clusters); its chart functions draw
-narratives per theme, themes per month, the resource share over time and per theme, and its exports write Excel, a zip
-of CSV files and the codebook as REFI-QDA ``.qdc``. This module only picks what the tab
-shows, gives the columns Danish headings, takes the library's four charts, and shows the clusters with their top words and a few example (anonymised)
-narratives. Exports hold no narrative text.
+resource share per month and per theme, discovered clusters); its four charts show
+narratives per theme, themes per month and the resource share over time and per theme;
+its exports write Excel, a zip of CSV files and the codebook as REFI-QDA ``.qdc``. This
+module only picks what the tab shows, gives the columns Danish headings, and shows the
+clusters with their top words and a few example (anonymised) narratives. Exports hold no
+narrative text.
 """
 
 from __future__ import annotations

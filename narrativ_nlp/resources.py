@@ -34,7 +34,7 @@ def default_theme_ids() -> list[str]:
 
 
 # A fitted vectorizer's vocabulary is a dict of up to 50,000 terms; skops stores a dict entry by
-# entry, which made loading a model take 5–20 s. ``dump_skops`` stores each vocabulary as one
+# entry, which made loading a model take 3–17 s (skops import not counted). ``dump_skops`` stores each vocabulary as one
 # NumPy array of terms (in column order) instead, and ``load_skops`` rebuilds the dict.
 _TERMS_ATTR = "narrativ_terms_"
 
@@ -92,4 +92,3 @@ def load_skops(path, own_types: frozenset[str] = frozenset()):
         if terms is not None:
             vec.vocabulary_ = {str(t): i for i, t in enumerate(terms.tolist())}
     return estimator
-
