@@ -45,6 +45,16 @@ def person_surfaces(text):
         ("Hej Sol, sagde pædagogen.", [(4, 7, "Sol")]),
         ("I dag legede Storm med bilerne.", [(13, 18, "Storm")]),
         ("Sol og Emma legede.", [(0, 3, "Sol"), (7, 11, "Emma")]),
+        # the evidence of data/identifiers.yaml's subject_cues: a preposition, an age, "og" +
+        # a possessive pronoun, an irregular finite verb
+        ("Kim fra køkkenet kom ind med frugten.", [(0, 3, "Kim")]),
+        ("Oscar 3 år sad længe på skødet.", [(0, 5, "Oscar")]),
+        ("Pil og hendes storebror byggede en hule.", [(0, 3, "Pil")]),
+        ("Sten slog på tromme hele formiddagen.", [(0, 4, "Sten")]),
+        ("Birk bar spanden ned til sandkassen.", [(0, 4, "Birk")]),
+        # "ved" is a preposition far more often than a verb: no evidence
+        ("Skovdag ved bålpladsen i det gode vejr.", []),
+        ("Kort og godt: vi gik ind før regnen.", []),
     ],
 )
 def test_word_names_need_evidence(text, expected):

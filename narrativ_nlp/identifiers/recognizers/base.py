@@ -89,31 +89,38 @@ def is_initial(token: Token) -> bool:
     return "\n" in prev.whitespace_
 
 
-#: finite verb forms that typically follow a name used as a sentence's subject
-_COMMON_VERBS = frozenset(
-    "er var har havde kom gik blev fik sad lå stod så tog gav sagde ville vil kan kunne skal skulle må måtte "
-    "går kommer bliver får sidder ligger står ser tager giver siger gør gjorde løb løber fandt finder lo ler "
-    "sov sover spiste spiser græd græder hjalp hjælper bad beder".split()
-)
+@dataclass(frozen=True)
+class SubjectCues:
+    """Words after a sentence-initial word that say it is a name (``subject_cues`` in ``data/identifiers.yaml``)."""
+
+    verbs: frozenset[str]
+    family_nouns: frozenset[str]
+    prepositions: frozenset[str]
+    after_og: frozenset[str]
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> SubjectCues:
+        cues = settings["subject_cues"]
+        return cls(*(frozenset(w.lower() for w in cues[key]) for key in ("verbs", "family_nouns", "prepositions", "after_og")))
 
 
-#: nouns that follow a possessive name ("Elms far", "Sols madpakke" is left to other evidence)
-_FAMILY_NOUNS = frozenset(
-    "mor far forældre bror søster storebror lillebror storesøster lillesøster mormor morfar farmor farfar "
-    "familie ven veninde kammerat".split()
-)
-
-
-def looks_like_subject(token: Token) -> bool:
-    """True when the word after ``token`` suggests that ``token`` is a name: a finite verb,
-    an age in brackets ("Vilja (16 mdr.)"), a vocative comma or a full name."""
+def looks_like_subject(token: Token, cues: SubjectCues) -> bool:
+    """True when the words after ``token`` suggest that ``token`` is a name: a finite verb
+    ("Sten slår"), an age ("Oscar 2 år", "Vilja (16 mdr.)"), a vocative comma, a family noun
+    after a possessive ("Elms far"), a preposition ("Kim fra stuen") or "og" with a name or a
+    possessive pronoun after it ("Pil og hendes lillebror")."""
     doc = token.doc
     if token.i + 1 >= len(doc):
         return False
     nxt = doc[token.i + 1]
     low = nxt.lower_
-    if nxt.text in ("(", ",", "!", ":") or low in _COMMON_VERBS or low in _FAMILY_NOUNS:
+    if nxt.text in ("(", ",", "!", ":") or low in cues.verbs or low in cues.family_nouns or low in cues.prepositions:
         return True
-    if nxt.is_alpha and len(low) > 3 and (low.endswith(("ede", "te", "de")) or low.endswith("er")):
+    if nxt.text[:1].isdigit():
         return True
+    if nxt.is_alpha and len(low) > 3 and low.endswith(("ede", "te", "de", "er")):
+        return True
+    if low == "og" and token.i + 2 < len(doc):
+        after = doc[token.i + 2]
+        return after.lower_ in cues.after_og or (after.is_alpha and after.text[:1].isupper() and not after.is_upper)
     return False

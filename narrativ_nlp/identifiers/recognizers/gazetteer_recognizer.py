@@ -14,13 +14,24 @@ from spacy.tokens import Doc
 
 from spacy.lang.da.stop_words import STOP_WORDS
 
-from narrativ_nlp.identifiers.recognizers.base import Recognizer, is_initial, looks_like_subject, token_texts
+from narrativ_nlp.identifiers.recognizers.base import (
+    Recognizer,
+    RecognizerContext,
+    SubjectCues,
+    is_initial,
+    looks_like_subject,
+    token_texts,
+)
 from narrativ_nlp.identifiers.types import IdentifierSpan
 
 
 class GazetteerRecognizer(Recognizer):
     name = "gazetteer"
     labels = ("PERSON",)
+
+    def __init__(self, context: RecognizerContext) -> None:
+        super().__init__(context)
+        self.cues = SubjectCues.from_settings(context.settings)
 
     def analyze(self, doc: Doc) -> list[IdentifierSpan]:
         lex = self.context.lexicon
@@ -41,7 +52,7 @@ class GazetteerRecognizer(Recognizer):
                     score = 0.8
                 elif not is_word:
                     score = 0.75
-                elif looks_like_subject(tok) or (lex.base_name(word) != low and not lex.is_word(word)):
+                elif looks_like_subject(tok, self.cues) or (lex.base_name(word) != low and not lex.is_word(word)):
                     # possessive "Elms far ..." also counts: "elm" is a word, "elms" is not
                     score = 0.6  # "Storm tager ...", "Vilja (16 mdr.)": a bare noun rarely opens a Danish sentence
                 else:
