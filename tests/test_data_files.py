@@ -18,7 +18,7 @@ def test_data_identifier_settings_valid_and_broken_config_rejected():
     assert len(engine.recognizers) == len(settings["recognizers"])
     assert 0 < settings["min_score"] < settings["threshold"] < 1
     cues = settings["subject_cues"]
-    assert {"verbs", "family_nouns", "prepositions", "after_og"} <= set(cues)
+    assert {"verbs", "family_nouns", "prepositions", "after_og", "age_units"} <= set(cues)
     assert all(w == w.lower() for key in cues for w in cues[key])
     broken = copy.deepcopy(settings)
     broken["recognizers"].append("telepathy")

@@ -52,6 +52,12 @@ def person_surfaces(text):
         ("Pil og hendes storebror byggede en hule.", [(0, 3, "Pil")]),
         ("Sten slog på tromme hele formiddagen.", [(0, 4, "Sten")]),
         ("Birk bar spanden ned til sandkassen.", [(0, 4, "Birk")]),
+        ("Vild 4 år klatrede helt op i træet.", [(0, 4, "Vild")]),
+        ("Vinter 3 år fandt en snegl i bedet.", [(0, 6, "Vinter")]),
+        # a word no name list knows, with an age after it
+        ("Ro 3 år sad stille på puden.", [(0, 2, "Ro")]),
+        # a year is no age
+        ("Maj 2025 startede vi en ny gruppe.", []),
         # "ved" is a preposition far more often than a verb: no evidence
         ("Skovdag ved bålpladsen i det gode vejr.", []),
         ("Kort og godt: vi gik ind før regnen.", []),

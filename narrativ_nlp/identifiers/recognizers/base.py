@@ -97,11 +97,20 @@ class SubjectCues:
     family_nouns: frozenset[str]
     prepositions: frozenset[str]
     after_og: frozenset[str]
+    age_units: frozenset[str]
 
     @classmethod
     def from_settings(cls, settings: dict) -> SubjectCues:
         cues = settings["subject_cues"]
-        return cls(*(frozenset(w.lower() for w in cues[key]) for key in ("verbs", "family_nouns", "prepositions", "after_og")))
+        return cls(*(frozenset(w.lower() for w in cues[key]) for key in ("verbs", "family_nouns", "prepositions", "after_og", "age_units")))
+
+
+def age_follows(token: Token, cues: SubjectCues) -> bool:
+    """True when an age follows ``token``: "Oscar 2 år", "Viola 1,5 år", "Bo 14 mdr."."""
+    doc = token.doc
+    if token.i + 2 >= len(doc) or not doc[token.i + 1].text[:1].isdigit():
+        return False
+    return doc[token.i + 2].lower_ in cues.age_units
 
 
 def looks_like_subject(token: Token, cues: SubjectCues) -> bool:
@@ -116,7 +125,7 @@ def looks_like_subject(token: Token, cues: SubjectCues) -> bool:
     low = nxt.lower_
     if nxt.text in ("(", ",", "!", ":") or low in cues.verbs or low in cues.family_nouns or low in cues.prepositions:
         return True
-    if nxt.text[:1].isdigit():
+    if age_follows(token, cues):
         return True
     if nxt.is_alpha and len(low) > 3 and low.endswith(("ede", "te", "de", "er")):
         return True

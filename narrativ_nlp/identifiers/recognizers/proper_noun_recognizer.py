@@ -15,6 +15,7 @@ from narrativ_nlp.identifiers.recognizers.base import (
     Recognizer,
     RecognizerContext,
     SubjectCues,
+    age_follows,
     is_initial,
     looks_like_subject,
     token_texts,
@@ -48,8 +49,9 @@ class ProperNounRecognizer(Recognizer):
                 continue  # "CPR-nummer", "Lego-tårnet": compounds of ordinary words
             initial = is_initial(tok)
             if lex.is_word(word) or (low.endswith("s") and lex.is_word(word[:-1])):
-                # a capitalised ordinary word inside a sentence is still a proper noun in Danish
-                if initial:
+                # a capitalised ordinary word inside a sentence is still a proper noun in Danish;
+                # at a sentence start only an age after it says so ("Sommer 2 år")
+                if initial and not age_follows(tok, self.cues):
                     continue
                 score = 0.45
             elif initial:
