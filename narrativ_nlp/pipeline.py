@@ -89,8 +89,10 @@ def build_pipeline(ner_model: str | None = None, with_components: bool = True) -
     if not has_sents:
         nlp.add_pipe("sentencizer", first=True)
     if "lemmatizer" not in nlp.pipe_names:
+        from narrativ_nlp.resources import danish_lemma_lookups
+
         lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        lemmatizer.initialize()
+        lemmatizer.initialize(lookups=danish_lemma_lookups())  # the copy the name lexicon reads too
     nlp.meta.setdefault("narrativ", {})["ner"] = {"name": choice.name, "source": choice.source}
     if with_components:
         from narrativ_nlp.components import add_components

@@ -22,6 +22,18 @@ def load_yaml(name: str) -> Any:
     return yaml.safe_load(data_text(name))
 
 
+@lru_cache(maxsize=1)
+def danish_lemma_lookups():
+    """The Danish ``lemma_lookup`` table of ``spacy-lookups-data`` as spaCy ``Lookups``, loaded once.
+
+    Building the table takes 2–3 s; the pipeline's lemmatizer and the name lexicon share this
+    one copy (treat it as read-only).
+    """
+    from spacy.lookups import load_lookups
+
+    return load_lookups("da", ["lemma_lookup"])
+
+
 def framing_categories() -> dict[str, dict[str, dict[str, str]]]:
     """``{"deficit": {cat_id: {...}}, "resource": {...}}`` from framing_categories.yaml."""
     data = load_yaml("framing_categories.yaml")

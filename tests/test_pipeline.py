@@ -53,3 +53,13 @@ def test_pipeline_blank_fallback_without_models(monkeypatch, tmp_path):
     assert choice.source == "none"
     nlp = build_pipeline(with_components=False)
     assert "ner" not in nlp.pipe_names and "sentencizer" in nlp.pipe_names
+
+
+def test_lemma_table_is_loaded_once_for_lemmas_and_names(nlp):
+    # building the 550,000-entry table takes 2-3 s: the lemmatizer and the name lexicon share it
+    from narrativ_nlp.identifiers.lexicon import load_lexicon
+
+    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    assert load_lexicon().danish_words is table
+    assert [t.lemma_ for t in nlp("så byggede pigerne")][1:] == ["bygge", "pige"]
+    assert load_lexicon().is_word("storm") and not load_lexicon().is_word("mohammed")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from narrativ_nlp.resources import data_text
+from narrativ_nlp.resources import danish_lemma_lookups, data_text
 
 
 def _lines(name: str) -> list[str]:
@@ -74,9 +74,7 @@ def load_lexicon() -> NameLexicon:
             gender = gender.strip()
             first[low] = gender if old is None or old == gender else ""
     last = {ln.strip().lower() for src in ("names/last_names_faker.txt", "names/supplement_last_names.txt") for ln in _lines(src)}
-    from spacy.lookups import load_lookups
-
-    table = load_lookups("da", ["lemma_lookup"]).get_table("lemma_lookup")
+    table = danish_lemma_lookups().get_table("lemma_lookup")
     towns = frozenset(ln.strip().lower() for src in ("names/towns_faker.txt", "names/places_extra.txt") for ln in _lines(src))
     not_person = frozenset(ln.strip().lower() for ln in _lines("names/not_person_proper_nouns.txt"))
     return NameLexicon(first, frozenset(last), table, towns, not_person)
