@@ -56,6 +56,11 @@ def person_surfaces(text):
         ("Vinter 3 år fandt en snegl i bedet.", [(0, 6, "Vinter")]),
         # a word no name list knows, with an age after it
         ("Ro 3 år sad stille på puden.", [(0, 2, "Ro")]),
+        # a text written without capitals: a word name at a sentence start with a verb after it
+        ("sten spiste hele madpakken i dag.", [(0, 4, "sten")]),
+        ("Vi gik ud. birk og hans storesøster byggede en hule.", [(11, 15, "birk")]),
+        # ... but not a word a child says in a quote
+        ('Hun pegede og råbte "sol, sol!" ude på legepladsen.', []),
         # a year is no age
         ("Maj 2025 startede vi en ny gruppe.", []),
         # "ved" is a preposition far more often than a verb: no evidence

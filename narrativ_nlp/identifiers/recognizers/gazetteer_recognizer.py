@@ -59,9 +59,23 @@ class GazetteerRecognizer(Recognizer):
                     score = 0.3  # "Sol" at a sentence start: needs evidence
             elif word.islower():
                 if is_word:
-                    continue
-                score = 0.55
+                    # "mads spilder ...": a text written without capitals. At the start of the text
+                    # or of a sentence (not of a quote: "bil, bil!") a word after it must say it is a subject
+                    if not (_opens_sentence(tok) and looks_like_subject(tok, self.cues) and _next_is_word(tok)):
+                        continue
+                    score = 0.45
+                else:
+                    score = 0.55
             else:  # ALL CAPS
                 score = 0.5 if not is_word else 0.25
             found.append(self.span(tok.idx, tok.idx + len(word), "PERSON", score))
         return found
+
+
+def _opens_sentence(tok) -> bool:
+    """The first token of the text or the first after a full stop, "!" or "?" (not after a quote)."""
+    return tok.i == 0 or tok.doc[tok.i - 1].text in (".", "!", "?")
+
+
+def _next_is_word(tok) -> bool:
+    return tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].is_alpha
