@@ -113,7 +113,9 @@ class IdentifierEngine:
             if len(name) < 2:
                 continue
             stem = name[:-1] if name.endswith("s") and name[:-1] in names else name
-            for m in re.finditer(rf"(?<![\w-]){re.escape(stem)}{_POSSESSIVE}(?![\w-])", text, flags=re.IGNORECASE):
+            # initials ("SØ", "AB") only as written: in lower case they are words ("sø", "ab")
+            flags = 0 if stem.isupper() and len(stem) <= 3 else re.IGNORECASE
+            for m in re.finditer(rf"(?<![\w-]){re.escape(stem)}{_POSSESSIVE}(?![\w-])", text, flags=flags):
                 found.append(IdentifierSpan(m.start(), m.end(), "PERSON", "propagation", score))
         for name, score in institutions.items():
             for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):

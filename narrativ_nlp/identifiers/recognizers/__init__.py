@@ -6,6 +6,7 @@ from narrativ_nlp.identifiers.recognizers.context_recognizer import ContextRecog
 from narrativ_nlp.identifiers.recognizers.cpr_recognizer import CprRecognizer
 from narrativ_nlp.identifiers.recognizers.email_recognizer import EmailRecognizer
 from narrativ_nlp.identifiers.recognizers.gazetteer_recognizer import GazetteerRecognizer
+from narrativ_nlp.identifiers.recognizers.initials_recognizer import InitialsRecognizer
 from narrativ_nlp.identifiers.recognizers.institution_recognizer import InstitutionRecognizer
 from narrativ_nlp.identifiers.recognizers.ner_recognizer import NerRecognizer
 from narrativ_nlp.identifiers.recognizers.phone_recognizer import PhoneRecognizer
@@ -17,6 +18,7 @@ RECOGNIZERS: dict[str, type[Recognizer]] = {
     "gazetteer": GazetteerRecognizer,
     "context": ContextRecognizer,
     "proper_noun": ProperNounRecognizer,
+    "initials": InitialsRecognizer,
     "cpr": CprRecognizer,
     "phone": PhoneRecognizer,
     "email": EmailRecognizer,

@@ -1,0 +1,57 @@
+"""Initials in capitals: staff and parents written as "MK", "LH", "JBN" ("MK og jeg gik ...").
+
+Two or three capital letters standing alone are, in a narrative, most often a
+colleague's or a parent's initials. Abbreviations that are not people ("PPR",
+"SFO", "CI", "OK") and shouted words ("HEJ", "AV") are listed in
+``data/identifiers.yaml`` (``not_initials``); Danish stop words in capitals ("NEJ",
+"MIG") and shouting or headings in capitals ("STOP NU", "TUR I SKOVEN") are left
+out. Names in capitals ("ALI") are the gazetteer's.
+The score pre-selects the span; the person reviews it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.lang.da.stop_words import STOP_WORDS
+from spacy.tokens import Doc
+
+from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerContext, doc_text
+from narrativ_nlp.identifiers.types import IdentifierSpan
+
+_INITIALS = re.compile(r"(?<![\w'’.-])([A-ZÆØÅ]{2,3})(?:'s|’s|s)?(?![\w'’-])")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+class InitialsRecognizer(Recognizer):
+    name = "initials"
+    labels = ("PERSON",)
+    SCORE = 0.5
+
+    def __init__(self, context: RecognizerContext) -> None:
+        super().__init__(context)
+        self.not_initials = frozenset(w.upper() for w in context.settings["not_initials"])
+
+    def analyze(self, doc: Doc) -> list[IdentifierSpan]:
+        text = doc_text(doc)
+        if not any(c.isupper() for c in text):
+            return []
+        lex = self.context.lexicon
+        found = []
+        for m in _INITIALS.finditer(text):
+            letters = m.group(1)
+            if letters in self.not_initials or letters.lower() in STOP_WORDS or lex.is_first_name(letters):
+                continue
+            if self._in_capitals(text, m.start(), m.end()):
+                continue
+            found.append(self.span(m.start(), m.end(), "PERSON", self.SCORE))
+        return found
+
+    def _in_capitals(self, text: str, start: int, end: int) -> bool:
+        """True when one of the two words either side is in capitals and is no initials ("STOP NU")."""
+        before = _WORD.findall(text[max(0, start - 40) : start])[-2:]
+        after = _WORD.findall(text[end : end + 40])[:2]
+        for word in before + after:
+            if len(word) > 1 and word.isupper() and (len(word) > 3 or word.lower() in STOP_WORDS or word in self.not_initials):
+                return True
+        return False
