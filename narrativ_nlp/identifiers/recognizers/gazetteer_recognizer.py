@@ -5,7 +5,10 @@ sentence start it is a name unless it is also an ordinary Danish word ("Sol",
 "Storm"), which then needs other evidence (NER, context, another occurrence).
 A lower-case gazetteer name that is no Danish word ("ahmed") is a name with
 lower confidence; a lower-case one that is a word ("sol") is left to
-propagation from a capitalised occurrence.
+propagation from a capitalised occurrence, except at the start of a sentence in
+a text written without capitals, when the next word says it is a subject
+("mads spilder ..."). What counts as such a word is ``subject_cues`` in
+``data/identifiers.yaml``.
 """
 
 from __future__ import annotations
