@@ -27,11 +27,18 @@ _SURROGATE_ADDRESSES = ["Egevej 1", "Lindegade 2", "Birkealle 3", "Bøgevænget 
 _NEUTRAL_NAMES = ["Kim", "Robin", "Alex", "Charlie", "Nikita", "Sasha", "Andrea", "Luca"]
 
 
+_INITIALS = re.compile(r"[A-ZÆØÅ]{2,3}")
+_INITIALS_POSSESSIVE = re.compile(r"[A-ZÆØÅ]{2,3}s")
+_INITIAL_LETTERS = "ABDEFGHIJKLMNOPRSTUVY"
+
+
 def _split_possessive(surface: str, lexicon: NameLexicon) -> tuple[str, str]:
     """("Emmas") → ("Emma", "s"); a name that itself ends in -s stays whole ("Jonas")."""
     for suffix in ("'s", "’s", "'", "’"):
         if surface.endswith(suffix) and len(surface) > len(suffix) + 1:
             return surface[: -len(suffix)], suffix
+    if _INITIALS_POSSESSIVE.fullmatch(surface):  # "MKs gruppe"
+        return surface[:-1], "s"
     last = surface.split()[-1]
     if last.endswith("s") and len(last) > 2:
         whole_is_name = lexicon.base_name(last) == last.lower()
@@ -104,6 +111,8 @@ class Pseudonymiser:
         if self.mode == "placeholder":
             return f"[{LABEL_DA[label]} {n}]" if label in _NUMBERED else f"[{LABEL_DA[label]}]"
         # surrogate
+        if label == "PERSON" and _INITIALS.fullmatch(surface):
+            return self._initials_surrogate(surface)
         if label == "PERSON":
             gender = self.lexicon.gender(surface.split()[0])
             pool = self._pool.get(gender) or _NEUTRAL_NAMES
@@ -120,6 +129,21 @@ class Pseudonymiser:
         if label == "ADDRESS":
             return _SURROGATE_ADDRESSES[(n - 1) % len(_SURROGATE_ADDRESSES)]
         return f"[{LABEL_DA[label]}]"
+
+    def _initials_surrogate(self, surface: str) -> str:
+        """Other initials of the same length for initials ("MK" → "TL"), unused, no abbreviation or word."""
+        from spacy.lang.da.stop_words import STOP_WORDS
+
+        from narrativ_nlp.resources import load_yaml
+
+        taken = {str(w).upper() for w in load_yaml("identifiers.yaml")["not_initials"]} | {w.upper() for w in STOP_WORDS}
+        cand = surface
+        for _ in range(200):
+            cand = "".join(self._rng.choice(_INITIAL_LETTERS) for _ in surface)
+            if cand != surface and cand not in self._used and cand not in taken:
+                break
+        self._used.add(cand)
+        return cand
 
     def replacement_for(self, label: str, surface: str) -> tuple[str, str]:
         """The replacement of a surface form and the possessive suffix it keeps."""

@@ -263,3 +263,24 @@ def test_mapping_returned_separately_and_nothing_written(tmp_path, monkeypatch):
     assert all(set(row) == {"label", "original", "replacement"} for row in table)
     for original in ("Emma", "20456789", "Mælkebøtten"):
         assert original not in result.text
+
+
+def test_surrogate_initials_stay_initials_and_consistent():
+    from narrativ_nlp.anonymise import anonymise_text
+    from narrativ_nlp.resources import load_yaml
+
+    text = "I dag var MK og jeg på tur. MK's gruppe gik forrest, MKs taske var tung, og LH bar den."
+    result = anonymise_text(text, mode="surrogate")
+    by_original: dict[str, set[str]] = {}
+    for r in result.replacements:  # "MK's" → surrogate + "'s": the possessive ending is kept
+        assert r.replacement[2:] == r.original[2:]
+        by_original.setdefault(r.original[:2], set()).add(r.replacement[:2])
+    assert set(by_original) == {"MK", "LH"}
+    mk, lh = by_original["MK"], by_original["LH"]
+    assert len(mk) == 1 and len(lh) == 1 and mk != lh  # one surrogate per person, in every form
+    not_initials = {w.upper() for w in load_yaml("identifiers.yaml")["not_initials"]}
+    for (surrogate,) in (mk, lh):
+        assert len(surrogate) == 2 and surrogate.isupper() and surrogate not in {"MK", "LH"} | not_initials
+    assert "MK" not in result.text and "LH" not in result.text
+    (mk_new,) = mk
+    assert f"{mk_new}'s gruppe" in result.text and f"{mk_new}s taske" in result.text
