@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 from narrativ_nlp.identifiers.lexicon import load_lexicon
 from narrativ_nlp.identifiers.recognizers import RECOGNIZERS, Recognizer, RecognizerContext
 from narrativ_nlp.identifiers.recognizers.base import doc_text
-from narrativ_nlp.identifiers.types import Detection, IdentifierSpan
+from narrativ_nlp.identifiers.types import Detection, IdentifierSpan, is_initials
 from narrativ_nlp.resources import load_yaml
 
 logger = logging.getLogger(__name__)
@@ -114,7 +114,7 @@ class IdentifierEngine:
                 continue
             stem = name[:-1] if name.endswith("s") and name[:-1] in names else name
             # initials ("SØ", "AB") only as written: in lower case they are words ("sø", "ab")
-            flags = 0 if stem.isupper() and len(stem) <= 3 else re.IGNORECASE
+            flags = 0 if is_initials(stem) else re.IGNORECASE
             for m in re.finditer(rf"(?<![\w-]){re.escape(stem)}{_POSSESSIVE}(?![\w-])", text, flags=flags):
                 found.append(IdentifierSpan(m.start(), m.end(), "PERSON", "propagation", score))
         for name, score in institutions.items():

@@ -14,10 +14,11 @@ import random
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from narrativ_nlp.errors import NarrativError
 from narrativ_nlp.identifiers.lexicon import NameLexicon, load_lexicon
-from narrativ_nlp.identifiers.types import LABEL_DA, IdentifierSpan
+from narrativ_nlp.identifiers.types import INITIALS, LABEL_DA, IdentifierSpan, is_initials
 
 MODES = ("placeholder", "surrogate", "mask")
 _NUMBERED = {"PERSON", "INSTITUTION", "ADDRESS"}
@@ -27,9 +28,19 @@ _SURROGATE_ADDRESSES = ["Egevej 1", "Lindegade 2", "Birkealle 3", "Bøgevænget 
 _NEUTRAL_NAMES = ["Kim", "Robin", "Alex", "Charlie", "Nikita", "Sasha", "Andrea", "Luca"]
 
 
-_INITIALS = re.compile(r"[A-ZÆØÅ]{2,3}")
-_INITIALS_POSSESSIVE = re.compile(r"[A-ZÆØÅ]{2,3}s")
+_INITIALS_POSSESSIVE = re.compile(f"{INITIALS}s")
 _INITIAL_LETTERS = "ABDEFGHIJKLMNOPRSTUVY"
+
+
+@lru_cache(maxsize=1)
+def _taken_capitals() -> frozenset[str]:
+    """Capitals a surrogate for initials must not be: abbreviations and Danish stop words."""
+    from spacy.lang.da.stop_words import STOP_WORDS
+
+    from narrativ_nlp.identifiers.recognizers.base import not_initials
+    from narrativ_nlp.resources import load_yaml
+
+    return not_initials(load_yaml("identifiers.yaml")) | {w.upper() for w in STOP_WORDS}
 
 
 def _split_possessive(surface: str, lexicon: NameLexicon) -> tuple[str, str]:
@@ -111,7 +122,7 @@ class Pseudonymiser:
         if self.mode == "placeholder":
             return f"[{LABEL_DA[label]} {n}]" if label in _NUMBERED else f"[{LABEL_DA[label]}]"
         # surrogate
-        if label == "PERSON" and _INITIALS.fullmatch(surface):
+        if label == "PERSON" and is_initials(surface):
             return self._initials_surrogate(surface)
         if label == "PERSON":
             gender = self.lexicon.gender(surface.split()[0])
@@ -132,11 +143,7 @@ class Pseudonymiser:
 
     def _initials_surrogate(self, surface: str) -> str:
         """Other initials of the same length for initials ("MK" → "TL"), unused, no abbreviation or word."""
-        from spacy.lang.da.stop_words import STOP_WORDS
-
-        from narrativ_nlp.resources import load_yaml
-
-        taken = {str(w).upper() for w in load_yaml("identifiers.yaml")["not_initials"]} | {w.upper() for w in STOP_WORDS}
+        taken = _taken_capitals()
         cand = surface
         for _ in range(200):
             cand = "".join(self._rng.choice(_INITIAL_LETTERS) for _ in surface)

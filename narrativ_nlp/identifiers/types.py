@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 #: Danish names of the labels, as users see them
@@ -13,6 +14,16 @@ LABEL_DA = {
     "ADDRESS": "Adresse",
     "INSTITUTION": "Institution",
 }
+
+
+#: initials in capitals ("MK", "JBN", "ÅP"): the initials recognizer finds them, propagation
+#: matches them only as written, and surrogate mode replaces them with other initials
+INITIALS = "[A-ZÆØÅ]{2,3}"
+_INITIALS_RE = re.compile(INITIALS)
+
+
+def is_initials(word: str) -> bool:
+    return _INITIALS_RE.fullmatch(word) is not None
 
 
 @dataclass(frozen=True)

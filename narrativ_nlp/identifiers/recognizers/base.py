@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import ClassVar
 
 from spacy.tokens import Doc, Token
@@ -19,6 +20,16 @@ class RecognizerContext:
 
     lexicon: NameLexicon
     settings: dict
+
+    @cached_property
+    def cues(self) -> SubjectCues:
+        """``subject_cues`` of the settings, for the gazetteer and the proper-noun recognizer."""
+        return SubjectCues.from_settings(self.settings)
+
+    @cached_property
+    def not_initials(self) -> frozenset[str]:
+        """``not_initials`` of the settings, in capitals."""
+        return not_initials(self.settings)
 
 
 class Recognizer:
@@ -103,6 +114,11 @@ class SubjectCues:
     def from_settings(cls, settings: dict) -> SubjectCues:
         cues = settings["subject_cues"]
         return cls(*(frozenset(w.lower() for w in cues[key]) for key in ("verbs", "family_nouns", "prepositions", "after_og", "age_units")))
+
+
+def not_initials(settings: dict) -> frozenset[str]:
+    """Capitals that are no one's initials (``not_initials`` in ``data/identifiers.yaml``)."""
+    return frozenset(str(w).upper() for w in settings["not_initials"])
 
 
 def age_follows(token: Token, cues: SubjectCues) -> bool:

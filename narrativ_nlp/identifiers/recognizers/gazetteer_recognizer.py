@@ -19,8 +19,6 @@ from spacy.lang.da.stop_words import STOP_WORDS
 
 from narrativ_nlp.identifiers.recognizers.base import (
     Recognizer,
-    RecognizerContext,
-    SubjectCues,
     is_initial,
     looks_like_subject,
     token_texts,
@@ -31,10 +29,6 @@ from narrativ_nlp.identifiers.types import IdentifierSpan
 class GazetteerRecognizer(Recognizer):
     name = "gazetteer"
     labels = ("PERSON",)
-
-    def __init__(self, context: RecognizerContext) -> None:
-        super().__init__(context)
-        self.cues = SubjectCues.from_settings(context.settings)
 
     def analyze(self, doc: Doc) -> list[IdentifierSpan]:
         lex = self.context.lexicon
@@ -55,7 +49,7 @@ class GazetteerRecognizer(Recognizer):
                     score = 0.8
                 elif not is_word:
                     score = 0.75
-                elif looks_like_subject(tok, self.cues) or (lex.base_name(word) != low and not lex.is_word(word)):
+                elif looks_like_subject(tok, self.context.cues) or (lex.base_name(word) != low and not lex.is_word(word)):
                     # possessive "Elms far ..." also counts: "elm" is a word, "elms" is not
                     score = 0.6  # "Storm tager ...", "Vilja (16 mdr.)": a bare noun rarely opens a Danish sentence
                 else:
@@ -64,7 +58,7 @@ class GazetteerRecognizer(Recognizer):
                 if is_word:
                     # "mads spilder ...": a text written without capitals. At the start of the text
                     # or of a sentence (not of a quote: "bil, bil!") a word after it must say it is a subject
-                    if not (_opens_sentence(tok) and looks_like_subject(tok, self.cues) and _next_is_word(tok)):
+                    if not (_opens_sentence(tok) and looks_like_subject(tok, self.context.cues) and _next_is_word(tok)):
                         continue
                     score = 0.45
                 else:

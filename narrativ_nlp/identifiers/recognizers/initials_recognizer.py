@@ -16,10 +16,10 @@ import re
 from spacy.lang.da.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
-from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerContext, doc_text
-from narrativ_nlp.identifiers.types import IdentifierSpan
+from narrativ_nlp.identifiers.recognizers.base import Recognizer, doc_text
+from narrativ_nlp.identifiers.types import INITIALS, IdentifierSpan
 
-_INITIALS = re.compile(r"(?<![\w'’.-])([A-ZÆØÅ]{2,3})(?:'s|’s|s)?(?![\w'’-])")
+_INITIALS = re.compile(rf"(?<![\w'’.-])({INITIALS})(?:'s|’s|s)?(?![\w'’-])")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -28,19 +28,13 @@ class InitialsRecognizer(Recognizer):
     labels = ("PERSON",)
     SCORE = 0.5
 
-    def __init__(self, context: RecognizerContext) -> None:
-        super().__init__(context)
-        self.not_initials = frozenset(w.upper() for w in context.settings["not_initials"])
-
     def analyze(self, doc: Doc) -> list[IdentifierSpan]:
         text = doc_text(doc)
-        if not any(c.isupper() for c in text):
-            return []
         lex = self.context.lexicon
         found = []
         for m in _INITIALS.finditer(text):
             letters = m.group(1)
-            if letters in self.not_initials or letters.lower() in STOP_WORDS or lex.is_first_name(letters):
+            if letters in self.context.not_initials or letters.lower() in STOP_WORDS or lex.is_first_name(letters):
                 continue
             if self._in_capitals(text, m.start(), m.end()):
                 continue
@@ -52,6 +46,6 @@ class InitialsRecognizer(Recognizer):
         before = _WORD.findall(text[max(0, start - 40) : start])[-2:]
         after = _WORD.findall(text[end : end + 40])[:2]
         for word in before + after:
-            if len(word) > 1 and word.isupper() and (len(word) > 3 or word.lower() in STOP_WORDS or word in self.not_initials):
+            if len(word) > 1 and word.isupper() and (len(word) > 3 or word.lower() in STOP_WORDS or word in self.context.not_initials):
                 return True
         return False

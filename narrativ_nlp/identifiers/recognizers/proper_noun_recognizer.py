@@ -13,8 +13,6 @@ from spacy.lang.da.stop_words import STOP_WORDS
 
 from narrativ_nlp.identifiers.recognizers.base import (
     Recognizer,
-    RecognizerContext,
-    SubjectCues,
     age_follows,
     is_initial,
     looks_like_subject,
@@ -26,10 +24,6 @@ from narrativ_nlp.identifiers.types import IdentifierSpan
 class ProperNounRecognizer(Recognizer):
     name = "proper_noun"
     labels = ("PERSON",)
-
-    def __init__(self, context: RecognizerContext) -> None:
-        super().__init__(context)
-        self.cues = SubjectCues.from_settings(context.settings)
 
     def analyze(self, doc: Doc) -> list[IdentifierSpan]:
         lex = self.context.lexicon
@@ -51,14 +45,14 @@ class ProperNounRecognizer(Recognizer):
             if lex.is_word(word) or (low.endswith("s") and lex.is_word(word[:-1])):
                 # a capitalised ordinary word inside a sentence is still a proper noun in Danish;
                 # at a sentence start only an age after it says so ("Sommer 2 år")
-                if initial and not age_follows(tok, self.cues):
+                if initial and not age_follows(tok, self.context.cues):
                     continue
                 score = 0.45
             elif initial:
                 nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
                 full_name = nxt is not None and nxt.text[:1].isupper() and nxt.is_alpha and not lex.is_word(nxt.text)
                 possessive = low.endswith("s") and nxt is not None and nxt.is_lower and nxt.is_alpha
-                score = 0.55 if looks_like_subject(tok, self.cues) or full_name or possessive else 0.3
+                score = 0.55 if looks_like_subject(tok, self.context.cues) or full_name or possessive else 0.3
             else:
                 score = 0.5
             found.append(self.span(tok.idx, tok.idx + len(word), "PERSON", score))
