@@ -13,6 +13,7 @@ from narrativ_nlp.evaluation.scoring import (
     score_framing,
     score_framing_by_category,
     score_identifiers,
+    wilson_interval,
 )
 
 
@@ -112,6 +113,7 @@ def evaluate_ner_file(path: str | Path, ner_model: str | None = None) -> dict[st
     result["detector"] = {
         "PER": {
             "recall": round(found / gold_n, 4) if gold_n else 1.0,
+            "recall_ci": wilson_interval(found, gold_n),
             "precision": round(pred_ok / pred_n, 4) if pred_n else 1.0,
             "gold": gold_n,
         }

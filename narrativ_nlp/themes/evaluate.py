@@ -23,12 +23,13 @@ def default_tagger() -> ThemeTagger:
         return ThemeTagger(ThemeCodebook.default())
 
 
-def score_theme_records(records: list) -> dict[str, float]:
+def score_theme_records(records: list) -> dict[str, object]:
+    """Tagging micro/macro F1 with 95 % bootstrap intervals, and discovery scores (needs ≥ 1 record)."""
     lemmas = texts_to_lemmas([r.text for r in records])
     tagger = default_tagger()
     pred = [[t.theme for t in tags] for tags in tagger.tag(lemmas)]
     gold = [r.themes for r in records]
-    out = score_themes(gold, pred, tagger.codebook.ids)
+    out = score_themes(gold, pred, tagger.codebook.ids, interval=True)
     found = discover(lemmas)
     if found.labels:
         out.update(score_clusters([g[0] for g in gold], list(found.labels)))

@@ -10,7 +10,7 @@ import pytest
 
 from ..conftest import CORPORA, ROOT
 
-EXPECTED_LABEL_KEYS = {"gold", "recall", "precision", "f1", "leaked"}
+EXPECTED_LABEL_KEYS = {"gold", "recall", "recall_ci", "precision", "f1", "leaked"}
 
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
@@ -31,8 +31,12 @@ def test_cli_evaluate_json_keys(evaluated):
     for label, s in ids.items():
         assert set(s) == EXPECTED_LABEL_KEYS, label
         assert 0.0 <= s["recall"] <= 1.0
+        lo, hi = s["recall_ci"]
+        assert lo <= s["recall"] <= hi
     assert set(evaluated["framing"]) == {"deficit", "resource"}
-    assert set(evaluated["framing"]["deficit"]) == {"precision", "recall", "f1", "support"}
+    assert set(evaluated["framing"]["deficit"]) == {"precision", "recall", "f1", "f1_ci", "support"}
+    lo, hi = evaluated["framing"]["deficit"]["f1_ci"]
+    assert lo <= evaluated["framing"]["deficit"]["f1"] <= hi
     assert evaluated["seconds_per_narrative"] > 0
 
 

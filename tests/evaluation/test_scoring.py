@@ -7,12 +7,15 @@ import pytest
 from narrativ_nlp.corpus.format import GoldEntity, GoldSentence
 from narrativ_nlp.evaluation.scoring import (
     PredSpan,
+    bootstrap_interval,
     covered,
+    micro_f1_difference,
     score_clusters,
     score_framing,
     score_identifiers,
     score_themes,
     theme_agreement,
+    wilson_interval,
 )
 
 TEXT = "Emma Sofie legede med Ali. Ring 20 45 67 89."
@@ -22,7 +25,7 @@ GOLD = [GoldEntity(0, 10, "PERSON"), GoldEntity(22, 25, "PERSON"), GoldEntity(32
 def test_scoring_identifiers_perfect():
     pred = [PredSpan(g.start, g.end, g.label) for g in GOLD]
     s = score_identifiers([("n1", TEXT, GOLD, pred)])
-    assert s["PERSON"] == {"gold": 2, "recall": 1.0, "precision": 1.0, "f1": 1.0, "leaked": []}
+    assert s["PERSON"] == {"gold": 2, "recall": 1.0, "recall_ci": [0.3424, 1.0], "precision": 1.0, "f1": 1.0, "leaked": []}
     assert s["ALL"]["recall"] == 1.0 and s["PHONE"]["f1"] == 1.0
 
 
@@ -74,7 +77,9 @@ def test_scoring_framing_counts_first_character():
     sents = [GoldSentence(0, 20, True, False), GoldSentence(21, 40, False, True), GoldSentence(41, 60, False, False)]
     findings = [(5, "deficit"), (19, "resource"), (45, "deficit")]  # resource in sentence 0 is a false positive
     s = score_framing([(sents, findings)])
+    ci = s["deficit"].pop("f1_ci")
     assert s["deficit"] == {"precision": 0.5, "recall": 1.0, "f1": pytest.approx(0.6667, abs=1e-4), "support": 1}
+    assert ci == [pytest.approx(0.6667, abs=1e-4)] * 2  # one narrative: every resample is the same
     assert s["resource"]["recall"] == 0.0 and s["resource"]["precision"] == 0.0
 
 
@@ -147,3 +152,64 @@ def test_theme_agreement_on_the_corpus_second_annotation():
 def test_theme_agreement_rejects_mismatched_lengths():
     with pytest.raises(ValueError):
         theme_agreement([["play"]], [], IDS)
+
+
+# --- 95 % intervals -------------------------------------------------------------------------------
+
+
+def test_wilson_interval_stays_informative_at_full_recall():
+    """0 missed of 150 names: the lower bound says how sure that is (the bootstrap would say [1, 1])."""
+    assert wilson_interval(150, 150) == [pytest.approx(0.975, abs=1e-3), 1.0]
+    lo, hi = wilson_interval(148, 150)
+    assert lo < 148 / 150 < hi and hi < 1.0
+    assert wilson_interval(0, 0) is None
+    # more names, a narrower interval
+    assert wilson_interval(1500, 1500)[0] > wilson_interval(150, 150)[0]
+
+
+def test_bootstrap_interval_brackets_the_estimate_and_narrows_with_more_items():
+    import numpy as np
+
+    from narrativ_nlp.evaluation.scoring import _f1_of_sums
+
+    rng = np.random.default_rng(3)
+    # per narrative (tp, fp, fn): about 70 % of tags right
+    small = np.array([(rng.binomial(2, 0.7), rng.binomial(1, 0.3), rng.binomial(1, 0.3)) for _ in range(65)])
+    large = np.vstack([small] * 10)
+    point = float(_f1_of_sums(small.sum(axis=0, keepdims=True))[0])
+    lo, hi = bootstrap_interval(small, _f1_of_sums)
+    assert lo < point < hi
+    lo10, hi10 = bootstrap_interval(large, _f1_of_sums)
+    assert hi10 - lo10 < (hi - lo) / 2
+    assert bootstrap_interval(small, _f1_of_sums) == [lo, hi]  # fixed seed: reproducible
+    assert bootstrap_interval(np.zeros((0, 3)), _f1_of_sums) is None
+
+
+def test_score_themes_interval_on_request():
+    gold = [["play", "relations"], ["conflict"], ["play"], ["routines"]] * 10
+    pred = [["play"], ["conflict", "motor"], ["play"], ["conflict"]] * 10
+    plain = score_themes(gold, pred, ["play", "relations", "conflict", "motor", "routines"])
+    s = score_themes(gold, pred, ["play", "relations", "conflict", "motor", "routines"], interval=True)
+    assert set(plain) == {"micro_f1", "macro_f1"}
+    assert s["micro_f1_ci"][0] < s["micro_f1"] < s["micro_f1_ci"][1]
+    assert s["macro_f1_ci"][0] < s["macro_f1"] < s["macro_f1_ci"][1]
+
+
+def test_score_themes_interval_counts_unknown_themes_like_the_point_estimate():
+    """A leader's own theme (not in the ids) counts in micro-F1, also inside the interval."""
+    gold = [["play"], ["garden"]] * 5
+    pred = [["play"], ["garden"]] * 5
+    s = score_themes(gold, pred, ["play"], interval=True)
+    assert s["micro_f1"] == 1.0 and s["micro_f1_ci"] == [1.0, 1.0]
+
+
+def test_micro_f1_difference_is_paired():
+    gold = [["play", "relations"], ["conflict"], ["routines"], ["play"]] * 15
+    better = [["play", "relations"], ["conflict"], ["routines"], ["relations"]] * 15
+    worse = [["play"], ["play"], ["routines"], ["relations"]] * 15
+    d = micro_f1_difference(gold, better, worse, ["play", "relations", "conflict", "routines"])
+    expected = score_themes(gold, better, IDS)["micro_f1"] - score_themes(gold, worse, IDS)["micro_f1"]
+    assert d["difference"] == pytest.approx(expected, abs=1e-3) and d["difference"] > 0
+    assert 0 < d["difference_ci"][0] <= d["difference"] <= d["difference_ci"][1]
+    same = micro_f1_difference(gold, better, better, IDS)
+    assert same == {"difference": 0.0, "difference_ci": [0.0, 0.0]}
