@@ -32,10 +32,14 @@ _POSSESSIVE = r"(?:s|'s|’s|'|’)?"
 class IdentifierEngine:
     """Combine recognizers into one detection of identifiers in a ``Doc``."""
 
-    def __init__(self, recognizers: Sequence[Recognizer], threshold: float = 0.4, min_score: float = 0.2) -> None:
+    def __init__(self, recognizers: Sequence[Recognizer], threshold: float = 0.4, min_score: float = 0.2,
+                 name_particles: Sequence[str] = ()) -> None:
         self.recognizers = list(recognizers)
         self.threshold = threshold
         self.min_score = min_score
+        # "João Pereira da Silva", "Omar bin Saleh": lower-case particles inside one full name
+        words = "|".join(re.escape(w) for w in sorted(name_particles, key=len, reverse=True))
+        self._particle_gap = re.compile(rf" (?:(?:{words}) )+") if words else None
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any] | None = None) -> IdentifierEngine:
@@ -46,7 +50,8 @@ class IdentifierEngine:
         if unknown:
             raise ValueError(f"unknown recognizers {unknown}; known: {sorted(RECOGNIZERS)}")
         recognizers = [RECOGNIZERS[name](context) for name in settings["recognizers"]]
-        return cls(recognizers, threshold=settings["threshold"], min_score=settings["min_score"])
+        return cls(recognizers, threshold=settings["threshold"], min_score=settings["min_score"],
+                   name_particles=settings.get("name_particles", ()))
 
     def analyze(self, doc: Doc, labels: frozenset[str] | None = None) -> list[IdentifierSpan]:
         """All spans at or above ``min_score``, non-overlapping, sorted by offset.
@@ -122,9 +127,9 @@ class IdentifierEngine:
                 found.append(IdentifierSpan(m.start(), m.end(), "INSTITUTION", "propagation", score))
         return found
 
-    @staticmethod
-    def _resolve(text: str, spans: list[IdentifierSpan]) -> list[IdentifierSpan]:
-        """Union overlapping spans (label by priority, best score); join double names."""
+    def _resolve(self, text: str, spans: list[IdentifierSpan]) -> list[IdentifierSpan]:
+        """Union overlapping spans (label by priority, best score); join double names and names
+        whose parts a particle links ("da", "bin", "van der")."""
         ordered = sorted(spans, key=lambda s: (s.start, -s.end))
         merged: list[IdentifierSpan] = []
         for s in ordered:
@@ -142,7 +147,8 @@ class IdentifierEngine:
             if joined:
                 p = joined[-1]
                 gap = text[p.end : s.start]
-                if p.label == s.label == "PERSON" and gap in (" ", "-") and min(p.score, s.score) >= 0.4:
+                linked = gap in (" ", "-") or (self._particle_gap is not None and self._particle_gap.fullmatch(gap))
+                if p.label == s.label == "PERSON" and linked and min(p.score, s.score) >= 0.4:
                     joined[-1] = IdentifierSpan(p.start, s.end, "PERSON", p.source, max(p.score, s.score))
                     continue
             joined.append(s)

@@ -58,6 +58,27 @@ class NameLexicon:  # noqa: D101 (fields documented inline)
         """True when the lower-cased form is an ordinary Danish word form."""
         return word.lower() in self.danish_words
 
+    def is_compound(self, word: str, min_part: int = 3, _depth: int = 0) -> bool:
+        """True when ``word`` is Danish word forms joined, with or without a linking s or e
+        ("Forældresamtale", "Vandleg", "Superheltleg"), or a name, town or brand before a noun of
+        four letters or more ("Luciaoptog", "Legoleg"): such a capitalised word that opens a sentence or a heading
+        is an ordinary noun, not a name. Parts shorter than ``min_part`` do not count, so few
+        names split into words by chance.
+        """
+        low = word.lower()
+        words = self.danish_words
+        for i in range(min_part, len(low) - min_part + 1):
+            left, right = low[:i], low[i:]
+            if right not in words:
+                continue
+            if left in words or (len(left) > min_part and left[-1] in "se" and left[:-1] in words):
+                return True
+            if left in self.not_person or (len(right) >= 4 and (left in self.first_names or left in self.towns)):
+                return True
+            if _depth == 0 and self.is_compound(left, min_part, 1):
+                return True
+        return False
+
     def gender(self, word: str) -> str:
         b = self.base_name(word)
         return self.first_names.get(b, "") if b else ""

@@ -82,6 +82,10 @@ class ContextRecognizer(Recognizer):
                 i = max(i + 1, j)
         return out
 
+    def _is_role(self, low: str) -> bool:
+        """A person trigger, also in its definite form ("farmoren", "mosteren", "vikaren")."""
+        return low in self.triggers or any(low.endswith(e) and low[: -len(e)] in self.triggers for e in ("en", "n", "et"))
+
     def _lists(self, doc: Doc) -> list[IdentifierSpan]:
         """Capitalised items of "X, Y og Z" when one item is a known name."""
         lex = self.context.lexicon
@@ -98,7 +102,10 @@ class ContextRecognizer(Recognizer):
             if len(items) >= 2 and all(_capitalised(texts[k]) for k in items) and any(lex.is_first_name(texts[k]) for k in items):
                 for k in items:
                     low = texts[k].lower()
-                    if low not in lex.not_person and low not in lex.towns:
-                        out.append(self.span(idxs[k], idxs[k] + len(texts[k]), "PERSON", 0.7))
+                    if low in lex.not_person or low in lex.towns or self._is_role(low):
+                        continue  # "Farmoren, Ifeoma, kom": a role before the name, not a name
+                    # an ordinary word opening the sentence ("Frokost, Ida og Bo ...") is offered, not ticked
+                    word_opening = is_initial(doc[k]) and lex.is_word(texts[k]) and not lex.is_first_name(texts[k])
+                    out.append(self.span(idxs[k], idxs[k] + len(texts[k]), "PERSON", 0.35 if word_opening else 0.7))
             i = j if j > i + 1 else i + 1
         return out

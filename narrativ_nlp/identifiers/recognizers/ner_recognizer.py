@@ -42,5 +42,8 @@ class NerRecognizer(Recognizer):
             # the gazetteer and context rules decide there
             if len(ent) == 1 and is_initial(ent[0]) and lex.is_word(ent.text):
                 continue
+            # a festival, brand or app the project lists as no person ("Eid", "Duplo", "Aula")
+            if len(ent) == 1 and ent.text.lower() in lex.not_person and not lex.is_first_name(ent.text):
+                continue
             found.append(self.span(ent.start_char, ent.end_char, "PERSON", self.SCORE))
         return found
