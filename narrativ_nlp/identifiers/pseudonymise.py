@@ -4,8 +4,10 @@ Operators are small classes behind one interface (after Presidio's anonymizer):
 ``placeholder`` ("[Person 1]", "[CPR]"), ``surrogate`` (another Danish name of
 the same gender where known) and ``mask`` ("■■■■"). The same real name gets the
 same replacement throughout a text and across a batch (one ``Pseudonymiser``
-per batch); a possessive keeps its -s. The mapping is returned separately and
-is written nowhere unless the caller asks.
+per batch); a possessive keeps its -s. A full name and its first or last name
+alone in the same text ("Mette Hansen" ... "Mette") are one person and get one
+pseudonym, unless that part belongs to two full names in the text. The mapping
+is returned separately and is written nowhere unless the caller asks.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ _NUMBERED = {"PERSON", "INSTITUTION", "ADDRESS"}
 _SURROGATE_INSTITUTIONS = ["Børnehuset Kløveren", "Vuggestuen Ahornen", "Børnehaven Lærkereden", "Dagplejen Vest",
                            "Børnehuset Bøgen", "Vuggestuen Tusindfryd", "Østre Skole", "Bakkeskolen"]
 _SURROGATE_ADDRESSES = ["Egevej 1", "Lindegade 2", "Birkealle 3", "Bøgevænget 4", "Ahornvej 5", "Elmegade 6"]
+_SURROGATE_SURNAMES = ["Holm", "Lund", "Berg", "Dal", "Skov", "Bach", "Krogh"]
 _NEUTRAL_NAMES = ["Kim", "Robin", "Alex", "Charlie", "Nikita", "Sasha", "Andrea", "Luca"]
 
 
@@ -102,6 +105,10 @@ class Pseudonymiser:
     mapping: dict[tuple[str, str], str] = field(default_factory=dict)  # (label, key) → replacement
     _counters: dict[str, int] = field(default_factory=dict)
     _used: set[str] = field(default_factory=set)
+    # per text: first/last name key → (full-name key, full name, 0 for the first word or -1 for the last)
+    _parts: dict[str, tuple[str, str, int]] = field(default_factory=dict)
+    # lower-case words of the real names seen in the batch: a surrogate is never one of them
+    _real: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -127,13 +134,14 @@ class Pseudonymiser:
         if label == "PERSON":
             gender = self.lexicon.gender(surface.split()[0])
             pool = self._pool.get(gender) or _NEUTRAL_NAMES
+            real = self._real | {w.strip(".").lower() for w in surface.split()}
             for _ in range(200):
                 cand = self._rng.choice(pool)
-                if cand not in self._used and self.lexicon.base_name(cand) != surface.lower():
+                if cand not in self._used and cand.lower() not in real and self.lexicon.base_name(cand) not in real:
                     break
             self._used.add(cand)
-            if len(surface.split()) > 1 and gender:  # keep the shape of a full name
-                cand = f"{cand} {self._rng.choice(['Holm', 'Lund', 'Berg', 'Dal', 'Skov', 'Bach', 'Krogh'])}"
+            if len(surface.split()) > 1 and gender:  # keep the shape of a full name, never a real surname
+                cand = f"{cand} {self._rng.choice([n for n in _SURROGATE_SURNAMES if n.lower() not in real])}"
             return cand
         if label == "INSTITUTION":
             return _SURROGATE_INSTITUTIONS[(n - 1) % len(_SURROGATE_INSTITUTIONS)]
@@ -156,9 +164,46 @@ class Pseudonymiser:
         """The replacement of a surface form and the possessive suffix it keeps."""
         stem, suffix = (_split_possessive(surface, self.lexicon) if label == "PERSON" else (surface, ""))
         key = (label, _key(stem, label))
+        if key not in self.mapping and label == "PERSON" and key[1] in self._parts:
+            full_key, full_stem, position = self._parts[key[1]]
+            if ("PERSON", full_key) not in self.mapping:
+                self.mapping[("PERSON", full_key)] = self._new("PERSON", full_stem)
+            self.mapping[key] = self._part_of(self.mapping[("PERSON", full_key)], position)
         if key not in self.mapping:
             self.mapping[key] = self._new(label, stem)
         return self.mapping[key], suffix
+
+    def _part_of(self, replacement: str, position: int) -> str:
+        """What a first or last name alone becomes: the same placeholder, or that word of the surrogate."""
+        if self.mode != "surrogate":
+            return replacement
+        return replacement.split()[position]
+
+    def _link_name_parts(self, text: str, spans: list[IdentifierSpan]) -> None:
+        """Map the first and last word of each full name in ``text`` to that name ("Mette Hansen":
+        "Mette", "Hansen"), unless a word belongs to two different full names ("Mette Hansen" and
+        "Mette Holm": a bare "Mette" could be either, so it keeps a pseudonym of its own)."""
+        self._parts = {}
+        owners: dict[str, dict[str, tuple[str, int]]] = {}
+        for s in spans:
+            if s.label != "PERSON":
+                continue
+            stem, _ = _split_possessive(text[s.start : s.end], self.lexicon)
+            words = stem.split()
+            self._real.update(w.strip(".").lower() for w in words)
+            if len(words) < 2:
+                continue
+            full_key = _key(stem)
+            for position in (0, -1):
+                word = words[position].strip(".")
+                if len(word) >= 2 and not is_initials(word):
+                    owners.setdefault(word.lower(), {})[full_key] = (stem, position)
+        if self.mode == "mask":
+            return
+        for part, fulls in owners.items():
+            if len(fulls) == 1:
+                full_key, (stem, position) = next(iter(fulls.items()))
+                self._parts[part] = (full_key, stem, position)
 
     def apply(self, text: str, spans: Iterable[IdentifierSpan]) -> PseudonymisedText:
         """Replace exactly the reviewed ``spans`` (nothing else) in ``text``."""
@@ -166,6 +211,10 @@ class Pseudonymiser:
         for a, b in zip(ordered, ordered[1:]):
             if b.start < a.end:
                 raise NarrativError("E070", start=b.start, end=b.end, length=len(text))
+        if any(not 0 <= s.start < s.end <= len(text) for s in ordered):
+            bad = next(s for s in ordered if not 0 <= s.start < s.end <= len(text))
+            raise NarrativError("E070", start=bad.start, end=bad.end, length=len(text))
+        self._link_name_parts(text, ordered)
         pieces: list[str] = []
         replacements: list[Replacement] = []
         pos = 0

@@ -284,3 +284,50 @@ def test_surrogate_initials_stay_initials_and_consistent():
     assert "MK" not in result.text and "LH" not in result.text
     (mk_new,) = mk
     assert f"{mk_new}'s gruppe" in result.text and f"{mk_new}s taske" in result.text
+
+
+# --- a full name and its parts are one person --------------------------------------------------------
+
+
+def test_first_and_last_name_alone_share_the_full_names_placeholder():
+    text = "Mette Hansen hentede Emma. Senere kom Mette igen, og Hansen ringede."
+    # "Mette" and "Hansen" alone are the second occurrences of those strings in the text
+    out = Pseudonymiser().apply(text, spans(text, ["Mette Hansen", "Emma", ("Mette", "PERSON", 1), ("Hansen", "PERSON", 1)]))
+    assert out.text == "[Person 1] hentede [Person 2]. Senere kom [Person 1] igen, og [Person 1] ringede."
+
+
+def test_part_before_the_full_name_keeps_text_order_numbers():
+    text = "Mette kom først. Så kom Mette Hansen og Emma."
+    out = Pseudonymiser().apply(text, spans(text, ["Mette", "Mette Hansen", "Emma"]))
+    assert out.text == "[Person 1] kom først. Så kom [Person 1] og [Person 2]."
+
+
+def test_part_of_two_full_names_keeps_its_own_pseudonym():
+    text = "Mette Hansen og Mette Holm kom. Mette vinkede."
+    out = Pseudonymiser().apply(text, spans(text, ["Mette Hansen", "Mette Holm", ("Mette", "PERSON", 2)]))
+    assert out.text == "[Person 1] og [Person 2] kom. [Person 3] vinkede."
+
+
+def test_surrogate_parts_follow_the_full_surrogate(lexicon):
+    text = "Omar bin Saleh hentede i dag. Senere kom Omar igen, og Omars søster vinkede til Saleh."
+    items = ["Omar bin Saleh", ("Omar", "PERSON", 1), "Omars", ("Saleh", "PERSON", 1)]
+    out = Pseudonymiser(mode="surrogate").apply(text, spans(text, items))
+    full, first, possessive, last = (r.replacement for r in out.replacements)
+    assert full.split()[0] == first and possessive == first + "s" and full.split()[-1] == last
+    assert "Omar" not in out.text and "Saleh" not in out.text
+
+
+def test_surrogate_is_never_a_real_name_of_the_text():
+    """Neither a surname nor a given name of another person in the text ("Emma" must not become "Ida")."""
+    for seed in range(30):
+        text = "Mette Holm og Mette Krogh kom med Ida, Emma og Sofie."
+        items = ["Mette Holm", "Mette Krogh", "Ida", "Emma", "Sofie"]
+        out = Pseudonymiser(mode="surrogate", seed=seed).apply(text, spans(text, items))
+        for real in ("Mette", "Holm", "Krogh", "Ida", "Emma", "Sofie"):
+            assert real not in out.text, (seed, out.text)
+
+
+def test_mask_mode_keeps_lengths_for_parts():
+    text = "Mette Hansen kom. Mette gik."
+    out = Pseudonymiser(mode="mask").apply(text, spans(text, ["Mette Hansen", ("Mette", "PERSON", 1)]))
+    assert out.text == "■" * 12 + " kom. " + "■" * 5 + " gik."
