@@ -1,12 +1,23 @@
-"""Theme features: content lemmas of a narrative, with names, numbers and stop words removed."""
+"""Theme features: content lemmas of a narrative, with names, numbers and stop words removed.
+
+The stop words are the project's list (``data/theme_stop_words.yaml``), not spaCy's: spaCy's
+Danish list also drops words that say what a narrative is about ("aldrig", "sammen", "alene").
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from spacy.lang.da.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
+
+
+@lru_cache(maxsize=1)
+def theme_stop_words() -> frozenset[str]:
+    """The stop words of the theme features (``data/theme_stop_words.yaml``), lower case."""
+    from narrativ_nlp.resources import load_yaml
+
+    return frozenset(str(w).lower() for w in load_yaml("theme_stop_words.yaml")["stop_words"])
 
 
 def content_lemmas(doc: Doc) -> str:
@@ -18,12 +29,13 @@ def content_lemmas(doc: Doc) -> str:
             span = doc.char_span(s.start, s.end, alignment_mode="expand")
             if span is not None:
                 hidden.update(range(span.start, span.end))
+    stop = theme_stop_words()
     out = []
     for tok in doc:
-        if tok.i in hidden or not tok.is_alpha or tok.lower_ in STOP_WORDS or len(tok.text) < 2:
+        if tok.i in hidden or not tok.is_alpha or tok.lower_ in stop or len(tok.text) < 2:
             continue
         lemma = (tok.lemma_ or tok.text).lower()
-        if lemma not in STOP_WORDS:
+        if lemma not in stop:
             out.append(lemma)
     return " ".join(out)
 
@@ -54,10 +66,11 @@ def _lemma_table() -> dict | None:
 def word_lemma(word: str) -> str | None:
     """The content lemma of one word as ``content_lemmas`` gives it (``None`` for stop words)."""
     lower = word.lower()
-    if not word.isalpha() or lower in STOP_WORDS or len(word) < 2:
+    stop = theme_stop_words()
+    if not word.isalpha() or lower in stop or len(word) < 2:
         return None
     table = _lemma_table()
     found = table.get(word, word) if table is not None else word
     found = found[0] if isinstance(found, list) else found
     lemma = (found or word).lower()
-    return None if lemma in STOP_WORDS else lemma
+    return None if lemma in stop else lemma

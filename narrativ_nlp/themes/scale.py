@@ -14,12 +14,12 @@ import warnings
 from functools import lru_cache
 
 import numpy as np
-from spacy.lang.da.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from narrativ_nlp.identifiers.types import LABEL_DA
 from narrativ_nlp.themes.discovery import Cluster, Discovery, discover
+from narrativ_nlp.themes.features import theme_stop_words
 from narrativ_nlp.themes.tagger import ThemeTag, ThemeTagger
 
 #: placeholders written by the ``placeholder`` mode, and runs of mask characters
@@ -44,12 +44,13 @@ def light_pipeline() -> Language:
 
 def _doc_lemmas(doc: Doc) -> str:
     # the same filter as features.content_lemmas (names are already replaced)
+    stop = theme_stop_words()
     out = []
     for tok in doc:
-        if not tok.is_alpha or tok.lower_ in STOP_WORDS or len(tok.text) < 2:
+        if not tok.is_alpha or tok.lower_ in stop or len(tok.text) < 2:
             continue
         lemma = (tok.lemma_ or tok.text).lower()
-        if lemma not in STOP_WORDS:
+        if lemma not in stop:
             out.append(lemma)
     return " ".join(out)
 
@@ -68,18 +69,19 @@ def anonymised_lemmas(texts: list[str], nlp: Language | None = None, batch_size:
         disable = [name for name in nlp.pipe_names if name != "lemmatizer" and name != "tagger" and name != "morphologizer"]
         return [_doc_lemmas(doc) for doc in nlp.pipe(stripped, disable=disable, batch_size=batch_size)]
     table = lemmatizer.lookups.get_table("lemma_lookup", {})
+    stop = theme_stop_words()
     cache: dict[str, str | None] = {}
 
     def lemma_of(word: str) -> str | None:
         if word not in cache:
             lower = word.lower()
-            if not word.isalpha() or lower in STOP_WORDS or len(word) < 2:
+            if not word.isalpha() or lower in stop or len(word) < 2:
                 cache[word] = None
             else:
                 found = table.get(word, word)
                 found = found[0] if isinstance(found, list) else found
                 lemma = (found or word).lower()
-                cache[word] = None if lemma in STOP_WORDS else lemma
+                cache[word] = None if lemma in stop else lemma
         return cache[word]
 
     out = []

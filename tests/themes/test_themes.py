@@ -108,6 +108,22 @@ def test_tagger_lemmas_leave_out_names(nlp):
     assert "sandkasse" in lemmas or "sandkassen" in lemmas
 
 
+def test_theme_stop_words_keep_words_about_the_situation(nlp):
+    """Function words go; words that say what happened stay ("aldrig", "sammen", "alene", "ikke"),
+    though spaCy's Danish stop list has them (data/theme_stop_words.yaml)."""
+    from spacy.lang.da.stop_words import STOP_WORDS
+
+    from narrativ_nlp.themes.features import theme_stop_words
+
+    stop = theme_stop_words()
+    assert {"og", "jeg", "han", "det", "på"} <= stop
+    assert {"aldrig", "sammen", "alene", "ikke", "altid"} <= set(STOP_WORDS) - stop
+    (lemmas,) = texts_to_lemmas(["Han legede aldrig alene, men altid sammen med de andre."], nlp)
+    words = lemmas.split()
+    assert {"aldrig", "alene", "altid", "sammen"} <= set(words)
+    assert not {"han", "men", "med", "de"} & set(words)
+
+
 def test_discovery_is_reproducible_and_describes_clusters(nlp):
     records = read_corpus(CORPORA / "narratives.train.jsonl")[:60]
     lemmas = texts_to_lemmas([r.text for r in records], nlp)
