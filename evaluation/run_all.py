@@ -50,9 +50,10 @@ def fmt_ci(ci: list[float] | None) -> str:
 
 
 INTERVALS_NOTE = (
-    "Intervals are 95 %: for recall of identifiers a Wilson interval over the gold spans (names treated as "
-    "independent; it stays informative at 100 %), for F1 a bootstrap over narratives (2,000 resamples, fixed seed; "
-    "`narrativ_nlp.evaluation.scoring`). On 65 test narratives they are wide: read a figure near its target with its interval."
+    "Intervals are 95 %: for recall of identifiers a Wilson interval over the gold spans (it stays informative at "
+    "100 %; it treats names as independent, so it is too narrow when a missed name recurs in its narrative), for F1 "
+    "a bootstrap over narratives (2,000 resamples, fixed seed; `narrativ_nlp.evaluation.scoring`). On a few dozen "
+    "test narratives they are wide: read a figure near its target with its interval."
 )
 
 

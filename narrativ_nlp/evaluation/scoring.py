@@ -130,8 +130,8 @@ def score_framing(
     out = {}
     for kind, c in counts.items():
         precision, recall, f1 = _prf(c["tp"], c["tp"] + c["fn"], c["tp"], c["tp"] + c["fp"])
-        out[kind] = {"precision": precision, "recall": recall, "f1": f1, "f1_ci": bootstrap_interval(rows[kind], _f1_of_sums),
-                     "support": c["support"]}
+        out[kind] = {"precision": precision, "recall": recall, "f1": f1,
+                     "f1_ci": bootstrap_interval(rows[kind], _f1_of_sums), "support": c["support"]}
     return out
 
 
@@ -194,6 +194,8 @@ def theme_count_rows(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]
     """One row per narrative: (tp, fp, fn) for each theme in ``theme_ids`` order, as a NumPy array."""
     import numpy as np
 
+    if len(gold) != len(pred):
+        raise ValueError(f"n_gold={len(gold)} should equal n_pred={len(pred)}")
     index = {t: i for i, t in enumerate(theme_ids)}
     rows = np.zeros((len(gold), 3 * len(theme_ids)))
     for n, (g, p) in enumerate(zip(gold, pred)):
@@ -238,6 +240,8 @@ def micro_f1_difference(gold: Sequence[Sequence[str]], pred_a: Sequence[Sequence
     """
     import numpy as np
 
+    if not len(gold) == len(pred_a) == len(pred_b):
+        raise ValueError(f"n_gold={len(gold)}, n_pred_a={len(pred_a)} and n_pred_b={len(pred_b)} should be equal")
     ids = [*theme_ids, *sorted({t for tags in [*gold, *pred_a, *pred_b] for t in tags} - set(theme_ids))]
     a, b = theme_count_rows(gold, pred_a, ids), theme_count_rows(gold, pred_b, ids)
     width = a.shape[1]

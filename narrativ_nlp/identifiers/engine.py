@@ -33,13 +33,13 @@ class IdentifierEngine:
     """Combine recognizers into one detection of identifiers in a ``Doc``."""
 
     def __init__(self, recognizers: Sequence[Recognizer], threshold: float = 0.4, min_score: float = 0.2,
-                 name_particles: Sequence[str] = ()) -> None:
+                 name_particles: Sequence[str] = (), name_particles_also_words: Sequence[str] = ()) -> None:
         self.recognizers = list(recognizers)
         self.threshold = threshold
         self.min_score = min_score
-        # "João Pereira da Silva", "Omar bin Saleh": lower-case particles inside one full name
-        words = "|".join(re.escape(w) for w in sorted(name_particles, key=len, reverse=True))
-        self._particle_gap = re.compile(rf" (?:(?:{words}) )+") if words else None
+        # "Omar bin Saleh", "João Pereira da Silva": lower-case particles inside one full name
+        self._particles = frozenset(name_particles)
+        self._particles_also_words = frozenset(name_particles_also_words)
 
     @classmethod
     def from_settings(cls, settings: dict[str, Any] | None = None) -> IdentifierEngine:
@@ -51,7 +51,8 @@ class IdentifierEngine:
             raise ValueError(f"unknown recognizers {unknown}; known: {sorted(RECOGNIZERS)}")
         recognizers = [RECOGNIZERS[name](context) for name in settings["recognizers"]]
         return cls(recognizers, threshold=settings["threshold"], min_score=settings["min_score"],
-                   name_particles=settings.get("name_particles", ()))
+                   name_particles=settings.get("name_particles", ()),
+                   name_particles_also_words=settings.get("name_particles_also_words", ()))
 
     def analyze(self, doc: Doc, labels: frozenset[str] | None = None) -> list[IdentifierSpan]:
         """All spans at or above ``min_score``, non-overlapping, sorted by offset.
@@ -147,12 +148,27 @@ class IdentifierEngine:
             if joined:
                 p = joined[-1]
                 gap = text[p.end : s.start]
-                linked = gap in (" ", "-") or (self._particle_gap is not None and self._particle_gap.fullmatch(gap))
+                linked = gap in (" ", "-") or self._particles_link(gap, text[s.start : s.end])
                 if p.label == s.label == "PERSON" and linked and min(p.score, s.score) >= 0.4:
                     joined[-1] = IdentifierSpan(p.start, s.end, "PERSON", p.source, max(p.score, s.score))
                     continue
             joined.append(s)
         return joined
+
+
+    def _particles_link(self, gap: str, after: str) -> bool:
+        """True when ``gap`` is particles between two parts of one name: " bin ", " van der ", and
+        " da " only before a surname or a part that is no given name ("da Silva", not "Emma da Sofie")."""
+        words = gap.split(" ")
+        if len(words) < 3 or words[0] or words[-1]:
+            return False  # not " word ... word " with single spaces
+        inner = words[1:-1]
+        if not all(w in self._particles or w in self._particles_also_words for w in inner):
+            return False
+        if all(w in self._particles for w in inner):
+            return True
+        lex, first = load_lexicon(), after.split()[0]
+        return lex.base_name(first) in lex.last_names or not lex.is_first_name(first)
 
 
 @lru_cache(maxsize=1)

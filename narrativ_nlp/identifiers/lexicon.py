@@ -96,6 +96,9 @@ def load_lexicon() -> NameLexicon:
             first[low] = gender if old is None or old == gender else ""
     last = {ln.strip().lower() for src in ("names/last_names_faker.txt", "names/supplement_last_names.txt") for ln in _lines(src)}
     table = danish_lemma_lookups().get_table("lemma_lookup")
-    towns = frozenset(ln.strip().lower() for src in ("names/towns_faker.txt", "names/places_extra.txt") for ln in _lines(src))
+    # a place that is also a given name or surname ("Flemming", "Lund", "Irma") counts as a name:
+    # the recognizers skip places, and a missed name is worse than a town offered for review
+    towns = frozenset(ln.strip().lower() for src in ("names/towns_faker.txt", "names/places_extra.txt")
+                      for ln in _lines(src)) - first.keys() - last
     not_person = frozenset(ln.strip().lower() for ln in _lines("names/not_person_proper_nouns.txt"))
     return NameLexicon(first, frozenset(last), table, towns, not_person)

@@ -6,8 +6,10 @@ the same gender where known) and ``mask`` ("■■■■"). The same real name g
 same replacement throughout a text and across a batch (one ``Pseudonymiser``
 per batch); a possessive keeps its -s. A full name and its first or last name
 alone in the same text ("Mette Hansen" ... "Mette") are one person and get one
-pseudonym, unless that part belongs to two full names in the text. The mapping
-is returned separately and is written nowhere unless the caller asks.
+pseudonym, unless that part belongs to two full names in the text, or the part
+alone already has a pseudonym from an earlier text of the batch (the batch
+mapping wins). The mapping is returned separately and is written nowhere unless
+the caller asks.
 """
 
 from __future__ import annotations
@@ -107,7 +109,8 @@ class Pseudonymiser:
     _used: set[str] = field(default_factory=set)
     # per text: first/last name key → (full-name key, full name, 0 for the first word or -1 for the last)
     _parts: dict[str, tuple[str, str, int]] = field(default_factory=dict)
-    # lower-case words of the real names seen in the batch: a surrogate is never one of them
+    # lower-case words of the real names seen so far in the batch (this text included): a new
+    # surrogate is never one of them (a surrogate chosen in an earlier text may be a later text's name)
     _real: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
@@ -135,10 +138,9 @@ class Pseudonymiser:
             gender = self.lexicon.gender(surface.split()[0])
             pool = self._pool.get(gender) or _NEUTRAL_NAMES
             real = self._real | {w.strip(".").lower() for w in surface.split()}
-            for _ in range(200):
-                cand = self._rng.choice(pool)
-                if cand not in self._used and cand.lower() not in real and self.lexicon.base_name(cand) not in real:
-                    break
+            cand = self._free_name(pool, real) or self._free_name(self._pool["m"] + self._pool["f"], real)
+            if cand is None:  # every name of both pools is taken: a plain numbered pseudonym
+                cand = f"Person {n}"
             self._used.add(cand)
             if len(surface.split()) > 1 and gender:  # keep the shape of a full name, never a real surname
                 cand = f"{cand} {self._rng.choice([n for n in _SURROGATE_SURNAMES if n.lower() not in real])}"
@@ -148,6 +150,14 @@ class Pseudonymiser:
         if label == "ADDRESS":
             return _SURROGATE_ADDRESSES[(n - 1) % len(_SURROGATE_ADDRESSES)]
         return f"[{LABEL_DA[label]}]"
+
+    def _free_name(self, pool: list[str], real: set[str], tries: int = 200) -> str | None:
+        """A name of ``pool`` not used yet in the batch and no real name seen (``None`` if none found)."""
+        for _ in range(tries if pool else 0):
+            cand = self._rng.choice(pool)
+            if cand not in self._used and cand.lower() not in real and self.lexicon.base_name(cand) not in real:
+                return cand
+        return None
 
     def _initials_surrogate(self, surface: str) -> str:
         """Other initials of the same length for initials ("MK" → "TL"), unused, no abbreviation or word."""
@@ -219,8 +229,6 @@ class Pseudonymiser:
         replacements: list[Replacement] = []
         pos = 0
         for s in ordered:
-            if not 0 <= s.start < s.end <= len(text):
-                raise NarrativError("E070", start=s.start, end=s.end, length=len(text))
             surface = text[s.start : s.end]
             repl, suffix = self.replacement_for(s.label, surface)
             pieces.append(text[pos : s.start])

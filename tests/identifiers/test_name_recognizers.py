@@ -224,7 +224,9 @@ def lex():
     ],
 )
 def test_unknown_name_opening_a_sentence_is_preselected(lex, text, name):
-    bare = name.rstrip("'s").rstrip("'")
+    from narrativ_nlp.identifiers.recognizers.proper_noun_recognizer import _without_apostrophe
+
+    bare = _without_apostrophe(name)
     assert not lex.is_first_name(bare) and not lex.is_word(bare)  # the proper-noun rule, not a list, finds it
     assert name in person_surfaces(text)
 
@@ -319,3 +321,33 @@ def test_unknown_name_that_splits_into_short_word_forms_before_a_verb(lex):
     """"Gulvara" = "gulv" + "ara" by chance; before a verb a compound needs parts of 4+ letters."""
     assert not lex.is_first_name("Gulvara") and lex.is_compound("Gulvara")
     assert person_surfaces("Gulvara gemte en perle i hånden.") == ["Gulvara"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "da", "der" are Danish words: between two given names they join nothing (two children, not one)
+        ("Mor hentede Emma da Sofie kom.", ["Emma", "Sofie"]),
+        ("Ida der hentede Bo.", ["Ida", "Bo"]),
+        # before a surname they are particles
+        ("João Pereira da Silva kom til mødet.", ["João Pereira da Silva"]),
+        ("María de la Cruz kom til mødet.", ["María de la Cruz"]),
+    ],
+)
+def test_particles_that_are_danish_words_join_only_before_a_surname(text, expected):
+    assert person_surfaces(text) == expected
+
+
+def test_name_with_an_inner_apostrophe():
+    assert person_surfaces("Vi så O'Brien ved gyngerne i dag.") == ["O'Brien"]
+
+
+@pytest.mark.parametrize("name", ["Irma", "Flemming", "Lund"])
+def test_places_that_are_also_names_count_as_names(lex, name):
+    """A place list must never hide a name: a shop, town or city that is also a name is a name."""
+    assert name.lower() not in lex.towns
+    assert name in " ".join(person_surfaces(f"I dag hentede Mette {name} kl. 15.") + person_surfaces(f"Vi så {name} i dag."))
+
+
+def test_place_lists_do_not_overlap_name_lists(lex):
+    assert not lex.towns & (set(lex.first_names) | set(lex.last_names))

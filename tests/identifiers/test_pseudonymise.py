@@ -331,3 +331,15 @@ def test_mask_mode_keeps_lengths_for_parts():
     text = "Mette Hansen kom. Mette gik."
     out = Pseudonymiser(mode="mask").apply(text, spans(text, ["Mette Hansen", ("Mette", "PERSON", 1)]))
     assert out.text == "■" * 12 + " kom. " + "■" * 5 + " gik."
+
+
+def test_surrogates_never_reuse_a_real_name_when_the_small_pool_runs_out():
+    """Twelve names of unknown gender exhaust the neutral pool; no surrogate may be a real name
+    of the text or another child's surrogate."""
+    names = ["Kim", "Robin", "Alex", "Charlie", "Nikita", "Sasha", "Andrea", "Luca", "Toni", "Mika", "Noa", "Lou"]
+    text = ", ".join(names) + " legede."
+    for seed in range(10):
+        out = Pseudonymiser(mode="surrogate", seed=seed).apply(text, spans(text, names))
+        reps = [r.replacement for r in out.replacements]
+        assert len(set(reps)) == len(reps), (seed, reps)
+        assert not set(reps) & set(names), (seed, reps)

@@ -33,7 +33,7 @@ class ProperNounRecognizer(Recognizer):
             # "Iqra's", "Yonas'": an apostrophe possessive is one token; its name is the part before it
             word = _without_apostrophe(token_text)
             apostrophe = word != token_text
-            if len(word) < 2 or not word[0].isupper() or word.isupper() or not word.replace("-", "").isalpha():
+            if len(word) < 2 or not word[0].isupper() or word.isupper() or not _name_letters(word):
                 continue
             tok = doc[i]  # a Token object only for candidates
             low = word.lower()
@@ -68,9 +68,11 @@ class ProperNounRecognizer(Recognizer):
                 subject = looks_like_subject(tok, self.context.cues)
                 # "Formiddagstur:", "Vandleg i haven", "Førskolegruppen var ...": a heading or a noun,
                 # offered unticked; before a word cue (a verb) only a compound of longer parts counts, since a name
-                # can split into short word forms by chance ("Gulnara gemte": "guln" + "ara")
+                # can split into short word forms by chance ("Gulvara gemte": "gulv" + "ara"); before another
+                # name part ("Dustin Olsen") it is a name
                 verb_next = subject and nxt is not None and nxt.is_alpha
-                if lex.is_compound(word, min_part=4 if verb_next else 3) and not age_follows(tok, self.context.cues):
+                compound = lex.is_compound(word, min_part=4 if verb_next else 3)
+                if compound and not name_next and not age_follows(tok, self.context.cues):
                     score = 0.3
                 elif subject or name_next or possessive:
                     score = 0.55
@@ -82,6 +84,14 @@ class ProperNounRecognizer(Recognizer):
                 score = 0.5
             found.append(self.span(tok.idx, tok.idx + len(token_text), "PERSON", score))
         return found
+
+
+def _name_letters(word: str) -> bool:
+    """Letters, hyphens ("Anne-Sofie") and an apostrophe before a capital ("O'Brien", not "SFO'en")."""
+    pieces = word.replace("’", "'").split("'")
+    if any(not p[:1].isupper() for p in pieces[1:]):
+        return False
+    return "".join(pieces).replace("-", "").isalpha()
 
 
 def _without_apostrophe(word: str) -> str:
