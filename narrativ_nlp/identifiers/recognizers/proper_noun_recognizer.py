@@ -30,6 +30,8 @@ class ProperNounRecognizer(Recognizer):
         found = []
         texts, _ = token_texts(doc)
         for i, token_text in enumerate(texts):
+            if len(token_text) < 2 or not token_text[0].isupper():
+                continue  # most tokens: cheap test first
             # "Iqra's", "Yonas'": an apostrophe possessive is one token; its name is the part before it
             word = _without_apostrophe(token_text)
             apostrophe = word != token_text
@@ -50,8 +52,9 @@ class ProperNounRecognizer(Recognizer):
                 continue  # "Duplo-byggeriet", "Aleppo-sæbe"; but "Elvis-fans", "Emma-dagen" hold a name
             initial = is_initial(tok)
             nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-            # "Nguyen Van Minh", "Tran Thi Lan": the next word is capitalised and a name or no Danish word
-            name_next = nxt is not None and nxt.text[:1].isupper() and nxt.is_alpha and (
+            # at a sentence start: "Nguyen Van Minh", "Tran Thi Lan": the next word is capitalised and a name
+            # or no Danish word (only computed there: inside a sentence the score does not depend on it)
+            name_next = initial and nxt is not None and nxt.text[:1].isupper() and nxt.is_alpha and (
                 not lex.is_word(nxt.text) or lex.is_first_name(nxt.text) or lex.base_name(nxt.text) in lex.last_names)
             if lex.is_word(word) or (low.endswith("s") and lex.is_word(word[:-1])):
                 # a capitalised ordinary word inside a sentence is still a proper noun in Danish;
