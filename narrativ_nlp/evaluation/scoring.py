@@ -182,8 +182,7 @@ def score_themes(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]], t
     out = {"micro_f1": round(micro, 4), "macro_f1": round(macro, 4)}
     if interval:
         # every theme seen counts in micro-F1 (as above); macro-F1 only over ``theme_ids``
-        extra = sorted({t for tags in [*gold, *pred] for t in tags} - set(theme_ids))
-        rows = theme_count_rows(gold, pred, [*theme_ids, *extra])
+        rows = theme_count_rows(gold, pred, _all_theme_ids(theme_ids, gold, pred))
         n_macro = 3 * len(theme_ids)
         out["micro_f1_ci"] = bootstrap_interval(rows, _micro_f1_of_theme_sums)
         out["macro_f1_ci"] = bootstrap_interval(rows, lambda sums: _macro_f1_of_theme_sums(sums[:, :n_macro]))
@@ -206,13 +205,13 @@ def theme_count_rows(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]
     return rows
 
 
-def _f1_of_sums(sums: Any) -> Any:
-    """F1 from summed (tp, fp, fn) columns, one value per row (1.0 where nothing was gold or predicted)."""
+def _f1_of_sums(sums: Any, empty: float = 1.0) -> Any:
+    """F1 from summed counts whose last axis is (tp, fp, fn); ``empty`` where nothing was gold or predicted."""
     import numpy as np
 
-    tp, fp, fn = sums[:, 0], sums[:, 1], sums[:, 2]
+    tp, fp, fn = sums[..., 0], sums[..., 1], sums[..., 2]
     denom = 2 * tp + fp + fn
-    return np.where(denom > 0, 2 * tp / np.maximum(denom, 1e-12), 1.0)
+    return np.where(denom > 0, 2 * tp / np.maximum(denom, 1e-12), empty)
 
 
 def _micro_f1_of_theme_sums(sums: Any) -> Any:
@@ -224,10 +223,8 @@ def _macro_f1_of_theme_sums(sums: Any) -> Any:
     import numpy as np
 
     per_theme = sums.reshape(sums.shape[0], -1, 3)
-    tp, fp, fn = per_theme[..., 0], per_theme[..., 1], per_theme[..., 2]
-    denom = 2 * tp + fp + fn
-    present = denom > 0
-    f1 = np.where(present, 2 * tp / np.maximum(denom, 1e-12), 0.0)
+    present = per_theme.sum(axis=-1) > 0  # the theme was gold or predicted in the resample
+    f1 = _f1_of_sums(per_theme, empty=0.0)
     return np.where(present.any(axis=1), f1.sum(axis=1) / np.maximum(present.sum(axis=1), 1), 1.0)
 
 
@@ -242,15 +239,21 @@ def micro_f1_difference(gold: Sequence[Sequence[str]], pred_a: Sequence[Sequence
 
     if not len(gold) == len(pred_a) == len(pred_b):
         raise ValueError(f"n_gold={len(gold)}, n_pred_a={len(pred_a)} and n_pred_b={len(pred_b)} should be equal")
-    ids = [*theme_ids, *sorted({t for tags in [*gold, *pred_a, *pred_b] for t in tags} - set(theme_ids))]
+    ids = _all_theme_ids(theme_ids, gold, pred_a, pred_b)
     a, b = theme_count_rows(gold, pred_a, ids), theme_count_rows(gold, pred_b, ids)
-    width = a.shape[1]
+    rows, width = np.hstack([a, b]), a.shape[1]
 
     def diff(sums: Any) -> Any:
         return _micro_f1_of_theme_sums(sums[:, :width]) - _micro_f1_of_theme_sums(sums[:, width:])
 
-    point = diff(np.hstack([a, b]).sum(axis=0, keepdims=True))[0]
-    return {"difference": round(float(point), 4), "difference_ci": bootstrap_interval(np.hstack([a, b]), diff)}
+    point = diff(rows.sum(axis=0, keepdims=True))[0]
+    return {"difference": round(float(point), 4), "difference_ci": bootstrap_interval(rows, diff)}
+
+
+def _all_theme_ids(theme_ids: Sequence[str], *label_lists: Sequence[Sequence[str]]) -> list[str]:
+    """``theme_ids`` followed by any other theme in the labels (a leader's own theme), sorted."""
+    seen = {t for labels in label_lists for tags in labels for t in tags}
+    return [*theme_ids, *sorted(seen - set(theme_ids))]
 
 
 #: resamples of the bootstrap; fixed seed, so a rerun on the same predictions gives the same interval

@@ -155,7 +155,6 @@ class IdentifierEngine:
             joined.append(s)
         return joined
 
-
     def _particles_link(self, gap: str, after: str) -> bool:
         """True when ``gap`` is particles between two parts of one name: " bin ", " van der ", and
         " da " only before a surname or a part that is no given name ("da Silva", not "Emma da Sofie")."""

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from narrativ_nlp.errors import NarrativError
 from narrativ_nlp.identifiers.lexicon import NameLexicon, load_lexicon
-from narrativ_nlp.identifiers.types import INITIALS, LABEL_DA, IdentifierSpan, is_initials
+from narrativ_nlp.identifiers.types import INITIALS, LABEL_DA, IdentifierSpan, is_initials, split_apostrophe
 
 MODES = ("placeholder", "surrogate", "mask")
 _NUMBERED = {"PERSON", "INSTITUTION", "ADDRESS"}
@@ -50,9 +50,9 @@ def _taken_capitals() -> frozenset[str]:
 
 def _split_possessive(surface: str, lexicon: NameLexicon) -> tuple[str, str]:
     """("Emmas") → ("Emma", "s"); a name that itself ends in -s stays whole ("Jonas")."""
-    for suffix in ("'s", "’s", "'", "’"):
-        if surface.endswith(suffix) and len(surface) > len(suffix) + 1:
-            return surface[: -len(suffix)], suffix
+    stem, suffix = split_apostrophe(surface)
+    if suffix:
+        return stem, suffix
     if _INITIALS_POSSESSIVE.fullmatch(surface):  # "MKs gruppe"
         return surface[:-1], "s"
     last = surface.split()[-1]
@@ -137,13 +137,14 @@ class Pseudonymiser:
         if label == "PERSON":
             gender = self.lexicon.gender(surface.split()[0])
             pool = self._pool.get(gender) or _NEUTRAL_NAMES
-            real = self._real | {w.strip(".").lower() for w in surface.split()}
-            cand = self._free_name(pool, real) or self._free_name(self._pool["m"] + self._pool["f"], real)
+            own = {w.strip(".").lower() for w in surface.split()}
+            cand = self._free_name(pool, own) or self._free_name(self._pool["m"] + self._pool["f"], own)
             if cand is None:  # every name of both pools is taken: a plain numbered pseudonym
                 cand = f"Person {n}"
             self._used.add(cand)
             if len(surface.split()) > 1 and gender:  # keep the shape of a full name, never a real surname
-                cand = f"{cand} {self._rng.choice([n for n in _SURROGATE_SURNAMES if n.lower() not in real])}"
+                surnames = [x for x in _SURROGATE_SURNAMES if not self._is_real(x.lower(), own)]
+                cand = f"{cand} {self._rng.choice(surnames)}"
             return cand
         if label == "INSTITUTION":
             return _SURROGATE_INSTITUTIONS[(n - 1) % len(_SURROGATE_INSTITUTIONS)]
@@ -151,11 +152,16 @@ class Pseudonymiser:
             return _SURROGATE_ADDRESSES[(n - 1) % len(_SURROGATE_ADDRESSES)]
         return f"[{LABEL_DA[label]}]"
 
-    def _free_name(self, pool: list[str], real: set[str], tries: int = 200) -> str | None:
+    def _is_real(self, word: str, own: set[str]) -> bool:
+        """``word`` (lower case) is a real name seen in the batch or a word of the name being replaced."""
+        return word in own or word in self._real
+
+    def _free_name(self, pool: list[str], own: set[str], tries: int = 200) -> str | None:
         """A name of ``pool`` not used yet in the batch and no real name seen (``None`` if none found)."""
         for _ in range(tries if pool else 0):
             cand = self._rng.choice(pool)
-            if cand not in self._used and cand.lower() not in real and self.lexicon.base_name(cand) not in real:
+            base = self.lexicon.base_name(cand)
+            if cand not in self._used and not self._is_real(cand.lower(), own) and not (base and self._is_real(base, own)):
                 return cand
         return None
 
@@ -221,9 +227,9 @@ class Pseudonymiser:
         for a, b in zip(ordered, ordered[1:]):
             if b.start < a.end:
                 raise NarrativError("E070", start=b.start, end=b.end, length=len(text))
-        if any(not 0 <= s.start < s.end <= len(text) for s in ordered):
-            bad = next(s for s in ordered if not 0 <= s.start < s.end <= len(text))
-            raise NarrativError("E070", start=bad.start, end=bad.end, length=len(text))
+        for s in ordered:
+            if not 0 <= s.start < s.end <= len(text):
+                raise NarrativError("E070", start=s.start, end=s.end, length=len(text))
         self._link_name_parts(text, ordered)
         pieces: list[str] = []
         replacements: list[Replacement] = []

@@ -26,6 +26,19 @@ def is_initials(word: str) -> bool:
     return _INITIALS_RE.fullmatch(word) is not None
 
 
+#: possessive endings written with an apostrophe ("Iqra's", "Aya’s", "Yonas'")
+APOSTROPHE_POSSESSIVES = ("'s", "’s", "'", "’")
+
+
+def split_apostrophe(word: str) -> tuple[str, str]:
+    """``Iqra's`` → (``Iqra``, ``'s``), ``Yonas'`` → (``Yonas``, ``'``); the stem keeps at least 2
+    characters, and a word without such an ending is returned whole with ``""``."""
+    for suffix in APOSTROPHE_POSSESSIVES:
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            return word[: -len(suffix)], suffix
+    return word, ""
+
+
 @dataclass(frozen=True)
 class IdentifierSpan:
     """A detected (or user-added) identifier: character offsets into the text."""

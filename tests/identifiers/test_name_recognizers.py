@@ -224,9 +224,9 @@ def lex():
     ],
 )
 def test_unknown_name_opening_a_sentence_is_preselected(lex, text, name):
-    from narrativ_nlp.identifiers.recognizers.proper_noun_recognizer import _without_apostrophe
+    from narrativ_nlp.identifiers.types import split_apostrophe
 
-    bare = _without_apostrophe(name)
+    bare, _ = split_apostrophe(name)
     assert not lex.is_first_name(bare) and not lex.is_word(bare)  # the proper-noun rule, not a list, finds it
     assert name in person_surfaces(text)
 

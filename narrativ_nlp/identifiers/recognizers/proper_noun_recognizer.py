@@ -18,7 +18,7 @@ from narrativ_nlp.identifiers.recognizers.base import (
     looks_like_subject,
     token_texts,
 )
-from narrativ_nlp.identifiers.types import IdentifierSpan
+from narrativ_nlp.identifiers.types import IdentifierSpan, split_apostrophe
 
 
 class ProperNounRecognizer(Recognizer):
@@ -33,8 +33,7 @@ class ProperNounRecognizer(Recognizer):
             if len(token_text) < 2 or not token_text[0].isupper():
                 continue  # most tokens: cheap test first
             # "Iqra's", "Yonas'": an apostrophe possessive is one token; its name is the part before it
-            word = _without_apostrophe(token_text)
-            apostrophe = word != token_text
+            word, apostrophe = split_apostrophe(token_text)
             if len(word) < 2 or not word[0].isupper() or word.isupper() or not _name_letters(word):
                 continue
             tok = doc[i]  # a Token object only for candidates
@@ -95,11 +94,3 @@ def _name_letters(word: str) -> bool:
     if any(not p[:1].isupper() for p in pieces[1:]):
         return False
     return "".join(pieces).replace("-", "").isalpha()
-
-
-def _without_apostrophe(word: str) -> str:
-    """``Iqra's`` → ``Iqra``, ``Yonas'`` → ``Yonas``; other words unchanged."""
-    for suffix in ("'s", "’s", "'", "’"):
-        if word.endswith(suffix) and len(word) > len(suffix):
-            return word[: -len(suffix)]
-    return word
