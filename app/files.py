@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from app.common import AppMessage, ensure_pipeline, user_message, work_dir
+from narrativ_nlp.app.common import AppMessage, ensure_pipeline, user_message, work_dir
 from narrativ_nlp.errors import NarrativError
 from narrativ_nlp.identifiers.types import LABEL_DA
 

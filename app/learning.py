@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from app.common import AppMessage, check_length, ensure_pipeline, esc
+from narrativ_nlp.app.common import AppMessage, check_length, ensure_pipeline, esc
 
 ENV_CORPORA = "NARRATIV_CORPORA"
 ENV_CARDS = "NARRATIV_REFLECTION_CARDS"

@@ -24,11 +24,11 @@ from typing import Any
 
 import gradio as gr
 
-from app import files as files_h
-from app import learning as learn_h
-from app import overview as over_h
-from app import write as write_h
-from app.common import ACCEPTED, EDITED, IGNORED, MAX_CHARS, guarded, logger, status_html, warm_up
+from narrativ_nlp.app import files as files_h
+from narrativ_nlp.app import learning as learn_h
+from narrativ_nlp.app import overview as over_h
+from narrativ_nlp.app import write as write_h
+from narrativ_nlp.app.common import ACCEPTED, EDITED, IGNORED, MAX_CHARS, guarded, logger, status_html, warm_up
 from narrativ_nlp.identifiers.types import LABEL_DA
 
 LOCALHOST = "127.0.0.1"

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from app.common import esc, work_dir
+from narrativ_nlp.app.common import esc, work_dir
 
 ALL_GROUPS = "Alle grupper"
 EXAMPLES_PER_CLUSTER = 2

@@ -20,7 +20,7 @@ from dataclasses import asdict
 from itertools import pairwise
 from typing import Any
 
-from app.common import (
+from narrativ_nlp.app.common import (
     ACCEPTED,
     COLOURS,
     EDITED,

@@ -307,7 +307,7 @@ def cmd_anonymise(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    from app.main import launch
+    from narrativ_nlp.app.main import launch
 
     return launch(host=args.host, port=args.port, auth=args.auth, db=args.db)
 

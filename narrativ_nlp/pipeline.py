@@ -35,11 +35,14 @@ PROJECT_NER_DIR = "ner-da"
 
 
 def models_dir() -> Path:
-    """The folder of bundled models (``NARRATIV_MODELS_DIR`` or the repository's ``models/``)."""
+    """The folder of bundled models: ``NARRATIV_MODELS_DIR``, else the installed package
+    ``narrativ_nlp.models`` (the repository's top-level ``models/``, carried by every wheel)."""
     env = os.environ.get(ENV_MODELS_DIR)
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "models"
+    from importlib import resources
+
+    return Path(str(resources.files("narrativ_nlp.models")))
 
 
 @dataclass(frozen=True)

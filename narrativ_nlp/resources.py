@@ -45,6 +45,11 @@ def default_theme_ids() -> list[str]:
     return [t["id"] for t in load_yaml("themes.yaml")["themes"]]
 
 
+def curriculum_theme_ids() -> list[str]:
+    """Ids of the six læreplanstemaer (``curriculum.yaml``), in order."""
+    return [t["id"] for t in load_yaml("curriculum.yaml")["themes"]]
+
+
 # A fitted vectorizer's vocabulary is a dict of up to 50,000 terms; skops stores a dict entry by
 # entry, which made loading a model take 3–17 s (skops import not counted). ``dump_skops`` stores each vocabulary as one
 # NumPy array of terms (in column order) instead, and ``load_skops`` rebuilds the dict.

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from narrativ_nlp.resources import ENTITY_LABELS, default_theme_ids, framing_categories
+from narrativ_nlp.resources import ENTITY_LABELS, curriculum_theme_ids, default_theme_ids, framing_categories
 
 HEADER_RE = re.compile(r"^###\s+(?P<id>[A-Za-z0-9_-]+)\s*(?:\|(?P<fields>.*))?$")
-LINE_RE = re.compile(r"^(?P<label>[DRBN])(?::(?P<cats>[a-z_,;]+))?(?P<sep>[|>])\s?(?P<text>.*)$")
+LINE_RE = re.compile(r"^(?P<label>[DRBN])(?::(?P<cats>[a-z_,;]+))?(?:@(?P<subject>-|[^|>\s]+))?(?P<sep>\||>>|>)\s?(?P<text>.*)$")
 MARK_RE = re.compile(r"\{([^{}|]+)\|([A-Z]+)\}")
 
 
@@ -34,6 +34,8 @@ class _Sentence:
     newline: bool
     text: str
     entities: list[tuple[int, int, str]]
+    subject: str | None = None  # None: not annotated; "-": about no named child; else a PERSON surface
+    blank_line: bool = False  # ">>": a blank line before this one (a new paragraph, after a heading)
 
 
 def _parse_marks(raw: str, where: str) -> tuple[str, list[tuple[int, int, str]]]:
@@ -95,7 +97,10 @@ def _parse_line(line: str, where: str) -> _Sentence:
     text, entities = _parse_marks(m.group("text").rstrip(), where)
     if not text.strip():
         raise AuthoringError(f"{where}: empty sentence")
-    return _Sentence(label, deficit_cats, resource_cats, sep == ">", text, entities)
+    subject = m.group("subject")
+    if subject is not None and label == "N":
+        raise AuthoringError(f"{where}: a subject (@...) belongs on a D, R or B line")
+    return _Sentence(label, deficit_cats, resource_cats, sep in (">", ">>"), text, entities, subject, sep == ">>")
 
 
 def _assemble(record_id: str, sentences: list[_Sentence]) -> dict[str, Any]:
@@ -105,7 +110,7 @@ def _assemble(record_id: str, sentences: list[_Sentence]) -> dict[str, Any]:
     entities: list[dict[str, Any]] = []
     for i, s in enumerate(sentences):
         if i > 0:
-            text += "\n" if s.newline else " "
+            text += "\n\n" if s.blank_line else "\n" if s.newline else " "
         start = len(text)
         text += s.text
         rec: dict[str, Any] = {
@@ -117,14 +122,37 @@ def _assemble(record_id: str, sentences: list[_Sentence]) -> dict[str, Any]:
         cats = s.deficit_cats + s.resource_cats
         if cats:
             rec["categories"] = cats
-        sent_records.append(rec)
         entities.extend({"start": start + a, "end": start + b, "label": lab} for a, b, lab in s.entities)
+        if s.subject is not None:
+            rec["subject"] = _subject_span(record_id, s.subject, text, start, entities)
+        sent_records.append(rec)
     return {"id": record_id, "text": text, "sentences": sent_records, "entities": entities}
+
+
+def _subject_span(record_id: str, surface: str, text: str, sent_start: int,
+                  entities: list[dict[str, Any]]) -> list[int] | None:
+    """``[start, end]`` of the PERSON mention a sentence is about: ``@Ali`` names the first mention
+    of "Ali" (or its possessive) in the sentence, else the nearest earlier one; ``@-`` is ``None``."""
+    if surface == "-":
+        return None
+    persons = [e for e in entities if e["label"] == "PERSON"]
+
+    def fits(e: dict[str, Any]) -> bool:
+        found = text[e["start"]:e["end"]]
+        return found == surface or found.rstrip("'s") == surface or found[:-1] == surface
+
+    inside = [e for e in persons if e["start"] >= sent_start and fits(e)]
+    earlier = [e for e in persons if e["start"] < sent_start and fits(e)]
+    chosen = inside[0] if inside else earlier[-1] if earlier else None
+    if chosen is None:
+        raise AuthoringError(f"{record_id}: subject @{surface} is not a PERSON mark in or before the sentence")
+    return [chosen["start"], chosen["end"]]
 
 
 def parse_narratives(path: Path) -> list[dict[str, Any]]:
     """Parse a narrative source file into exchange-format records."""
     theme_ids = set(default_theme_ids())
+    curriculum_ids = set(curriculum_theme_ids())
     records: list[dict[str, Any]] = []
     header: dict[str, Any] | None = None
     sentences: list[_Sentence] = []
@@ -137,7 +165,7 @@ def parse_narratives(path: Path) -> list[dict[str, Any]]:
         rec = _assemble(header["id"], sentences)
         rec.update({k: v for k, v in header.items() if k != "id"})
         # key order as in the exchange format
-        ordered = {k: rec[k] for k in ("id", "text", "group", "date", "author", "themes") if k in rec}
+        ordered = {k: rec[k] for k in ("id", "text", "group", "date", "author", "themes", "curriculum") if k in rec}
         ordered.update({k: rec[k] for k in ("sentences", "entities")})
         records.append(ordered)
 
@@ -164,6 +192,12 @@ def parse_narratives(path: Path) -> list[dict[str, Any]]:
                     if unknown or not 1 <= len(themes) <= 3:
                         raise AuthoringError(f"{where}: themes must be 1-3 codebook ids, got {value!r}")
                     header["themes"] = themes
+                elif key == "curriculum":
+                    cur = [t.strip() for t in value.split(",") if t.strip()]
+                    unknown = [t for t in cur if t not in curriculum_ids]
+                    if unknown or len(cur) > 3:
+                        raise AuthoringError(f"{where}: curriculum must be 0-3 curriculum ids, got {value!r}")
+                    header["curriculum"] = cur
                 elif key in ("group", "date", "author"):
                     header[key] = value
                 else:
@@ -214,7 +248,9 @@ def main(argv: list[str] | None = None) -> int:
             continue
         words = [len(r["text"].split()) for r in recs]
         n_ent = sum(len(r["entities"]) for r in recs)
-        short = [r["id"] for r, w in zip(recs, words) if w < 40 and not path.name.startswith("sentences-")]
+        # register files hold short genres too (daily notes, handovers, forum questions)
+        min_words = 15 if path.name.startswith("register-") else 40
+        short = [r["id"] for r, w in zip(recs, words) if w < min_words and not path.name.startswith("sentences-")]
         long_ = [r["id"] for r, w in zip(recs, words) if w > 300]
         print(f"OK   {path.name}: {len(recs)} records, {n_ent} entities, words {min(words, default=0)}-{max(words, default=0)}")
         if short or long_:

@@ -30,7 +30,7 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def warm(nlp):
     """The shared pipeline, loaded once (the app uses the same cached pipeline)."""
-    from app.common import ensure_pipeline
+    from narrativ_nlp.app.common import ensure_pipeline
 
     ensure_pipeline()
     return nlp
@@ -39,7 +39,7 @@ def warm(nlp):
 @pytest.fixture(scope="session")
 def running_app(tmp_path_factory, warm):
     """The real app (``app.main.start``) on a free port of 127.0.0.1, with its own database."""
-    from app.main import start
+    from narrativ_nlp.app.main import start
 
     db = tmp_path_factory.mktemp("appdb") / "narrativ.sqlite3"
     demo = start(port=free_port(), db=str(db), warm=False, quiet=True)

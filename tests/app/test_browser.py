@@ -61,8 +61,8 @@ def _require_browser() -> None:
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     _require_browser()
-    from app.common import ensure_pipeline
-    from app.main import start
+    from narrativ_nlp.app.common import ensure_pipeline
+    from narrativ_nlp.app.main import start
 
     ensure_pipeline()
     db = tmp_path_factory.mktemp("browserdb") / "n.sqlite3"

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from app import files as files_h
-from app import learning as learn_h
-from app import overview as over_h
-from app import write as write_h
-from app.common import MAX_CHARS, AppMessage, check_length, esc, guarded
+from narrativ_nlp.app import files as files_h
+from narrativ_nlp.app import learning as learn_h
+from narrativ_nlp.app import overview as over_h
+from narrativ_nlp.app import write as write_h
+from narrativ_nlp.app.common import MAX_CHARS, AppMessage, check_length, esc, guarded
 from narrativ_nlp.errors import NarrativError
 from narrativ_nlp.store import NarrativeStore
 
@@ -330,7 +330,7 @@ def test_guarded_turns_errors_into_danish_and_logs_no_text(caplog):
 
 
 def test_auth_parsing_and_exposure_warning(monkeypatch):
-    from app.main import auth_from_env, exposure_warning, parse_auth
+    from narrativ_nlp.app.main import auth_from_env, exposure_warning, parse_auth
 
     assert parse_auth(None) is None and parse_auth("pia:hemmelig") == ("pia", "hemmelig")
     with pytest.raises(ValueError, match="bruger:adgangskode"):
@@ -349,7 +349,7 @@ def test_download_folders_are_removed_after_an_hour():
     import os
     import time
 
-    from app.common import WORK_MAX_AGE, work_dir
+    from narrativ_nlp.app.common import WORK_MAX_AGE, work_dir
 
     old = work_dir("test-")
     (old / "noegle.json").write_text("{}", encoding="utf-8")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.common import MAX_CHARS
+from narrativ_nlp.app.common import MAX_CHARS
 from narrativ_nlp.store import NarrativeStore
 
 from .conftest import NARRATIVE
@@ -99,7 +99,7 @@ def test_password_from_auth_is_required(tmp_path):
 
     from gradio_client import Client
 
-    from app.main import start
+    from narrativ_nlp.app.main import start
 
     from .conftest import free_port
 
