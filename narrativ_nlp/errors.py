@@ -41,7 +41,7 @@ class Errors:
     E060 = "Ugyldig dato: {value!r}. Brug formatet ÅÅÅÅ-MM-DD."
     E070 = "Spændet {start}-{end} ligger uden for teksten (længde {length})."
 
-    E090 = "For mange mislykkede login-forsøg. Prøv igen om {seconds} sekunder. (too many failed logins)"
+    E090 = "For mange mislykkede login-forsøg. Prøv igen om {seconds} {unit}. (too many failed logins)"
     E091 = "Temaet «{theme_id}» findes ikke. (user theme not found)"
     E092 = "Et tema skal have et id og en betegnelse; {field} mangler. (user theme incomplete)"
 
