@@ -231,6 +231,7 @@ class NarrativeStore:
             self.conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute("PRAGMA secure_delete=ON")  # deleted text is zeroed, not left in free pages
+            self._refuse_newer()  # before the switch to WAL, which would write to the file
             self._wal(timeout)
             self._migrate()
             self._check_schema()
@@ -328,6 +329,11 @@ class NarrativeStore:
         assert self.conn is not None
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
+    def _refuse_newer(self) -> None:
+        version = self.schema_version
+        if version > len(MIGRATIONS):
+            raise NarrativError("E053", path=str(self.path), found=version, known=len(MIGRATIONS))
+
     def _migrate(self) -> None:
         """Run the missing migrations under an exclusive lock, re-reading the version inside it."""
         version = self.schema_version
@@ -369,6 +375,9 @@ class NarrativeStore:
     # ------------------------------------------------------------ groups
     def group_id(self, name: str) -> int:
         """The id of the group ``name`` (created when new; an empty name is "Uden gruppe")."""
+        row = self._query("SELECT id FROM groups WHERE name = ?", ((name or "").strip() or DEFAULT_GROUP,))
+        if row:
+            return int(row[0][0])
         with self._tx() as c:
             return self._group_id_in(c, name)
 
@@ -563,6 +572,10 @@ class NarrativeStore:
                 os.link(tmp_path, dest)  # never replaces a file that appeared meanwhile
             except FileExistsError:
                 raise NarrativError("E043", path=str(dest)) from None
+            except OSError:  # a file system without hard links
+                if dest.exists():
+                    raise NarrativError("E043", path=str(dest)) from None
+                os.replace(tmp_path, dest)
         except sqlite3.Error as exc:
             self._raise(exc)
         finally:

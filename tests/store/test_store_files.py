@@ -119,6 +119,18 @@ def test_newer_database_is_refused_and_not_written(tmp_path):
     assert conn.execute("SELECT COUNT(*) FROM narratives").fetchone()[0] == 1
 
 
+def test_newer_database_in_rollback_journal_mode_is_not_touched(tmp_path):
+    path = tmp_path / "ny.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.executescript("CREATE TABLE fremtid (x TEXT); INSERT INTO fremtid VALUES ('v9'); PRAGMA user_version=9;")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(NarrativError) as exc:
+        NarrativeStore(path)
+    assert exc.value.code == "E053" and "skemaversion 9" in str(exc.value)
+    assert path.read_bytes() == before and not Path(f"{path}-wal").exists()
+
+
 def test_renamed_column_gets_a_clear_message(tmp_path):
     path = tmp_path / "n.sqlite3"
     NarrativeStore(path).close()
