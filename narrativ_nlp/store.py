@@ -7,6 +7,8 @@ What a record means
   (counts per label, e.g. ``{"PERSON": 1}``; ``None`` or ``{}`` when nothing was
   kept). The caller decides: a review in which identifiers were neither replaced
   nor ticked as kept must store ``anonymised=False`` (or not store at all).
+  ``fully_handled(detected, replaced, kept)`` computes the flag from counts per label, and
+  ``kept_message(kept)`` says in Danish what was kept.
 * ``lemmas``: the space-joined content lemmas of the stored (anonymised) text,
   computed by the caller at save so the overview need not recompute them.
 * ``themes`` and ``curriculum``: JSON lists of tags (``{"theme", "label", "score",
@@ -40,7 +42,7 @@ import os
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,6 +164,24 @@ def parse_date(value: str | None) -> str | None:
         return dt.date.fromisoformat(str(value).strip()).isoformat()
     except ValueError:
         raise NarrativError("E060", value=str(value)) from None
+
+
+def fully_handled(detected: Mapping[str, int], replaced: Mapping[str, int],
+                  kept: Mapping[str, int] | None = None) -> bool:
+    """Whether a text may be stored as ``anonymised=True``: for every label, each detected identifier was
+    replaced or explicitly kept (counts per label, e.g. ``{"PERSON": 3}``)."""
+    kept = kept or {}
+    return all(replaced.get(label, 0) + kept.get(label, 0) >= n for label, n in detected.items() if n > 0)
+
+
+def kept_message(kept: Mapping[str, int] | None) -> str:
+    """What the user kept unanonymised, in Danish ("" when nothing was kept): for the save message."""
+    from narrativ_nlp.identifiers.types import LABEL_DA
+
+    parts = [f"{n} × {LABEL_DA.get(label, label).lower()}" for label, n in sorted((kept or {}).items()) if n > 0]
+    if not parts:
+        return ""
+    return "Bevaret uændret efter dit valg: " + ", ".join(parts) + "."
 
 
 def _statements(script: str) -> list[str]:

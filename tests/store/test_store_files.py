@@ -381,3 +381,22 @@ def test_delete_while_another_reader_holds_the_file_says_so_and_purge_finishes_l
     reader.close()
     assert store.purge() is True
     assert "Zacharias-Østergaard".encode("utf-8") not in _raw_bytes(path)
+
+
+def test_anonymised_only_when_every_identifier_was_replaced_or_kept(tmp_path):
+    from narrativ_nlp.store import fully_handled, kept_message
+
+    detected = {"PERSON": 3, "PHONE": 1}
+    assert fully_handled(detected, {"PERSON": 3, "PHONE": 1})
+    assert fully_handled(detected, {"PERSON": 2, "PHONE": 1}, kept={"PERSON": 1})
+    assert not fully_handled(detected, {"PERSON": 2, "PHONE": 1})  # one name neither replaced nor kept
+    assert not fully_handled(detected, {}, kept={})  # the app's "nothing ticked" save
+    assert fully_handled({}, {})
+    assert kept_message({"PERSON": 1, "PHONE": 0}) == "Bevaret uændret efter dit valg: 1 × person."
+    assert kept_message(None) == "" and kept_message({}) == ""
+    store = NarrativeStore(tmp_path / "n.sqlite3")
+    kept = {"PERSON": 1}
+    flag = fully_handled({"PERSON": 2}, {"PERSON": 1}, kept)
+    nid = store.add("Frederikke og [Person 1] malede.", "A", anonymised=flag, kept=kept)
+    (n,) = store.narratives(ids=[nid])
+    assert n.anonymised and n.kept == {"PERSON": 1}
