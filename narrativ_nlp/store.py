@@ -365,6 +365,10 @@ class NarrativeStore:
             version = self.schema_version  # another process may have migrated meanwhile
             if version > len(MIGRATIONS):
                 raise NarrativError("E053", path=str(self.path), found=version, known=len(MIGRATIONS))
+            if version == 0 and c.execute("SELECT COUNT(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+                                          ).fetchone()[0]:
+                # another program's database: never add narrativ's tables to it
+                raise NarrativError("E051", path=str(self.path), detail="et andet programs database")
             for i, script in enumerate(MIGRATIONS[version:], start=version + 1):
                 for statement in _statements(script):
                     c.execute(statement)

@@ -163,6 +163,18 @@ def test_damaged_file_is_called_damaged(tmp_path):
     assert exc.value.code == "E051" and "beskadiget" in str(exc.value)
 
 
+def test_another_programs_database_is_left_alone(tmp_path):
+    path = tmp_path / "andet.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.executescript("CREATE TABLE groups (x TEXT); CREATE TABLE kontakter (navn TEXT);")
+    conn.close()
+    with pytest.raises(NarrativError) as exc:
+        NarrativeStore(path)
+    assert exc.value.code == "E051" and "ikke en narrativ-database" in str(exc.value)
+    conn = sqlite3.connect(path)
+    assert {r[0] for r in conn.execute("SELECT name FROM sqlite_master")} == {"groups", "kontakter"}
+
+
 def _open_as_nobody(path: str, results) -> None:
     if os.geteuid() == 0:
         os.setgid(65534)
