@@ -26,7 +26,8 @@ What is read (``DocxSegment.kind``):
   is the innermost container: "body" / "header" / "footer" / "footnote" / "endnote" / "comment" /
   "glossary", or "table" (a cell, nested tables too), "textbox" (``w:txbxContent``, both the
   ``mc:Choice`` and the ``mc:Fallback`` copy; the fallback copy has ``in_fallback=True``),
-  "content_control" (``w:sdt``), or "insertion" when the paragraph holds tracked-inserted text
+  "content_control" (``w:sdt``; also drop-down items and legacy form-field defaults, entries and
+  help texts), or "insertion" when the paragraph holds tracked-inserted text
   (``w:ins``/``w:moveTo``). Hyperlink display text and field results are ordinary runs.
 * "deletion": the tracked-deleted text of a paragraph (``w:delText``, ``w:moveFrom``), one segment
   per paragraph. **Decision: tracked deletions are anonymised, not removed.** Removing them would
@@ -48,8 +49,9 @@ What is read (``DocxSegment.kind``):
   ``docProps/app.xml`` (Company, Manager, TitlesOfParts, HyperlinkBase, ...), ``docProps/custom.xml``
   values, ``customXml/item*.xml`` (data bound to content controls: Word would restore a name from
   there) and document variables (``w:docVar``) in settings.xml.
-* "other": text in any other XML part (charts, SmartArt, DrawingML shapes, equations) and any text
-  element a paragraph walk did not reach (a safety net: nothing textual goes unread).
+* "other": text in any other XML part (charts, SmartArt, DrawingML shapes, equations), smart-tag
+  attribute values, and any text element a paragraph walk did not reach (a safety net: nothing
+  textual goes unread).
 
 Only the texts are written back. A changed paragraph is rewritten INSIDE its runs: the caller's
 new text is aligned with the old one word by word, each changed stretch goes into the first run it
@@ -73,6 +75,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote
 
@@ -103,6 +106,7 @@ A_NS = ("http://schemas.openxmlformats.org/drawingml/2006/main", "http://purl.oc
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
 V = "urn:schemas-microsoft-com:vml"
+O = "urn:schemas-microsoft-com:office:office"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 DC = "http://purl.org/dc/elements/1.1/"
@@ -150,6 +154,10 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _P_OPEN = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?p[\s/>]")
 _EL_OPEN = re.compile(rb"<[A-Za-z_]")
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+
+
+_W_PREFIXES = tuple(f"{{{ns}}}" for ns in W_NS)
+_MC_FALLBACK = f"{{{MC}}}Fallback"
 
 
 def _local(el) -> str:
@@ -465,18 +473,17 @@ _NO_TEXT = {"rPr", "pPr", "tblPr", "trPr", "tcPr", "sectPr", "sdtPr", "sdtEndPr"
 
 def _story_segments(root, part: str, story: str, segments: list) -> None:
     paras: list[_Para] = []
-    seen: set[int] = set()
+    seen: set = set()  # the text elements the paragraph walk reached (elements, kept alive)
 
     def walk(el, para: _Para | None, container: str, fallback: bool, ins: bool, dele: bool) -> None:
         for child in el:
-            if not isinstance(child.tag, str):
+            tag = child.tag
+            if not isinstance(tag, str):
                 continue
-            loc, ns = _local(child), _ns(child)
-            if ns == MC and loc == "Fallback":
-                walk(child, para, container, True, ins, dele)
-                continue
-            if ns not in W_NS:
-                walk(child, para, container, fallback, ins, dele)
+            if tag.startswith(_W_PREFIXES):
+                loc = tag.rsplit("}", 1)[1]
+            else:
+                walk(child, para, container, fallback or tag == _MC_FALLBACK, ins, dele)
                 continue
             if loc in _NO_TEXT:
                 continue
@@ -486,16 +493,16 @@ def _story_segments(root, part: str, story: str, segments: list) -> None:
                 walk(child, p, container, fallback, ins, dele)
                 continue
             if loc == "t" and para is not None:
-                seen.add(id(child))
+                seen.add(child)
                 (para.deleted if dele else para.visible).append(_Piece(child, "text"))
                 para.has_ins |= ins and not dele
                 continue
             if loc == "delText" and para is not None:
-                seen.add(id(child))
+                seen.add(child)
                 para.deleted.append(_Piece(child, "text"))
                 continue
             if loc in ("instrText", "delInstrText") and para is not None:
-                seen.add(id(child))
+                seen.add(child)
                 para.instr.append(_Piece(child, "text"))
                 continue
             if loc in _FIXED and para is not None and _local(child.getparent()) == "r":
@@ -560,12 +567,19 @@ def _story_segments(root, part: str, story: str, segments: list) -> None:
                         _seg(segments, part, "content_control", [_Piece(el, "@" + k)], story)
             elif loc in ("tblCaption", "tblDescription") and (k := _wattr(el, "val")):
                 _seg(segments, part, "alt_text", [_Piece(el, "@" + k)], story)
+            elif loc in ("listEntry", "default", "statusText", "helpText") and (k := _wattr(el, "val")):
+                # legacy form fields (w:ffData): drop-down entries, default text, help texts
+                if el.get(k).strip() and not (loc == "default" and _local(el.getparent()) == "checkBox"):
+                    _seg(segments, part, "content_control", [_Piece(el, "@" + k)], story)
+            elif loc == "attr" and (k := _wattr(el, "val")) and el.get(k).strip():
+                # smart tag and custom XML attributes (an old "PersonName" smart tag holds the name)
+                _seg(segments, part, "other", [_Piece(el, "@" + k)], story)
         elif loc in ("docPr", "cNvPr"):
             for name in ("descr", "title"):
                 if el.get(name):
                     _seg(segments, part, "alt_text", [_Piece(el, "@" + name)], story)
-        elif ns == V:
-            for name in ("alt", "title"):
+        elif ns in (V, O):
+            for name in ("alt", "title", f"{{{O}}}title"):
                 if el.get(name):
                     _seg(segments, part, "alt_text", [_Piece(el, "@" + name)], story)
             if loc == "textpath" and el.get("string"):
@@ -585,14 +599,14 @@ def _leaf_segments(root, part: str, kind: str, segments: list, *, skip: set | No
     skip = skip or set()
     neutral = neutral or set()
     exclude = exclude or set()
-    done: set[int] = set()
+    done: set = set()
     for el in root.iter():
-        if not isinstance(el.tag, str) or id(el) in exclude or id(el) in done:
-            continue
-        if el.tag in skip or any(a.tag in skip for a in el.iterancestors()):
+        if not isinstance(el.tag, str) or el in exclude or el in done:
             continue
         loc, ns = _local(el), _ns(el)
         if only_t and loc not in ("t", "delText", "instrText"):
+            continue
+        if skip and (el.tag in skip or any(a.tag in skip for a in el.iterancestors())):
             continue
         if loc == "t" and ns in A_NS:
             para = next((a for a in el.iterancestors() if _local(a) == "p" and _ns(a) in A_NS), None)
@@ -603,7 +617,7 @@ def _leaf_segments(root, part: str, kind: str, segments: list, *, skip: set | No
                         continue
                     if _local(x) == "t":
                         pieces.append(_Piece(x, "text"))
-                        done.add(id(x))
+                        done.add(x)
                     elif _local(x) == "br":
                         pieces.append(_Piece(x, "fixed", "\n"))
                 if any(p.get().strip() for p in pieces):
@@ -652,13 +666,18 @@ def _people_segments(root, part: str, segments: list) -> None:
 def _diff(old: str, new: str) -> list[tuple[int, int, int, int]]:
     """Changed stretches ``(a0, a1, b0, b1)`` in character offsets, aligned word by word."""
     ta, tb = _TOKEN.findall(old), _TOKEN.findall(new)
-    ca, cb = [0], [0]
-    for t in ta:
-        ca.append(ca[-1] + len(t))
-    for t in tb:
-        cb.append(cb[-1] + len(t))
-    sm = difflib.SequenceMatcher(None, ta, tb, autojunk=False)
-    return [(ca[i1], ca[i2], cb[j1], cb[j2]) for op, i1, i2, j1, j2 in sm.get_opcodes() if op != "equal"]
+    # the common head and tail first: the matcher then sees only the changed middle
+    head, n = 0, min(len(ta), len(tb))
+    while head < n and ta[head] == tb[head]:
+        head += 1
+    tail = 0
+    while tail < n - head and ta[-1 - tail] == tb[-1 - tail]:
+        tail += 1
+    ca = list(accumulate(map(len, ta), initial=0))
+    cb = list(accumulate(map(len, tb), initial=0))
+    sm = difflib.SequenceMatcher(None, ta[head:len(ta) - tail], tb[head:len(tb) - tail], autojunk=False)
+    return [(ca[head + i1], ca[head + i2], cb[head + j1], cb[head + j2])
+            for op, i1, i2, j1, j2 in sm.get_opcodes() if op != "equal"]
 
 
 def _remove(el) -> None:
