@@ -437,3 +437,100 @@ def test_utf16_part_and_strict_reading(tmp_path, rich):
     write_docx(src, out, pseudonymise)
     assert leaks(out) == []
 
+
+
+# --- the run mapping under random runs and replacements ------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WORDS = st.sampled_from(["Frederikke", "Bo", "leger", "med", "Ærø-Sø", "i", "sandkassen", "O'Brien", "3", ",",
+                          ".", " ", "  ", "\u00a0", "åh", "Anne-Mette"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(_WORDS, min_size=1, max_size=25), cuts=st.lists(st.integers(0, 200), max_size=8),
+       tabs=st.lists(st.integers(0, 200), max_size=3), data=st.data())
+def test_spread_writes_exactly_the_new_text_and_keeps_every_run(words, cuts, tabs, data):
+    text = "".join(words)
+    # split the text into runs at random places, with tabs (fixed pieces) at some boundaries
+    bounds = sorted({c % (len(text) + 1) for c in cuts} | {0, len(text)})
+    tab_at = {bounds[t % len(bounds)] for t in tabs}
+    xml = [f"<w:p {NS}>"]
+    for a, b in zip(bounds, bounds[1:] + [None]):
+        if a in tab_at:
+            xml.append("<w:r><w:tab/></w:r>")
+        if b is not None:
+            xml.append(f'<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">{text[a:b]}</w:t></w:r>')
+    xml.append("</w:p>")
+    p = etree.fromstring("".join(xml))
+    pieces = []
+    for el in p.iter(W + "t", W + "tab"):
+        pieces.append(ndocx._Piece(el, "text") if el.tag == W + "t" else ndocx._Piece(el, "fixed", "\t"))
+    old = "".join(x.get() for x in pieces)
+    # the new text: some words replaced (longer, shorter, removed), as a detector would
+    repl = data.draw(st.dictionaries(st.sampled_from(["Frederikke", "Bo", "Ærø-Sø", "O'Brien", "Anne-Mette", "med"]),
+                                     st.sampled_from(["[Person 1]", "X", "", "Navn Navnesen", "Bo"])))
+    new = old
+    for k, v in repl.items():
+        new = new.replace(k, v)
+    n_runs = len(p.findall(W + "r"))
+    ndocx._spread(pieces, new)
+    after = "".join({W + "t": lambda e: e.text or "", W + "tab": lambda e: "\t"}[e.tag](e)
+                    for e in p.iter(W + "t", W + "tab"))
+    assert after == new
+    assert len(p.findall(W + "r")) == n_runs  # no run is ever removed, only shortened
+    for name, value in repl.items():
+        if name != value and name not in value and name not in new:
+            assert name not in after
+
+
+def test_nothing_replaced_changes_only_the_creator(tmp_path):
+    import docx
+
+    d = docx.Document()
+    p = d.add_paragraph("Bo byggede et tårn ")
+    p.add_run("af klodser").bold = True
+    d.core_properties.author = "Hanne Bisgaard"
+    src = tmp_path / "enkel.docx"
+    d.save(str(src))
+    out = tmp_path / "enkel-ud.docx"
+    report = write_docx(src, out, lambda ts: list(ts))
+    assert report.parts_written == ["docProps/core.xml"]
+    assert report.changed_by_kind == {"property": 1} and report.neutralised == 1
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(out) as b:
+        assert a.read("word/document.xml") == b.read("word/document.xml")
+        assert b"Hanne" not in b.read("docProps/core.xml")
+
+
+CHART = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+         '<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+         'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><c:chart><c:title><c:tx><c:rich>'
+         '<a:p><a:r><a:t>Fremmøde for </a:t></a:r><a:r><a:t>Thea</a:t></a:r><a:br/><a:r><a:t>Vang</a:t></a:r></a:p>'
+         '</c:rich></c:tx></c:title><c:plotArea><c:barChart><c:ser><c:cat><c:strRef><c:f>Ark1!$A$2</c:f><c:strCache>'
+         '<c:ptCount val="1"/><c:pt idx="0"><c:v>Gustav Borg</c:v></c:pt></c:strCache></c:strRef></c:cat>'
+         '</c:ser></c:barChart></c:plotArea></c:chart></c:chartSpace>')
+
+
+def test_other_xml_parts_are_read_and_embedded_files_reported(tmp_path, rich):
+    parts = _minimal_parts(rich)
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", (
+        b'<Override PartName="/word/charts/chart1.xml" '
+        b'ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml"/>'
+        b'<Default Extension="xlsx" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"/>'
+        b"</Types>"))
+    parts["word/charts/chart1.xml"] = CHART.encode()
+    parts["word/embeddings/Ark1.xlsx"] = b"PK\x03\x04 not read"
+    src = _zip(tmp_path / "diagram.docx", parts)
+    doc = read_docx(src)
+    chart = [s.text for s in doc.segments if s.part == "word/charts/chart1.xml"]
+    assert chart == ["Fremmøde for Thea\nVang", "Ark1!$A$2", "Gustav Borg"]  # a:t grouped per a:p, a:br kept
+    assert doc.unprocessed == ["docProps/thumbnail.jpeg", "word/embeddings/Ark1.xlsx"]
+    out = tmp_path / "diagram-ud.docx"
+    report = write_docx(src, out, lambda ts: [t.replace("Thea\nVang", "Navn").replace("Gustav Borg", "Navn2")
+                                              for t in ts])
+    assert report.changed_by_kind["other"] == 2
+    with zipfile.ZipFile(out) as zf:
+        xml = zf.read("word/charts/chart1.xml").decode()
+    assert "Thea" not in xml and "Vang" not in xml and "Gustav" not in xml
+    assert "<a:br/>" not in xml and "<c:v>Navn2</c:v>" in xml
