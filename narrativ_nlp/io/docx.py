@@ -43,7 +43,8 @@ What is read (``DocxSegment.kind``):
   table captions and descriptions).
 * "link": external relationship targets (``*.rels``): for a ``mailto:`` the decoded address part
   (written back percent-encoded), for other targets (hyperlinks, a template path with a user
-  name) the decoded target; hyperlink tooltips.
+  name) the decoded target, a user folder in a local path (``C:/Users/<login>/``) always written as
+  ``NEUTRAL``; hyperlink tooltips.
 * "property": ``docProps/core.xml`` (``dc:creator`` and ``cp:lastModifiedBy`` are ALWAYS written as
   ``NEUTRAL``; title, subject, description, keywords, category, ... as replaced),
   ``docProps/app.xml`` (Company, Manager, TitlesOfParts, HyperlinkBase, ...), ``docProps/custom.xml``
@@ -734,6 +735,18 @@ def _spread(pieces: list[_Piece], new: str) -> None:
         _remove(pieces[i].el)
 
 
+_LOCAL_PATH = re.compile(r"(?i)(file:|[a-z]:[/\\]|[/\\])")
+_USER_FOLDER = re.compile(r"(?i)([/\\](?:Users|home|Documents and Settings)[/\\])([^/\\]+)")
+
+
+def _neutral_user_folder(target: str) -> str:
+    """A local path names its user (``C:/Users/<login>/...``, ``/home/<login>/``): that folder
+    becomes NEUTRAL whatever the caller found (a login is rarely recognised as a name)."""
+    if not _LOCAL_PATH.match(target):
+        return target  # a web address: /home/ there is no user folder
+    return _USER_FOLDER.sub(lambda m: m.group(1) + NEUTRAL, target)
+
+
 def _initials(author: str) -> str:
     letters = "".join(w[0] for w in re.findall(r"\w+", author))
     return (letters[:3] or "N").upper()
@@ -770,6 +783,10 @@ def write_docx(src: str | Path, dst: str | Path, replace: Callable[[list[str]], 
         elif seg._policy == "initials":
             value = _initials(written.get(seg._link, NEUTRAL))
         written[seg.index] = value
+        if seg._policy == "url":
+            value = _neutral_user_folder(value)
+        elif seg.kind == "field":  # INCLUDEPICTURE "C:\\Users\\<login>\\..."
+            value = _USER_FOLDER.sub(lambda m: m.group(1) + NEUTRAL, value)
         if value == seg.text and seg._policy != "initials":
             continue
         piece = seg._pieces[0] if seg._pieces else None

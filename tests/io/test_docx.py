@@ -162,7 +162,9 @@ def test_authors_are_neutral_when_the_caller_keeps_them(rich, tmp_path):
     # w:ins, w:del, the comment's author and initials, people.xml's author and user id
     assert authors == [NEUTRAL, NEUTRAL, NEUTRAL, "N", NEUTRAL, NEUTRAL]
     assert report.neutralised == 7  # 5 authors + dc:creator + cp:lastModifiedBy
-    assert report.changed_by_kind == {"author": 2, "comment_author": 4, "property": 2}
+    assert report.changed_by_kind == {"author": 2, "comment_author": 4, "property": 2, "link": 1}
+    with zipfile.ZipFile(out) as zf:  # the login in the template path, found or not
+        assert b"file:///C:/Users/narrativ/AppData/" in zf.read("word/_rels/settings.xml.rels")
     # the body is untouched: its part is re-serialised (authors) but every text is the same
     before = [s.text for s in read_docx(rich).segments if s._paragraph]
     assert [s.text for s in doc.segments if s._paragraph] == before
