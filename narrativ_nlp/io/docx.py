@@ -366,6 +366,19 @@ def _content_types(path: Path, data: bytes) -> tuple[dict[str, str], dict[str, s
     return overrides, defaults
 
 
+_PICTURE_TYPES = ("image/", "font/", "application/x-font",
+                  "application/vnd.openxmlformats-officedocument.obfuscatedFont")
+_PICTURE_SUFFIXES = (".png", ".jpeg", ".jpg", ".gif", ".emf", ".wmf", ".bmp", ".tif", ".tiff", ".odttf", ".ttf")
+
+
+def _may_hold_text(name: str, ctype: str) -> bool:
+    """A non-XML part that may hold text: anything but pictures and fonts (the thumbnail is a
+    picture of the first page, so it counts)."""
+    if PurePosixPath(name).stem.lower() == "thumbnail":
+        return True
+    return not (ctype.startswith(_PICTURE_TYPES) or name.lower().endswith(_PICTURE_SUFFIXES))
+
+
 def _load(path: Path) -> _Package:
     path = Path(path)
     zf, infos = _open_checked(path)
@@ -392,11 +405,7 @@ def _load(path: Path) -> _Package:
         ct = ctype(name)
         is_xml = name.lower().endswith((".xml", ".rels")) or ct.endswith("xml")
         if not is_xml:
-            if PurePosixPath(name).stem.lower() == "thumbnail" or not (ct.startswith(("image/", "application/vnd.openxmlformats-officedocument.obfuscatedFont",
-                                   "application/x-font", "font/")) or name.lower().endswith((".png", ".jpeg", ".jpg",
-                                                                                             ".gif", ".emf", ".wmf",
-                                                                                             ".bmp", ".tif", ".tiff",
-                                                                                             ".svg", ".odttf"))):
+            if _may_hold_text(name, ct):
                 unprocessed.append(name)
             continue
         scan = _xml_text_bytes(raw[name])
