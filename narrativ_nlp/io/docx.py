@@ -95,7 +95,7 @@ MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_RATIO = 100  # per entry, for entries above RATIO_MIN_BYTES unpacked
 RATIO_MIN_BYTES = 1024 * 1024
 MAX_PARAGRAPHS = 20_000
-MAX_ELEMENTS = 2_000_000
+MAX_ELEMENTS = 1_000_000  # ~0,4 GB and tens of seconds at the limit (measured); a long real note has ~30,000
 
 # ---------------------------------------------------------------------------------------------
 # namespaces
@@ -188,7 +188,7 @@ def _wattr(el, name: str) -> str | None:
 # public data
 
 
-@dataclass
+@dataclass(slots=True)
 class _Piece:
     """One place a text lives: an element's text or tail, an attribute, or a fixed character."""
 
@@ -233,10 +233,10 @@ class DocxSegment:
     story: str = ""
     in_fallback: bool = False
     index: int = 0  # position in DocxDocument.segments
+    paragraph: bool = False  # the visible text of a paragraph (not a deletion, field, attribute or property)
     _pieces: list[_Piece] = field(default_factory=list, repr=False, compare=False)
     _policy: str = field(default="replace", repr=False, compare=False)  # replace|neutral|author|initials|mailto|url
     _link: int = field(default=-1, repr=False, compare=False)  # initials: index of the author segment
-    _paragraph: bool = field(default=False, repr=False, compare=False)  # a paragraph's visible text
 
 
 @dataclass
@@ -252,7 +252,7 @@ class DocxDocument:
         once, content controls, tracked insertions) in reading order, joined by "\\n"; no headers,
         footers, notes, comments, deletions, field codes or properties; empty paragraphs skipped."""
         return "\n".join(s.text for s in self.segments
-                         if s._paragraph and s.story == "body" and s.kind in IMPORT_KINDS and not s.in_fallback
+                         if s.paragraph and s.story == "body" and s.kind in IMPORT_KINDS and not s.in_fallback
                          and s.text.strip())
 
     def texts(self) -> list[str]:
@@ -460,8 +460,8 @@ def _load(path: Path) -> _Package:
 
 def _seg(segments: list, part: str, kind: str, pieces: list[_Piece], story: str = "", in_fallback: bool = False,
          policy: str = "replace", text: str | None = None, link: int = -1) -> DocxSegment:
-    seg = DocxSegment(part, kind, "".join(p.get() for p in pieces) if text is None else text, story, in_fallback,
-                      len(segments), pieces, policy, link)
+    seg = DocxSegment(part, kind, "".join(p.get() for p in pieces) if text is None else text, story=story,
+                      in_fallback=in_fallback, index=len(segments), _pieces=pieces, _policy=policy, _link=link)
     segments.append(seg)
     return seg
 
@@ -545,7 +545,7 @@ def _story_segments(root, part: str, story: str, segments: list) -> None:
             kind = "content_control"
         else:
             kind = story
-        _seg(segments, part, kind, p.visible, story, p.fallback)._paragraph = True
+        _seg(segments, part, kind, p.visible, story, p.fallback).paragraph = True
         if p.deleted and any(x.editable and x.get() for x in p.deleted):
             _seg(segments, part, "deletion", p.deleted, story, p.fallback)
         if p.instr and any(x.get().strip() for x in p.instr):

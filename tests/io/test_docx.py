@@ -166,8 +166,8 @@ def test_authors_are_neutral_when_the_caller_keeps_them(rich, tmp_path):
     with zipfile.ZipFile(out) as zf:  # the login in the template path, found or not
         assert b"file:///C:/Users/narrativ/AppData/" in zf.read("word/_rels/settings.xml.rels")
     # the body is untouched: its part is re-serialised (authors) but every text is the same
-    before = [s.text for s in read_docx(rich).segments if s._paragraph]
-    assert [s.text for s in doc.segments if s._paragraph] == before
+    before = [s.text for s in read_docx(rich).segments if s.paragraph]
+    assert [s.text for s in doc.segments if s.paragraph] == before
 
 
 # --- (b) structure round-trip ------------------------------------------------------------------
