@@ -46,6 +46,9 @@ PLACES = {
     "textbox": "Alma Krogh",
     "content_control": "Karla Bech",
     "dropdown": "Storm Juhl",
+    "content_control_inline": "Sofus Rye",
+    "form_field": "Rosa Kirk",
+    "moved": "Hugo Dam",
     "comment": "Elias Bundgaard",
     "comment_author": "Birthe Hansen",
     "comment_initials": "BiHa",
@@ -96,6 +99,9 @@ def _raw_paragraphs() -> str:
 <w:p {NS}><w:r><w:t xml:space="preserve">I dag kom </w:t></w:r><w:ins w:id="901" w:author="{author}" w:date="2026-11-02T10:00:00Z"><w:r><w:t>{ins}</w:t></w:r></w:ins><w:r><w:t xml:space="preserve"> og </w:t></w:r><w:del w:id="902" w:author="{author}" w:date="2026-11-02T10:01:00Z"><w:r><w:delText>{dele}</w:delText></w:r></w:del><w:r><w:t xml:space="preserve"> i garderoben.</w:t></w:r></w:p>
 <w:p {NS}><w:r><w:t xml:space="preserve">Tegningen hang ved døren. </w:t></w:r><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor distT="0" distB="0" distL="114300" distR="114300" simplePos="0" relativeHeight="1" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH><wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV><wp:extent cx="1828800" cy="457200"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapSquare wrapText="bothSides"/><wp:docPr id="50" name="Tekstboks 1"/><wp:cNvGraphicFramePr/><a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="1828800" cy="457200"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></wps:spPr><wps:txbx><w:txbxContent><w:p><w:r><w:rPr><w:b/></w:rPr><w:t>{box} sad i tekstboksen</w:t></w:r></w:p></w:txbxContent></wps:txbx><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape id="Tekstboks1" type="#_x0000_t202" style="width:144pt;height:36pt"><v:textbox><w:txbxContent><w:p><w:r><w:rPr><w:b/></w:rPr><w:t>{box} sad i tekstboksen</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>
 <w:sdt {NS}><w:sdtPr><w:alias w:val="Barnets navn"/><w:id w:val="777"/><w:dropDownList><w:listItem w:displayText="{p['dropdown']}" w:value="{p['dropdown']}"/></w:dropDownList></w:sdtPr><w:sdtContent><w:p><w:r><w:t>Barnet hedder {p['content_control']}.</w:t></w:r></w:p></w:sdtContent></w:sdt>
+<w:p {NS}><w:r><w:t xml:space="preserve">Kontaktbarn: </w:t></w:r><w:sdt><w:sdtPr><w:id w:val="778"/><w:text/></w:sdtPr><w:sdtContent><w:r><w:rPr><w:i/></w:rPr><w:t>{p['content_control_inline']}</w:t></w:r></w:sdtContent></w:sdt><w:r><w:t xml:space="preserve">, hentes af </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="Tekst1"/><w:enabled/><w:textInput><w:default w:val="{p['form_field']}"/></w:textInput></w:ffData></w:fldChar></w:r><w:r><w:instrText xml:space="preserve"> FORMTEXT </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>{p['form_field']}</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>
+<w:p {NS}><w:moveFrom w:id="903" w:author="{author}" w:date="2026-11-02T10:02:00Z"><w:r><w:t>{p['moved']} kom først.</w:t></w:r></w:moveFrom></w:p>
+<w:p {NS}><w:moveTo w:id="904" w:author="{author}" w:date="2026-11-02T10:02:00Z"><w:r><w:t>{p['moved']} kom først.</w:t></w:r></w:moveTo></w:p>
 <w:p {NS}><w:r><w:t xml:space="preserve">Forældresamtale aftalt</w:t></w:r><w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:id="1"/></w:r><w:r><w:t xml:space="preserve"> og opfølgning</w:t></w:r><w:r><w:endnoteReference w:id="1"/></w:r><w:r><w:t>.</w:t></w:r></w:p>
 """
 

@@ -70,7 +70,7 @@ def leaks(path: Path) -> list[tuple[str, str]]:
 
 STRUCT_TAGS = [W + t for t in ("p", "r", "t", "tbl", "tc", "drawing", "hyperlink", "b", "i", "u", "sectPr", "br",
                                "txbxContent", "sdt", "ins", "del", "delText", "comment", "commentRangeStart",
-                               "commentReference", "footnote", "endnote", "footnoteReference", "endnoteReference",
+                               "commentReference", "moveFrom", "moveTo", "fldChar", "ffData", "footnote", "endnote", "footnoteReference", "endnoteReference",
                                "headerReference", "footerReference", "rStyle")] + [A + "blip"]
 
 
@@ -148,10 +148,10 @@ def test_the_same_pseudonym_everywhere_and_neutral_authors(anonymised):
     author = PSEUDO[PLACES["comment_author"]]
     assert comment.get(W + "author") == author  # the caller's pseudonym, as in people.xml
     assert comment.get(W + "initials") == author[0].upper()  # derived from the written author
-    assert by_kind["author"] == [PSEUDO[PLACES["revision_author"]]] * 2
+    assert by_kind["author"] == [PSEUDO[PLACES["revision_author"]]] * 4
     assert f"mailto:{PSEUDO['mette.lauridsen']}@example.dk?subject=Observation" in rels
     assert by_kind["textbox"] == [f"{PSEUDO['Alma Krogh']} sad i tekstboksen"] * 2  # choice and fallback
-    assert by_kind["deletion"] == [PSEUDO["Sigurd Frost"]]
+    assert by_kind["deletion"] == [PSEUDO["Sigurd Frost"], f"{PSEUDO['Hugo Dam']} kom først."]
 
 
 def test_authors_are_neutral_when_the_caller_keeps_them(rich, tmp_path):
@@ -159,10 +159,10 @@ def test_authors_are_neutral_when_the_caller_keeps_them(rich, tmp_path):
     report = write_docx(rich, out, lambda texts: list(texts))
     doc = read_docx(out)
     authors = [s.text for s in doc.segments if s.kind in ("author", "comment_author")]
-    # w:ins, w:del, the comment's author and initials, people.xml's author and user id
-    assert authors == [NEUTRAL, NEUTRAL, NEUTRAL, "N", NEUTRAL, NEUTRAL]
-    assert report.neutralised == 7  # 5 authors + dc:creator + cp:lastModifiedBy
-    assert report.changed_by_kind == {"author": 2, "comment_author": 4, "property": 2, "link": 1}
+    # w:ins, w:del, w:moveFrom, w:moveTo, the comment's author and initials, people.xml's author and user id
+    assert authors == [NEUTRAL] * 4 + [NEUTRAL, "N", NEUTRAL, NEUTRAL]
+    assert report.neutralised == 9  # 7 authors + dc:creator + cp:lastModifiedBy
+    assert report.changed_by_kind == {"author": 4, "comment_author": 4, "property": 2, "link": 1}
     with zipfile.ZipFile(out) as zf:  # the login in the template path, found or not
         assert b"file:///C:/Users/narrativ/AppData/" in zf.read("word/_rels/settings.xml.rels")
     # the body is untouched: its part is re-serialised (authors) but every text is the same
@@ -178,7 +178,7 @@ def test_structure_survives(rich, anonymised):
     before, after = structure(rich), structure(out)
     assert before == after
     # the fixture really has what the comparison is about
-    for tag, n in (("tbl", 2), ("drawing", 2), ("blip", 1), ("hyperlink", 1), ("txbxContent", 2), ("sdt", 1),
+    for tag, n in (("tbl", 2), ("drawing", 2), ("blip", 1), ("hyperlink", 1), ("txbxContent", 2), ("sdt", 2), ("moveFrom", 1), ("moveTo", 1), ("fldChar", 3),
                    ("ins", 1), ("del", 1), ("comment", 1), ("footnote", 3), ("endnote", 3), ("sectPr", 1)):
         assert before[tag] == n, tag
     assert before["b"] >= 3 and before["i"] >= 2
@@ -397,9 +397,10 @@ def test_text_for_import(rich):
     text = read_docx(rich).text_for_import()
     lines = text.split("\n")
     for place in ("body_bold", "body_split_runs", "hyperlink_text", "table", "nested_table", "insertion",
-                  "textbox", "content_control"):
+                  "textbox", "content_control", "content_control_inline", "form_field", "moved"):
         assert PLACES[place] in text, place
     assert text.count(PLACES["textbox"]) == 1  # the fallback copy of the text box is not repeated
+    assert text.count(PLACES["moved"]) == 1  # a moved paragraph once, where it was moved to
     assert "I dag kom Noah Lindberg og  i garderoben." in lines  # the insertion in its sentence
     for place in ("deletion", "header_default", "header_first", "footer_even", "comment", "footnote", "endnote",
                   "core_title", "app_company", "alt_text", "dropdown", "revision_author", "custom_xml"):
