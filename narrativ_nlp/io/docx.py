@@ -49,7 +49,9 @@ What is read (``DocxSegment.kind``):
   ``NEUTRAL``; title, subject, description, keywords, category, ... as replaced),
   ``docProps/app.xml`` (Company, Manager, TitlesOfParts, HyperlinkBase, ...), ``docProps/custom.xml``
   values, ``customXml/item*.xml`` (data bound to content controls: Word would restore a name from
-  there) and document variables (``w:docVar``) in settings.xml.
+  there), document variables (``w:docVar``) and the mail-merge source in settings.xml; a user
+  folder in a path (``C:\\Users\\<login>\\``) in a property or field code is always written as
+  ``NEUTRAL``.
 * "other": text in any other XML part (charts, SmartArt, DrawingML shapes, equations), smart-tag
   attribute values, and any text element a paragraph walk did not reach (a safety net: nothing
   textual goes unread).
@@ -654,8 +656,10 @@ def _rels_segments(root, part: str, segments: list) -> None:
 
 
 def _settings_segments(root, part: str, segments: list) -> None:
+    """Document variables and the mail-merge source (a connection string names a file and its folder)."""
     for el in root.iter():
-        if isinstance(el.tag, str) and _is_w(el, "docVar") and (k := _wattr(el, "val")):
+        if isinstance(el.tag, str) and _local(el) in ("docVar", "connectString", "query", "udl", "table", "src") \
+                and _ns(el) in W_NS and (k := _wattr(el, "val")) and el.get(k).strip():
             _seg(segments, part, "property", [_Piece(el, "@" + k)])
 
 
@@ -794,7 +798,8 @@ def write_docx(src: str | Path, dst: str | Path, replace: Callable[[list[str]], 
         written[seg.index] = value
         if seg._policy == "url":
             value = _neutral_user_folder(value)
-        elif seg.kind == "field":  # INCLUDEPICTURE "C:\\Users\\<login>\\..."
+        elif seg.kind in ("field", "property") and seg._policy == "replace":
+            # INCLUDEPICTURE "C:\\Users\\<login>\\...", a mail-merge source, app.xml's Template
             value = _USER_FOLDER.sub(lambda m: m.group(1) + NEUTRAL, value)
         if value == seg.text and seg._policy != "initials":
             continue

@@ -102,6 +102,7 @@ def _raw_paragraphs() -> str:
 <w:p {NS}><w:r><w:t xml:space="preserve">Kontaktbarn: </w:t></w:r><w:sdt><w:sdtPr><w:id w:val="778"/><w:text/></w:sdtPr><w:sdtContent><w:r><w:rPr><w:i/></w:rPr><w:t>{p['content_control_inline']}</w:t></w:r></w:sdtContent></w:sdt><w:r><w:t xml:space="preserve">, hentes af </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name w:val="Tekst1"/><w:enabled/><w:textInput><w:default w:val="{p['form_field']}"/></w:textInput></w:ffData></w:fldChar></w:r><w:r><w:instrText xml:space="preserve"> FORMTEXT </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>{p['form_field']}</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>
 <w:p {NS}><w:moveFrom w:id="903" w:author="{author}" w:date="2026-11-02T10:02:00Z"><w:r><w:t>{p['moved']} kom først.</w:t></w:r></w:moveFrom></w:p>
 <w:p {NS}><w:moveTo w:id="904" w:author="{author}" w:date="2026-11-02T10:02:00Z"><w:r><w:t>{p['moved']} kom først.</w:t></w:r></w:moveTo></w:p>
+<w:p {NS}><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> INCLUDEPICTURE "C:\\Users\\{p['template_path']}\\Billeder\\leg.jpg" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>
 <w:p {NS}><w:r><w:t xml:space="preserve">Forældresamtale aftalt</w:t></w:r><w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:id="1"/></w:r><w:r><w:t xml:space="preserve"> og opfølgning</w:t></w:r><w:r><w:endnoteReference w:id="1"/></w:r><w:r><w:t>.</w:t></w:r></w:p>
 """
 
@@ -235,6 +236,8 @@ def _add_raw_parts(data: bytes, path: Path) -> Path:
     app = parts["docProps/app.xml"].decode()
     app = (app.replace("<Company/>", f"<Company>Dagtilbud v. {p['app_company']}</Company>")
               .replace("<Manager/>", f"<Manager>{p['app_manager']}</Manager>")
+              .replace("<Template>Normal.dotm</Template>",
+                       f"<Template>C:\\Users\\{p['template_path']}\\Maler\\Observation.dotx</Template>")
               .replace("<vt:lpstr/>", f"<vt:lpstr>Observation af {p['app_title_of_parts']}</vt:lpstr>"))
     parts["docProps/app.xml"] = app.encode()
     # data bound to content controls lives in customXml items

@@ -70,7 +70,7 @@ def leaks(path: Path) -> list[tuple[str, str]]:
 
 STRUCT_TAGS = [W + t for t in ("p", "r", "t", "tbl", "tc", "drawing", "hyperlink", "b", "i", "u", "sectPr", "br",
                                "txbxContent", "sdt", "ins", "del", "delText", "comment", "commentRangeStart",
-                               "commentReference", "moveFrom", "moveTo", "fldChar", "ffData", "footnote", "endnote", "footnoteReference", "endnoteReference",
+                               "commentReference", "instrText", "moveFrom", "moveTo", "fldChar", "ffData", "footnote", "endnote", "footnoteReference", "endnoteReference",
                                "headerReference", "footerReference", "rStyle")] + [A + "blip"]
 
 
@@ -162,9 +162,11 @@ def test_authors_are_neutral_when_the_caller_keeps_them(rich, tmp_path):
     # w:ins, w:del, w:moveFrom, w:moveTo, the comment's author and initials, people.xml's author and user id
     assert authors == [NEUTRAL] * 4 + [NEUTRAL, "N", NEUTRAL, NEUTRAL]
     assert report.neutralised == 9  # 7 authors + dc:creator + cp:lastModifiedBy
-    assert report.changed_by_kind == {"author": 4, "comment_author": 4, "property": 2, "link": 1}
-    with zipfile.ZipFile(out) as zf:  # the login in the template path, found or not
+    assert report.changed_by_kind == {"author": 4, "comment_author": 4, "property": 3, "link": 1, "field": 1}
+    with zipfile.ZipFile(out) as zf:  # the login in a path, found or not: template link, app.xml, field code
         assert b"file:///C:/Users/narrativ/AppData/" in zf.read("word/_rels/settings.xml.rels")
+        assert b"<Template>C:\\Users\\narrativ\\Maler\\" in zf.read("docProps/app.xml")
+        assert b'INCLUDEPICTURE "C:\\Users\\narrativ\\Billeder\\leg.jpg"' in zf.read("word/document.xml")
     # the body is untouched: its part is re-serialised (authors) but every text is the same
     before = [s.text for s in read_docx(rich).segments if s.paragraph]
     assert [s.text for s in doc.segments if s.paragraph] == before
@@ -178,8 +180,8 @@ def test_structure_survives(rich, anonymised):
     before, after = structure(rich), structure(out)
     assert before == after
     # the fixture really has what the comparison is about
-    for tag, n in (("tbl", 2), ("drawing", 2), ("blip", 1), ("hyperlink", 1), ("txbxContent", 2), ("sdt", 2), ("moveFrom", 1), ("moveTo", 1), ("fldChar", 3),
-                   ("ins", 1), ("del", 1), ("comment", 1), ("footnote", 3), ("endnote", 3), ("sectPr", 1)):
+    for tag, n in (("tbl", 2), ("drawing", 2), ("blip", 1), ("hyperlink", 1), ("txbxContent", 2), ("sdt", 2), ("moveFrom", 1), ("moveTo", 1), ("fldChar", 5),
+                   ("ins", 1), ("del", 1), ("comment", 1), ("instrText", 2), ("footnote", 3), ("endnote", 3), ("sectPr", 1)):
         assert before[tag] == n, tag
     assert before["b"] >= 3 and before["i"] >= 2
 
