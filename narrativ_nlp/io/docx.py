@@ -73,6 +73,7 @@ mode. Every refusal is a NarrativError with a Danish message that names no docum
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import zipfile
 from collections import Counter
@@ -291,7 +292,8 @@ def _count(n: int) -> str:
 
 
 def _mb(n: float) -> str:
-    return f"{n / (1024 * 1024):.1f}".replace(".", ",")
+    """Megabytes with a decimal comma, rounded up (so 50 MB and a byte is not "50,0")."""
+    return f"{math.ceil(n / (1024 * 1024) * 10) / 10:.1f}".replace(".", ",")
 
 
 def _damaged(path: Path, detail: str) -> NarrativError:
@@ -479,7 +481,7 @@ class _Para:
         self.has_ins = self.has_sdt = False
 
 
-_FIXED = {"tab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "-"}
+_FIXED = {"tab": "\t", "ptab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "-"}
 _NO_TEXT = {"rPr", "pPr", "tblPr", "trPr", "tcPr", "sectPr", "sdtPr", "sdtEndPr", "tblGrid", "numPr"}
 
 
@@ -775,7 +777,9 @@ def write_docx(src: str | Path, dst: str | Path, replace: Callable[[list[str]], 
     """Anonymise ``src`` into ``dst``: ``replace`` is called once with the texts of all segments (in
     ``read_docx(src).segments`` order) and must return as many strings; each is written back into
     the place it came from (see the module docstring for authors and core properties). ``dst`` is
-    written to a temporary file and renamed; ``src`` may equal ``dst``."""
+    written to a temporary file and renamed (an existing ``dst`` is replaced: refusing to overwrite
+    is the caller's decision); ``src`` may equal ``dst``. Nothing is written when the file is refused
+    or ``replace`` fails. ``ValueError`` if ``replace`` returns the wrong number of strings."""
     src, dst = Path(src), Path(dst)
     pkg = _load(src)
     texts = [s.text for s in pkg.segments]
