@@ -59,9 +59,10 @@ What is read (``DocxSegment.kind``):
 Only the texts are written back. A changed paragraph is rewritten INSIDE its runs: the caller's
 new text is aligned with the old one word by word, each changed stretch goes into the first run it
 touches and is cut from the others, so formatting, images, hyperlinks, fields and tables survive.
-Parts in which nothing changed are copied byte for byte. Parts that can hold text but are not XML
-(embedded workbooks or documents, ``altChunk`` imports, macros) are copied unchanged and listed in
-``unprocessed``; the caller may refuse such a file.
+Parts in which nothing changed are copied byte for byte. The thumbnail (``docProps/thumbnail.*``,
+a picture of the first page) is left out of the output by default. Parts that can hold text but
+are not XML (embedded workbooks or documents, ``altChunk`` imports, macros) are copied unchanged
+and listed in ``unprocessed``; the caller may refuse such a file.
 
 Limits, checked on the zip directory and the raw bytes BEFORE any XML is parsed: entries
 (``MAX_ENTRIES``), unpacked size (``MAX_UNPACKED_BYTES``), compression ratio per large entry
@@ -270,7 +271,8 @@ class WriteReport:
     changed_by_kind: dict[str, int]
     parts_written: list[str]  # parts re-serialised; every other part is copied byte for byte
     parts_copied: int
-    unprocessed: list[str]  # see DocxDocument.unprocessed
+    unprocessed: list[str]  # see DocxDocument.unprocessed (without what was removed)
+    removed: list[str] = field(default_factory=list)  # parts left out of the output (the thumbnail)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -773,13 +775,43 @@ def read_docx(path: str | Path) -> DocxDocument:
     return DocxDocument(pkg.path, pkg.segments, pkg.unprocessed)
 
 
-def write_docx(src: str | Path, dst: str | Path, replace: Callable[[list[str]], list[str]]) -> WriteReport:
+_THUMBNAIL_REL = "/metadata/thumbnail"
+
+
+def _drop_thumbnails(pkg: _Package) -> list[str]:
+    """Remove the thumbnail (a picture of the first page, names and all) and its relationship."""
+    rels = pkg.trees.get("_rels/.rels")
+    if rels is None:
+        return []
+    dropped = []
+    for el in list(rels):
+        if _local(el) == "Relationship" and (el.get("Type") or "").endswith(_THUMBNAIL_REL) \
+                and (el.get("TargetMode") or "").lower() != "external":
+            name = (el.get("Target") or "").lstrip("/")
+            if name in pkg.raw:
+                dropped.append(name)
+            rels.remove(el)
+    if dropped:  # an Override naming a part that is gone makes Word complain
+        ct = pkg.trees.get("[Content_Types].xml")
+        if ct is None:
+            ct = pkg.trees["[Content_Types].xml"] = _parse(pkg.path, "[Content_Types].xml",
+                                                          pkg.raw["[Content_Types].xml"])
+        for el in list(ct):
+            if _local(el) == "Override" and (el.get("PartName") or "").lstrip("/") in dropped:
+                ct.remove(el)
+    return dropped
+
+
+def write_docx(src: str | Path, dst: str | Path, replace: Callable[[list[str]], list[str]], *,
+               drop_thumbnail: bool = True) -> WriteReport:
     """Anonymise ``src`` into ``dst``: ``replace`` is called once with the texts of all segments (in
     ``read_docx(src).segments`` order) and must return as many strings; each is written back into
     the place it came from (see the module docstring for authors and core properties). ``dst`` is
     written to a temporary file and renamed (an existing ``dst`` is replaced: refusing to overwrite
     is the caller's decision); ``src`` may equal ``dst``. Nothing is written when the file is refused
-    or ``replace`` fails. ``ValueError`` if ``replace`` returns the wrong number of strings."""
+    or ``replace`` fails. ``ValueError`` if ``replace`` returns the wrong number of strings.
+    ``drop_thumbnail``: remove ``docProps/thumbnail.*`` (a picture of the first page) and its
+    relationship, listed in ``WriteReport.removed``."""
     src, dst = Path(src), Path(dst)
     pkg = _load(src)
     texts = [s.text for s in pkg.segments]
@@ -821,9 +853,15 @@ def write_docx(src: str | Path, dst: str | Path, replace: Callable[[list[str]], 
         dirty.add(seg.part)
         changed_by_kind[seg.kind] += 1
 
+    removed = _drop_thumbnails(pkg) if drop_thumbnail else []
+    if removed:
+        dirty.update(("_rels/.rels", "[Content_Types].xml"))
+
     def write(tmp: Path) -> None:
         with zipfile.ZipFile(tmp, "w") as out:
             for info in pkg.infos:
+                if info.filename in removed:
+                    continue
                 if info.filename in dirty:
                     data = etree.tostring(pkg.trees[info.filename], xml_declaration=True, encoding="UTF-8",
                                           standalone=True)
@@ -839,4 +877,5 @@ def write_docx(src: str | Path, dst: str | Path, replace: Callable[[list[str]], 
 
     atomic_write(dst, write)
     return WriteReport(len(texts), sum(changed_by_kind.values()), neutralised, dict(changed_by_kind),
-                       sorted(dirty), len(pkg.infos) - len(dirty), list(pkg.unprocessed))
+                       sorted(dirty), len(pkg.infos) - len(dirty) - len(removed),
+                       [n for n in pkg.unprocessed if n not in removed], removed)

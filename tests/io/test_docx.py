@@ -110,7 +110,11 @@ def test_no_name_remains_in_any_part(anonymised):
     out, report = anonymised
     assert leaks(out) == []
     assert report.segments > 50
-    assert report.unprocessed == ["docProps/thumbnail.jpeg"]
+    assert report.unprocessed == []
+    assert report.removed == ["docProps/thumbnail.jpeg"]  # a picture of page 1 is not anonymised: left out
+    with zipfile.ZipFile(out) as zf:
+        assert "docProps/thumbnail.jpeg" not in zf.namelist()
+        assert b"thumbnail" not in zf.read("_rels/.rels")
 
 
 def test_every_place_was_changed(anonymised):
@@ -220,8 +224,8 @@ def test_formatting_stays_on_the_runs(anonymised):
 def test_untouched_parts_are_copied_byte_for_byte(rich, anonymised):
     out, report = anonymised
     with zipfile.ZipFile(rich) as a, zipfile.ZipFile(out) as b:
-        assert a.namelist() == b.namelist()  # same parts, same order
-        same = [n for n in a.namelist() if n not in report.parts_written]
+        assert [n for n in a.namelist() if n not in report.removed] == b.namelist()  # same parts, same order
+        same = [n for n in a.namelist() if n not in report.parts_written + report.removed]
         assert "word/styles.xml" in same and "word/theme/theme1.xml" in same
         assert any(n.startswith("word/media/") for n in same)
         for name in same:
@@ -497,15 +501,26 @@ def test_nothing_replaced_changes_only_the_creator(tmp_path):
     p = d.add_paragraph("Bo byggede et tårn ")
     p.add_run("af klodser").bold = True
     d.core_properties.author = "Hanne Bisgaard"
-    src = tmp_path / "enkel.docx"
-    d.save(str(src))
+    buf = io.BytesIO()
+    d.save(buf)
+    with zipfile.ZipFile(buf) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", (
+        b'<Override PartName="/docProps/thumbnail.jpeg" ContentType="image/jpeg"/></Types>'))
+    src = _zip(tmp_path / "enkel.docx", parts)
     out = tmp_path / "enkel-ud.docx"
     report = write_docx(src, out, lambda ts: list(ts))
-    assert report.parts_written == ["docProps/core.xml"]
+    assert report.parts_written == ["[Content_Types].xml", "_rels/.rels", "docProps/core.xml"]  # - thumbnail
     assert report.changed_by_kind == {"property": 1} and report.neutralised == 1
     with zipfile.ZipFile(src) as a, zipfile.ZipFile(out) as b:
         assert a.read("word/document.xml") == b.read("word/document.xml")
         assert b"Hanne" not in b.read("docProps/core.xml")
+        assert b"thumbnail" not in b.read("[Content_Types].xml") + b.read("_rels/.rels")
+    kept = tmp_path / "med-miniature.docx"
+    report = write_docx(src, kept, lambda ts: list(ts), drop_thumbnail=False)
+    assert report.parts_written == ["docProps/core.xml"] and report.removed == []
+    assert report.unprocessed == ["docProps/thumbnail.jpeg"]
+    assert docx.Document(str(out)).paragraphs[0].text == "Bo byggede et tårn af klodser"
 
 
 CHART = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
