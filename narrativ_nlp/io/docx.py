@@ -56,6 +56,10 @@ What is read (``DocxSegment.kind``):
   attribute values, and any text element a paragraph walk did not reach (a safety net: nothing
   textual goes unread).
 
+``seg.paragraph`` is True for a paragraph's visible text (the segments ``text_for_import`` joins).
+
+Not read: bookmark names, zip entry names, the pixels of pictures, embedded files (see below).
+
 Only the texts are written back. A changed paragraph is rewritten INSIDE its runs: the caller's
 new text is aligned with the old one word by word, each changed stretch goes into the first run it
 touches and is cut from the others, so formatting, images, hyperlinks, fields and tables survive.
