@@ -52,6 +52,17 @@ class Errors:
     E072 = "Disse oplysninger er ikke sat til at blive erstattet: {what}. Sæt flueben ved dem, eller bekræft, at de skal gemmes som de er."
     E073 = "Vælg eller skriv en gruppe (fx stuens navn)."
     E070 = "Spændet {start}-{end} ligger uden for teksten (længde {length})."
+    E080 = "Filen {path} er beskadiget eller ikke et gyldigt Word-dokument (.docx): {detail}."
+    E081 = "Word-dokumentet {path} består af for mange dele: {n} (højst {max}). Filen afvises."
+    E082 = "Word-dokumentet {path} fylder for meget udpakket: {size} MB (højst {max} MB). Filen afvises."
+    E083 = ("Word-dokumentet {path} er mistænkeligt stærkt pakket: delen {part} bliver {ratio} gange større "
+            "udpakket (højst {max}). Filen afvises som en mulig zip-bombe.")
+    E084 = "Word-dokumentet {path} har for mange afsnit: {n} (højst {max}). Del det op i mindre dokumenter."
+    E085 = "Word-dokumentet {path} har for mange XML-elementer: {n} (højst {max}). Filen afvises."
+    E086 = ("Word-dokumentet {path} indeholder en DTD eller en entitetserklæring (delen {part}). "
+            "Det gør et almindeligt Word-dokument aldrig; filen afvises af sikkerhedshensyn.")
+    E087 = ("Filen {path} er adgangskodebeskyttet eller i det gamle Word-format (.doc). "
+            "Fjern adgangskoden eller gem den som .docx, og prøv igen.")
 
     E090 = "For mange mislykkede login-forsøg. Prøv igen om {seconds} {unit}. (too many failed logins)"
     E091 = "Temaet «{theme_id}» findes ikke. (user theme not found)"
