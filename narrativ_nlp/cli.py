@@ -331,6 +331,43 @@ def cmd_anonymise(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from narrativ_nlp.workflows.admin import backup
+
+    print(f"sikkerhedskopi skrevet: {backup(Path(args.dest))}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from narrativ_nlp.workflows.admin import restore
+
+    print(f"gendannet: {restore(Path(args.src), force=args.force)}")
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    from narrativ_nlp.workflows.admin import DeleteSelection, count_selected, delete
+
+    sel = DeleteSelection(tuple(args.id or ()), args.group, args.since, args.until)
+    if not (sel.ids or sel.group or sel.since or sel.until):
+        print("Angiv hvad der skal slettes: --id, --group og/eller --since/--until. Intet er slettet.", file=sys.stderr)
+        return 2
+    n = count_selected(sel)
+    if n == 0:
+        print(f"Ingen narrativer matcher {sel.describe()}. Intet er slettet.")
+        return 0
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print(f"{n} narrativer matcher {sel.describe()}. Bekræft med --yes (intet er slettet).", file=sys.stderr)
+            return 2
+        answer = input(f"Slet {n} narrativ{'er' if n != 1 else ''} ({sel.describe()}) for altid? Skriv ja: ")
+        if answer.strip().lower() != "ja":
+            print("Intet er slettet.")
+            return 1
+    print(f"Slettet: {delete(sel)} narrativ(er). Teksten er fjernet fra databasefilen.")
+    return 0
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     from narrativ_nlp.app.main import launch
     from narrativ_nlp.settings import get_settings
@@ -466,6 +503,23 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true", help="overskriv eksisterende filer i uddatamappen")
     s.add_argument("--column", default=None, help=argparse.SUPPRESS)  # older option: every column is read now
     s.add_argument("--quiet", action="store_true", help="ingen fremdriftslinje")
+
+    s = add("backup", "lav en sikker kopi af databasen (mens appen kører)", cmd_backup)
+    s.add_argument("dest", help="kopiens filnavn (overskrives aldrig)")
+    s.add_argument("--db", default=None, help=_DB_HELP)
+
+    s = add("restore", "læg en sikkerhedskopi tilbage som database (stop appen først)", cmd_restore)
+    s.add_argument("src", help="sikkerhedskopien")
+    s.add_argument("--force", action="store_true", help="erstat en eksisterende database")
+    s.add_argument("--db", default=None, help=_DB_HELP)
+
+    s = add("delete", "slet narrativer for altid (efter id, gruppe eller periode), med bekræftelse", cmd_delete)
+    s.add_argument("--id", type=int, action="append", help="narrativens nummer (kan gentages)")
+    s.add_argument("--group", default=None, help="alle narrativer i gruppen")
+    s.add_argument("--since", default=None, help="fra og med dato")
+    s.add_argument("--until", default=None, help="til og med dato")
+    s.add_argument("--yes", action="store_true", help="bekræft uden at spørge")
+    s.add_argument("--db", default=None, help=_DB_HELP)
 
     s = add("app", "start appen (http://127.0.0.1:7860)", cmd_app)
     s.add_argument("--host", default=None, help="adresse (standard 127.0.0.1; NARRATIV_HOST)")

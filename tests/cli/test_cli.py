@@ -162,3 +162,28 @@ def test_cli_corpus_check_rejects_with_line_and_id(tmp_path):
     proc = run("corpus", "check", str(path))
     assert proc.returncode == 1
     assert "q9" in proc.stderr.decode() and "linje 1" in proc.stderr.decode()
+
+
+def test_cli_backup_delete_restore_cycle(tmp_path):
+    db, copy = tmp_path / "n.sqlite3", tmp_path / "kopi.sqlite3"
+    src = tmp_path / "n.jsonl"
+    src.write_text('{"text": "Aksel byggede en bro af klodser sammen med Ida.", "group": "Stue Ugle", "date": "2026-02-02"}\n'
+                   '{"text": "Ida sang en sang ved samlingen.", "group": "Stue Ræv", "date": "2026-02-03"}\n', encoding="utf-8")
+    assert run("--db", str(db), "import", str(src), "--quiet").returncode == 0
+    proc = run("--db", str(db), "backup", str(copy))
+    assert proc.returncode == 0 and copy.is_file()
+    assert run("--db", str(db), "backup", str(copy)).returncode == 2  # never overwritten
+    proc = run("--db", str(db), "delete", "--group", "Stue Ugle")  # no terminal, no --yes: nothing happens
+    assert proc.returncode == 2 and "--yes" in proc.stderr.decode()
+    proc = run("--db", str(db), "delete", "--group", "Stue Ugle", "--yes")
+    assert proc.returncode == 0 and "Slettet: 1" in proc.stdout.decode()
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("n.sqlite3*"))
+    assert "bygge".encode() not in raw and "bro af klodser".encode() not in raw
+    assert run("--db", str(db), "restore", str(copy)).returncode == 2  # the database exists: needs --force
+    assert run("--db", str(db), "restore", str(copy), "--force").returncode == 0
+    from contextlib import closing
+
+    from narrativ_nlp.store import NarrativeStore
+
+    with closing(NarrativeStore(db, create=False)) as store:
+        assert store.count() == 2
