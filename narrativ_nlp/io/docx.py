@@ -885,7 +885,7 @@ def write_docx(src: str | Path, dst: str | Path, replace: Callable[[list[str]], 
                        [n for n in pkg.unprocessed if n not in removed], removed)
 
 
-def open_for_anonymise(path: Path, keep: frozenset[str] = frozenset()) -> "Segmented":
+def open_for_anonymise(path: Path, keep: frozenset[str] = frozenset()):  # -> Segmented
     """Every text place of the document as segments; the writer replaces inside the runs
     (``write_docx``). Parts narrativ cannot read (embedded files, macros) are named in
     ``Segmented.notes`` so the user is told."""
