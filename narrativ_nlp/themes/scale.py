@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 from narrativ_nlp.identifiers.types import LABEL_DA
 from narrativ_nlp.themes.discovery import Cluster, Discovery, discover
 from narrativ_nlp.themes.features import theme_stop_words
+from narrativ_nlp.themes.lemmas import lookup_lemma, project_lemma_table
 from narrativ_nlp.themes.tagger import ThemeTag, ThemeTagger
 
 #: placeholders written by the ``placeholder`` mode, and runs of mask characters
@@ -68,7 +69,9 @@ def anonymised_lemmas(texts: list[str], nlp: Language | None = None, batch_size:
     if lemmatizer is None or getattr(lemmatizer, "mode", None) != "lookup":
         disable = [name for name in nlp.pipe_names if name != "lemmatizer" and name != "tagger" and name != "morphologizer"]
         return [_doc_lemmas(doc) for doc in nlp.pipe(stripped, disable=disable, batch_size=batch_size)]
-    table = lemmatizer.lookups.get_table("lemma_lookup", {})
+    table = project_lemma_table()
+    if table is None:
+        table = lemmatizer.lookups.get_table("lemma_lookup", {})
     stop = theme_stop_words()
     cache: dict[str, str | None] = {}
 
@@ -78,9 +81,7 @@ def anonymised_lemmas(texts: list[str], nlp: Language | None = None, batch_size:
             if not word.isalpha() or lower in stop or len(word) < 2:
                 cache[word] = None
             else:
-                found = table.get(word, word)
-                found = found[0] if isinstance(found, list) else found
-                lemma = (found or word).lower()
+                lemma = lookup_lemma(word, table)
                 cache[word] = None if lemma in stop else lemma
         return cache[word]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -218,3 +219,14 @@ def _seed_lemma(seed: str) -> str:
     words = [word_lemma(w) for w in seed.lower().split()]
     lemma = " ".join(w for w in words if w)
     return "" if lemma == seed.lower() else lemma
+
+
+@lru_cache(maxsize=1)
+def default_tagger() -> ThemeTagger:
+    """The bundled tagger, or a seeds-only tagger when the model is missing or broken."""
+    from narrativ_nlp.pipeline import models_dir
+
+    try:
+        return ThemeTagger.load(models_dir() / "themes")
+    except NarrativError:
+        return ThemeTagger(ThemeCodebook.default())
