@@ -28,6 +28,13 @@ class Errors:
     E051 = "Databasen {path} er beskadiget eller ikke en narrativ-database: {detail}"
     E060 = "Ugyldig dato: {value!r}. Brug formatet ÅÅÅÅ-MM-DD."
     E070 = "Spændet {start}-{end} ligger uden for teksten (længde {length})."
+    E110 = "Temaet {id!r} har et ugyldigt id. Brug små bogstaver a-z, tal og _ (2-41 tegn, først et bogstav)."
+    E111 = "Temaet {id!r} mangler en betegnelse."
+    E112 = "Temaet {id!r} mangler eksempler. Skriv mindst ét eksempel: en sætning eller nogle ord."
+    E113 = "Temaet {id!r} findes allerede i kodebogen."
+    E114 = "Ukendt periode: {period!r}. Brug 'month' (måned) eller 'quarter' (kvartal)."
+    E115 = "Ukendt læreplanstema: {id!r}. Kendte: {known}"
+    E116 = "Narrativet {id!r} findes ikke i udvalget."
 
 
 class NarrativError(Exception):

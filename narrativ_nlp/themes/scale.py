@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from narrativ_nlp.identifiers.types import LABEL_DA
-from narrativ_nlp.themes.discovery import Cluster, Discovery, discover
+from narrativ_nlp.themes.discovery import MIN_CLUSTER_SIZE, Discovery, discover
 from narrativ_nlp.themes.features import theme_stop_words
 from narrativ_nlp.themes.lemmas import lookup_lemma, project_lemma_table
 from narrativ_nlp.themes.tagger import ThemeTag, ThemeTagger
@@ -107,9 +107,10 @@ def discover_sampled(lemmas: list[str], k_range: tuple[int, int] = (4, 12), seed
     a seeded sample to choose k (silhouette on the sample), the same TF-IDF + NMF is
     fitted on that sample, and every narrative is placed by ``NMF.transform``.
     """
-    from sklearn.decomposition import NMF
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from narrativ_nlp.themes.discovery import _best_nmf, _describe
 
     n = len(lemmas)
     if n <= sample:
@@ -120,23 +121,18 @@ def discover_sampled(lemmas: list[str], k_range: tuple[int, int] = (4, 12), seed
     found = discover(fitted, k_range=k_range, seed=seed, n_terms=n_terms)
     if not found.clusters:
         return found
-    k = found.k
-    # the same settings as discover() on the same sample: the same vocabulary and components
+    # the same settings as discover() on the same sample: the same vocabulary, k and topics kept
     vec = TfidfVectorizer(min_df=2, max_df=0.6, sublinear_tf=True, max_features=5000)
     Xs = vec.fit_transform(fitted)
-    model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=1000)
+    lo, hi = k_range
+    hi = min(hi, len(fitted) - 1, Xs.shape[1])
+    _, model, _, _, keep = _best_nmf(Xs, (min(lo, hi), hi), seed, MIN_CLUSTER_SIZE)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(Xs)
         W = model.transform(vec.transform(lemmas))
-    labels = W.argmax(axis=1)
-    terms = vec.get_feature_names_out()
-    clusters = []
-    for c in range(k):
-        top = tuple(terms[i] for i in np.argsort(-model.components_[c])[:n_terms])
-        members = np.where(labels == c)[0]
-        typical = tuple(int(i) for i in members[np.argsort(-W[members, c], kind="stable")][:3])
-        clusters.append(Cluster(c, top, typical, len(members)))
+    labels = W[:, keep].argmax(axis=1)
+    clusters = _describe(model, W, labels, keep, vec.get_feature_names_out(), n_terms)
+    k = len(keep)
     note = (f"Temafund er beregnet på en stikprøve af {sample} af {n} narrativer "
-            "(silhouet på stikprøven); alle narrativer er derefter placeret i en gruppe.")
+            "(silhouet på stikprøven); alle narrativer er derefter placeret i et mønster.")
     return Discovery(k, tuple(int(x) for x in labels), tuple(clusters), found.silhouette, note)
