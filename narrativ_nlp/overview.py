@@ -20,7 +20,10 @@ with pandas DataFrames:
 Months are ``ÅÅÅÅ-MM``; a narrative without a date is counted under "uden dato"
 and left out of the charts over time. An empty selection gives empty tables
 and a Danish note. Exports: Excel (one sheet per table, plus the charts), CSV
-(a zip, or one file per table) and the codebook as REFI-QDA ``.qdc``.
+(a zip, or one file per table) and the codebook as REFI-QDA ``.qdc``. Every export
+refuses an existing file (E043) unless ``force=True``, and no exported cell is a
+live formula (``narrativ_nlp.io.tabular_safe``: a group name "=HYPERLINK(…)" is
+text in Excel and gets a leading ' in CSV).
 """
 
 from __future__ import annotations
@@ -36,8 +39,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from narrativ_nlp.io.tabular_safe import neutralise_frame, neutralise_worksheet
 from narrativ_nlp.store import NarrativeStore, StoredNarrative, parse_date
-from narrativ_nlp.textio import atomic_write
+from narrativ_nlp.textio import atomic_write, refuse_existing
 from narrativ_nlp.themes.codebook import ThemeCodebook
 
 NO_DATE = "uden dato"
@@ -480,15 +484,16 @@ def figures(ov: Overview) -> dict[str, Any]:
     return {name: make(ov) for name, make in FIGURES.items()}
 
 
-def save_figures(ov: Overview, folder: str | Path, dpi: int = 120) -> list[Path]:
-    """Write the charts as PNG files into ``folder``."""
+def save_figures(ov: Overview, folder: str | Path, dpi: int = 120, force: bool = False) -> list[Path]:
+    """Write the charts as PNG files into ``folder`` (an existing chart file: E043 unless ``force``)."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    targets = {name: folder / f"{name}.png" for name in FIGURES}
+    if not force:
+        refuse_existing(list(targets.values()))
     out = []
     for name, fig in figures(ov).items():
-        path = folder / f"{name}.png"
-        fig.savefig(path, dpi=dpi)
-        out.append(path)
+        out.append(atomic_write(targets[name], lambda p, fig=fig: fig.savefig(p, dpi=dpi, format="png"),
+                                overwrite=force))
     return out
 
 
@@ -511,8 +516,12 @@ def _danish(df: pd.DataFrame) -> pd.DataFrame:
     return df.rename(columns=lambda c: COLUMNS_DA.get(c, c))
 
 
-def export_excel(ov: Overview, path: str | Path, charts: bool = True) -> Path:
-    """One sheet per table (Danish names), "Om rapporten" first and the charts last."""
+def export_excel(ov: Overview, path: str | Path, charts: bool = True, force: bool = False) -> Path:
+    """One sheet per table (Danish names), "Om rapporten" first and the charts last.
+
+    No cell is a formula (a text such as "=HYPERLINK(…)" is written as text); an existing
+    ``path`` raises E043 unless ``force``.
+    """
     from openpyxl.utils import get_column_letter
 
     def write(tmp: Path) -> None:
@@ -521,6 +530,7 @@ def export_excel(ov: Overview, path: str | Path, charts: bool = True) -> Path:
             for key, sheet in TABLES.items():
                 _danish(ov.tables[key]).to_excel(xw, sheet_name=sheet, index=False)
             for ws in xw.book.worksheets:
+                neutralise_worksheet(ws)
                 for k, col in enumerate(ws.iter_cols(min_row=1, max_row=min(ws.max_row, 200)), start=1):
                     width = max((len(str(c.value)) for c in col if c.value is not None), default=8)
                     ws.column_dimensions[get_column_letter(k)].width = min(60, max(8, width + 2))
@@ -537,15 +547,20 @@ def export_excel(ov: Overview, path: str | Path, charts: bool = True) -> Path:
                     ws.add_image(Image(buf), f"A{row}")
                     row += 25
 
-    return atomic_write(Path(path), write)
+    return atomic_write(Path(path), write, overwrite=force)
 
 
 def _csv_bytes(df: pd.DataFrame) -> bytes:
-    return _danish(df).to_csv(index=False).encode("utf-8-sig")  # the BOM: Excel reads æøå right
+    # formula-like cells get a leading ' (OWASP); the BOM: Excel reads æøå right
+    return neutralise_frame(_danish(df)).to_csv(index=False).encode("utf-8-sig")
 
 
-def export_csv(ov: Overview, path: str | Path) -> list[Path]:
-    """``x.zip``: one zip of CSV files; ``x.csv``: ``x_<tabel>.csv`` per table; a folder: ``<tabel>.csv``."""
+def export_csv(ov: Overview, path: str | Path, force: bool = False) -> list[Path]:
+    """``x.zip``: one zip of CSV files; ``x.csv``: ``x_<tabel>.csv`` per table; a folder: ``<tabel>.csv``.
+
+    Formula-like cells get a leading '; an existing target raises E043 (before any file is
+    written) unless ``force``.
+    """
     path = Path(path)
     stems = {"om_rapporten": about_table(ov), **{k: ov.tables[k] for k in TABLES}}
     if path.suffix.lower() == ".zip":
@@ -554,25 +569,29 @@ def export_csv(ov: Overview, path: str | Path) -> list[Path]:
                 for stem, df in stems.items():
                     zf.writestr(f"{stem}.csv", _csv_bytes(df))
 
-        return [atomic_write(path, write)]
+        return [atomic_write(path, write, overwrite=force)]
     if path.suffix.lower() == ".csv":
         targets = {stem: path.with_name(f"{path.stem}_{stem}.csv") for stem in stems}
     else:
         targets = {stem: path / f"{stem}.csv" for stem in stems}
-    return [atomic_write(t, lambda p, df=stems[s]: p.write_bytes(_csv_bytes(df))) for s, t in targets.items()]
+    if not force:
+        refuse_existing(list(targets.values()))
+    return [atomic_write(t, lambda p, df=stems[s]: p.write_bytes(_csv_bytes(df)), overwrite=force)
+            for s, t in targets.items()]
 
 
-def export_qdc(codebook: ThemeCodebook, path: str | Path) -> Path:
-    """The codebook as REFI-QDA ``.qdc`` (for NVivo, ATLAS.ti, MAXQDA)."""
+def export_qdc(codebook: ThemeCodebook, path: str | Path, force: bool = False) -> Path:
+    """The codebook as REFI-QDA ``.qdc`` (for NVivo, ATLAS.ti, MAXQDA); E043 for an existing file unless ``force``."""
     text = codebook.to_qdc()
-    return atomic_write(Path(path), lambda p: p.write_text(text, encoding="utf-8"))
+    return atomic_write(Path(path), lambda p: p.write_text(text, encoding="utf-8"), overwrite=force)
 
 
-def export(ov: Overview, path: str | Path) -> list[Path]:
-    """By the file name: ``.xlsx`` → Excel; ``.csv``, ``.zip`` or a folder → CSV."""
+def export(ov: Overview, path: str | Path, force: bool = False) -> list[Path]:
+    """By the file name: ``.xlsx`` → Excel; ``.csv``, ``.zip`` or a folder → CSV (E043 for existing files
+    unless ``force``)."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        return [export_excel(ov, path)]
+        return [export_excel(ov, path, force=force)]
     if path.suffix.lower() in (".csv", ".zip") or not path.suffix:
-        return export_csv(ov, path)
+        return export_csv(ov, path, force=force)
     raise ValueError(f"unknown report type {path.suffix!r}: use .xlsx, .csv or .zip")

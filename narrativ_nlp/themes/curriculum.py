@@ -222,15 +222,22 @@ class CurriculumTagger:
                    int(meta["max_tags"]), _situation_ids=list(meta["situation_ids"]))
 
 
-@lru_cache(maxsize=1)
 def default_curriculum_tagger() -> CurriculumTagger:
-    """The bundled curriculum tagger (``models/curriculum``), or the prior mapping plus seed words."""
+    """The bundled curriculum tagger (``models_dir()/curriculum``); a missing or broken model is an
+    error naming the path (E005), never a silent fallback (``CurriculumTagger.from_prior`` is the
+    untrained tagger, for a caller that asks for it)."""
     from narrativ_nlp.pipeline import models_dir
 
+    directory = models_dir() / "curriculum"
     try:
-        return CurriculumTagger.load(models_dir() / "curriculum")
-    except NarrativError:
-        return CurriculumTagger.from_prior()
+        return _cached_curriculum_tagger(str(directory))
+    except NarrativError as exc:
+        raise NarrativError("E005", name="læreplansmodellen", path=str(directory / META_FILE)) from exc
+
+
+@lru_cache(maxsize=2)
+def _cached_curriculum_tagger(directory: str) -> CurriculumTagger:
+    return CurriculumTagger.load(Path(directory))
 
 
 def tag_curriculum(lemmas: list[str]) -> list[list[ThemeTag]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from narrativ_nlp.evaluation.scoring import score_clusters, score_themes
 from narrativ_nlp.themes.discovery import discover
 from narrativ_nlp.themes.features import texts_to_lemmas
-from narrativ_nlp.themes.tagger import default_tagger  # re-exported: it lives in tagger.py
+from narrativ_nlp.themes.tagger import ThemeTagger, default_tagger  # noqa: F401  (default_tagger moved to tagger.py)
 
 __all__ = ["default_tagger", "score_curriculum_records", "score_theme_records"]
 

@@ -221,12 +221,18 @@ def _seed_lemma(seed: str) -> str:
     return "" if lemma == seed.lower() else lemma
 
 
-@lru_cache(maxsize=1)
 def default_tagger() -> ThemeTagger:
-    """The bundled tagger, or a seeds-only tagger when the model is missing or broken."""
+    """The bundled theme tagger (``models_dir()/themes``); a missing or broken model file is an
+    error naming the path (E005), never a silent fallback."""
     from narrativ_nlp.pipeline import models_dir
 
+    directory = models_dir() / "themes"
     try:
-        return ThemeTagger.load(models_dir() / "themes")
-    except NarrativError:
-        return ThemeTagger(ThemeCodebook.default())
+        return _cached_tagger(str(directory))
+    except NarrativError as exc:
+        raise NarrativError("E005", name="temamodellen", path=str(directory / MODEL_FILE)) from exc
+
+
+@lru_cache(maxsize=2)
+def _cached_tagger(directory: str) -> ThemeTagger:
+    return ThemeTagger.load(Path(directory))
