@@ -135,8 +135,11 @@ class CurriculumTagger:
                 self.situation = ThemeTagger(ThemeCodebook.default()).fit(lemmas, situation_labels, seed=seed)
         return self
 
-    def parts(self, lemmas: list[str]) -> tuple[np.ndarray, np.ndarray, list[dict], list[dict]]:
-        """(words scores, mapping scores, words per theme id, mapping words per theme index)."""
+    def parts(self, lemmas: list[str], with_mapping: bool = True) -> tuple[np.ndarray, np.ndarray, list[dict], list[dict]]:
+        """(words scores, mapping scores, words per theme id, mapping words per theme index).
+
+        ``with_mapping=False``: no situation tagging (mapping scores 0), for ``map_weight`` 0.
+        """
         n, k = len(lemmas), len(self.codebook.ids)
         every = replace(self.words, threshold=-1.0, max_tags=k)  # words for every curriculum theme
         w_scores, _ = self.words.scores(lemmas)
@@ -144,7 +147,7 @@ class CurriculumTagger:
         m_scores = np.zeros((n, k))
         m_words: list[dict[int, list[str]]] = [dict() for _ in range(n)]
         sit_ids = self.situation_ids
-        for i, tags in enumerate(self._situation_tagger().tag(lemmas)):
+        for i, tags in enumerate(self._situation_tagger().tag(lemmas) if with_mapping else []):
             top = max((t.score for t in tags), default=0.0) or 1.0
             for t in tags:
                 if t.theme not in sit_ids:
@@ -174,7 +177,7 @@ class CurriculumTagger:
         """Curriculum scores (n × 6) and, per narrative and curriculum theme, the words that gave it."""
         if not lemmas:
             return np.zeros((0, len(self.codebook.ids))), []
-        return self.combine(self.parts(lemmas))
+        return self.combine(self.parts(lemmas, with_mapping=self.map_weight > 0))
 
     def decode(self, scores: np.ndarray, words: list[list[list[str]]]) -> list[list[ThemeTag]]:
         out = []
