@@ -1,8 +1,8 @@
 """The leader's curriculum overview: the six læreplanstemaer per period, and the evaluation workbook.
 
 Pure functions over a list of stored narratives (``StoredNarrative``; its ``curriculum`` field —
-ids, or tags ``{"theme": id, ...}`` like ``themes`` — is read with a default, so narratives stored
-before curriculum tags existed count as "not tagged"). No narrative text is logged; the workbook
+ids, or tags ``{"theme": id, ...}`` like ``themes`` — is read with a default; a narrative without
+curriculum tags, e.g. stored before they existed, counts as "not tagged"). No narrative text is logged; the workbook
 holds only the example narratives the leader picked, anonymised.
 
 - ``curriculum_table``: per period (month ``2026-03`` or quarter ``2026-K1``) and læreplanstema:
@@ -90,7 +90,7 @@ def curriculum_frame(narratives: Sequence[Any], period: str = "quarter") -> pd.D
         cur = _ids(getattr(n, "curriculum", None))
         profile = getattr(n, "profile", None) or {}
         rows.append({"id": n.id, "group": n.group, "date": n.date, "period": period_of(n.date, period),
-                     "curriculum": cur, "tagged": getattr(n, "curriculum", None) is not None,
+                     "curriculum": cur, "tagged": bool(cur),
                      "resource_share": profile.get("resource_share")})
     df = pd.DataFrame(rows, columns=["id", "group", "date", "period", "curriculum", "tagged", "resource_share"])
     df["resource_share"] = pd.to_numeric(df["resource_share"], errors="coerce")

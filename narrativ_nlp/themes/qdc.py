@@ -57,6 +57,9 @@ def codebook_qdc(codebook: ThemeCodebook | None = None, user_themes: Sequence[Us
         ("group:situation", "Situationstemaer", [(t.id, t.label, t.description) for t in codebook.themes]),
     ]
     if user_themes:
+        from narrativ_nlp.themes.user_themes import as_user_theme
+
+        user_themes = [as_user_theme(t) for t in user_themes]
         groups.append(("group:user", "Egne temaer", [
             (t.id, t.label, (t.description + ("\nEksempler: " + " | ".join(t.examples) if t.examples else "")).strip())
             for t in user_themes]))

@@ -62,6 +62,14 @@ class UserTheme:
         return cls(data["id"], data["label"], data.get("description", ""), tuple(data.get("examples", [])))
 
 
+def as_user_theme(theme) -> UserTheme:
+    """A ``UserTheme`` from this module's class or from the store's (``theme_id``, label, description, examples)."""
+    if isinstance(theme, UserTheme):
+        return theme
+    return UserTheme(getattr(theme, "id", None) or theme.theme_id, theme.label, getattr(theme, "description", "") or "",
+                     tuple(getattr(theme, "examples", ()) or ()))
+
+
 def check_new_themes(themes: Sequence[UserTheme], existing_ids: Sequence[str] = ()) -> None:
     """``NarrativError`` E113 when an id is used twice or is already in the codebook."""
     seen = set(existing_ids)
@@ -177,6 +185,7 @@ def tag_user_themes(texts_or_lemmas: list[str], themes: Sequence[UserTheme], lem
     """
     if not themes:
         return [[] for _ in texts_or_lemmas]
+    themes = [as_user_theme(t) for t in themes]
     if not lemmas:
         from narrativ_nlp.themes.features import texts_to_lemmas
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pytest
 from openpyxl import load_workbook
@@ -21,17 +19,11 @@ from narrativ_nlp.themes.curriculum_overview import (
 from narrativ_nlp.themes.effect import effect_view
 
 
-@dataclass(frozen=True)
-class Stored(StoredNarrative):
-    """A stored narrative with the ``curriculum`` field another helper adds to the store."""
-
-    curriculum: list | None = None
-
-
 def n(i, date, curriculum, share=None, group="Myretuen", author="P1", text=None, anonymised=True, cats=None):
     profile = None if share is None else {"n_sentences": 5, "resource_share": share, "categories": cats or {}}
     text = text or "[Person 1] klatrede op i stativet og råbte, at hun var højest."
-    return Stored(i, group, date, author, text, anonymised, [], profile, "2026-01-01", curriculum)
+    return StoredNarrative(i, group, date, author, text, anonymised, [], profile, "2026-01-01",
+                           curriculum=curriculum if curriculum is not None else [])
 
 
 @pytest.fixture()
@@ -44,7 +36,7 @@ def narratives():
         n(5, "2026-05-15", ["nature"], None),
         n(6, "2026-06-01", [{"theme": "nature", "score": 0.8}], 50.0),
         n(7, None, ["culture"], 20.0),
-        n(8, "2026-03-02", None, 70.0),  # stored before curriculum tags existed
+        n(8, "2026-03-02", None, 70.0),  # stored before curriculum tags existed: no tags
     ]
 
 
@@ -136,7 +128,7 @@ def test_effect_view_per_group_with_interval():
     assert m["ci_low"] < 31.5 < m["ci_high"] and m["ci_low"] > 0
     assert np.isnan(r.loc["Bikuben", "ci_low"])  # one narrative after: no interval
     d = view.deficit.set_index(["group", "category"])
-    assert d.loc[("Myretuen", "label"), "before"] == 40.0 and d.loc[("Myretuen", "label"), "after"] == 0.0
+    assert d.loc[("Myretuen", "label"), "before"] == 60.0 and d.loc[("Myretuen", "label"), "after"] == 0.0
     again = effect_view(_effect_data(), "2026-04-01")
     assert again.resource.equals(view.resource)  # fixed seed
 

@@ -80,3 +80,12 @@ def test_qdc_holds_codebook_user_themes_curriculum_and_the_applied_set(tmp_path)
 def test_qdc_without_selection_has_no_set():
     root = ET.fromstring(codebook_qdc(user_themes=[BAAL]))
     assert root.find("{urn:QDA-XML:codebook:1.0}Sets") is None
+
+
+def test_store_user_themes_are_accepted(nlp):
+    from narrativ_nlp.store import UserTheme as StoredTheme
+
+    stored = StoredTheme("baal", BAAL.label, BAAL.description, list(BAAL.examples), "2026-12-07", "2026-12-07")
+    lemmas = texts_to_lemmas(NARRATIVES, nlp)
+    assert tag_user_themes(lemmas, [stored], lemmas=True) == tag_user_themes(lemmas, [BAAL], lemmas=True)
+    assert "Bål og madlavning ude" in codebook_qdc(user_themes=[stored])
