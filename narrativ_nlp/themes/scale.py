@@ -119,8 +119,8 @@ def discover_sampled(lemmas: list[str], k_range: tuple[int, int] = (4, 12), seed
     idx = np.sort(rng.choice(n, size=sample, replace=False))
     fitted = [lemmas[i] for i in idx]
     found = discover(fitted, k_range=k_range, seed=seed, n_terms=n_terms)
-    if not found.clusters:
-        return found
+    if not found.clusters:  # no patterns: every narrative in the one group, not only the sample's
+        return Discovery(found.k, tuple([0] * n) if found.labels else (), (), found.silhouette, found.note)
     # the same settings as discover() on the same sample: the same vocabulary, k and topics kept
     vec = TfidfVectorizer(min_df=2, max_df=0.6, sublinear_tf=True, max_features=5000)
     Xs = vec.fit_transform(fitted)

@@ -76,3 +76,15 @@ def test_load_missing_model_is_a_clear_error(tmp_path):
 def test_tag_curriculum_default(nlp):
     (tags,) = tag_curriculum(texts_to_lemmas([FOREST], nlp))
     assert tags[0].theme == "nature" and tags[0].label == "Natur, udeliv og science"
+
+
+def test_evaluate_reports_curriculum_when_the_gold_has_it(nlp):
+    from narrativ_nlp.corpus.format import NarrativeRecord
+    from narrativ_nlp.themes.evaluate import score_curriculum_records
+
+    records = [NarrativeRecord(id="x1", text=FOREST, themes=["motor"], extra={"curriculum": ["nature"]}),
+               NarrativeRecord(id="x2", text=WORDS, themes=["language"], extra={"curriculum": ["communication"]}),
+               NarrativeRecord(id="x3", text=WORDS, themes=["language"])]  # not annotated: left out
+    res = score_curriculum_records(records)
+    assert res["n"] == 2 and set(res) >= {"micro_f1", "macro_f1", "micro_f1_ci"}
+    assert res["micro_f1"] > 0.5
