@@ -67,6 +67,13 @@ class Errors:
     E090 = "For mange mislykkede login-forsøg. Prøv igen om {seconds} {unit}. (too many failed logins)"
     E091 = "Temaet «{theme_id}» findes ikke. (user theme not found)"
     E092 = "Et tema skal have et id og en betegnelse; {field} mangler. (user theme incomplete)"
+    E110 = "Temaet {id!r} har et ugyldigt id. Brug små bogstaver a-z, tal og _ (2-41 tegn, først et bogstav)."
+    E111 = "Temaet {id!r} mangler en betegnelse."
+    E112 = "Temaet {id!r} mangler eksempler. Skriv mindst ét eksempel: en sætning eller nogle ord."
+    E113 = "Temaet {id!r} findes allerede i kodebogen."
+    E114 = "Ukendt periode: {period!r}. Brug 'month' (måned) eller 'quarter' (kvartal)."
+    E115 = "Ukendt læreplanstema: {id!r}. Kendte: {known}"
+    E116 = "Narrativet {id!r} findes ikke i udvalget."
 
 
 class NarrativError(Exception):

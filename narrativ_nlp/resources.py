@@ -27,11 +27,24 @@ def danish_lemma_lookups():
     """The Danish ``lemma_lookup`` table of ``spacy-lookups-data`` as spaCy ``Lookups``, loaded once.
 
     Building the table takes 2–3 s; the pipeline's lemmatizer and the name lexicon share this
-    one copy (treat it as read-only).
+    one copy (treat it as read-only). The project's corrections (``data/lemma_exceptions.yaml``)
+    are applied here, once, so every user of the table reads the same lemmas.
     """
     from spacy.lookups import load_lookups
 
-    return load_lookups("da", ["lemma_lookup"])
+    lookups = load_lookups("da", ["lemma_lookup"])
+    table = lookups.get_table("lemma_lookup")
+    for form, lemma in lemma_exceptions().items():
+        for key in (form, form[:1].upper() + form[1:]):
+            table.set(key, lemma)
+    return lookups
+
+
+@lru_cache(maxsize=1)
+def lemma_exceptions() -> dict[str, str]:
+    """Corrections to the lookup lemma table (``data/lemma_exceptions.yaml``): lower-case form → lemma."""
+    data = load_yaml("lemma_exceptions.yaml")["exceptions"]
+    return {str(form).lower(): str(lemma).lower() for form, lemma in data.items()}
 
 
 def framing_categories() -> dict[str, dict[str, dict[str, str]]]:

@@ -49,6 +49,11 @@ def evaluate_file(path: str | Path, ner_model: str | None = None, per_category: 
         themes = _score_themes(theme_records)
         if themes is not None:
             result["themes"] = themes
+    curriculum_records = [r for r in records if _has_curriculum(r)]
+    if curriculum_records:
+        curriculum = _score_curriculum(curriculum_records)
+        if curriculum is not None:
+            result["curriculum"] = curriculum
     result["seconds_per_narrative"] = round((time.perf_counter() - t0) / max(1, len(records)), 4)
     return result
 
@@ -60,6 +65,20 @@ def _score_themes(records: list) -> dict[str, float] | None:
     except ImportError:
         return None
     return score_theme_records(records)
+
+
+def _has_curriculum(rec) -> bool:
+    cur = getattr(rec, "curriculum", None)
+    return cur is not None or "curriculum" in (getattr(rec, "extra", None) or {})
+
+
+def _score_curriculum(records: list) -> dict[str, Any] | None:
+    """Curriculum tagging scores (micro/macro F1, micro-F1 interval) when the gold has the field."""
+    try:
+        from narrativ_nlp.themes.evaluate import score_curriculum_records
+    except ImportError:
+        return None
+    return score_curriculum_records(records)
 
 
 def evaluate_ner_file(path: str | Path, ner_model: str | None = None) -> dict[str, Any]:

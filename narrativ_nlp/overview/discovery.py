@@ -11,17 +11,16 @@ from narrativ_nlp.store import NarrativeStore, StoredNarrative, parse_date
 
 def discover_stored(narratives: list[StoredNarrative], k_range: tuple[int, int] = (4, 12), seed: int = 0,
                     embeddings: str | Path | None = None):
-    """Theme discovery over stored narratives (fewer than 4: no clustering, with a note).
+    """Theme discovery over stored narratives (fewer than 30: no clustering, with a note).
 
     ``embeddings``: a local ``transformers`` model directory; the narratives are then
     clustered on its mean-pooled vectors (see ``narrativ_nlp.themes.embeddings``).
     """
-    from narrativ_nlp.themes.discovery import MIN_NARRATIVES, Discovery, discover
+    from narrativ_nlp.themes.discovery import MIN_NARRATIVES, Discovery, discover, too_few_note
     from narrativ_nlp.themes.scale import anonymised_lemmas, discover_sampled
 
     if len(narratives) < MIN_NARRATIVES:  # no need to load a pipeline
-        n = len(narratives)
-        return Discovery(0, (), (), None, f"For få narrativer til at finde temaer ({n}; mindst {MIN_NARRATIVES}).")
+        return Discovery(0, (), (), None, too_few_note(len(narratives)))
     lemmas = anonymised_lemmas([n.text for n in narratives])
     if embeddings is not None:
         from narrativ_nlp.themes.embeddings import embed_texts

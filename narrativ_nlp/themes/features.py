@@ -2,6 +2,8 @@
 
 The stop words are the project's list (``data/theme_stop_words.yaml``), not spaCy's: spaCy's
 Danish list also drops words that say what a narrative is about ("aldrig", "sammen", "alene").
+Lemmas come from ``themes.lemmas.lookup_lemma`` (the project's corrected lookup table, with
+fall-backs for sentence-initial capitals and unknown compounds), the same for every path.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from narrativ_nlp.themes.lemmas import lookup_lemma, project_lemma_table
 
 
 @lru_cache(maxsize=1)
@@ -30,11 +34,12 @@ def content_lemmas(doc: Doc) -> str:
             if span is not None:
                 hidden.update(range(span.start, span.end))
     stop = theme_stop_words()
+    table = project_lemma_table()
     out = []
     for tok in doc:
         if tok.i in hidden or not tok.is_alpha or tok.lower_ in stop or len(tok.text) < 2:
             continue
-        lemma = (tok.lemma_ or tok.text).lower()
+        lemma = lookup_lemma(tok.text, table) if table is not None else (tok.lemma_ or tok.text).lower()
         if lemma not in stop:
             out.append(lemma)
     return " ".join(out)
@@ -48,20 +53,6 @@ def texts_to_lemmas(texts: list[str], nlp: Language | None = None) -> list[str]:
     return [content_lemmas(doc) for doc in nlp.pipe(texts, disable=disable, batch_size=64)]
 
 
-@lru_cache(maxsize=1)
-def _lemma_table() -> dict | None:
-    """The lookup lemma table of the project pipeline (``None`` without a lookup lemmatizer)."""
-    from narrativ_nlp.themes.scale import light_pipeline
-
-    try:
-        lemmatizer = light_pipeline().get_pipe("lemmatizer")
-        if getattr(lemmatizer, "mode", None) != "lookup":
-            return None
-        return lemmatizer.lookups.get_table("lemma_lookup", {})
-    except Exception:  # noqa: BLE001 — seeds then match as written only
-        return None
-
-
 @lru_cache(maxsize=50_000)
 def word_lemma(word: str) -> str | None:
     """The content lemma of one word as ``content_lemmas`` gives it (``None`` for stop words)."""
@@ -69,8 +60,5 @@ def word_lemma(word: str) -> str | None:
     stop = theme_stop_words()
     if not word.isalpha() or lower in stop or len(word) < 2:
         return None
-    table = _lemma_table()
-    found = table.get(word, word) if table is not None else word
-    found = found[0] if isinstance(found, list) else found
-    lemma = (found or word).lower()
+    lemma = lookup_lemma(word)
     return None if lemma in stop else lemma

@@ -18,8 +18,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from narrativ_nlp.identifiers.types import LABEL_DA
-from narrativ_nlp.themes.discovery import Cluster, Discovery, discover
+from narrativ_nlp.themes.discovery import MIN_CLUSTER_SIZE, Discovery, discover
 from narrativ_nlp.themes.features import theme_stop_words
+from narrativ_nlp.themes.lemmas import lookup_lemma, project_lemma_table
 from narrativ_nlp.themes.tagger import ThemeTag, ThemeTagger
 
 #: placeholders written by the ``placeholder`` mode, and runs of mask characters
@@ -68,7 +69,9 @@ def anonymised_lemmas(texts: list[str], nlp: Language | None = None, batch_size:
     if lemmatizer is None or getattr(lemmatizer, "mode", None) != "lookup":
         disable = [name for name in nlp.pipe_names if name != "lemmatizer" and name != "tagger" and name != "morphologizer"]
         return [_doc_lemmas(doc) for doc in nlp.pipe(stripped, disable=disable, batch_size=batch_size)]
-    table = lemmatizer.lookups.get_table("lemma_lookup", {})
+    table = project_lemma_table()
+    if table is None:
+        table = lemmatizer.lookups.get_table("lemma_lookup", {})
     stop = theme_stop_words()
     cache: dict[str, str | None] = {}
 
@@ -78,9 +81,7 @@ def anonymised_lemmas(texts: list[str], nlp: Language | None = None, batch_size:
             if not word.isalpha() or lower in stop or len(word) < 2:
                 cache[word] = None
             else:
-                found = table.get(word, word)
-                found = found[0] if isinstance(found, list) else found
-                lemma = (found or word).lower()
+                lemma = lookup_lemma(word, table)
                 cache[word] = None if lemma in stop else lemma
         return cache[word]
 
@@ -106,9 +107,10 @@ def discover_sampled(lemmas: list[str], k_range: tuple[int, int] = (4, 12), seed
     a seeded sample to choose k (silhouette on the sample), the same TF-IDF + NMF is
     fitted on that sample, and every narrative is placed by ``NMF.transform``.
     """
-    from sklearn.decomposition import NMF
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from narrativ_nlp.themes.discovery import _best_nmf, _describe
 
     n = len(lemmas)
     if n <= sample:
@@ -117,25 +119,20 @@ def discover_sampled(lemmas: list[str], k_range: tuple[int, int] = (4, 12), seed
     idx = np.sort(rng.choice(n, size=sample, replace=False))
     fitted = [lemmas[i] for i in idx]
     found = discover(fitted, k_range=k_range, seed=seed, n_terms=n_terms)
-    if not found.clusters:
-        return found
-    k = found.k
-    # the same settings as discover() on the same sample: the same vocabulary and components
+    if not found.clusters:  # no patterns: every narrative in the one group, not only the sample's
+        return Discovery(found.k, tuple([0] * n) if found.labels else (), (), found.silhouette, found.note)
+    # the same settings as discover() on the same sample: the same vocabulary, k and topics kept
     vec = TfidfVectorizer(min_df=2, max_df=0.6, sublinear_tf=True, max_features=5000)
     Xs = vec.fit_transform(fitted)
-    model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=1000)
+    lo, hi = k_range
+    hi = min(hi, len(fitted) - 1, Xs.shape[1])
+    _, model, _, _, keep = _best_nmf(Xs, (min(lo, hi), hi), seed, MIN_CLUSTER_SIZE)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(Xs)
         W = model.transform(vec.transform(lemmas))
-    labels = W.argmax(axis=1)
-    terms = vec.get_feature_names_out()
-    clusters = []
-    for c in range(k):
-        top = tuple(terms[i] for i in np.argsort(-model.components_[c])[:n_terms])
-        members = np.where(labels == c)[0]
-        typical = tuple(int(i) for i in members[np.argsort(-W[members, c], kind="stable")][:3])
-        clusters.append(Cluster(c, top, typical, len(members)))
+    labels = W[:, keep].argmax(axis=1)
+    clusters = _describe(model, W, labels, keep, vec.get_feature_names_out(), n_terms)
+    k = len(keep)
     note = (f"Temafund er beregnet på en stikprøve af {sample} af {n} narrativer "
-            "(silhouet på stikprøven); alle narrativer er derefter placeret i en gruppe.")
+            "(silhouet på stikprøven); alle narrativer er derefter placeret i et mønster.")
     return Discovery(k, tuple(int(x) for x in labels), tuple(clusters), found.silhouette, note)

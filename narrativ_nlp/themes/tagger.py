@@ -5,8 +5,8 @@ combined with the codebook's seed terms so that a new theme works before any tra
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np

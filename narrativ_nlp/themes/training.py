@@ -19,3 +19,28 @@ def train_themes(paths: list[Path], out: Path, limit: int | None = None, seed: i
     tagger = ThemeTagger(ThemeCodebook.default()).fit(lemmas, [r.themes for r in records], seed=seed)
     tagger.save(out)
     return {"n_train": len(records), "model_themes": tagger.model_themes}
+
+
+def train_curriculum(paths: list[Path], out: Path, map_weight: float = 0.3, threshold: float = 0.35,
+                     seed: int = 0) -> dict[str, Any]:
+    """Fit the curriculum tagger on every record with ``curriculum`` gold (and themes, for the mapping).
+
+    The words model is trained on the curriculum labels; the mapping is learned from the same
+    records' situation themes and curriculum themes; the situation tagger at run time is the
+    bundled theme tagger (``default_tagger``). Settings: chosen by ``evaluation/theme_cv.py
+    --target curriculum`` (see ``models/curriculum/README.md``).
+    """
+    from narrativ_nlp.themes.curriculum import CurriculumTagger
+
+    records = []
+    for p in paths:
+        for r in read_corpus(p):
+            cur = getattr(r, "curriculum", None)
+            cur = cur if cur is not None else (r.extra or {}).get("curriculum")
+            if cur is not None and r.themes:
+                records.append((r, cur))
+    lemmas = texts_to_lemmas([r.text for r, _ in records])
+    tagger = CurriculumTagger.from_prior(map_weight=map_weight, threshold=threshold)
+    tagger.fit(lemmas, [c for _, c in records], situation_labels=[r.themes for r, _ in records], seed=seed)
+    tagger.save(out)
+    return {"n_train": len(records), "settings": tagger.settings()}

@@ -34,11 +34,12 @@ def test_tag_many_equals_tagger_tag(corpus_lemmas):
 
 def test_discover_sampled_places_every_narrative_reproducibly(corpus_lemmas):
     lemmas = corpus_lemmas * 2
-    a = discover_sampled(lemmas, k_range=(3, 5), sample=30)
-    b = discover_sampled(lemmas, k_range=(3, 5), sample=30)
+    # 60: patterns need a sample of at least 30 narratives and clusters of at least 5
+    a = discover_sampled(lemmas, k_range=(3, 5), sample=60)
+    b = discover_sampled(lemmas, k_range=(3, 5), sample=60)
     assert a == b
     assert len(a.labels) == len(lemmas) and sum(c.size for c in a.clusters) == len(lemmas)
-    assert 3 <= a.k <= 5 and "stikprøve af 30" in a.note
+    assert 3 <= a.k <= 5 and "stikprøve af 60" in a.note
     assert discover_sampled(lemmas[:3]).clusters == ()  # too few: no clustering, with a note
 
 

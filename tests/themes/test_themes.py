@@ -139,3 +139,30 @@ def test_discovery_is_reproducible_and_describes_clusters(nlp):
 def test_discovery_too_few_narratives_says_so(n):
     result = discover(["leg i sandkassen"] * n)
     assert result.k == 0 and "For få narrativer" in result.note
+
+
+def test_discovery_patterns_need_a_large_enough_group_and_cluster(nlp):
+    from narrativ_nlp.themes.discovery import MIN_CLUSTER_SIZE, MIN_NARRATIVES, patterns_or_counts
+
+    records = read_corpus(CORPORA / "narratives.train.jsonl")[:60]
+    lemmas = texts_to_lemmas([r.text for r in records], nlp)
+    found = discover(lemmas, k_range=(3, 8))
+    assert found.clusters and all(c.size >= MIN_CLUSTER_SIZE for c in found.clusters)
+    assert sum(c.size for c in found.clusters) == 60
+    assert [c.name for c in found.clusters] == [f"Mønster {i + 1}" for i in range(found.k)]
+    few = patterns_or_counts(lemmas[:MIN_NARRATIVES - 1], [r.themes for r in records[:MIN_NARRATIVES - 1]])
+    assert few["kind"] == "counts" and "For få narrativer til at finde mønstre" in few["note"]
+    assert sum(few["counts"].values()) == sum(len(set(r.themes)) for r in records[:MIN_NARRATIVES - 1])
+    assert list(few["counts"].values()) == sorted(few["counts"].values(), reverse=True)
+    many = patterns_or_counts(lemmas, [r.themes for r in records], k_range=(3, 8))
+    assert many["kind"] == "patterns" and many["discovery"] == found
+
+
+def test_discovery_dissolves_small_clusters():
+    import numpy as np
+
+    from narrativ_nlp.themes.discovery import _merge_small
+
+    W = np.array([[1, 0, 0]] * 6 + [[0, 1, 0]] * 6 + [[0.2, 0.1, 0.9]] * 2, dtype=float)
+    keep, labels = _merge_small(W, 5)
+    assert keep == [0, 1] and labels.tolist() == [0] * 6 + [1] * 6 + [0, 0]
