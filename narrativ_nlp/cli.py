@@ -61,7 +61,7 @@ def _read_text_arg(name: str) -> str:
 
 def _fmt(value: float | None, digits: int = 3) -> str:
     """A number with a decimal comma, or "–"."""
-    if value is None:
+    if value is None or value != value:  # None or NaN
         return "–"
     return f"{value:.{digits}f}".replace(".", ",")
 
@@ -211,6 +211,47 @@ def cmd_train_themes(args: argparse.Namespace) -> int:
     from narrativ_nlp.workflows.tools import train_themes
 
     print(json.dumps(train_themes([Path(p) for p in args.train], Path(args.out), limit=args.limit), indent=2))
+    return 0
+
+
+def cmd_train_curriculum(args: argparse.Namespace) -> int:
+    from narrativ_nlp.workflows.tools import train_curriculum
+
+    print(json.dumps(train_curriculum([Path(p) for p in args.train], Path(args.out)), indent=2, default=str))
+    return 0
+
+
+def cmd_curriculum(args: argparse.Namespace) -> int:
+    from narrativ_nlp.workflows import curriculum_workbook
+
+    examples: dict[str, list[int]] = {}
+    for item in args.example or []:
+        theme, _, ids = item.partition("=")
+        examples[theme.strip()] = [int(x) for x in ids.split(",") if x.strip()]
+    path, thin = curriculum_workbook(Path(args.out), args.group, args.since, args.until, examples, args.period,
+                                     force=args.force)
+    print(f"skrev {path}")
+    for period, themes in thin.items():
+        if themes:
+            print(f"Tynde læreplanstemaer i {period}: {', '.join(themes)}")
+    return 0
+
+
+def cmd_effect(args: argparse.Namespace) -> int:
+    from narrativ_nlp.workflows import effect
+
+    view = effect(args.date, group=args.group, author=args.author)
+    if args.json:
+        _print_json({"date": view.date, "resource": view.resource.to_dict(orient="records"),
+                     "deficit": view.deficit.to_dict(orient="records"), "undated": view.undated, "notes": view.notes})
+        return 0
+    for note in view.notes:
+        print(f"NB: {note}")
+    print(f"Ressourceandel før og efter {view.date}:")
+    for r in view.resource.to_dict(orient="records"):
+        ci = f"{_fmt(r.get('ci_low'), 1)} til {_fmt(r.get('ci_high'), 1)}"
+        print(f"  {r['group']}: {_fmt(r.get('before'), 1)} % ({r['n_before']}) → {_fmt(r.get('after'), 1)} % "
+              f"({r['n_after']}); forskel {_fmt(r.get('difference'), 1)} procentpoint (95 %-interval {ci})")
     return 0
 
 
@@ -449,6 +490,28 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--train", nargs="+", required=True, help="JSONL-filer med temaannotationer")
     s.add_argument("--out", required=True, help="uddatamappe")
     s.add_argument("--limit", type=int, default=None, help="brug kun de første N narrativer (røgtest)")
+
+    s = add("train-curriculum", "træn modellen for læreplanstemaer", cmd_train_curriculum)
+    s.add_argument("--train", nargs="+", required=True, help="JSONL-filer med feltet curriculum")
+    s.add_argument("--out", required=True, help="uddatamappe")
+
+    s = add("curriculum", "læreplansevaluering: et regneark pr. læreplanstema (antal, udvikling, eksempler)", cmd_curriculum)
+    s.add_argument("--out", required=True, help="regnearket (.xlsx)")
+    s.add_argument("--group", default=None, help="kun denne gruppe")
+    s.add_argument("--since", default=None, help="fra og med dato")
+    s.add_argument("--until", default=None, help="til og med dato")
+    s.add_argument("--period", choices=["month", "quarter"], default="quarter", help="periode: måned eller kvartal")
+    s.add_argument("--example", action="append", metavar="TEMA=ID,ID",
+                   help="eksempelnarrativer til et læreplanstema, fx social=12,40 (kan gentages)")
+    s.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
+    s.add_argument("--db", default=None, help=_DB_HELP)
+
+    s = add("effect", "før og efter en dato: ressourceandel og mangelsprog pr. gruppe, med 95 %-interval", cmd_effect)
+    s.add_argument("--date", required=True, help="skæringsdatoen (fx læringsforløbets start)")
+    s.add_argument("--group", default=None, help="kun denne gruppe")
+    s.add_argument("--author", default=None, help="kun denne forfatters egne narrativer (fx din egen kode)")
+    s.add_argument("--json", action="store_true", help="som JSON")
+    s.add_argument("--db", default=None, help=_DB_HELP)
 
     s = add("themes", "temaer og mønstre for en fil (.jsonl eller .txt) eller en gruppe i databasen", cmd_themes)
     s.add_argument("file", nargs="?", default=None, help="fil (.jsonl eller .txt); udelad med --group")

@@ -113,7 +113,7 @@ def curriculum_table(narratives: Sequence[Any], period: str = "quarter", thin_be
     for p in periods:
         in_period = df[df["period"] == p]
         for tid, label in themes:
-            docs = in_period[in_period["curriculum"].map(lambda c, t=tid: t in c)]
+            docs = in_period[in_period["curriculum"].map(lambda c, t=tid: t in c).astype(bool)]
             share = docs["resource_share"].dropna()
             rows.append({"period": p, "theme": tid, "label": label, "narratives": int(len(docs)),
                          "mean_resource_share": round(float(share.mean()), 1) if len(share) else np.nan,
@@ -135,7 +135,7 @@ def curriculum_summary(narratives: Sequence[Any], period: str = "quarter", thin_
     tagged = df[df["tagged"]]
     rows = []
     for tid, label in curriculum_ids_labels():
-        docs = tagged[tagged["curriculum"].map(lambda c, t=tid: t in c)]
+        docs = tagged[tagged["curriculum"].map(lambda c, t=tid: t in c).astype(bool)]
         share = docs["resource_share"].dropna()
         per = table[(table["theme"] == tid) & (table["period"] != NO_DATE)]
         rows.append({

@@ -34,7 +34,7 @@ _EXPORTS = {
     "normalise_date": "narratives",
     "FilesRequest": "files", "FilesResult": "files", "FileOutcome": "files", "anonymise_files": "files",
     "themes_for_file": "themes", "themes_for_group": "themes", "build_overview": "themes",
-    "export_overview": "themes",
+    "export_overview": "themes", "curriculum_workbook": "themes", "effect": "themes",
 }
 
 __all__ = sorted(_EXPORTS)

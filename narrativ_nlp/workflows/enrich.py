@@ -41,13 +41,9 @@ def tags_dicts(tags: list) -> list[dict[str, Any]]:
 
 
 def _curriculum(lemmas: list[str]) -> list[list[dict[str, Any]]]:
-    try:
-        from narrativ_nlp.themes.curriculum import default_curriculum_tagger
-    except ImportError:  # the curriculum tagger is optional in older installs
-        return [[] for _ in lemmas]
-    from narrativ_nlp.themes.scale import tag_many
+    from narrativ_nlp.themes.curriculum import tag_curriculum
 
-    return [tags_dicts(t) for t in tag_many(default_curriculum_tagger(), lemmas)]
+    return [tags_dicts(t) for t in tag_curriculum(lemmas)]
 
 
 def enrich(texts: list[str], mode: str = "placeholder", nlp: Language | None = None) -> list[Enrichment]:

@@ -86,3 +86,36 @@ def export_overview(ov, out: Path, charts: Path | None = None, qdc: Path | None 
     if qdc:
         written.append(export_qdc(codebook, Path(qdc)))
     return written
+
+
+def curriculum_workbook(out: Path, group: str | None = None, since: str | None = None, until: str | None = None,
+                        examples: dict[str, list[int]] | None = None, period: str = "quarter",
+                        db: str | Path | None = None, force: bool = False) -> tuple[Path, dict[str, list[str]]]:
+    """The leader's curriculum evaluation workbook (a sheet per læreplanstema: counts per period, trend,
+    the anonymised example narratives picked) and the themes that are thin in the selection."""
+    from contextlib import closing
+
+    from narrativ_nlp.errors import NarrativError
+    from narrativ_nlp.store import NarrativeStore
+    from narrativ_nlp.themes.curriculum_overview import export_curriculum_workbook, thin_themes
+
+    out = Path(out)
+    if out.exists() and not force:
+        raise NarrativError("E043", path=str(out))
+    with closing(NarrativeStore(db, create=False)) as store:
+        narratives = store.narratives(group=group, since=since, until=until)
+    return export_curriculum_workbook(narratives, out, examples, period), thin_themes(narratives, period)
+
+
+def effect(date: str, group: str | None = None, author: str | None = None, db: str | Path | None = None):
+    """Resource share and deficit categories before and after ``date``, per group, with the number of
+    narratives and a bootstrap 95 % interval of the difference (``themes.effect.EffectView``); figures for a
+    writer only for that writer's own narratives (``author``)."""
+    from contextlib import closing
+
+    from narrativ_nlp.store import NarrativeStore
+    from narrativ_nlp.themes.effect import effect_view
+
+    with closing(NarrativeStore(db, create=False)) as store:
+        narratives = store.narratives(group=group)
+    return effect_view(narratives, date, author=author)

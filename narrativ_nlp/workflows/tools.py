@@ -50,6 +50,12 @@ def train_themes(*args: Any, **kwargs: Any) -> dict[str, Any]:
     return run(*args, **kwargs)
 
 
+def train_curriculum(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    from narrativ_nlp.themes.training import train_curriculum as run
+
+    return run(*args, **kwargs)
+
+
 def pipeline_info(load: bool = False) -> dict[str, Any]:
     from narrativ_nlp.info import pipeline_info as run
 

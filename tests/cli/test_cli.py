@@ -187,3 +187,31 @@ def test_cli_backup_delete_restore_cycle(tmp_path):
 
     with closing(NarrativeStore(db, create=False)) as store:
         assert store.count() == 2
+
+
+def test_cli_curriculum_workbook_and_effect_view(tmp_path):
+    import json as _json
+
+    from openpyxl import load_workbook
+
+    db = tmp_path / "c.sqlite3"
+    src = tmp_path / "n.jsonl"
+    rows = [{"text": t, "group": "Stue Ugle", "date": d} for t, d in [
+        ("Ida kan ikke vente på sin tur og skubber altid de andre ved gyngerne.", "2026-01-10"),
+        ("Noah er en urolig dreng, som aldrig sidder stille til samling.", "2026-01-20"),
+        ("Ida ventede på sin tur ved gyngerne og hjalp Bo op at sidde.", "2026-03-10"),
+        ("Noah sang med på alle versene og fandt selv på en ny bevægelse til sangen.", "2026-03-20"),
+        ("I skoven fandt Bo en snegl og talte dens striber sammen med Ida.", "2026-03-25")]]
+    src.write_text("\n".join(_json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    assert run("--db", str(db), "import", str(src), "--quiet").returncode == 0
+    out = tmp_path / "laereplan.xlsx"
+    proc = run("--db", str(db), "curriculum", "--out", str(out), "--period", "month")
+    assert proc.returncode == 0, proc.stderr.decode()
+    sheets = load_workbook(out).sheetnames
+    assert "Oversigt" in sheets and len(sheets) >= 7  # about, overview and one sheet per læreplanstema
+    assert run("--db", str(db), "curriculum", "--out", str(out)).returncode == 2  # never overwritten
+    proc = run("--db", str(db), "effect", "--date", "2026-03-01", "--json")
+    assert proc.returncode == 0, proc.stderr.decode()
+    view = _json.loads(proc.stdout)
+    row = next(r for r in view["resource"] if r["group"] == "Stue Ugle")
+    assert (row["n_before"], row["n_after"]) == (2, 3) and row["after"] > row["before"]
