@@ -53,6 +53,13 @@ if str(ROOT) not in sys.path:
 RUNNER_SRC = r'''
 import io, json, os, sys, time, traceback, signal
 
+if os.environ.get("NARRATIV_PROBE_BASELINE"):
+    # an editable install of the current checkout would fill in modules the old checkout lacks
+    sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in getattr(f, "__module__", "")
+                        and "__editable__" not in repr(f)]
+    sys.path_hooks[:] = [h for h in sys.path_hooks if "__editable__" not in getattr(h, "__module__", "")]
+    sys.path_importer_cache.clear()
+
 def _run_in_child(req):
     os.chdir(req["cwd"])
     os.environ.update(req.get("env") or {})
@@ -131,7 +138,14 @@ _serve()
 '''
 
 PY_WRAPPER = r'''
-import json, sys
+import json, os, sys
+
+if os.environ.get("NARRATIV_PROBE_BASELINE"):
+    # an editable install of the current checkout would fill in modules the old checkout lacks
+    sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in getattr(f, "__module__", "")
+                        and "__editable__" not in repr(f)]
+    sys.path_hooks[:] = [h for h in sys.path_hooks if "__editable__" not in getattr(h, "__module__", "")]
+    sys.path_importer_cache.clear()
 R = {}
 req = json.load(open(sys.argv[1], encoding="utf-8"))
 exec(compile(req["code"], "<probe>", "exec"), {"R": R, "__name__": "__probe__"})
@@ -182,6 +196,7 @@ class Target:
         env["PYTHONPATH"] = str(path if path is not None else ROOT)
         if path is not None:
             env["NARRATIV_MODELS_DIR"] = str(Path(path) / "models")
+            env["NARRATIV_PROBE_BASELINE"] = "1"
         self.env = env
         self.proc = subprocess.Popen([sys.executable, "-c", RUNNER_SRC], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, cwd=str(work), env=env, text=True, encoding="utf-8")
