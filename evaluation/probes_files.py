@@ -785,21 +785,30 @@ def p_filename(t: Target, d: Path) -> Outcome:
 
 
 def _zip_bomb(path: Path, mb: int = 60) -> Path:
-    from tests.io.docx_fixtures import build_rich_docx
+    """A plain, valid document with an inline picture whose file is ``mb`` MB of zeros (packs to ~0.1 MB)."""
+    import docx as pydocx
+    from tests.io.docx_fixtures import tiny_png
 
-    base = build_rich_docx(path.with_name("base.docx"))
+    base = path.with_name("base.docx")
+    doc = pydocx.Document()
+    doc.add_paragraph(f"{CHILD} sad stille og lyttede til historien.")
+    doc.add_picture(io.BytesIO(tiny_png()))
+    doc.save(base)
     with zipfile.ZipFile(base) as z:
         parts = {n: z.read(n) for n in z.namelist()}
-    doc = parts["word/document.xml"].decode()
-    pad = "<!--" + " " * (mb * 1024 * 1024) + "-->"
-    parts["word/document.xml"] = doc.replace("<w:body>", pad + "<w:body>", 1).encode()
+    media = [n for n in parts if n.startswith("word/media/")][0]
+    parts[media] = parts[media] + bytes(mb * 1024 * 1024)  # a PNG reader stops at IEND; the zeros only weigh
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for n, data in parts.items():
             z.writestr(n, data)
     return path
 
 
-@probe("docx_zip_bomb", "docx of ~0.1 MB expanding to 60 MB (a zip-bomb shape) → refused, clear message")
+#: refusals for size or shape (too large, too many parts, a zip-bomb ratio, too many paragraphs/elements)
+SIZE_CODES = {"E031", "E046", "E081", "E082", "E083", "E084", "E085"}
+
+
+@probe("docx_zip_bomb", "docx of ~0.1 MB expanding to 60 MB (a zip-bomb shape) → refused for its size, clear message")
 def p_zip_bomb(t: Target, d: Path) -> Outcome:
     src = _zip_bomb(d / "bombe.docx")
     out = d / "out"
@@ -810,7 +819,9 @@ def p_zip_bomb(t: Target, d: Path) -> Outcome:
         return FAIL(f"accepted ({kb} KB → 60 MB) and reported OK in {r.seconds:.1f} s")
     if outputs:
         return FAIL(f"{r.brief()} but output written")
-    return PASS(refused(r)) if clear_error(r) else FAIL(f"unclear failure: {r.brief()}")
+    if not clear_error(r) or error_code(r.err) not in SIZE_CODES:
+        return FAIL(f"not refused for its size: {r.brief()}")
+    return PASS(refused(r))
 
 
 @probe("docx_many_paragraphs", "docx with 30,000 empty paragraphs (limit 20,000) → refused quickly")
@@ -836,7 +847,9 @@ def p_many_pars(t: Target, d: Path) -> Outcome:
         return FAIL(f"accepted and reported OK in {r.seconds:.1f} s (no paragraph limit)")
     if [p for p in files_under(out) if p.is_file()]:
         return FAIL(f"{r.brief()} but output written")
-    return PASS(refused(r)) if clear_error(r) else FAIL(f"unclear failure: {r.brief()}")
+    if not clear_error(r) or error_code(r.err) not in SIZE_CODES:
+        return FAIL(f"not refused for its size: {r.brief()}")
+    return PASS(refused(r))
 
 
 # --- batches and outputs
@@ -978,20 +991,22 @@ def p_read_only(t: Target, d: Path) -> Outcome:
     return PASS(refused(r)) if clear_error(r) else FAIL(f"unclear failure: {r.brief()}")
 
 
-@probe("db_newer_schema", "a database from a newer version (user_version 7) → refused, never written")
+@probe("db_newer_schema", "a database from a newer version (user_version 7) → import refused, file never written")
 def p_newer(t: Target, d: Path) -> Outcome:
     db = d / "db.sqlite3"
     seed_db(t, db)
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA user_version=7")
     conn.close()
-    before = sha(db)
-    r = t.cli(["overview", "--db", str(db), "--out", str(d / "r.xlsx"), "--no-discovery"], d)
-    v = db_query(db, "PRAGMA user_version")[0][0]
-    changed = sha(db) != before or v != 7
+    before = sha(db), db_query(db, "SELECT count(*) FROM narratives")[0][0]
+    src = d / "ny.txt"
+    src.write_text("Vi bagte boller og talte om gær.", encoding="utf-8")
+    r = import_(t, d, [src], db, ["--group", "Stue Bien"])
+    after = sha(db), db_query(db, "SELECT count(*) FROM narratives")[0][0]  # (reads the -wal too)
+    changed = after != before or db_query(db, "PRAGMA user_version")[0][0] != 7
     if r.rc == 0 or changed:
         return FAIL(f"accepted (exit {r.rc}), database {'written to' if changed else 'unchanged'}")
-    if "nyere" not in r.err:
+    if error_code(r.err) != "E053" and "nyere" not in r.err:
         return FAIL(f"refused without saying 'newer version': {r.brief()}")
     return PASS("refused as from a newer version, file unchanged")
 
