@@ -135,6 +135,46 @@ def score_framing(
     return out
 
 
+def score_sentence_starts(
+    items: Sequence[tuple[str, Sequence[Any], Sequence[tuple[int, int]]]],
+) -> dict[str, Any]:
+    """Sentence segmentation against gold sentence starts.
+
+    ``items``: ``(text, gold_sentences, predicted_sentences)`` per narrative, predicted as
+    ``(start, end)``. A start is the first non-space character of a sentence; the start of the
+    text itself is not counted (every segmenter gets it). A gold start is found when a
+    predicted sentence starts there (precision: a predicted start that is a gold start).
+    ``glued``: gold starts that fall inside a predicted sentence (two sentences made one);
+    ``space_starts``: predicted sentences that start with white space (findings there belong
+    to no gold sentence).
+    """
+    tp = n_gold = n_pred = space_starts = 0
+    rows = []
+    for text, gold_sents, pred in items:
+        first = len(text) - len(text.lstrip())
+        gold = {_first_char(text, s.start, s.end) for s in gold_sents} - {first}
+        starts = set()
+        for s, e in pred:
+            if s < len(text) and text[s].isspace() and s != 0:
+                space_starts += 1
+            starts.add(_first_char(text, s, e))
+        starts -= {first, len(text)}
+        hit = len(gold & starts)
+        tp += hit
+        n_gold += len(gold)
+        n_pred += len(starts)
+        rows.append((hit, len(starts) - hit, len(gold) - hit))
+    precision, recall, f1 = _prf(tp, n_gold, tp, n_pred)
+    return {"precision": precision, "recall": recall, "f1": f1, "f1_ci": bootstrap_interval(rows, _f1_of_sums),
+            "gold_starts": n_gold, "glued": n_gold - tp, "space_starts": space_starts}
+
+
+def _first_char(text: str, start: int, end: int) -> int:
+    while start < end and text[start].isspace():
+        start += 1
+    return start
+
+
 def score_framing_by_category(
     items: Sequence[tuple[Sequence[Any], Sequence[tuple[int, str]]]],
 ) -> dict[str, dict[str, float | int]]:
