@@ -53,7 +53,8 @@ def _chunks(text: str) -> list[tuple[int, str]]:
 def _shift(f: FramingFinding, offset: int) -> FramingFinding:
     from dataclasses import replace
 
-    return replace(f, start=f.start + offset, end=f.end + offset)
+    subject = None if f.subject is None else (f.subject[0] + offset, f.subject[1] + offset)
+    return replace(f, start=f.start + offset, end=f.end + offset, subject=subject)
 
 
 def analyse(text: str, more: bool = False, nlp: Language | None = None) -> Analysis:
