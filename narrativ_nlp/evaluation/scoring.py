@@ -190,14 +190,19 @@ def same_person(text: str, a: tuple[int, int] | None, b: tuple[int, int] | None)
 
     A pronoun's gold subject is the nearest earlier mention of the child; a prediction may
     point at another mention of the same child, so names are compared, with a possessive
-    "-s" allowed on either side ("Ali" = "Alis"). ``None`` equals only ``None``.
+    "-s" allowed on either side ("Ali" = "Alis") and a full name equal to its first name alone
+    ("Nora Abdi" = "Nora"). ``None`` equals only ``None``.
     """
     if a is None or b is None:
         return a is None and b is None
     if tuple(a) == tuple(b):
         return True
     ka, kb = person_key(text[a[0] : a[1]]), person_key(text[b[0] : b[1]])
-    return ka == kb or ka == kb + "s" or kb == ka + "s"
+    if ka == kb or ka == kb + "s" or kb == ka + "s":
+        return True
+    # a full name and its first name alone ("Nora Abdi", "Nora") are one person
+    short, full = sorted((ka, kb), key=len)
+    return " " not in short and full.split()[0] in (short, short.removesuffix("s"))
 
 
 @dataclass(frozen=True)

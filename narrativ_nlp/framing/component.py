@@ -101,10 +101,16 @@ def is_metadata_line(text: str, keys: frozenset[str]) -> bool:
         return True
     if s[-1] in ".!?…\"»”)":
         return False
-    if digits:
+    if digits and len(s.split()) <= 6:
         return True
     key, colon, _ = s.partition(":")
     return bool(colon) and key.strip().lower() in keys
+
+
+def is_heading(text: str, max_words: int) -> bool:
+    """A short line without final punctuation ("Sociale kompetencer", "Hej Sanna 🌸")."""
+    s = text.strip()
+    return bool(s) and s[-1] not in ".!?…\"»”)" and len(s.split()) <= max_words
 
 
 class FramingComponent:
@@ -134,6 +140,8 @@ class FramingComponent:
         self.max_suggestions = int(sugg["max_suggestions"])
         self.fallback_name = str(sugg["fallback_name"])
         self.metadata_keys = frozenset(str(k).lower() for k in sugg["metadata_keys"])
+        self.merge_gap = int(sugg["merge_gap_chars"])
+        self.heading_words = int(sugg["classifier_min_heading_words"])
         self.subject_resolver = SubjectResolver()  # when the pipeline has no narrativ_subject
         # each rule's own suggestions that invent no example, checked once
         self.rule_suggestions = {
@@ -174,7 +182,7 @@ class FramingComponent:
                 texts.append(mask_names(sent_text, inside))
             probs = self.classifier.predict_proba(texts)
         weights = self.settings["rule_weight"]
-        best: dict[tuple[int, str, str], FramingFinding] = {}  # (sentence, kind, category): the strongest
+        best: dict[tuple, FramingFinding] = {}  # (sentence, kind, category, start): the strongest
         covered: set[tuple[int, str]] = set()
         for m in self.matcher(doc):
             i = bisect_right(sent_starts, m.span.start) - 1  # matches do not cross sentences
@@ -182,13 +190,14 @@ class FramingComponent:
                 continue
             kind, category = m.rule.kind, m.rule.category
             start, end = m.span.start_char, m.span.end_char
-            local = subjects.for_span(start, end)  # the subject of the finding's own clause
+            local, subject = subjects.for_finding(start, end)  # its clause's subject, the child it names
             covered.add((i, kind))
-            if category in self.require_child and not local.child:
-                continue  # "Vi har altid travlt", "Det er altid svært": not about a child
-            # "..., fordi moren ikke sætter grænser": the clause is about an adult, the sentence
-            # about the child
-            subject = local if local.child or not subjects.sentence[i].child else subjects.sentence[i]
+            if category in self.require_child and not local.child and not (
+                local.reason in ("writer", "none") and subjects.mentions_child(start, end)
+            ):
+                # "Vi har altid travlt", "Det er altid svært", "Pædagog Lone er altid træt": not about
+                # a child ("Vi må vente på ham hver gang" is: the writer's clause about a child)
+                continue
             span_text = text[start:end]
             p = None if probs is None else float(probs[i][0 if kind == "deficit" else 1])
             w = float(weights[kind])
@@ -208,17 +217,22 @@ class FramingComponent:
                 suggestions=self._suggestions(kind, category, m.rule.id, self._name(subject), span_text),
                 rule_confidence=m.rule.confidence,
                 classifier_probability=None if p is None else round(p, 4),
-                subject=subject.span if subject.child else None,
-                subject_text=subject.name if subject.child else None,
+                subject=subject.span,
+                subject_text=subject.name,
                 subject_reason=subject.reason,
             )
-            # one finding per sentence and category: the most confident (then the longest) stays
-            key = (i, kind, category)
-            old = best.get(key)
-            if old is None or (finding.confidence, finding.end - finding.start) > (old.confidence, old.end - old.start):
-                best[key] = finding
+            # one finding per sentence and category: the most confident (then the longest) stays;
+            # in a long unpunctuated run only findings close to each other are one
+            key = (i, kind, category, start)
+            same = [k for k, g in best.items() if k[:3] == key[:3] and (g.start - end < self.merge_gap and start - g.end < self.merge_gap)]
+            if same:
+                old = best[same[0]]
+                if (finding.confidence, finding.end - finding.start) <= (old.confidence, old.end - old.start):
+                    continue
+                del best[same[0]]
+            best[key] = finding
         # overlapping findings of one kind (different categories) keep the most confident
-        kept: dict[tuple[int, str, str], FramingFinding] = {}
+        kept: dict[tuple, FramingFinding] = {}
         for key, f in sorted(best.items(), key=lambda kv: -kv[1].confidence):
             if any(k[1] == f.kind and g.start < f.end and f.start < g.end for k, g in kept.items()):
                 continue
@@ -227,15 +241,15 @@ class FramingComponent:
         if probs is not None:
             thresholds = self.settings["classifier_only_threshold"]
             for i, sent in enumerate(sents):
-                if metadata[i]:
-                    continue
+                if metadata[i] or is_heading(sent_texts[i], self.heading_words):
+                    continue  # the classifier reads tone; a heading has none of its own
                 a, b = bounds[i]
                 for j, kind in enumerate(("deficit", "resource")):
                     p = float(probs[i][j])
                     if p < float(thresholds[kind]) or (i, kind) in covered:
                         continue
-                    subject = subjects.sentence[i]
-                    best[(i, kind, "")] = FramingFinding(
+                    _, subject = subjects.for_finding(a, b)
+                    best[(i, kind, "", a)] = FramingFinding(
                         start=a,
                         end=b,
                         text=sent_texts[i],

@@ -28,6 +28,7 @@ the focal child; otherwise it is about nobody.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,6 +36,8 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from narrativ_nlp.framing.segment import QUOTES as _QUOTES
+from narrativ_nlp.framing.segment import _quote_spans
 from narrativ_nlp.resources import load_yaml
 
 for _name in ("sentence_subjects", "subjects"):
@@ -44,11 +47,12 @@ for _name in ("sentence_subjects", "subjects"):
 
 #: reasons a subject can have; ``child`` is True for the first seven
 CHILD_REASONS = ("name", "possessive", "pronoun", "focal", "elided", "child", "group")
-OTHER_REASONS = ("adult", "animal", "character", "place", "none")
+OTHER_REASONS = ("adult", "writer", "animal", "character", "place", "none")  # writer: jeg, vi, man
 
+_INITIALS = re.compile(r"[A-ZÆØÅ]{2,3}")
 _DETERMINERS = frozenset(
     "den det de en et sin sit sine min mit mine din dit dine hans hendes deres vores jeres lille store "
-    "nye gamle andre begge alle".split()
+    "nye gamle andre begge alle én ét et en nogle to tre fire hver".split()
 )
 
 
@@ -70,8 +74,11 @@ class SubjectWords:
     adult_roles: frozenset[str]
     signature_cues: tuple[str, ...]
     adult_pronouns: frozenset[str]
-    child_pronouns: frozenset[str]
-    possessive_pronouns: frozenset[str]
+    you_pronouns: frozenset[str]
+    child_pronouns: dict[str, str]
+    possessive_pronouns: dict[str, str]
+    greetings_to_child: frozenset[str]
+    greetings: frozenset[str]
     group_pronouns: frozenset[str]
     child_nouns: frozenset[str]
     other_child_nouns: frozenset[str]
@@ -86,6 +93,9 @@ class SubjectWords:
     clause_words: frozenset[str]
     expletives: frozenset[str]
     elision_starters: frozenset[str]
+    naming_verbs: frozenset[str]
+    writer_words: frozenset[str]
+    place_suffixes: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -100,8 +110,11 @@ def subject_words() -> SubjectWords:
         adult_roles=words("adult_roles"),
         signature_cues=tuple(sorted((str(w).lower() for w in data["signature_cues"]), key=len, reverse=True)),
         adult_pronouns=words("adult_pronouns"),
-        child_pronouns=words("child_pronouns"),
-        possessive_pronouns=words("possessive_pronouns"),
+        you_pronouns=words("you_pronouns"),
+        child_pronouns={str(k).lower(): str(v) for k, v in data["child_pronouns"].items()},
+        possessive_pronouns={str(k).lower(): str(v) for k, v in data["possessive_pronouns"].items()},
+        greetings_to_child=words("greetings_to_child"),
+        greetings=words("greetings"),
         group_pronouns=words("group_pronouns"),
         child_nouns=words("child_nouns"),
         other_child_nouns=words("other_child_nouns"),
@@ -116,6 +129,9 @@ def subject_words() -> SubjectWords:
         clause_words=words("clause_words"),
         expletives=words("expletives"),
         elision_starters=words("elision_starters"),
+        naming_verbs=words("naming_verbs"),
+        writer_words=words("adult_pronouns") | words("you_pronouns") | {"i", "jer", "jeres"},
+        place_suffixes=tuple(sorted(words("place_suffixes"))),
     )
 
 
@@ -128,27 +144,40 @@ class _Mention:
     name: str | None = None
     possessive: bool = False
     obj: bool = False  # the object of a preposition
+    gender: str = ""  # a name's gender (m/f) or a pronoun's; "" unknown
+    whose: bool = False  # the possessor before a role ("Alis" in "Alis mor"): never a subject
+
+
+_NO_MENTION = _Mention(-1, -1, "child")
 
 
 class DocSubjects:
     """The mentions of one doc and the subject of each sentence."""
 
-    def __init__(self, doc: Doc, mentions: list[_Mention], words: SubjectWords, focal_for_child_nouns: bool) -> None:
+    def __init__(self, doc: Doc, mentions: list[_Mention], words: SubjectWords, focal_for_child_nouns: bool,
+                 focal_about_nobody: bool = True) -> None:
         self.doc = doc
         self.words = words
         self.mentions = sorted(mentions, key=lambda m: m.tok)
         self._toks = [m.tok for m in self.mentions]
         self.children = [m for m in self.mentions if m.kind == "child"]
+        self._by_span = {m.span: m for m in self.children if m.span is not None}
+        # tokens between two mentions ("Nanna og Idris", "Alma, Jonas og Kasper"): a list, not a clause break
+        self._mention_before = {m.end for m in self.mentions}
+        self._mention_after = {m.tok - 1 for m in self.mentions}
         counts: dict[str, int] = {}
         for m in self.children:
             counts[(m.name or "").lower()] = counts.get((m.name or "").lower(), 0) + 1
         self.focal_key = max(counts, key=lambda k: (counts[k], -next(i for i, m in enumerate(self.children) if (m.name or "").lower() == k))) if counts else None
         self.focal_for_child_nouns = focal_for_child_nouns
+        self.focal_about_nobody = focal_about_nobody
         self.sents = list(doc.sents)
         self._sent_starts = [s.start for s in self.sents]
-        self.sentence: list[Subject] = []
+        self.sentence: list[Subject] = []  # the grammatical subject (pronoun chains use it)
         for sent in self.sents:  # in order: a pronoun looks back at earlier sentences' subjects
             self.sentence.append(self._sentence_subject(sent))
+        # the child each sentence is about (what suggestions name and evaluate scores)
+        self.about = [self._about(i, self.sentence[i], sent.start, sent.end) for i, sent in enumerate(self.sents)]
 
     # ------------------------------------------------------------------ resolution
     def _child_before(self, tok: int, key: str | None = None) -> _Mention | None:
@@ -158,25 +187,37 @@ class DocSubjects:
                 return m
         return None
 
-    def _antecedent(self, tok: int) -> tuple[tuple[int, int] | None, str | None] | None:
-        """The child a pronoun at token ``tok`` refers to: the nearest earlier child named in its
-        own sentence (not after a preposition), else the child subject of the nearest earlier
-        sentence about a named child, else the nearest earlier child name at all."""
+    def _antecedent(self, tok: int, gender: str = "") -> tuple[tuple[int, int] | None, str | None] | None:
+        """The child a pronoun at token ``tok`` refers to (a child of another gender is skipped):
+        the first child mentioned in its own sentence before it (not after a preposition; an
+        unnamed "min søn" gives no name), else the child subject of the nearest earlier sentence,
+        else the first child named in that sentence, else the nearest earlier child name at all."""
+
+        def fits(m: _Mention) -> bool:
+            return not gender or not m.gender or m.gender == gender
+
         i = self.sentence_index(tok)
         start = self.sents[i].start
-        for c in reversed(self.children):
-            if start <= c.tok < tok and not c.obj:
-                return c.span, c.name
+        for m in self._in(start, tok):
+            if m.obj:
+                continue
+            if m.kind == "child" and fits(m):
+                return m.span, m.name
+            if m.kind in ("childnoun", "otherchild"):
+                resolved = self._resolve(m, self.sents[i].end)
+                return resolved.span, resolved.name
         for j in range(min(i, len(self.sentence)) - 1, -1, -1):
             subj = self.sentence[j]
-            if subj.child and subj.span is not None:
+            if subj.child and subj.span is not None and fits(self._by_span.get(subj.span, _NO_MENTION)):
                 return subj.span, subj.name
             a, b = self.sents[j].start, self.sents[j].end
-            inside = [c for c in self.children if a <= c.tok < b and not c.obj]
+            inside = [c for c in self.children if a <= c.tok < b and not c.obj and fits(c)]
             if inside:
-                return inside[-1].span, inside[-1].name
-        c = self._child_before(tok)
-        return None if c is None else (c.span, c.name)
+                return inside[0].span, inside[0].name
+        for c in reversed(self.children):
+            if c.tok < tok and fits(c):
+                return c.span, c.name
+        return None
 
     def _focal(self, tok: int) -> Subject | None:
         if self.focal_key is None:
@@ -188,7 +229,7 @@ class DocSubjects:
         if m.kind == "child":
             return Subject(m.span, m.name, "possessive" if m.possessive else "name", True)
         if m.kind == "pron":
-            found = self._antecedent(m.tok)
+            found = self._antecedent(m.tok, m.gender)
             if found is None:  # "Da han kom ind, løb Ali ..." or the child is never named before
                 ante = next((c for c in self.children if m.tok < c.tok < sent_end), None)
                 found = None if ante is None else (ante.span, ante.name)
@@ -202,6 +243,8 @@ class DocSubjects:
             return focal or Subject(None, None, "child", True)
         if m.kind == "otherchild":
             return Subject(None, None, "child", True)
+        if m.kind == "adult" and m.span is None and m.end - m.tok == 1 and self.doc[m.tok].lower_ in self.words.writer_words:
+            return Subject(None, None, "writer", False)
         return Subject(None, None, m.kind, False)  # adult, animal, character, place
 
     def _in(self, a: int, b: int) -> list[_Mention]:
@@ -250,32 +293,108 @@ class DocSubjects:
         return max(0, bisect_right(self._sent_starts, token_i) - 1)
 
     def for_sentence(self, i: int) -> Subject:
-        return self.sentence[i]
+        """The child sentence ``i`` is about (see ``_about``)."""
+        return self.about[i]
 
-    def for_span(self, start_char: int, end_char: int) -> Subject:
-        """The subject of the clause holding ``[start_char, end_char)``; else its sentence's subject."""
+    def _clause(self, start_char: int, end_char: int) -> tuple[int, int, int] | None:
+        """(sentence index, clause start token, span end token) of a character span."""
         doc = self.doc
         span = doc.char_span(start_char, end_char, alignment_mode="expand")
         if span is None or len(span) == 0:
-            return NOBODY
+            return None
         i = self.sentence_index(span.start)
         sent = self.sents[i]
         clause = span.start
-        while clause > sent.start and doc[clause - 1].lower_ not in self.words.clause_words:
+        while clause > sent.start:
+            word = doc[clause - 1].lower_
+            if word in self.words.clause_words and not (
+                word in ("og", "eller", ",") and clause - 1 in self._mention_after and clause - 1 in self._mention_before
+            ):
+                break
             clause -= 1
-        found = self._first_subject(clause, span.end, sent.end)
+        return i, clause, span.end
+
+    def for_span(self, start_char: int, end_char: int) -> Subject:
+        """The subject of the clause holding ``[start_char, end_char)``; else its sentence's subject."""
+        where = self._clause(start_char, end_char)
+        if where is None:
+            return NOBODY
+        i, clause, end = where
+        found = self._first_subject(clause, end, self.sents[i].end)
         return found or self.sentence[i]
+
+    def _about(self, i: int, local: Subject, clause: int, end: int) -> Subject:
+        """The child a sentence (or the clause from token ``clause``) is about, for ``{navn}``.
+
+        Its subject when that is a named child; else the sentence's; else no name when it is about
+        children as a group or an unnamed child ("de", "min søn"); else the first child the sentence
+        mentions ("Vi oplever, at hun ...", "Personalet beskrev ham som ..."); else the narrative's
+        focal child when the sentence is about no one else ("Der er jo ingen grænser derhjemme");
+        else nobody.
+        """
+        if local.child and local.span is not None:
+            return local
+        sentence = self.sentence[i]
+        if sentence.child and sentence.span is not None:
+            return sentence
+        if local.reason in ("group", "child") or sentence.reason in ("group", "child"):
+            return local if local.reason in ("group", "child") else sentence
+        sent = self.sents[i]
+        for m in self._in(clause, sent.end) + self._in(sent.start, clause):
+            if m.kind in ("child", "pron", "childnoun"):
+                described = self._resolve(m, sent.end)
+                if described.span is not None:
+                    return described
+        if local.reason in ("writer", "none", "elided", "pronoun") and self.focal_about_nobody:
+            focal = self._focal(sent.start)
+            others = ("animal", "character", "group", "childnoun", "otherchild", "place")
+            if focal is not None and not any(m.kind in others for m in self._in(sent.start, sent.end)):
+                return Subject(focal.span, focal.name, "focal", True)
+        return local
+
+    def mentions_child(self, start_char: int, end_char: int) -> bool:
+        """The sentence holding ``[start_char, end_char)`` mentions a child or children in any role
+        ("vente på ham", "de to", "børn"), not counting a possessor before a role ("Alis mor")."""
+        where = self._clause(start_char, end_char)
+        if where is None:
+            return False
+        sent = self.sents[where[0]]
+        kinds = ("child", "pron", "childnoun", "otherchild", "group")
+        return any(m.kind in kinds and not m.whose for m in self._in(sent.start, sent.end))
+
+    def for_finding(self, start_char: int, end_char: int) -> tuple[Subject, Subject]:
+        """For a finding: (the subject of its clause, the child its suggestions name).
+
+        The first decides whether a rule that needs a child may fire ("Vi har altid travlt": no).
+        The second is the clause's named child, else the sentence's ("..., fordi moren ikke sætter
+        grænser" is about the sentence's child), else a child the clause describes ("Personalet
+        beskrev ham som særlig"), else the clause subject itself (then no name: "barnet").
+        """
+        where = self._clause(start_char, end_char)
+        if where is None:
+            return NOBODY, NOBODY
+        i, clause, end = where
+        local = self._first_subject(clause, end, self.sents[i].end) or self.sentence[i]
+        return local, self._about(i, local, clause, end)
 
 
 class SubjectResolver:
     """Find the mentions of a doc and build its ``DocSubjects``."""
 
-    def __init__(self, words: SubjectWords | None = None, focal_for_child_nouns: bool = True) -> None:
-        self.words = words or subject_words()
+    def __init__(self, words: SubjectWords | None = None, focal_for_child_nouns: bool = True,
+                 focal_about_nobody: bool = True) -> None:
+        self.words = w = words or subject_words()
         self.focal_for_child_nouns = focal_for_child_nouns
+        self.focal_about_nobody = focal_about_nobody
+        self._common_words = (
+            set(w.child_pronouns) | set(w.possessive_pronouns) | w.you_pronouns | w.adult_pronouns | w.adult_roles
+            | w.child_groups | w.child_nouns | w.other_child_nouns | w.animal_words | w.group_pronouns
+        )
+        self._common_words |= {"i", "jer", "jeres", "nogle", "alle", "vi", "de", "den", "det", "så", "og"}
+        self._speaker_words = w.adult_pronouns | w.you_pronouns
 
     def __call__(self, doc: Doc) -> DocSubjects:
-        return DocSubjects(doc, self._mentions(doc), self.words, self.focal_for_child_nouns)
+        return DocSubjects(doc, self._mentions(doc), self.words, self.focal_for_child_nouns, self.focal_about_nobody)
 
     # ------------------------------------------------------------------ mentions
     def _word(self, doc: Doc, i: int, vocab: frozenset[str], lemma: bool = True) -> bool:
@@ -287,9 +406,32 @@ class SubjectResolver:
     def _prev_word(self, doc: Doc, i: int, lo: int) -> int:
         """The token before ``i`` skipping commas, brackets and determiners (not before ``lo``)."""
         j = i - 1
-        while j >= lo and (doc[j].text in ",(" or doc[j].lower_ in _DETERMINERS):
+        while j >= lo and (doc[j].text in ",(:" or doc[j].lower_ in _DETERMINERS):
             j -= 1
         return j
+
+    def _role_before(self, doc: Doc, start: int, prev: int, lo: int, vocab: frozenset[str]) -> bool:
+        """"pædagog Lone", "kaninen Trofast", "kaninen på stuen (Trofast)", "to kaniner, Trofast",
+        "en kanin, den hedder Trofast"."""
+        if self._word(doc, prev, vocab):
+            return True
+        if prev >= lo and doc[prev].lower_ in self.words.naming_verbs:
+            return any(self._word(doc, j, vocab) for j in range(max(lo, prev - 8), prev))
+        if start > lo and doc[start - 1].text == "(":
+            return any(self._word(doc, j, vocab) for j in range(max(lo, start - 5), start - 1))
+        return False
+
+    def _listed_after(self, doc: Doc, start: int, mentions: list[_Mention]) -> _Mention | None:
+        """The name this one is listed after ("Trofast og Pjuske", "Lone, Mette og Hanne")."""
+        j = start - 1
+        if j < 0 or doc[j].lower_ not in ("og", ",", "&", "eller"):
+            return None
+        while j >= 0 and doc[j].lower_ in ("og", ",", "&", "eller"):
+            j -= 1
+        for m in reversed(mentions):
+            if m.span is not None and m.end - 1 == j:
+                return m
+        return None
 
     def _apposition(self, doc: Doc, end: int, sent_end: int, vocab: frozenset[str]) -> bool:
         """"Gül (mor)", "Sanne, Alis mor," "Trofast (vores kanin)": a role right after a name."""
@@ -323,6 +465,9 @@ class SubjectResolver:
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is None or len(span) == 0:
                 continue
+            while len(span) > 1 and span[-1].lower_ in self._common_words:
+                span = span[:-1]  # "Gustav I", "Mathilde Nogle": the detector took the next word too
+            start, end = span.start_char, span.end_char
             sent = span.sent
             surface = text[start:end]
             name, suffix = _split_possessive(surface, lexicon)
@@ -331,9 +476,17 @@ class SubjectResolver:
             prev = self._prev_word(doc, span.start, sent.start)
             prefix = self._line_prefix(text, start)
             cue = any(prefix.startswith(c) for c in w.signature_cues)
-            if self._word(doc, prev, w.adult_roles) or self._apposition(doc, span.end, sent.end, w.adult_roles) or cue:
+            listed = self._listed_after(doc, span.start, mentions)  # "Trofast og Pjuske": as the first
+            cue = cue or any(surface.lower().startswith(c + " ") for c in w.signature_cues)  # "Kh MN"
+            initials = _INITIALS.fullmatch(surface) is not None  # staff sign with initials: "CB", "KH"
+            thanked = span.start >= 2 and doc[span.start - 1].lower_ == "til" and doc[span.start - 2].lower_ == "tak"
+            if (self._role_before(doc, span.start, prev, sent.start, w.adult_roles)
+                    or self._apposition(doc, span.end, sent.end, w.adult_roles) or cue or thanked or initials
+                    or (listed is not None and listed.kind == "adult")):
                 kind = "adult"
-            elif self._word(doc, prev, w.animal_words) or self._apposition(doc, span.end, sent.end, w.animal_words):
+            elif (self._role_before(doc, span.start, prev, sent.start, w.animal_words)
+                  or self._apposition(doc, span.end, sent.end, w.animal_words)
+                  or (listed is not None and listed.kind == "animal")):
                 kind = "animal"
             elif self._character_name(doc, span, key) and (
                 key not in w.ambiguous_characters
@@ -341,8 +494,9 @@ class SubjectResolver:
                 or (span.start > 0 and doc[span.start - 1].lower_ == "som")
             ):
                 kind = "character"
-            elif span.start > 0 and self._word(doc, span.start - 1, w.place_words):
-                kind = "place"
+            elif ((span.start > 0 and self._word(doc, span.start - 1, w.place_words)) or self._word(doc, span.start, w.place_words)
+                  or key.endswith(w.place_suffixes)):
+                kind = "place"  # "Stue Sol", "Børnehaven Åbrinken"
             elif self._signature_line(doc, span, text):
                 kind = "adult"
             if kind in ("adult", "animal"):
@@ -353,9 +507,45 @@ class SubjectResolver:
                 # "Alis mor": the mother is the mention; the name only says whose
                 mentions.append(_Mention(span.start, span.end + 1, "adult"))
                 in_name.update(range(span.start, span.end + 1))
+                if kind == "child":  # the child still counts (focal child, "hende" later), never as subject
+                    possessor = _Mention(span.start, span.end, "child", (start, end), name, True, gender=lexicon.gender(name.split()[0]))
+                    possessor.whose = True
+                    mentions.append(possessor)
                 continue
-            mentions.append(_Mention(span.start, span.end, kind, (start, end), name, possessive))
+            if key in self._common_words:
+                continue  # a pronoun or role taken for a name ("Han", "kollegerne"): a word below
+            gender = lexicon.gender(name.split()[0]) if lexicon is not None else ""
+            mentions.append(_Mention(span.start, span.end, kind, (start, end), name, possessive, gender=gender))
             in_name.update(range(span.start, span.end))
+        # addressees: "Kære Carl" (+ du) is the child of a learning story; "Hej Sara og Mikkel" parents
+        addressee = self._addressees(doc, mentions)
+        child_addressee = None
+        children_addressed = False  # "Til Adil, Johanne og Sylvester": "I" are the children
+        if addressee:
+            greeting, named = addressee
+            you = any(t.lower_ in w.you_pronouns for t in doc)
+            if greeting in w.greetings_to_child and len(named) == 1 and you:
+                child_addressee = named[0]
+                children_addressed = True  # "I" is the child and the others
+            else:
+                last = named[-1]
+                if last.span is not None and last.end - last.tok >= 2 and last.end < len(doc) and doc[last.end].text[:1].islower():
+                    # no comma after the greeting: the last word starts the first sentence
+                    child_tok = doc[last.end - 1]
+                    mentions.append(_Mention(last.end - 1, last.end, "child", (child_tok.idx, child_tok.idx + len(child_tok)),
+                                             child_tok.text, gender=lexicon.gender(child_tok.text) if lexicon else ""))
+                    first_tok = doc[last.tok]
+                    prev_end = doc[last.end - 2]
+                    last.end -= 1
+                    last.span = (first_tok.idx, prev_end.idx + len(prev_end))
+                    last.name = text[last.span[0] : last.span[1]]
+                for m in named:
+                    key = (m.name or "").lower()
+                    if not any(o.tok > m.tok and (o.name or "").lower() == key for o in mentions if o not in named):
+                        for k in {key, key.split()[0]} if key else ():
+                            kind_of_key[k] = "adult"
+                    elif greeting in w.greetings_to_child:
+                        children_addressed = True
         for m in mentions:
             if m.kind == "child" and m.name is not None:
                 key = m.name.lower()
@@ -376,6 +566,7 @@ class SubjectResolver:
             bigram = f"{low} {nxt}"
             kind = None
             width = 1
+            gender = ""
             if bigram in w.child_groups:
                 kind, width = "group", 2
             elif bigram in w.child_nouns:
@@ -386,10 +577,19 @@ class SubjectResolver:
                 if self._word(doc, i + 1, w.adult_roles):
                     kind, width = "adult", 2
                 else:
-                    kind = "pron"
+                    kind, gender = "pron", w.possessive_pronouns[low]
             elif low in w.child_pronouns:
-                kind = "pron"
-            elif low in w.adult_pronouns or (t.text == "I" and not t.is_sent_start):
+                kind, gender = "pron", w.child_pronouns[low]
+            elif low in w.you_pronouns:
+                if child_addressee is not None and not (low != "du" and self._word(doc, i + 1, w.adult_roles)):
+                    mentions.append(_Mention(i, i + 1, "child", child_addressee.span, child_addressee.name,
+                                             gender=child_addressee.gender))
+                    i += 1
+                    continue
+                kind = "adult"
+            elif t.text == "I" and not t.is_sent_start or low in ("jer", "jeres"):
+                kind = "group" if children_addressed else "adult"
+            elif low in w.adult_pronouns:
                 kind = "adult"
             elif low in w.group_pronouns or low in w.child_groups:
                 kind = "group"
@@ -402,13 +602,47 @@ class SubjectResolver:
             elif self._word(doc, i, w.animal_words):
                 kind = "animal"
             if kind is not None:
-                mentions.append(_Mention(i, i + width, kind))
+                mentions.append(_Mention(i, i + width, kind, gender=gender))
             i += width
+        quotes = _quote_spans(text) if any(c in _QUOTES for c in text) else []
+        if quotes:
+            def quoted(m: _Mention) -> bool:
+                c = doc[m.tok].idx
+                return any(a < c < b for a, b in quotes)
+
+            mentions = [m for m in mentions if not (m.span is None and m.kind == "adult" and doc[m.tok].lower_ in self._speaker_words and quoted(m))]
         for m in mentions:
             sent_start = doc[m.tok].sent.start
             p = self._prev_word(doc, m.tok, sent_start)
-            m.obj = p >= sent_start and doc[p].lower_ in w.prepositions
+            m.obj = m.whose or (p >= sent_start and doc[p].lower_ in w.prepositions)
         return mentions
+
+    def _addressees(self, doc: Doc, mentions: list[_Mention]) -> tuple[str, list[_Mention]] | None:
+        """A greeting opening the text ("Kære Carl", "Hej Sara og Mikkel"): its word and names."""
+        # the greeting opens one of the first three sentences ("Læringshistorie: ...\n\nKære Carl")
+        first = None
+        for k, sent in enumerate(doc.sents):
+            if k >= 3:
+                break
+            opener = next((t for t in sent if not t.is_space), None)
+            if opener is not None and opener.lower_ in self.words.greetings:
+                first = opener
+                break
+        if first is None:
+            return None
+        named = []
+        by_tok = {m.tok: m for m in mentions if m.span is not None}
+        i = first.i + 1
+        while i < len(doc) and i - first.i <= 8:
+            m = by_tok.get(i)
+            if m is not None:
+                named.append(m)
+                i = m.end
+            elif doc[i].lower_ in ("og", ",", "&"):
+                i += 1
+            else:
+                break
+        return (first.lower_, named) if named else None
 
     def _character_name(self, doc: Doc, span, key: str) -> bool:
         """The name, or the name with the word before or after it, is a story character."""
@@ -443,7 +677,7 @@ class SubjectComponent:
         subjects = self.resolver(doc)
         doc._.subjects = subjects
         out = []
-        for sent, subj in zip(subjects.sents, subjects.sentence):
+        for sent, subj in zip(subjects.sents, subjects.about):
             span = None if subj.span is None else doc.char_span(subj.span[0], subj.span[1], alignment_mode="expand")
             out.append((sent.start_char, sent.end_char, span, subj.reason))
         doc._.sentence_subjects = out
