@@ -99,12 +99,12 @@ def is_metadata_line(text: str, keys: frozenset[str]) -> bool:
     digits = sum(c.isdigit() for c in s)
     if digits >= 0.4 * (letters + digits):
         return True
+    key, colon, _ = s.partition(":")
+    if colon and key.strip().lower() in keys:
+        return True  # "Barn: Mykola K.", "Dato: 3. marts"
     if s[-1] in ".!?…\"»”)":
         return False
-    if digits and len(s.split()) <= 6:
-        return True
-    key, colon, _ = s.partition(":")
-    return bool(colon) and key.strip().lower() in keys
+    return bool(digits) and len(s.split()) <= 6
 
 
 def is_heading(text: str, max_words: int) -> bool:
