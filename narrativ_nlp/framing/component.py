@@ -74,6 +74,8 @@ def render(template: str, name: str, excerpt: str) -> str:
 
 
 _QUOTED = re.compile(r'"([^"]*)"')
+_LETTER = re.compile(r"[^\W\d_]")
+_DIGIT = re.compile(r"\d")
 
 
 @lru_cache(maxsize=1)
@@ -93,11 +95,10 @@ def is_metadata_line(text: str, keys: frozenset[str]) -> bool:
     """A line that is only identifiers or metadata: no letters (a CPR or phone line), mostly
     digits, or no final punctuation with a digit ("Observation 3. marts") or a key and a colon."""
     s = text.strip()
-    letters = sum(c.isalpha() for c in s)
-    if letters == 0:
+    if _LETTER.search(s) is None:
         return True
-    digits = sum(c.isdigit() for c in s)
-    if digits >= 0.4 * (letters + digits):
+    digits = len(_DIGIT.findall(s))
+    if digits and digits >= 0.4 * (len(_LETTER.findall(s)) + digits):
         return True
     key, colon, _ = s.partition(":")
     if colon and key.strip().lower() in keys:

@@ -39,6 +39,7 @@ from spacy.tokens import Doc
 from narrativ_nlp.framing.segment import QUOTES as _QUOTES
 from narrativ_nlp.framing.segment import _quote_spans
 from narrativ_nlp.resources import load_yaml
+from narrativ_nlp.tokens import doc_text, token_table, token_texts
 
 for _name in ("sentence_subjects", "subjects"):
     if not Doc.has_extension(_name):
@@ -158,6 +159,8 @@ class DocSubjects:
                  focal_about_nobody: bool = True) -> None:
         self.doc = doc
         self.words = words
+        self._low, self._lem, _ = token_table(doc)
+        self._txt = token_texts(doc)[0]
         self.mentions = sorted(mentions, key=lambda m: m.tok)
         self._toks = [m.tok for m in self.mentions]
         self.children = [m for m in self.mentions if m.kind == "child"]
@@ -243,7 +246,7 @@ class DocSubjects:
             return focal or Subject(None, None, "child", True)
         if m.kind == "otherchild":
             return Subject(None, None, "child", True)
-        if m.kind == "adult" and m.span is None and m.end - m.tok == 1 and self.doc[m.tok].lower_ in self.words.writer_words:
+        if m.kind == "adult" and m.span is None and m.end - m.tok == 1 and self._low[m.tok] in self.words.writer_words:
             return Subject(None, None, "writer", False)
         return Subject(None, None, m.kind, False)  # adult, animal, character, place
 
@@ -264,9 +267,9 @@ class DocSubjects:
 
     def _sentence_subject(self, sent) -> Subject:
         a, b = sent.start, sent.end
-        first = next((t for t in sent if t.is_alpha), None)
-        if first is not None and first.lower_ in self.words.subordinators:
-            comma = next((t.i for t in sent if t.text == "," and t.i > first.i), None)
+        first = next((i for i in range(a, b) if self._txt[i].isalpha()), None)
+        if first is not None and self._low[first] in self.words.subordinators:
+            comma = next((i for i in range(first + 1, b) if self._txt[i] == ","), None)
             if comma is not None:
                 found = self._first_subject(comma + 1, b, b)
                 if found is not None:
@@ -275,17 +278,17 @@ class DocSubjects:
         if found is not None:
             return found
         if first is not None and self._elided(first):
-            focal = self._focal(first.i)
+            focal = self._focal(first)
             return Subject(focal.span, focal.name, "elided", True) if focal else Subject(None, None, "elided", True)
         return NOBODY
 
-    def _elided(self, tok) -> bool:
-        low = tok.lower_
+    def _elided(self, i: int) -> bool:
+        low = self._low[i]
         if low in self.words.expletives:
             return False
         if low in self.words.elision_starters:
             return True
-        lemma = tok.lemma_.lower()  # an inflected verb: "Græder", "Skubbede", "Kan"
+        lemma = self._lem[i]  # an inflected verb: "Græder", "Skubbede", "Kan"
         return len(low) > 2 and lemma != low and lemma.endswith("e")
 
     # ------------------------------------------------------------------ public
@@ -306,7 +309,7 @@ class DocSubjects:
         sent = self.sents[i]
         clause = span.start
         while clause > sent.start:
-            word = doc[clause - 1].lower_
+            word = self._low[clause - 1]
             if word in self.words.clause_words and not (
                 word in ("og", "eller", ",") and clause - 1 in self._mention_after and clause - 1 in self._mention_before
             ):
@@ -400,13 +403,12 @@ class SubjectResolver:
     def _word(self, doc: Doc, i: int, vocab: frozenset[str], lemma: bool = True) -> bool:
         if not 0 <= i < len(doc):
             return False
-        t = doc[i]
-        return t.lower_ in vocab or (lemma and t.lemma_.lower() in vocab)
+        return self._low[i] in vocab or (lemma and self._lem[i] in vocab)
 
     def _prev_word(self, doc: Doc, i: int, lo: int) -> int:
         """The token before ``i`` skipping commas, brackets and determiners (not before ``lo``)."""
         j = i - 1
-        while j >= lo and (doc[j].text in ",(:" or doc[j].lower_ in _DETERMINERS):
+        while j >= lo and (self._txt[j] in ",(:" or self._low[j] in _DETERMINERS):
             j -= 1
         return j
 
@@ -415,18 +417,18 @@ class SubjectResolver:
         "en kanin, den hedder Trofast"."""
         if self._word(doc, prev, vocab):
             return True
-        if prev >= lo and doc[prev].lower_ in self.words.naming_verbs:
+        if prev >= lo and self._low[prev] in self.words.naming_verbs:
             return any(self._word(doc, j, vocab) for j in range(max(lo, prev - 8), prev))
-        if start > lo and doc[start - 1].text == "(":
+        if start > lo and self._txt[start - 1] == "(":
             return any(self._word(doc, j, vocab) for j in range(max(lo, start - 5), start - 1))
         return False
 
     def _listed_after(self, doc: Doc, start: int, mentions: list[_Mention]) -> _Mention | None:
         """The name this one is listed after ("Trofast og Pjuske", "Lone, Mette og Hanne")."""
         j = start - 1
-        if j < 0 or doc[j].lower_ not in ("og", ",", "&", "eller"):
+        if j < 0 or self._low[j] not in ("og", ",", "&", "eller"):
             return None
-        while j >= 0 and doc[j].lower_ in ("og", ",", "&", "eller"):
+        while j >= 0 and self._low[j] in ("og", ",", "&", "eller"):
             j -= 1
         for m in reversed(mentions):
             if m.span is not None and m.end - 1 == j:
@@ -435,14 +437,14 @@ class SubjectResolver:
 
     def _apposition(self, doc: Doc, end: int, sent_end: int, vocab: frozenset[str]) -> bool:
         """"Gül (mor)", "Sanne, Alis mor," "Trofast (vores kanin)": a role right after a name."""
-        if end >= sent_end or doc[end].text not in "(,":
+        if end >= sent_end or self._txt[end] not in "(,":
             return False
         for j in range(end + 1, min(sent_end, end + 4)):
-            if doc[j].text in "),.":
+            if self._txt[j] in "),.":
                 return False
             if self._word(doc, j, vocab):
-                nxt = doc[j + 1].text if j + 1 < len(doc) else "."
-                return doc[end].text == "(" or nxt in ",).;:" or j + 1 >= sent_end
+                nxt = self._txt[j + 1] if j + 1 < len(doc) else "."
+                return self._txt[end] == "(" or nxt in ",).;:" or j + 1 >= sent_end
         return False
 
     def _line_prefix(self, text: str, start: int) -> str:
@@ -454,7 +456,16 @@ class SubjectResolver:
         from narrativ_nlp.identifiers.pseudonymise import _split_possessive
 
         w = self.words
-        text = doc.text
+        text = doc_text(doc)
+        self._low, self._lem, _ = token_table(doc)
+        self._txt, self._idx = token_texts(doc)
+        low_, txt_ = self._low, self._txt
+        sents = list(doc.sents)
+        sent_starts = {st.start for st in sents}
+        sent_of = [0] * len(doc)
+        for st in sents:
+            for j in range(st.start, st.end):
+                sent_of[j] = st.start
         detection = doc._.identifiers
         persons = [] if detection is None else sorted((s.start, s.end) for s in detection.spans if s.label == "PERSON")
         mentions: list[_Mention] = []
@@ -465,7 +476,7 @@ class SubjectResolver:
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is None or len(span) == 0:
                 continue
-            while len(span) > 1 and span[-1].lower_ in self._common_words:
+            while len(span) > 1 and low_[span.end - 1] in self._common_words:
                 span = span[:-1]  # "Gustav I", "Mathilde Nogle": the detector took the next word too
             start, end = span.start_char, span.end_char
             sent = span.sent
@@ -479,7 +490,7 @@ class SubjectResolver:
             listed = self._listed_after(doc, span.start, mentions)  # "Trofast og Pjuske": as the first
             cue = cue or any(surface.lower().startswith(c + " ") for c in w.signature_cues)  # "Kh MN"
             initials = _INITIALS.fullmatch(surface) is not None  # staff sign with initials: "CB", "KH"
-            thanked = span.start >= 2 and doc[span.start - 1].lower_ == "til" and doc[span.start - 2].lower_ == "tak"
+            thanked = span.start >= 2 and self._low[span.start - 1] == "til" and self._low[span.start - 2] == "tak"
             if (self._role_before(doc, span.start, prev, sent.start, w.adult_roles)
                     or self._apposition(doc, span.end, sent.end, w.adult_roles) or cue or thanked or initials
                     or (listed is not None and listed.kind == "adult")):
@@ -490,8 +501,8 @@ class SubjectResolver:
                 kind = "animal"
             elif self._character_name(doc, span, key) and (
                 key not in w.ambiguous_characters
-                or any(t.lower_ in w.story_cues or t.lemma_.lower() in w.story_cues for t in sent)
-                or (span.start > 0 and doc[span.start - 1].lower_ == "som")
+                or any(low_[j] in w.story_cues or self._lem[j] in w.story_cues for j in range(sent.start, sent.end))
+                or (span.start > 0 and self._low[span.start - 1] == "som")
             ):
                 kind = "character"
             elif ((span.start > 0 and self._word(doc, span.start - 1, w.place_words)) or self._word(doc, span.start, w.place_words)
@@ -523,21 +534,20 @@ class SubjectResolver:
         children_addressed = False  # "Til Adil, Johanne og Sylvester": "I" are the children
         if addressee:
             greeting, named = addressee
-            you = any(t.lower_ in w.you_pronouns for t in doc)
+            you = not w.you_pronouns.isdisjoint(low_)
             if greeting in w.greetings_to_child and len(named) == 1 and you:
                 child_addressee = named[0]
                 children_addressed = True  # "I" is the child and the others
             else:
                 last = named[-1]
-                if last.span is not None and last.end - last.tok >= 2 and last.end < len(doc) and doc[last.end].text[:1].islower():
+                if last.span is not None and last.end - last.tok >= 2 and last.end < len(doc) and self._txt[last.end][:1].islower():
                     # no comma after the greeting: the last word starts the first sentence
-                    child_tok = doc[last.end - 1]
-                    mentions.append(_Mention(last.end - 1, last.end, "child", (child_tok.idx, child_tok.idx + len(child_tok)),
-                                             child_tok.text, gender=lexicon.gender(child_tok.text) if lexicon else ""))
-                    first_tok = doc[last.tok]
-                    prev_end = doc[last.end - 2]
+                    c = last.end - 1
+                    mentions.append(_Mention(c, last.end, "child", (self._idx[c], self._idx[c] + len(txt_[c])),
+                                             txt_[c], gender=lexicon.gender(txt_[c]) if lexicon else ""))
+                    p = last.end - 2
                     last.end -= 1
-                    last.span = (first_tok.idx, prev_end.idx + len(prev_end))
+                    last.span = (self._idx[last.tok], self._idx[p] + len(txt_[p]))
                     last.name = text[last.span[0] : last.span[1]]
                 for m in named:
                     key = (m.name or "").lower()
@@ -557,12 +567,11 @@ class SubjectResolver:
             if i in in_name:
                 i += 1
                 continue
-            t = doc[i]
-            low = t.lower_
-            if not t.is_alpha:
+            low = low_[i]
+            if not txt_[i].isalpha():
                 i += 1
                 continue
-            nxt = doc[i + 1].lower_ if i + 1 < n else ""
+            nxt = self._low[i + 1] if i + 1 < n else ""
             bigram = f"{low} {nxt}"
             kind = None
             width = 1
@@ -587,7 +596,7 @@ class SubjectResolver:
                     i += 1
                     continue
                 kind = "adult"
-            elif t.text == "I" and not t.is_sent_start or low in ("jer", "jeres"):
+            elif txt_[i] == "I" and i not in sent_starts or low in ("jer", "jeres"):
                 kind = "group" if children_addressed else "adult"
             elif low in w.adult_pronouns:
                 kind = "adult"
@@ -607,14 +616,14 @@ class SubjectResolver:
         quotes = _quote_spans(text) if any(c in _QUOTES for c in text) else []
         if quotes:
             def quoted(m: _Mention) -> bool:
-                c = doc[m.tok].idx
+                c = self._idx[m.tok]
                 return any(a < c < b for a, b in quotes)
 
-            mentions = [m for m in mentions if not (m.span is None and m.kind == "adult" and doc[m.tok].lower_ in self._speaker_words and quoted(m))]
+            mentions = [m for m in mentions if not (m.span is None and m.kind == "adult" and self._low[m.tok] in self._speaker_words and quoted(m))]
         for m in mentions:
-            sent_start = doc[m.tok].sent.start
+            sent_start = sent_of[m.tok]
             p = self._prev_word(doc, m.tok, sent_start)
-            m.obj = m.whose or (p >= sent_start and doc[p].lower_ in w.prepositions)
+            m.obj = m.whose or (p >= sent_start and self._low[p] in w.prepositions)
         return mentions
 
     def _addressees(self, doc: Doc, mentions: list[_Mention]) -> tuple[str, list[_Mention]] | None:
@@ -624,33 +633,33 @@ class SubjectResolver:
         for k, sent in enumerate(doc.sents):
             if k >= 3:
                 break
-            opener = next((t for t in sent if not t.is_space), None)
-            if opener is not None and opener.lower_ in self.words.greetings:
+            opener = next((j for j in range(sent.start, sent.end) if not self._txt[j].isspace()), None)
+            if opener is not None and self._low[opener] in self.words.greetings:
                 first = opener
                 break
         if first is None:
             return None
         named = []
         by_tok = {m.tok: m for m in mentions if m.span is not None}
-        i = first.i + 1
-        while i < len(doc) and i - first.i <= 8:
+        i = first + 1
+        while i < len(doc) and i - first <= 8:
             m = by_tok.get(i)
             if m is not None:
                 named.append(m)
                 i = m.end
-            elif doc[i].lower_ in ("og", ",", "&"):
+            elif self._low[i] in ("og", ",", "&"):
                 i += 1
             else:
                 break
-        return (first.lower_, named) if named else None
+        return (self._low[first], named) if named else None
 
     def _character_name(self, doc: Doc, span, key: str) -> bool:
         """The name, or the name with the word before or after it, is a story character."""
         chars = self.words.story_characters
         if key in chars:
             return True
-        after = f"{key} {doc[span.end].lower_}" if span.end < len(doc) else ""
-        before = f"{doc[span.start - 1].lower_} {key}" if span.start > 0 else ""
+        after = f"{key} {self._low[span.end]}" if span.end < len(doc) else ""
+        before = f"{self._low[span.start - 1]} {key}" if span.start > 0 else ""
         return after in chars or before in chars
 
     def _signature_line(self, doc: Doc, span, text: str) -> bool:
