@@ -94,6 +94,8 @@ def _is_abbreviation(text: str) -> bool:
 
 
 def _is_emoji(text: str) -> bool:
+    if not text or ord(text[0]) < 0x2100:  # letters, digits, Latin punctuation: the common case
+        return False
     return any(unicodedata.category(c) == "So" for c in text) and all(
         unicodedata.category(c) in ("So", "Sk", "Mn", "Cf", "Me") or ord(c) >= 0x1F000 for c in text
     )
