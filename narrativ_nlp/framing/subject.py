@@ -412,6 +412,14 @@ class SubjectResolver:
             j -= 1
         return j
 
+    def _verb_next(self, i: int) -> bool:
+        """"I har lært ..." (you), not "I dag", "I går" (a preposition): an inflected verb follows."""
+        j = i + 1
+        if j >= len(self._low) or self._low[j] in ("går", "morgen", "morges", "aftes", "nat", "aften"):
+            return False
+        low, lemma = self._low[j], self._lem[j]
+        return lemma != low and lemma.endswith("e") and len(low) > 1
+
     def _role_before(self, doc: Doc, start: int, prev: int, lo: int, vocab: frozenset[str]) -> bool:
         """"pædagog Lone", "kaninen Trofast", "kaninen på stuen (Trofast)", "to kaniner, Trofast",
         "en kanin, den hedder Trofast"."""
@@ -596,7 +604,7 @@ class SubjectResolver:
                     i += 1
                     continue
                 kind = "adult"
-            elif txt_[i] == "I" and i not in sent_starts or low in ("jer", "jeres"):
+            elif (txt_[i] == "I" and (i not in sent_starts or self._verb_next(i))) or low in ("jer", "jeres"):
                 kind = "group" if children_addressed else "adult"
             elif low in w.adult_pronouns:
                 kind = "adult"
