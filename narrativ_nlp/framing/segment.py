@@ -55,6 +55,9 @@ class SegmentRules:
     max_sentence_chars: int
     long_split_words: frozenset[str]
     dot_words: frozenset[str]
+    sign_offs: frozenset[str]
+    greetings: frozenset[str]
+    sentence_openers: frozenset[str]
     label_min_words: int
     label_max_words: int
     list_line: re.Pattern[str]
@@ -78,6 +81,9 @@ def segment_rules() -> SegmentRules:
         max_sentence_chars=int(data["max_sentence_chars"]),
         long_split_words=frozenset(w.lower() for w in data["long_split_words"]),
         dot_words=frozenset(w.lower() for w in data["dot_words"]),
+        sign_offs=frozenset(w.lower() for w in data["sign_offs"]),
+        greetings=frozenset(w.lower() for w in data["greetings"]),
+        sentence_openers=frozenset(w.lower() for w in data["sentence_openers"]),
         label_min_words=int(data["label_words"][0]),
         label_max_words=int(data["label_words"][1]),
         list_line=list_line,
@@ -94,11 +100,10 @@ def _is_abbreviation(text: str) -> bool:
 
 
 def _is_emoji(text: str) -> bool:
+    """An emoji or a part of one the tokenizer split off (the variation selector of "❄️")."""
     if not text or ord(text[0]) < 0x2100:  # letters, digits, Latin punctuation: the common case
         return False
-    return any(unicodedata.category(c) == "So" for c in text) and all(
-        unicodedata.category(c) in ("So", "Sk", "Mn", "Cf", "Me") or ord(c) >= 0x1F000 for c in text
-    )
+    return all(unicodedata.category(c) in ("So", "Sk", "Mn", "Cf", "Me") or ord(c) >= 0x1F000 for c in text)
 
 
 def _starts_upper(text: str) -> bool:
@@ -221,6 +226,12 @@ def sentence_starts(doc: Doc, rules: SegmentRules | None = None) -> list[bool]:
         if emoji:
             while j < n and (_is_emoji(toks[j]) or space[j]):
                 j += 1
+        elif final:
+            # "Tak for i år! ☀️" and "Tak! /Bamserne": an emoji or a signature on the same line stays
+            while j < n and (_is_emoji(toks[j]) or (space[j] and "\n" not in toks[j])):
+                j += 1
+            if j < n and toks[j].startswith("/") and "\n" not in text[idx[i] : idx[j]]:
+                continue
         k = next_word(j)
         if k >= n or starts[k]:
             continue
@@ -235,13 +246,17 @@ def sentence_starts(doc: Doc, rules: SegmentRules | None = None) -> list[bool]:
                 starts[k] = True
             continue
         if emoji:
-            if following[:1].isupper() and not _is_final(toks[i - 1] if i else ""):
+            before = text[line_start(idx[i]) : idx[i]]
+            at_line_start = all(c.isspace() or _is_emoji(c) for c in before)  # "✔️ Vi har ...": a bullet
+            if following[:1].isupper() and not _is_final(toks[i - 1] if i else "") and not at_line_start:
                 starts[k] = True
             continue
         # . ! ? …
         if lower_next and (saw_quote or tok[-1] in "?!…" or tok in ("...", "..") or toks[j - 1] == ")"):
             continue  # "Må jeg?" spurgte hun; (!) og; ... og så
         before = toks[i - 1] if i else ""
+        if tok == "." and i and ws[i - 1] == "" and before.lower() in rules.sign_offs:
+            continue  # "Kh. Lise", "Mvh. Søren Berg"
         if tok == "." and i and ws[i - 1] == "" and (lower_next or following[:1].isdigit()):
             if before[:1].isdigit() or before.lower() in rules.dot_words:
                 continue  # "0. klasse", "5 min. før", "cpr.nr. 140322"
@@ -269,6 +284,25 @@ def sentence_starts(doc: Doc, rules: SegmentRules | None = None) -> list[bool]:
             and list_marker(line_pos) < 0
         ):
             starts[k] = True
+
+    # a greeting without a comma: "Hej Nete Kalle var ..." → "Hej Nete" | "Kalle var ..."
+    first = next_word(0)
+    if first < n and toks[first].lower() in rules.greetings:
+        run = []
+        j = first + 1
+        while j < n and not space[j] and (toks[j][:1].isupper() or toks[j].lower() in ("og", "&")):
+            if toks[j][:1].isupper():
+                run.append(j)
+            j += 1
+        # (a comma after the names keeps one sentence: "Hej Pia, Lucas har ...")
+        if len(run) >= 2 and j < n and toks[j][:1].islower() and not any(starts[x] for x in range(first + 1, j)):
+            # before the first capitalised Danish word after a name ("Kære Morten Da Wilhelm ..."),
+            # else before the last capitalised word ("Hej Nete Kalle var ...")
+            from narrativ_nlp.identifiers.lexicon import load_lexicon
+
+            lexicon = load_lexicon()
+            word = next((r for r in run[1:] if toks[r].lower() in rules.sentence_openers or lexicon.is_word(toks[r].lower())), None)
+            starts[word if word is not None else run[-1]] = True
 
     # 3. white space never starts a sentence
     for i in range(1, n):
