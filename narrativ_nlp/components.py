@@ -1,7 +1,10 @@
 """The project's registered spaCy components and ``add_components``.
 
 * ``narrativ_identifiers`` → ``doc.spans["identifiers"]`` and ``doc._.identifiers``
+* ``narrativ_subject`` → ``doc._.sentence_subjects`` and ``doc._.subjects`` (who each sentence is about)
 * ``narrativ_framing`` → ``doc.spans["framing"]`` and ``doc._.framing``
+
+(``narrativ_segmenter``, the sentence boundaries, is added by ``pipeline.build_pipeline``.)
 """
 
 from __future__ import annotations
@@ -52,8 +55,21 @@ def make_framing_component(nlp: Language, name: str, classifier: str | None):
     return FramingComponent(nlp, name, classifier_path=classifier)
 
 
+@Language.factory(
+    "narrativ_subject_v1",
+    assigns=["doc._.subjects", "doc._.sentence_subjects"],
+    requires=["doc.sents", "doc._.identifiers"],
+    default_config={"focal_for_child_nouns": True},
+)
+def make_subject_component(nlp: Language, name: str, focal_for_child_nouns: bool):
+    from narrativ_nlp.framing.subject import SubjectComponent
+
+    return SubjectComponent(nlp, name, focal_for_child_nouns)
+
+
 def add_components(nlp: Language) -> Language:
     """Add the project's components to a pipeline that has sentences and lemmas."""
     nlp.add_pipe("narrativ_identifiers_v1", name="narrativ_identifiers")
+    nlp.add_pipe("narrativ_subject_v1", name="narrativ_subject")
     nlp.add_pipe("narrativ_framing_v1", name="narrativ_framing")
     return nlp

@@ -7,7 +7,8 @@
   else an installed ``da_core_news_*`` package, else the project's own model in
   ``models/ner-da``; without any of them a blank Danish pipeline (names are
   then found by the gazetteer and context rules alone, and ``info`` says so);
-* sentence boundaries (the model's parser or a sentencizer) and lookup lemmas
+* sentence boundaries (the model's parser or a sentencizer, refined for real layouts by
+  ``narrativ_segmenter``: headings, lists, dialogue, abbreviations) and lookup lemmas
   from ``spacy-lookups-data`` when the base has no lemmatizer;
 * the project's registered components, added by ``narrativ_nlp.components``.
 """
@@ -91,9 +92,17 @@ def build_pipeline(ner_model: str | None = None, with_components: bool = True) -
     """Build a fresh pipeline (uncached); see the module docstring."""
     choice = choose_ner_model(ner_model)
     nlp = _load_base(choice)
+    import narrativ_nlp.framing.segment  # noqa: F401  (registers narrativ_segmenter_v1)
+
     has_sents = any(name in nlp.pipe_names for name in ("parser", "senter", "sentencizer"))
     if not has_sents:
         nlp.add_pipe("sentencizer", first=True)
+    # real layouts (headings, lists, dialogue, abbreviations): after the sentencizer, or before
+    # a parser, which keeps sentence starts set before it
+    if "sentencizer" in nlp.pipe_names:
+        nlp.add_pipe("narrativ_segmenter_v1", name="narrativ_segmenter", after="sentencizer")
+    else:
+        nlp.add_pipe("narrativ_segmenter_v1", name="narrativ_segmenter", first=True)
     if "lemmatizer" not in nlp.pipe_names:
         from narrativ_nlp.resources import danish_lemma_lookups
 

@@ -23,6 +23,10 @@ class GoldEntity:
     label: str
 
 
+#: ``GoldSentence.subject`` when the sentence carries no ``subject`` field (not annotated)
+NOT_ANNOTATED = "not annotated"
+
+
 @dataclass(frozen=True)
 class GoldSentence:
     start: int
@@ -30,6 +34,13 @@ class GoldSentence:
     deficit: bool
     resource: bool
     categories: tuple[str, ...] = ()
+    # the PERSON mention of the child the phrasing is about; None: about no named child;
+    # NOT_ANNOTATED: the field is absent
+    subject: tuple[int, int] | None | str = NOT_ANNOTATED
+
+    @property
+    def has_subject(self) -> bool:
+        return self.subject != NOT_ANNOTATED
 
 
 @dataclass
@@ -58,6 +69,10 @@ class NarrativeRecord:
                 d["categories"] = list(s.categories)
                 if not d["categories"]:
                     del d["categories"]
+                if s.has_subject:
+                    d["subject"] = None if s.subject is None else list(s.subject)
+                else:
+                    del d["subject"]
                 out["sentences"].append(d)
         if self.entities is not None:
             out["entities"] = [asdict(e) for e in self.entities]
@@ -157,7 +172,19 @@ def _parse_line(
                 if bad:
                     problems.add(line, rec_id, f"sentence {i}: unknown categories {bad}")
                     cats = []
-                sentences.append(GoldSentence(s["start"], s["end"], s["deficit"], s["resource"], tuple(cats)))
+                subject: tuple[int, int] | None | str = NOT_ANNOTATED
+                if "subject" in s:
+                    raw_subject = s["subject"]
+                    if raw_subject is None:
+                        subject = None
+                    elif (isinstance(raw_subject, list) and len(raw_subject) == 2
+                          and all(isinstance(x, int) and not isinstance(x, bool) for x in raw_subject)):
+                        subject = (raw_subject[0], raw_subject[1])
+                    else:
+                        problems.add(line, rec_id, f"sentence {i}: 'subject' must be [start, end] or null")
+                    if subject != NOT_ANNOTATED and not (s["deficit"] or s["resource"]):
+                        problems.add(line, rec_id, f"sentence {i}: 'subject' belongs on a deficit or resource sentence")
+                sentences.append(GoldSentence(s["start"], s["end"], s["deficit"], s["resource"], tuple(cats), subject))
     entities: list[GoldEntity] | None = None
     if "entities" in obj:
         raw_ents = obj["entities"]
@@ -169,6 +196,11 @@ def _parse_line(
                     problems.add(line, rec_id, f"entity {i}: unknown label {e.get('label')!r}; known: {list(ENTITY_LABELS)}")
             _check_spans(text, raw_ents, "entity", line, rec_id, problems)
             entities = [GoldEntity(e["start"], e["end"], e["label"]) for e in raw_ents]
+    if sentences:
+        persons = {(e.start, e.end) for e in entities or [] if e.label == "PERSON"}
+        for i, gs in enumerate(sentences):
+            if isinstance(gs.subject, tuple) and gs.subject not in persons:
+                problems.add(line, rec_id, f"sentence {i}: subject {gs.subject[0]}-{gs.subject[1]} is not a PERSON entity span")
     if len(problems.items) > n_before:
         return None
     known = {"id", "text", "group", "date", "author", "themes", "sentences", "entities"}

@@ -8,11 +8,14 @@ from typing import Any
 
 from narrativ_nlp.corpus.format import read_corpus
 from narrativ_nlp.evaluation.scoring import (
+    PredFinding,
     PredSpan,
     covered,
     score_framing,
     score_framing_by_category,
     score_identifiers,
+    score_sentence_starts,
+    score_subjects,
     wilson_interval,
 )
 
@@ -27,7 +30,7 @@ def evaluate_file(path: str | Path, ner_model: str | None = None, per_category: 
     nlp = load_pipeline(ner_model)
     result: dict[str, Any] = {"n_narratives": len(records)}
     t0 = time.perf_counter()
-    id_items, framing_items = [], []
+    id_items, framing_items, subject_items, segment_items = [], [], [], []
     theme_gold, theme_records = [], []
     for rec in records:
         if rec.entities is not None:
@@ -36,6 +39,10 @@ def evaluate_file(path: str | Path, ner_model: str | None = None, per_category: 
         if rec.sentences is not None:
             analysis = analyse(rec.text, nlp=nlp)
             framing_items.append((rec.sentences, [(f.start, f.kind) for f in analysis.findings]))
+            segment_items.append((rec.text, rec.sentences, [(s.start, s.end) for s in analysis.sentences]))
+            if any(s.has_subject for s in rec.sentences):
+                found = [PredFinding(f.start, f.kind, f.subject, f.subject_text) for f in analysis.findings]
+                subject_items.append((rec.text, rec.sentences, found, analysis.sentence_subjects))
         if rec.themes:
             theme_gold.append(rec.themes)
             theme_records.append(rec)
@@ -43,6 +50,10 @@ def evaluate_file(path: str | Path, ner_model: str | None = None, per_category: 
         result["identifiers"] = score_identifiers(id_items)
     if framing_items:
         result["framing"] = score_framing(framing_items)
+        if subject_items:
+            # beside "framing", not inside it: the CLI's text output reads every "framing" entry as a kind
+            result["framing_subject"] = score_subjects(subject_items)
+        result["segmentation"] = score_sentence_starts(segment_items)
         if per_category:
             result["framing_categories"] = score_framing_by_category(framing_items)
     if theme_records:

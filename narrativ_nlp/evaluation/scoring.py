@@ -135,6 +135,138 @@ def score_framing(
     return out
 
 
+def score_sentence_starts(
+    items: Sequence[tuple[str, Sequence[Any], Sequence[tuple[int, int]]]],
+) -> dict[str, Any]:
+    """Sentence segmentation against gold sentence starts.
+
+    ``items``: ``(text, gold_sentences, predicted_sentences)`` per narrative, predicted as
+    ``(start, end)``. A start is the first non-space character of a sentence; the start of the
+    text itself is not counted (every segmenter gets it). A gold start is found when a
+    predicted sentence starts there (precision: a predicted start that is a gold start).
+    ``glued``: gold starts that fall inside a predicted sentence (two sentences made one);
+    ``space_starts``: predicted sentences that start with white space (findings there belong
+    to no gold sentence).
+    """
+    tp = n_gold = n_pred = space_starts = 0
+    rows = []
+    for text, gold_sents, pred in items:
+        first = len(text) - len(text.lstrip())
+        gold = {_first_char(text, s.start, s.end) for s in gold_sents} - {first}
+        starts = set()
+        for s, e in pred:
+            if s < len(text) and text[s].isspace() and s != 0:
+                space_starts += 1
+            starts.add(_first_char(text, s, e))
+        starts -= {first, len(text)}
+        hit = len(gold & starts)
+        tp += hit
+        n_gold += len(gold)
+        n_pred += len(starts)
+        rows.append((hit, len(starts) - hit, len(gold) - hit))
+    precision, recall, f1 = _prf(tp, n_gold, tp, n_pred)
+    return {"precision": precision, "recall": recall, "f1": f1, "f1_ci": bootstrap_interval(rows, _f1_of_sums),
+            "gold_starts": n_gold, "glued": n_gold - tp, "space_starts": space_starts}
+
+
+def _first_char(text: str, start: int, end: int) -> int:
+    while start < end and text[start].isspace():
+        start += 1
+    return start
+
+
+def person_key(surface: str) -> str:
+    """A name compared across mentions: lower case, without a possessive ending ("Alis" → "ali",
+    "Jonas'" → "jonas", "Iqra's" → "iqra")."""
+    key = " ".join(surface.lower().split())
+    for ending in ("'s", "’s", "'", "’"):
+        if key.endswith(ending):
+            return key[: -len(ending)]
+    return key
+
+
+def same_person(text: str, a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
+    """Two subject spans name the same child: the same span, or the same name.
+
+    A pronoun's gold subject is the nearest earlier mention of the child; a prediction may
+    point at another mention of the same child, so names are compared, with a possessive
+    "-s" allowed on either side ("Ali" = "Alis") and a full name equal to its first name alone
+    ("Nora Abdi" = "Nora"). ``None`` equals only ``None``.
+    """
+    if a is None or b is None:
+        return a is None and b is None
+    if tuple(a) == tuple(b):
+        return True
+    ka, kb = person_key(text[a[0] : a[1]]), person_key(text[b[0] : b[1]])
+    if ka == kb or ka == kb + "s" or kb == ka + "s":
+        return True
+    # a full name and its first name alone ("Nora Abdi", "Nora") are one person
+    short, full = sorted((ka, kb), key=len)
+    return " " not in short and full.split()[0] in (short, short.removesuffix("s"))
+
+
+@dataclass(frozen=True)
+class PredFinding:
+    """A finding for subject scoring: its start, kind and the child it names (None: "barnet")."""
+
+    start: int
+    kind: str
+    subject: tuple[int, int] | None
+    name: str | None
+
+
+def score_subjects(
+    items: Sequence[tuple[str, Sequence[Any], Sequence[PredFinding], Sequence[tuple[int, int, Any, str]]]],
+) -> dict[str, Any]:
+    """Subject accuracy over gold framing sentences (deficit or resource) that carry ``subject``.
+
+    ``items``: ``(text, gold_sentences, findings, sentence_subjects)`` per narrative;
+    ``sentence_subjects`` as ``(start, end, subject span or None, reason)``. The predicted subject
+    of a gold sentence is that of its first finding (the sentence that holds the finding's first
+    character), else that of the predicted sentence holding the gold sentence's first character.
+    Correct when ``same_person`` (None == None).
+
+    Suggestions: among findings in those sentences that fill ``{navn}`` with a name,
+    ``suggestions_wrong_name`` counts names other than the gold subject's (gold null included) and
+    ``suggestions_non_child_name`` those whose name is no gold subject anywhere in the narrative
+    (an adult, a pet, a character or an institution when the narrative's subjects are annotated).
+    """
+    n = correct = named = wrong_name = non_child = 0
+    for text, gold_sents, findings, sent_subjects in items:
+        gold_children = {person_key(text[g.subject[0] : g.subject[1]]) for g in gold_sents
+                         if getattr(g, "has_subject", False) and isinstance(g.subject, tuple)}
+        gold_children |= {k[:-1] for k in gold_children if k.endswith("s")}
+        for g in gold_sents:
+            if not getattr(g, "has_subject", False) or not (g.deficit or g.resource):
+                continue
+            gold = g.subject if isinstance(g.subject, tuple) else None
+            inside = sorted((f for f in findings if g.start <= f.start < g.end), key=lambda f: f.start)
+            if inside:
+                pred = inside[0].subject
+            else:
+                first = _first_char(text, g.start, g.end)
+                pred = next((tuple(s[2]) if s[2] is not None else None for s in sent_subjects if s[0] <= first < s[1]), None)
+            n += 1
+            correct += same_person(text, gold, pred)
+            for f in inside:
+                if f.name is None:
+                    continue
+                named += 1
+                name, gold_name = person_key(f.name), None if gold is None else person_key(text[gold[0] : gold[1]])
+                if gold_name is None or (name != gold_name and name + "s" != gold_name):
+                    wrong_name += 1
+                    if person_key(f.name) not in gold_children:
+                        non_child += 1
+    return {
+        "subject_accuracy": round(correct / n, 4) if n else None,
+        "subject_accuracy_ci": wilson_interval(correct, n),
+        "subject_n": n,
+        "suggestions_named": named,
+        "suggestions_wrong_name": wrong_name,
+        "suggestions_non_child_name": non_child,
+    }
+
+
 def score_framing_by_category(
     items: Sequence[tuple[Sequence[Any], Sequence[tuple[int, str]]]],
 ) -> dict[str, dict[str, float | int]]:

@@ -9,6 +9,7 @@ from spacy.language import Language
 
 from narrativ_nlp.framing.component import FramingFinding, SentenceScore
 from narrativ_nlp.framing.profile import NarrativeProfile, build_profile
+from narrativ_nlp.framing.segment import first_non_space
 from narrativ_nlp.resources import load_yaml
 
 #: texts longer than this are analysed in chunks of sentences (memory and latency stay flat)
@@ -27,6 +28,9 @@ class Analysis:
     classifier_available: bool
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    #: per sentence: (start, end, subject span or None, reason) — who the sentence is about
+    #: (``narrativ_subject``); the span is the PERSON mention of the child, offsets into ``text``
+    sentence_subjects: list[tuple[int, int, tuple[int, int] | None, str]] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -53,7 +57,8 @@ def _chunks(text: str) -> list[tuple[int, str]]:
 def _shift(f: FramingFinding, offset: int) -> FramingFinding:
     from dataclasses import replace
 
-    return replace(f, start=f.start + offset, end=f.end + offset)
+    subject = None if f.subject is None else (f.subject[0] + offset, f.subject[1] + offset)
+    return replace(f, start=f.start + offset, end=f.end + offset, subject=subject)
 
 
 def analyse(text: str, more: bool = False, nlp: Language | None = None) -> Analysis:
@@ -74,6 +79,7 @@ def analyse(text: str, more: bool = False, nlp: Language | None = None) -> Analy
     sentences: list[SentenceScore] = []
     available, notes = True, []
     profile = None
+    subjects: list[tuple[int, int, tuple[int, int] | None, str]] = []
     disable = ner_only_pipes(nlp)
     chunks = _chunks(text)
     for offset, chunk in chunks:
@@ -82,6 +88,10 @@ def analyse(text: str, more: bool = False, nlp: Language | None = None) -> Analy
         result = doc._.framing
         findings.extend(_shift(f, offset) for f in result.findings)
         sentences.extend(SentenceScore(s.start + offset, s.end + offset, s.deficit, s.resource) for s in result.sentences)
+        for s_start, s_end, span, reason in doc._.sentence_subjects or []:
+            s_start = first_non_space(chunk, s_start, s_end)
+            subj = None if span is None else (span.start_char + offset, span.end_char + offset)
+            subjects.append((s_start + offset, s_end + offset, subj, reason))
         available = available and result.classifier_available
         notes = result.notes
         if len(chunks) == 1:
@@ -90,4 +100,4 @@ def analyse(text: str, more: bool = False, nlp: Language | None = None) -> Analy
     hidden = [f for f in findings if f.confidence < thresholds[f.kind]]
     if len(chunks) > 1:
         notes = notes + [f"Teksten er lang ({len(text)} tegn) og blev analyseret i {len(chunks)} dele; profilen vises ikke."]
-    return Analysis(text, shown, hidden, sentences, profile, available, notes, round(time.perf_counter() - t0, 4))
+    return Analysis(text, shown, hidden, sentences, profile, available, notes, round(time.perf_counter() - t0, 4), subjects)

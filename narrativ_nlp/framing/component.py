@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from spacy.language import Language
@@ -13,6 +15,8 @@ from spacy.tokens import Doc, Span, SpanGroup
 from narrativ_nlp.errors import NarrativError
 from narrativ_nlp.framing.classifier import SentenceClassifier, mask_names
 from narrativ_nlp.framing.rules import RuleMatcher, load_rules
+from narrativ_nlp.framing.segment import first_non_space, last_non_space
+from narrativ_nlp.framing.subject import Subject, SubjectResolver
 from narrativ_nlp.identifiers.recognizers.base import doc_text
 from narrativ_nlp.resources import framing_categories, load_yaml
 
@@ -39,6 +43,9 @@ class FramingFinding:
     suggestions: tuple[str, ...]
     rule_confidence: float | None = None  # the rule's own confidence (None: classifier alone)
     classifier_probability: float | None = None  # None when the classifier is unavailable
+    subject: tuple[int, int] | None = None  # the PERSON mention of the child the phrasing is about
+    subject_text: str | None = None  # that child's name (possessive removed); None: no named child
+    subject_reason: str | None = None  # how it was found (narrativ_nlp.framing.subject reasons)
 
     @property
     def key(self) -> str:
@@ -62,31 +69,49 @@ class FramingResult:
     notes: list[str] = field(default_factory=list)
 
 
-class _Names:
-    """The person names of a doc, computed once per doc (for suggestions)."""
-
-    def __init__(self, doc: Doc) -> None:
-        from narrativ_nlp.identifiers.lexicon import load_lexicon
-        from narrativ_nlp.identifiers.pseudonymise import _split_possessive
-
-        detection = doc._.identifiers
-        persons = [] if detection is None else [s for s in detection.spans if s.label == "PERSON"]
-        text = doc_text(doc)
-        lexicon = load_lexicon()
-        self.spans = [(s.start, _split_possessive(text[s.start : s.end], lexicon)[0]) for s in persons]
-        names = [n for _, n in self.spans]
-        self.main = max(names, key=lambda n: (names.count(n), -names.index(n))) if names else "barnet"
-
-    def for_sentence(self, sent: Span) -> str:
-        """The sentence's subject when a name opens it; otherwise the narrative's most named person."""
-        for start, name in self.spans:
-            if sent.start_char <= start <= sent.start_char + 12:
-                return name
-        return self.main
-
-
 def render(template: str, name: str, excerpt: str) -> str:
     return template.replace("{navn}", name).replace("{udsnit}", excerpt)
+
+
+_QUOTED = re.compile(r'"([^"]*)"')
+_LETTER = re.compile(r"[^\W\d_]")
+_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=1)
+def suggestion_settings() -> dict:
+    """``data/framing_suggestions.yaml``: templates per category, gating and metadata keys."""
+    return load_yaml("framing_suggestions.yaml")
+
+
+def invented_example(template: str, markers: list[str]) -> bool:
+    """True when a suggestion carries an example situation the narrative did not give."""
+    if any(m in template for m in markers):
+        return True
+    return any(q.strip() != "{udsnit}" for q in _QUOTED.findall(template))
+
+
+def is_metadata_line(text: str, keys: frozenset[str]) -> bool:
+    """A line that is only identifiers or metadata: no letters (a CPR or phone line), mostly
+    digits, or no final punctuation with a digit ("Observation 3. marts") or a key and a colon."""
+    s = text.strip()
+    if _LETTER.search(s) is None:
+        return True
+    digits = len(_DIGIT.findall(s))
+    if digits and digits >= 0.4 * (len(_LETTER.findall(s)) + digits):
+        return True
+    key, colon, _ = s.partition(":")
+    if colon and key.strip().lower() in keys:
+        return True  # "Barn: Mykola K.", "Dato: 3. marts"
+    if s[-1] in ".!?…\"»”)":
+        return False
+    return bool(digits) and len(s.split()) <= 6
+
+
+def is_heading(text: str, max_words: int) -> bool:
+    """A short line without final punctuation ("Sociale kompetencer", "Hej Sanna 🌸")."""
+    s = text.strip()
+    return bool(s) and s[-1] not in ".!?…\"»”)" and len(s.split()) <= max_words
 
 
 class FramingComponent:
@@ -109,72 +134,125 @@ class FramingComponent:
         except NarrativError as exc:
             logger.warning("framing classifier unavailable: %s", exc.code)
             self.notes.append("Klassifikatoren er ikke tilgængelig; kun reglerne bruges. (" + str(exc) + ")")
+        sugg = suggestion_settings()
+        self.templates: dict[str, dict[str, list[str]]] = sugg["templates"]
+        self.require_child = frozenset(sugg["require_child_subject"])
+        self.example_markers = list(sugg["invented_example_markers"])
+        self.max_suggestions = int(sugg["max_suggestions"])
+        self.fallback_name = str(sugg["fallback_name"])
+        self.metadata_keys = frozenset(str(k).lower() for k in sugg["metadata_keys"])
+        self.merge_gap = int(sugg["merge_gap_chars"])
+        self.heading_words = int(sugg["classifier_min_heading_words"])
+        self.subject_resolver = SubjectResolver()  # when the pipeline has no narrativ_subject
+        # each rule's own suggestions that invent no example, checked once
+        self.rule_suggestions = {
+            r.id: tuple(t for t in r.suggestions if not invented_example(t, self.example_markers)) for r in self.rules
+        }
+
+    def _name(self, subject: Subject) -> str:
+        return subject.name if subject.child and subject.name else self.fallback_name
+
+    def _suggestions(self, kind: str, category: str | None, rule_id: str | None, name: str, excerpt: str) -> tuple[str, ...]:
+        if category is None:
+            templates = list(self.settings["classifier_suggestions"][kind])
+        else:
+            templates = list(self.templates.get(kind, {}).get(category, [])) + list(self.rule_suggestions.get(rule_id or "", ()))
+        out: list[str] = []
+        for t in templates:
+            r = render(t, name, excerpt)
+            if r not in out:
+                out.append(r)
+        return tuple(out[: self.max_suggestions])
 
     def __call__(self, doc: Doc) -> Doc:
         sents = list(doc.sents)
         text = doc_text(doc)  # slices of it, not Span.text: that builds Token objects
-        sent_texts = [text[s.start_char : s.end_char] for s in sents]
+        bounds = [(first_non_space(text, s.start_char, s.end_char), last_non_space(text, s.start_char, s.end_char)) for s in sents]
+        sent_texts = [text[a:b] for a, b in bounds]
         sent_starts = [s.start for s in sents]
+        metadata = [is_metadata_line(t, self.metadata_keys) if t else True for t in sent_texts]
+        subjects = doc._.subjects if Doc.has_extension("subjects") and doc._.subjects is not None else self.subject_resolver(doc)
         probs = None
         if self.classifier is not None and sents:
             name_spans = []
             if doc._.identifiers is not None:
                 name_spans = [(s.start, s.end) for s in doc._.identifiers.spans if s.label == "PERSON"]
             texts = []
-            for sent, sent_text in zip(sents, sent_texts):
-                inside = [(a - sent.start_char, b - sent.start_char) for a, b in name_spans if sent.start_char <= a and b <= sent.end_char]
+            for (a, b), sent_text in zip(bounds, sent_texts):
+                inside = [(x - a, y - a) for x, y in name_spans if a <= x and y <= b]
                 texts.append(mask_names(sent_text, inside))
             probs = self.classifier.predict_proba(texts)
         weights = self.settings["rule_weight"]
-        best: dict[tuple[int, int, str], FramingFinding] = {}
+        best: dict[tuple, FramingFinding] = {}  # (sentence, kind, category, start): the strongest
         covered: set[tuple[int, str]] = set()
-        names = _Names(doc)
         for m in self.matcher(doc):
             i = bisect_right(sent_starts, m.span.start) - 1  # matches do not cross sentences
-            sent = sents[i]
-            span_text = text[m.span.start_char : m.span.end_char]
-            p = None if probs is None else float(probs[i][0 if m.rule.kind == "deficit" else 1])
-            w = float(weights[m.rule.kind])
+            if metadata[i]:
+                continue
+            kind, category = m.rule.kind, m.rule.category
+            start, end = m.span.start_char, m.span.end_char
+            local, subject = subjects.for_finding(start, end)  # its clause's subject, the child it names
+            covered.add((i, kind))
+            if category in self.require_child and not local.child and not (
+                local.reason in ("writer", "none") and subjects.mentions_child(start, end)
+            ):
+                # "Vi har altid travlt", "Det er altid svært", "Pædagog Lone er altid træt": not about
+                # a child ("Vi må vente på ham hver gang" is: the writer's clause about a child)
+                continue
+            span_text = text[start:end]
+            p = None if probs is None else float(probs[i][0 if kind == "deficit" else 1])
+            w = float(weights[kind])
             conf = m.rule.confidence if p is None else w * m.rule.confidence + (1 - w) * p
-            name = names.for_sentence(sent)
             finding = FramingFinding(
-                start=m.span.start_char,
-                end=m.span.end_char,
+                start=start,
+                end=end,
                 text=span_text,
-                label=LABEL_OF_KIND[m.rule.kind],
-                kind=m.rule.kind,
-                category=m.rule.category,
-                category_label=self.categories[m.rule.kind][m.rule.category]["label"],
+                label=LABEL_OF_KIND[kind],
+                kind=kind,
+                category=category,
+                category_label=self.categories[kind][category]["label"],
                 rule_id=m.rule.id,
                 source="rule" if p is None else "rule+classifier",
                 confidence=round(conf, 3),
                 explanation=m.rule.explanation,
-                suggestions=tuple(render(t, name, span_text) for t in m.rule.suggestions),
+                suggestions=self._suggestions(kind, category, m.rule.id, self._name(subject), span_text),
                 rule_confidence=m.rule.confidence,
                 classifier_probability=None if p is None else round(p, 4),
+                subject=subject.span,
+                subject_text=subject.name,
+                subject_reason=subject.reason,
             )
-            key = (m.span.start, m.span.end, m.rule.kind)
-            # one finding per span: overlapping matches of the same kind keep the most confident
-            clash = [k for k in best if k[2] == m.rule.kind and k[0] < m.span.end and m.span.start < k[1]]
-            if clash:
-                if all(best[k].confidence >= finding.confidence for k in clash):
-                    covered.add((i, m.rule.kind))
+            # one finding per sentence and category: the most confident (then the longest) stays;
+            # in a long unpunctuated run only findings close to each other are one
+            key = (i, kind, category, start)
+            same = [k for k, g in best.items() if k[:3] == key[:3] and (g.start - end < self.merge_gap and start - g.end < self.merge_gap)]
+            if same:
+                old = best[same[0]]
+                if (finding.confidence, finding.end - finding.start) <= (old.confidence, old.end - old.start):
                     continue
-                for k in clash:
-                    del best[k]
+                del best[same[0]]
             best[key] = finding
-            covered.add((i, m.rule.kind))
+        # overlapping findings of one kind (different categories) keep the most confident
+        kept: dict[tuple, FramingFinding] = {}
+        for key, f in sorted(best.items(), key=lambda kv: -kv[1].confidence):
+            if any(k[1] == f.kind and g.start < f.end and f.start < g.end for k, g in kept.items()):
+                continue
+            kept[key] = f
+        best = kept
         if probs is not None:
             thresholds = self.settings["classifier_only_threshold"]
             for i, sent in enumerate(sents):
+                if metadata[i] or is_heading(sent_texts[i], self.heading_words):
+                    continue  # the classifier reads tone; a heading has none of its own
+                a, b = bounds[i]
                 for j, kind in enumerate(("deficit", "resource")):
                     p = float(probs[i][j])
                     if p < float(thresholds[kind]) or (i, kind) in covered:
                         continue
-                    name = names.for_sentence(sent)
-                    best[(sent.start, sent.end, kind)] = FramingFinding(
-                        start=sent.start_char,
-                        end=sent.end_char,
+                    _, subject = subjects.for_finding(a, b)
+                    best[(i, kind, "", a)] = FramingFinding(
+                        start=a,
+                        end=b,
                         text=sent_texts[i],
                         label=LABEL_OF_KIND[kind],
                         kind=kind,
@@ -184,14 +262,17 @@ class FramingComponent:
                         source="classifier",
                         confidence=round(p, 3),
                         explanation=self.settings["classifier_explanation"][kind],
-                        suggestions=tuple(render(t, name, sent_texts[i]) for t in self.settings["classifier_suggestions"][kind]),
+                        suggestions=self._suggestions(kind, None, None, self._name(subject), sent_texts[i]),
                         classifier_probability=round(p, 4),
+                        subject=subject.span if subject.child else None,
+                        subject_text=subject.name if subject.child else None,
+                        subject_reason=subject.reason,
                     )
         findings = sorted(best.values(), key=lambda f: (f.start, f.kind))
         scores = [
-            SentenceScore(s.start_char, s.end_char, None if probs is None else round(float(probs[i][0]), 3),
+            SentenceScore(a, b, None if probs is None else round(float(probs[i][0]), 3),
                           None if probs is None else round(float(probs[i][1]), 3))
-            for i, s in enumerate(sents)
+            for i, (a, b) in enumerate(bounds)
         ]
         doc._.framing = FramingResult(findings, scores, self.classifier is not None, list(self.notes))
         spans = []

@@ -1,0 +1,387 @@
+"""Sentence segmentation for real layouts: the ``narrativ_segmenter`` spaCy component.
+
+spaCy's sentencizer ends a sentence only after ``.``, ``!`` or ``?``; real writing about
+children also has headings without a full stop, bullet and numbered lists, dialogue in
+quotes, Danish abbreviations and blank lines. ``sentence_starts(doc)`` decides, token by
+token, where a sentence starts (the rules and word lists are data:
+``data/segmentation.yaml``):
+
+* a blank line always ends a sentence; a single line break ends one when the line before
+  is a heading (short, no final punctuation, the next line starts with a capital, a digit
+  or a list marker), a list item, or when the next line is a list item; otherwise it is a
+  soft wrap inside a sentence;
+* ``.``, ``!``, ``?`` and ``…`` end a sentence, with closing quotes and brackets attached
+  (``(Han var glad.) Han`` is two sentences), except: inside a quote that goes on after it;
+  before a lower-case reporting verb after a quote or ``?``/``!`` (``"Må jeg være med?"
+  spurgte Ali.`` is one sentence); an ellipsis or ``!``/``?`` in a quote before a lower-case word;
+* an abbreviation of the ``never_final`` list never ends a sentence; one of ``may_end``
+  (``osv.``) and an ordinal (``3.``) end one only before a capital letter; a list number
+  (``1.`` at the start of a line) never does;
+* an emoji before a capitalised word ends a sentence;
+* white space never starts a sentence: it stays with the sentence before it, so a sentence
+  (and every finding) starts at its first non-space character;
+* a sentence longer than ``max_sentence_chars`` is split at ``;``, then ``:``, then
+  ``, men`` nearest its middle, as a last resort.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.attrs import IDX, ORTH, SENT_START, SPACY
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from narrativ_nlp.resources import load_yaml
+
+FINAL_CHARS = frozenset(".!?…")
+QUOTES = frozenset('"“”„»«')
+CLOSERS = frozenset('"“”»«’\')]}')
+OPENERS = frozenset('"“„»«‘\'([{')
+
+
+@dataclass(frozen=True)
+class SegmentRules:
+    never_final: frozenset[str]
+    may_end: frozenset[str]
+    bullets: frozenset[str]
+    reporting_verbs: frozenset[str]
+    heading_max_words: int
+    heading_max_chars: int
+    continuation_words: frozenset[str]
+    max_sentence_chars: int
+    long_split_words: frozenset[str]
+    dot_words: frozenset[str]
+    sign_offs: frozenset[str]
+    greetings: frozenset[str]
+    sentence_openers: frozenset[str]
+    label_min_words: int
+    label_max_words: int
+    list_line: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def segment_rules() -> SegmentRules:
+    """The segmentation rules of ``data/segmentation.yaml`` (cached)."""
+    data = load_yaml("segmentation.yaml")
+    bullets = frozenset(data["bullets"])
+    bullet_class = "".join(re.escape(b) for b in sorted(bullets))
+    list_line = re.compile(rf"[ \t]*(?:[{bullet_class}][ \t]|\d{{1,2}}[.)][ \t]|[a-zæøå]\)[ \t])")
+    return SegmentRules(
+        never_final=frozenset(w.lower() for w in data["abbreviations"]["never_final"]),
+        may_end=frozenset(w.lower() for w in data["abbreviations"]["may_end"]),
+        bullets=bullets,
+        reporting_verbs=frozenset(w.lower() for w in data["reporting_verbs"]),
+        heading_max_words=int(data["heading"]["max_words"]),
+        heading_max_chars=int(data["heading"]["max_chars"]),
+        continuation_words=frozenset(w.lower() for w in data["heading"]["continuation_words"]),
+        max_sentence_chars=int(data["max_sentence_chars"]),
+        long_split_words=frozenset(w.lower() for w in data["long_split_words"]),
+        dot_words=frozenset(w.lower() for w in data["dot_words"]),
+        sign_offs=frozenset(w.lower() for w in data["sign_offs"]),
+        greetings=frozenset(w.lower() for w in data["greetings"]),
+        sentence_openers=frozenset(w.lower() for w in data["sentence_openers"]),
+        label_min_words=int(data["label_words"][0]),
+        label_max_words=int(data["label_words"][1]),
+        list_line=list_line,
+    )
+
+
+def _is_final(text: str) -> bool:
+    return bool(text) and all(c in FINAL_CHARS for c in text)
+
+
+def _is_abbreviation(text: str) -> bool:
+    """A word token that carries its own full stop: ``osv.``, ``bl.a.``, ``3.``."""
+    return len(text) > 1 and text.endswith(".") and any(c.isalnum() for c in text)
+
+
+def _is_emoji(text: str) -> bool:
+    """An emoji or a part of one the tokenizer split off (the variation selector of "❄️")."""
+    if not text or ord(text[0]) < 0x2100:  # letters, digits, Latin punctuation: the common case
+        return False
+    return all(unicodedata.category(c) in ("So", "Sk", "Mn", "Cf", "Me") or ord(c) >= 0x1F000 for c in text)
+
+
+def _starts_upper(text: str) -> bool:
+    c = text[:1]
+    return c.isupper() or c.isdigit() or c in OPENERS or c in "-–—•*·▪►" or _is_emoji(text)
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    """Paired quotation marks per paragraph: (open, close) character offsets.
+
+    Marks are paired in order within a paragraph; a paragraph with an odd number of marks
+    gets no pairs (a stray mark must not glue the rest of the text into one sentence).
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for para in re.split(r"(\n[ \t\r]*\n)", text):
+        marks = [pos + i for i, c in enumerate(para) if c in QUOTES]
+        if marks and len(marks) % 2 == 0:
+            spans.extend((a, b) for a, b in zip(marks[::2], marks[1::2]) if b - a <= 400)
+        pos += len(para)
+    return spans
+
+
+def sentence_starts(doc: Doc, rules: SegmentRules | None = None) -> list[bool]:
+    """For each token of ``doc``: does a sentence start there? (see the module docstring)."""
+    rules = rules or segment_rules()
+    n = len(doc)
+    if n == 0:
+        return []
+    # strings from one array, not one Token object per token and attribute (4x slower)
+    strings = doc.vocab.strings
+    rows = doc.to_array([ORTH, IDX, SPACY]).tolist()
+    toks = [strings[o] for o, _, _ in rows]
+    idx = [i for _, i, _ in rows]
+    ws = [" " if sp else "" for _, _, sp in rows]
+    space = [t.isspace() for t in toks]
+    text = "".join(t + w for t, w in zip(toks, ws))
+    starts = [False] * n
+    starts[0] = True
+
+    def next_word(i: int) -> int:
+        while i < n and space[i]:
+            i += 1
+        return i
+
+    def line_start(pos: int) -> int:
+        return max(text.rfind("\n", 0, pos), text.rfind("\r", 0, pos)) + 1
+
+    list_marker_end: dict[int, int] = {}  # line start -> end of its list marker
+
+    def list_marker(line_pos: int) -> int:
+        if line_pos not in list_marker_end:
+            m = rules.list_line.match(text, line_pos)
+            list_marker_end[line_pos] = m.end() if m else -1
+        return list_marker_end[line_pos]
+
+    quotes = _quote_spans(text) if any(c in QUOTES for c in text) else []
+
+    def inside_quote(pos: int) -> tuple[int, int] | None:
+        for a, b in quotes:
+            if a < pos < b:
+                return a, b
+        return None
+
+    # 1. line breaks
+    for i in range(n):
+        if not space[i] or ("\n" not in toks[i] and "\r" not in toks[i]):
+            continue
+        prev = i - 1
+        while prev >= 0 and space[prev]:
+            prev -= 1
+        nxt = next_word(i)
+        if prev < 0 or nxt >= n:
+            continue
+        gap = text[idx[prev] + len(toks[prev]) : idx[nxt]]
+        newlines = max(gap.count("\n"), gap.count("\r"))
+        if newlines == 0:
+            continue
+        prev_line_pos = line_start(idx[prev])
+        prev_line = text[prev_line_pos : idx[prev] + len(toks[prev])].strip()
+        next_is_item = list_marker(line_start(idx[nxt])) >= 0
+        prev_is_item = list_marker(prev_line_pos) >= 0
+        last = prev_line[-1:] if prev_line else ""
+        words = prev_line.split()
+        heading = (
+            last not in ".!?…,;:-–"
+            and len(words) <= rules.heading_max_words
+            and len(prev_line) <= rules.heading_max_chars
+            and bool(words)
+            and words[-1].lower() not in rules.continuation_words
+            and _starts_upper(toks[nxt])
+        )
+        if (
+            newlines >= 2
+            or next_is_item
+            or prev_is_item
+            or last in FINAL_CHARS
+            or (last in CLOSERS and _starts_upper(toks[nxt]))
+            or (last == ":" and _starts_upper(toks[nxt]))
+            or heading
+        ):
+            starts[nxt] = True
+
+    # 2. sentence-final punctuation, abbreviations, emoji
+    for i in range(n):
+        tok = toks[i]
+        if space[i]:
+            continue
+        final = _is_final(tok)
+        abbrev = not final and _is_abbreviation(tok)
+        emoji = not final and not abbrev and _is_emoji(tok)
+        if not (final or abbrev or emoji):
+            continue
+        j = i + 1
+        saw_quote = False
+        # closing quotes and brackets glued to the punctuation belong to this sentence
+        while j < n and not space[j] and (_is_final(toks[j]) or (toks[j] in CLOSERS and ws[j - 1] == "")):
+            saw_quote = saw_quote or toks[j] in QUOTES
+            j += 1
+        if emoji:
+            while j < n and (_is_emoji(toks[j]) or space[j]):
+                j += 1
+        elif final:
+            # "Tak for i år! ☀️" and "Tak! /Bamserne": an emoji or a signature on the same line stays
+            while j < n and (_is_emoji(toks[j]) or (space[j] and "\n" not in toks[j])):
+                j += 1
+            if j < n and toks[j].startswith("/") and "\n" not in text[idx[i] : idx[j]]:
+                continue
+        k = next_word(j)
+        if k >= n or starts[k]:
+            continue
+        following = toks[k]
+        lower_next = following[:1].islower()
+        if abbrev:
+            # "s." (side) never ends a sentence, the initial "S." may: one-letter forms keep their case
+            never = tok in rules.never_final if len(tok) == 2 else tok.lower() in rules.never_final
+            if never or idx[i] < list_marker(line_start(idx[i])) or j > i + 1:
+                continue  # "(2 år og 9 mdr.) Tilde": a bracket closing after it
+            if following[:1].isupper():
+                starts[k] = True
+            continue
+        if emoji:
+            before = text[line_start(idx[i]) : idx[i]]
+            at_line_start = all(c.isspace() or _is_emoji(c) for c in before)  # "✔️ Vi har ...": a bullet
+            if following[:1].isupper() and not _is_final(toks[i - 1] if i else "") and not at_line_start:
+                starts[k] = True
+            continue
+        # . ! ? …
+        if lower_next and (saw_quote or tok[-1] in "?!…" or tok in ("...", "..") or toks[j - 1] == ")"):
+            continue  # "Må jeg?" spurgte hun; (!) og; ... og så
+        before = toks[i - 1] if i else ""
+        if tok == "." and i and ws[i - 1] == "" and before.lower() in rules.sign_offs:
+            continue  # "Kh. Lise", "Mvh. Søren Berg"
+        if tok == "." and i and ws[i - 1] == "" and (lower_next or following[:1].isdigit()):
+            if before[:1].isdigit() or before.lower() in rules.dot_words:
+                continue  # "0. klasse", "5 min. før", "cpr.nr. 140322"
+        if following in (",", ";", ":"):
+            continue
+        if following == "(" and saw_quote:
+            continue  # "Shuf!" (se) sagde hun
+        q = None if saw_quote else inside_quote(idx[i])
+        if q is not None and q[1] > idx[i] + len(tok):  # the quote goes on after the mark
+            continue
+        starts[k] = True
+
+    # a short label at the start of a line ("Til stuemødet: Vi ...") before a capitalised word
+    for i in range(1, n - 1):
+        if toks[i] != ":" or ws[i] == "":
+            continue
+        k = next_word(i + 1)
+        if k >= n or starts[k] or not toks[k][:1].isupper():
+            continue
+        line_pos = line_start(idx[i])
+        label = text[line_pos : idx[i]].split()
+        if (
+            rules.label_min_words <= len(label) <= rules.label_max_words
+            and not any(c in ".!?" for c in "".join(label))
+            and list_marker(line_pos) < 0
+        ):
+            starts[k] = True
+
+    # a greeting without a comma: "Hej Nete Kalle var ..." → "Hej Nete" | "Kalle var ..."
+    first = next_word(0)
+    if first < n and toks[first].lower() in rules.greetings:
+        run = []
+        j = first + 1
+        while j < n and not space[j] and (toks[j][:1].isupper() or toks[j].lower() in ("og", "&")):
+            if toks[j][:1].isupper():
+                run.append(j)
+            j += 1
+        # (a comma after the names keeps one sentence: "Hej Pia, Lucas har ...")
+        if len(run) >= 2 and j < n and toks[j][:1].islower() and not any(starts[x] for x in range(first + 1, j)):
+            # before the first capitalised Danish word after a name ("Kære Morten Da Wilhelm ..."),
+            # else before the last capitalised word ("Hej Nete Kalle var ...")
+            from narrativ_nlp.identifiers.lexicon import load_lexicon
+
+            lexicon = load_lexicon()
+            word = next((r for r in run[1:] if toks[r].lower() in rules.sentence_openers or lexicon.is_word(toks[r].lower())), None)
+            starts[word if word is not None else run[-1]] = True
+
+    # 3. white space never starts a sentence
+    for i in range(1, n):
+        if starts[i] and space[i]:
+            starts[i] = False
+            k = next_word(i)
+            if k < n:
+                starts[k] = True
+
+    # 4. over-long sentences, split as a last resort
+    _split_long(doc, toks, idx, starts, rules)
+    return starts
+
+
+def _split_long(doc: Doc, toks: list[str], idx: list[int], starts: list[bool], rules: SegmentRules) -> None:
+    n = len(toks)
+    bounds = [i for i in range(n) if starts[i]] + [n]
+    work = list(zip(bounds, bounds[1:]))
+    while work:
+        a, b = work.pop()
+        end_char = idx[b - 1] + len(toks[b - 1])
+        if end_char - idx[a] <= rules.max_sentence_chars:
+            continue
+        middle = (idx[a] + end_char) / 2
+        cut = None
+        for kind in (";", ":", "men"):
+            cands = []
+            for i in range(a + 1, b - 1):
+                if kind == "men":
+                    if toks[i].lower() in rules.long_split_words and toks[i - 1] == ",":
+                        cands.append(i)
+                elif toks[i] == kind:
+                    k = i + 1
+                    while k < b and toks[k].isspace():
+                        k += 1
+                    if k < b - 1:
+                        cands.append(k)
+            if cands:
+                cut = min(cands, key=lambda c: abs(idx[c] - middle))
+                break
+        if cut is None or cut <= a:
+            continue
+        starts[cut] = True
+        work.extend([(a, cut), (cut, b)])
+
+
+class Segmenter:
+    """Set ``token.is_sent_start`` on every token by ``sentence_starts``."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        self.rules = segment_rules()
+
+    def __call__(self, doc: Doc) -> Doc:
+        starts = sentence_starts(doc, self.rules)
+        if not starts:
+            return doc
+        # set only what differs from the sentencizer's boundaries (Token objects are costly)
+        current = doc.to_array([SENT_START]).tolist()
+        for i, (start, now) in enumerate(zip(starts, current)):
+            if (now == 1) != start or now == 0:
+                doc[i].is_sent_start = start
+        return doc
+
+
+@Language.factory("narrativ_segmenter_v1", assigns=["token.is_sent_start"])
+def make_segmenter(nlp: Language, name: str) -> Segmenter:
+    return Segmenter(nlp, name)
+
+
+def first_non_space(text: str, start: int, end: int) -> int:
+    """The offset of the first non-space character in ``text[start:end]`` (``end`` if none)."""
+    while start < end and text[start].isspace():
+        start += 1
+    return start
+
+
+def last_non_space(text: str, start: int, end: int) -> int:
+    """The end offset of ``text[start:end]`` without trailing white space."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end

@@ -1,0 +1,701 @@
+"""Who a sentence is about: the ``narrativ_subject`` spaCy component.
+
+For every sentence, which child the phrasing is about (``doc._.sentence_subjects``:
+``(sent_start, sent_end, subject span or None, reason)``), and for any span of it the
+subject of the span's own clause (``doc._.subjects.for_span``), used by the framing
+component to fill ``{navn}`` and to let generalisation and label rules fire only on
+sentences about a child.
+
+Mentions (word lists are data: ``data/subject_words.yaml``):
+
+* a PERSON name found by the identifier component is a **child**, unless it is an adult
+  (a role right before or after it: "pædagog Lone", "Gül (mor)", "Sanne, Alis mor,"; a
+  signature or commenter line: "Hilsen Mette", "Svar fra Karina:"; an adult once is an adult
+  everywhere in the text), a pet ("kaninen Trofast"), a story character (Gurli Gris; Elsa only
+  with a story cue such as "filmen" or "klædt ud som") or a room ("Stue Sol");
+* a possessive name before a role ("Alis mor") is the adult; before anything else
+  ("Alis tegning") the child;
+* role words and jeg/vi/man are adults; han/hun/ham/hende (and hans/hendes + a noun) are a child,
+  resolved to the nearest earlier child name (Danish names give no reliable gender, so adults
+  are skipped); de/børnene/gruppen are children without a name; barnet/drengen/pigen are the
+  narrative's focal child (its most mentioned child) when it has one.
+
+The sentence subject is the first mention that is not the object of a preposition, after a
+leading subordinate clause ("Da Sol kom ind, hoppede Amina op": Amina). A sentence with no
+mention that opens with a verb or "altid"-like word (note style: "Kan ikke vente.") is about
+the focal child; otherwise it is about nobody.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from narrativ_nlp.framing.segment import QUOTES as _QUOTES
+from narrativ_nlp.framing.segment import _quote_spans
+from narrativ_nlp.resources import load_yaml
+from narrativ_nlp.tokens import doc_text, token_table, token_texts
+
+for _name in ("sentence_subjects", "subjects"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+# registered as ``narrativ_subject_v1`` in ``narrativ_nlp.components``
+
+#: reasons a subject can have; ``child`` is True for the first seven
+CHILD_REASONS = ("name", "possessive", "pronoun", "focal", "elided", "child", "group")
+OTHER_REASONS = ("adult", "writer", "animal", "character", "place", "none")  # writer: jeg, vi, man
+
+_INITIALS = re.compile(r"[A-ZÆØÅ]{2,3}")
+_DETERMINERS = frozenset(
+    "den det de en et sin sit sine min mit mine din dit dine hans hendes deres vores jeres lille store "
+    "nye gamle andre begge alle én ét et en nogle to tre fire hver".split()
+)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a sentence (or clause) is about."""
+
+    span: tuple[int, int] | None  # the PERSON mention naming the child (character offsets)
+    name: str | None  # the child's name, possessive removed ("Alis" → "Ali")
+    reason: str  # one of CHILD_REASONS or OTHER_REASONS
+    child: bool  # about a child or children: generalisation and label rules may fire
+
+
+NOBODY = Subject(None, None, "none", False)
+
+
+@dataclass(frozen=True)
+class SubjectWords:
+    adult_roles: frozenset[str]
+    signature_cues: tuple[str, ...]
+    adult_pronouns: frozenset[str]
+    you_pronouns: frozenset[str]
+    child_pronouns: dict[str, str]
+    possessive_pronouns: dict[str, str]
+    greetings_to_child: frozenset[str]
+    greetings: frozenset[str]
+    group_pronouns: frozenset[str]
+    child_nouns: frozenset[str]
+    other_child_nouns: frozenset[str]
+    child_groups: frozenset[str]
+    place_words: frozenset[str]
+    animal_words: frozenset[str]
+    story_characters: frozenset[str]
+    ambiguous_characters: frozenset[str]
+    story_cues: frozenset[str]
+    subordinators: frozenset[str]
+    prepositions: frozenset[str]
+    clause_words: frozenset[str]
+    expletives: frozenset[str]
+    elision_starters: frozenset[str]
+    naming_verbs: frozenset[str]
+    writer_words: frozenset[str]
+    place_suffixes: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def subject_words() -> SubjectWords:
+    """The word lists of ``data/subject_words.yaml`` (cached)."""
+    data = load_yaml("subject_words.yaml")
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(str(w).lower() for w in data[key])
+
+    return SubjectWords(
+        adult_roles=words("adult_roles"),
+        signature_cues=tuple(sorted((str(w).lower() for w in data["signature_cues"]), key=len, reverse=True)),
+        adult_pronouns=words("adult_pronouns"),
+        you_pronouns=words("you_pronouns"),
+        child_pronouns={str(k).lower(): str(v) for k, v in data["child_pronouns"].items()},
+        possessive_pronouns={str(k).lower(): str(v) for k, v in data["possessive_pronouns"].items()},
+        greetings_to_child=words("greetings_to_child"),
+        greetings=words("greetings"),
+        group_pronouns=words("group_pronouns"),
+        child_nouns=words("child_nouns"),
+        other_child_nouns=words("other_child_nouns"),
+        child_groups=words("child_groups"),
+        place_words=words("place_words"),
+        animal_words=words("animal_words"),
+        story_characters=words("story_characters"),
+        ambiguous_characters=words("ambiguous_characters"),
+        story_cues=words("story_cues"),
+        subordinators=words("subordinators"),
+        prepositions=words("prepositions"),
+        clause_words=words("clause_words"),
+        expletives=words("expletives"),
+        elision_starters=words("elision_starters"),
+        naming_verbs=words("naming_verbs"),
+        writer_words=words("adult_pronouns") | words("you_pronouns") | {"i", "jer", "jeres"},
+        place_suffixes=tuple(sorted(words("place_suffixes"))),
+    )
+
+
+@dataclass
+class _Mention:
+    tok: int  # first token
+    end: int  # token after the mention
+    kind: str  # child | adult | pron | group | childnoun | otherchild | animal | character | place
+    span: tuple[int, int] | None = None  # PERSON span (a name)
+    name: str | None = None
+    possessive: bool = False
+    obj: bool = False  # the object of a preposition
+    gender: str = ""  # a name's gender (m/f) or a pronoun's; "" unknown
+    whose: bool = False  # the possessor before a role ("Alis" in "Alis mor"): never a subject
+
+
+_NO_MENTION = _Mention(-1, -1, "child")
+
+
+class DocSubjects:
+    """The mentions of one doc and the subject of each sentence."""
+
+    def __init__(self, doc: Doc, mentions: list[_Mention], words: SubjectWords, focal_for_child_nouns: bool,
+                 focal_about_nobody: bool = True) -> None:
+        self.doc = doc
+        self.words = words
+        self._low, self._lem, _ = token_table(doc)
+        self._txt = token_texts(doc)[0]
+        self.mentions = sorted(mentions, key=lambda m: m.tok)
+        self._toks = [m.tok for m in self.mentions]
+        self.children = [m for m in self.mentions if m.kind == "child"]
+        self._by_span = {m.span: m for m in self.children if m.span is not None}
+        # tokens between two mentions ("Nanna og Idris", "Alma, Jonas og Kasper"): a list, not a clause break
+        self._mention_before = {m.end for m in self.mentions}
+        self._mention_after = {m.tok - 1 for m in self.mentions}
+        counts: dict[str, int] = {}
+        for m in self.children:
+            counts[(m.name or "").lower()] = counts.get((m.name or "").lower(), 0) + 1
+        self.focal_key = max(counts, key=lambda k: (counts[k], -next(i for i, m in enumerate(self.children) if (m.name or "").lower() == k))) if counts else None
+        self.focal_for_child_nouns = focal_for_child_nouns
+        self.focal_about_nobody = focal_about_nobody
+        self.sents = list(doc.sents)
+        self._sent_starts = [s.start for s in self.sents]
+        self.sentence: list[Subject] = []  # the grammatical subject (pronoun chains use it)
+        for sent in self.sents:  # in order: a pronoun looks back at earlier sentences' subjects
+            self.sentence.append(self._sentence_subject(sent))
+        # the child each sentence is about (what suggestions name and evaluate scores)
+        self.about = [self._about(i, self.sentence[i], sent.start, sent.end) for i, sent in enumerate(self.sents)]
+
+    # ------------------------------------------------------------------ resolution
+    def _child_before(self, tok: int, key: str | None = None) -> _Mention | None:
+        """The nearest child-name mention before token ``tok`` (of the child ``key`` if given)."""
+        for m in reversed(self.children):
+            if m.tok < tok and (key is None or (m.name or "").lower() == key):
+                return m
+        return None
+
+    def _antecedent(self, tok: int, gender: str = "") -> tuple[tuple[int, int] | None, str | None] | None:
+        """The child a pronoun at token ``tok`` refers to (a child of another gender is skipped):
+        the first child mentioned in its own sentence before it (not after a preposition; an
+        unnamed "min søn" gives no name), else the child subject of the nearest earlier sentence,
+        else the first child named in that sentence, else the nearest earlier child name at all."""
+
+        def fits(m: _Mention) -> bool:
+            return not gender or not m.gender or m.gender == gender
+
+        i = self.sentence_index(tok)
+        start = self.sents[i].start
+        for m in self._in(start, tok):
+            if m.obj:
+                continue
+            if m.kind == "child" and fits(m):
+                return m.span, m.name
+            if m.kind in ("childnoun", "otherchild"):
+                resolved = self._resolve(m, self.sents[i].end)
+                return resolved.span, resolved.name
+        for j in range(min(i, len(self.sentence)) - 1, -1, -1):
+            subj = self.sentence[j]
+            if subj.child and subj.span is not None and fits(self._by_span.get(subj.span, _NO_MENTION)):
+                return subj.span, subj.name
+            a, b = self.sents[j].start, self.sents[j].end
+            inside = [c for c in self.children if a <= c.tok < b and not c.obj and fits(c)]
+            if inside:
+                return inside[0].span, inside[0].name
+        for c in reversed(self.children):
+            if c.tok < tok and fits(c):
+                return c.span, c.name
+        return None
+
+    def _focal(self, tok: int) -> Subject | None:
+        if self.focal_key is None:
+            return None
+        m = self._child_before(tok, self.focal_key) or next(m for m in self.children if (m.name or "").lower() == self.focal_key)
+        return Subject(m.span, m.name, "focal", True)
+
+    def _resolve(self, m: _Mention, sent_end: int) -> Subject:
+        if m.kind == "child":
+            return Subject(m.span, m.name, "possessive" if m.possessive else "name", True)
+        if m.kind == "pron":
+            found = self._antecedent(m.tok, m.gender)
+            if found is None:  # "Da han kom ind, løb Ali ..." or the child is never named before
+                ante = next((c for c in self.children if m.tok < c.tok < sent_end), None)
+                found = None if ante is None else (ante.span, ante.name)
+            if found is not None:
+                return Subject(found[0], found[1], "pronoun", True)
+            return Subject(None, None, "pronoun", True)
+        if m.kind == "group":
+            return Subject(None, None, "group", True)
+        if m.kind == "childnoun":
+            focal = self._focal(m.tok) if self.focal_for_child_nouns else None
+            return focal or Subject(None, None, "child", True)
+        if m.kind == "otherchild":
+            return Subject(None, None, "child", True)
+        if m.kind == "adult" and m.span is None and m.end - m.tok == 1 and self._low[m.tok] in self.words.writer_words:
+            return Subject(None, None, "writer", False)
+        return Subject(None, None, m.kind, False)  # adult, animal, character, place
+
+    def _in(self, a: int, b: int) -> list[_Mention]:
+        lo = bisect_right(self._toks, a - 1)
+        out = []
+        for m in self.mentions[lo:]:
+            if m.tok >= b:
+                break
+            out.append(m)
+        return out
+
+    def _first_subject(self, a: int, b: int, sent_end: int) -> Subject | None:
+        for m in self._in(a, b):
+            if not m.obj:
+                return self._resolve(m, sent_end)
+        return None
+
+    def _sentence_subject(self, sent) -> Subject:
+        a, b = sent.start, sent.end
+        first = next((i for i in range(a, b) if self._txt[i].isalpha()), None)
+        if first is not None and self._low[first] in self.words.subordinators:
+            comma = next((i for i in range(first + 1, b) if self._txt[i] == ","), None)
+            if comma is not None:
+                found = self._first_subject(comma + 1, b, b)
+                if found is not None:
+                    return found
+        found = self._first_subject(a, b, b)
+        if found is not None:
+            return found
+        if first is not None and self._elided(first):
+            focal = self._focal(first)
+            return Subject(focal.span, focal.name, "elided", True) if focal else Subject(None, None, "elided", True)
+        return NOBODY
+
+    def _elided(self, i: int) -> bool:
+        low = self._low[i]
+        if low in self.words.expletives:
+            return False
+        if low in self.words.elision_starters:
+            return True
+        lemma = self._lem[i]  # an inflected verb: "Græder", "Skubbede", "Kan"
+        return len(low) > 2 and lemma != low and lemma.endswith("e")
+
+    # ------------------------------------------------------------------ public
+    def sentence_index(self, token_i: int) -> int:
+        return max(0, bisect_right(self._sent_starts, token_i) - 1)
+
+    def for_sentence(self, i: int) -> Subject:
+        """The child sentence ``i`` is about (see ``_about``)."""
+        return self.about[i]
+
+    def _clause(self, start_char: int, end_char: int) -> tuple[int, int, int] | None:
+        """(sentence index, clause start token, span end token) of a character span."""
+        doc = self.doc
+        span = doc.char_span(start_char, end_char, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            return None
+        i = self.sentence_index(span.start)
+        sent = self.sents[i]
+        clause = span.start
+        while clause > sent.start:
+            word = self._low[clause - 1]
+            if word in self.words.clause_words and not (
+                word in ("og", "eller", ",") and clause - 1 in self._mention_after and clause - 1 in self._mention_before
+            ):
+                break
+            clause -= 1
+        return i, clause, span.end
+
+    def for_span(self, start_char: int, end_char: int) -> Subject:
+        """The subject of the clause holding ``[start_char, end_char)``; else its sentence's subject."""
+        where = self._clause(start_char, end_char)
+        if where is None:
+            return NOBODY
+        i, clause, end = where
+        found = self._first_subject(clause, end, self.sents[i].end)
+        return found or self.sentence[i]
+
+    def _about(self, i: int, local: Subject, clause: int, end: int) -> Subject:
+        """The child a sentence (or the clause from token ``clause``) is about, for ``{navn}``.
+
+        Its subject when that is a named child; else the sentence's; else no name when it is about
+        children as a group or an unnamed child ("de", "min søn"); else the first child the sentence
+        mentions ("Vi oplever, at hun ...", "Personalet beskrev ham som ..."); else the narrative's
+        focal child when the sentence is about no one else ("Der er jo ingen grænser derhjemme");
+        else nobody.
+        """
+        if local.child and local.span is not None:
+            return local
+        sentence = self.sentence[i]
+        if sentence.child and sentence.span is not None:
+            return sentence
+        if local.reason in ("group", "child") or sentence.reason in ("group", "child"):
+            return local if local.reason in ("group", "child") else sentence
+        sent = self.sents[i]
+        for m in self._in(clause, sent.end) + self._in(sent.start, clause):
+            if m.kind in ("child", "pron", "childnoun"):
+                described = self._resolve(m, sent.end)
+                if described.span is not None:
+                    return described
+        if local.reason in ("writer", "none", "elided", "pronoun") and self.focal_about_nobody:
+            focal = self._focal(sent.start)
+            others = ("animal", "character", "group", "childnoun", "otherchild", "place")
+            if focal is not None and not any(m.kind in others for m in self._in(sent.start, sent.end)):
+                return Subject(focal.span, focal.name, "focal", True)
+        return local
+
+    def mentions_child(self, start_char: int, end_char: int) -> bool:
+        """The sentence holding ``[start_char, end_char)`` mentions a child or children in any role
+        ("vente på ham", "de to", "børn"), not counting a possessor before a role ("Alis mor")."""
+        where = self._clause(start_char, end_char)
+        if where is None:
+            return False
+        sent = self.sents[where[0]]
+        kinds = ("child", "pron", "childnoun", "otherchild", "group")
+        return any(m.kind in kinds and not m.whose for m in self._in(sent.start, sent.end))
+
+    def for_finding(self, start_char: int, end_char: int) -> tuple[Subject, Subject]:
+        """For a finding: (the subject of its clause, the child its suggestions name).
+
+        The first decides whether a rule that needs a child may fire ("Vi har altid travlt": no).
+        The second is the clause's named child, else the sentence's ("..., fordi moren ikke sætter
+        grænser" is about the sentence's child), else a child the clause describes ("Personalet
+        beskrev ham som særlig"), else the clause subject itself (then no name: "barnet").
+        """
+        where = self._clause(start_char, end_char)
+        if where is None:
+            return NOBODY, NOBODY
+        i, clause, end = where
+        local = self._first_subject(clause, end, self.sents[i].end) or self.sentence[i]
+        return local, self._about(i, local, clause, end)
+
+
+class SubjectResolver:
+    """Find the mentions of a doc and build its ``DocSubjects``."""
+
+    def __init__(self, words: SubjectWords | None = None, focal_for_child_nouns: bool = True,
+                 focal_about_nobody: bool = True) -> None:
+        self.words = w = words or subject_words()
+        self.focal_for_child_nouns = focal_for_child_nouns
+        self.focal_about_nobody = focal_about_nobody
+        self._common_words = (
+            set(w.child_pronouns) | set(w.possessive_pronouns) | w.you_pronouns | w.adult_pronouns | w.adult_roles
+            | w.child_groups | w.child_nouns | w.other_child_nouns | w.animal_words | w.group_pronouns
+        )
+        self._common_words |= {"i", "jer", "jeres", "nogle", "alle", "vi", "de", "den", "det", "så", "og"}
+        self._speaker_words = w.adult_pronouns | w.you_pronouns
+
+    def __call__(self, doc: Doc) -> DocSubjects:
+        return DocSubjects(doc, self._mentions(doc), self.words, self.focal_for_child_nouns, self.focal_about_nobody)
+
+    # ------------------------------------------------------------------ mentions
+    def _word(self, doc: Doc, i: int, vocab: frozenset[str], lemma: bool = True) -> bool:
+        if not 0 <= i < len(doc):
+            return False
+        return self._low[i] in vocab or (lemma and self._lem[i] in vocab)
+
+    def _prev_word(self, doc: Doc, i: int, lo: int) -> int:
+        """The token before ``i`` skipping commas, brackets and determiners (not before ``lo``)."""
+        j = i - 1
+        while j >= lo and (self._txt[j] in ",(:" or self._low[j] in _DETERMINERS):
+            j -= 1
+        return j
+
+    def _verb_next(self, i: int) -> bool:
+        """"I har lært ..." (you), not "I dag", "I går" (a preposition): an inflected verb follows."""
+        j = i + 1
+        if j >= len(self._low) or self._low[j] in ("går", "morgen", "morges", "aftes", "nat", "aften"):
+            return False
+        low, lemma = self._low[j], self._lem[j]
+        return lemma != low and lemma.endswith("e") and len(low) > 1
+
+    def _role_before(self, doc: Doc, start: int, prev: int, lo: int, vocab: frozenset[str]) -> bool:
+        """"pædagog Lone", "kaninen Trofast", "kaninen på stuen (Trofast)", "to kaniner, Trofast",
+        "en kanin, den hedder Trofast"."""
+        if self._word(doc, prev, vocab):
+            return True
+        if prev >= lo and self._low[prev] in self.words.naming_verbs:
+            return any(self._word(doc, j, vocab) for j in range(max(lo, prev - 8), prev))
+        if start > lo and self._txt[start - 1] == "(":
+            return any(self._word(doc, j, vocab) for j in range(max(lo, start - 5), start - 1))
+        return False
+
+    def _listed_after(self, doc: Doc, start: int, mentions: list[_Mention]) -> _Mention | None:
+        """The name this one is listed after ("Trofast og Pjuske", "Lone, Mette og Hanne")."""
+        j = start - 1
+        if j < 0 or self._low[j] not in ("og", ",", "&", "eller"):
+            return None
+        while j >= 0 and self._low[j] in ("og", ",", "&", "eller"):
+            j -= 1
+        for m in reversed(mentions):
+            if m.span is not None and m.end - 1 == j:
+                return m
+        return None
+
+    def _apposition(self, doc: Doc, end: int, sent_end: int, vocab: frozenset[str]) -> bool:
+        """"Gül (mor)", "Sanne, Alis mor," "Trofast (vores kanin)": a role right after a name."""
+        if end >= sent_end or self._txt[end] not in "(,":
+            return False
+        for j in range(end + 1, min(sent_end, end + 4)):
+            if self._txt[j] in "),.":
+                return False
+            if self._word(doc, j, vocab):
+                nxt = self._txt[j + 1] if j + 1 < len(doc) else "."
+                return self._txt[end] == "(" or nxt in ",).;:" or j + 1 >= sent_end
+        return False
+
+    def _line_prefix(self, text: str, start: int) -> str:
+        line = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+        return text[line:start].strip().lower()
+
+    def _mentions(self, doc: Doc) -> list[_Mention]:
+        from narrativ_nlp.identifiers.lexicon import load_lexicon
+        from narrativ_nlp.identifiers.pseudonymise import _split_possessive
+
+        w = self.words
+        text = doc_text(doc)
+        self._low, self._lem, _ = token_table(doc)
+        self._txt, self._idx = token_texts(doc)
+        low_, txt_ = self._low, self._txt
+        sents = list(doc.sents)
+        sent_starts = {st.start for st in sents}
+        sent_of = [0] * len(doc)
+        for st in sents:
+            for j in range(st.start, st.end):
+                sent_of[j] = st.start
+        detection = doc._.identifiers
+        persons = [] if detection is None else sorted((s.start, s.end) for s in detection.spans if s.label == "PERSON")
+        mentions: list[_Mention] = []
+        in_name: set[int] = set()
+        kind_of_key: dict[str, str] = {}
+        lexicon = load_lexicon() if persons else None
+        for start, end in persons:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None or len(span) == 0:
+                continue
+            while len(span) > 1 and low_[span.end - 1] in self._common_words:
+                span = span[:-1]  # "Gustav I", "Mathilde Nogle": the detector took the next word too
+            start, end = span.start_char, span.end_char
+            sent = span.sent
+            surface = text[start:end]
+            name, suffix = _split_possessive(surface, lexicon)
+            key = name.lower()
+            kind = "child"
+            prev = self._prev_word(doc, span.start, sent.start)
+            prefix = self._line_prefix(text, start)
+            cue = any(prefix.startswith(c) for c in w.signature_cues)
+            listed = self._listed_after(doc, span.start, mentions)  # "Trofast og Pjuske": as the first
+            cue = cue or any(surface.lower().startswith(c + " ") for c in w.signature_cues)  # "Kh MN"
+            initials = _INITIALS.fullmatch(surface) is not None  # staff sign with initials: "CB", "KH"
+            thanked = span.start >= 2 and self._low[span.start - 1] == "til" and self._low[span.start - 2] == "tak"
+            if (self._role_before(doc, span.start, prev, sent.start, w.adult_roles)
+                    or self._apposition(doc, span.end, sent.end, w.adult_roles) or cue or thanked or initials
+                    or (listed is not None and listed.kind == "adult")):
+                kind = "adult"
+            elif (self._role_before(doc, span.start, prev, sent.start, w.animal_words)
+                  or self._apposition(doc, span.end, sent.end, w.animal_words)
+                  or (listed is not None and listed.kind == "animal")):
+                kind = "animal"
+            elif self._character_name(doc, span, key) and (
+                key not in w.ambiguous_characters
+                or any(low_[j] in w.story_cues or self._lem[j] in w.story_cues for j in range(sent.start, sent.end))
+                or (span.start > 0 and self._low[span.start - 1] == "som")
+            ):
+                kind = "character"
+            elif ((span.start > 0 and self._word(doc, span.start - 1, w.place_words)) or self._word(doc, span.start, w.place_words)
+                  or key.endswith(w.place_suffixes)):
+                kind = "place"  # "Stue Sol", "Børnehaven Åbrinken"
+            elif self._signature_line(doc, span, text):
+                kind = "adult"
+            if kind in ("adult", "animal"):
+                for k in {key, key.split()[0]}:
+                    kind_of_key[k] = kind
+            possessive = bool(suffix)
+            if surface[-1:] in "s'’" and span.end < len(doc) and self._word(doc, span.end, w.adult_roles):
+                # "Alis mor": the mother is the mention; the name only says whose
+                mentions.append(_Mention(span.start, span.end + 1, "adult"))
+                in_name.update(range(span.start, span.end + 1))
+                if kind == "child":  # the child still counts (focal child, "hende" later), never as subject
+                    possessor = _Mention(span.start, span.end, "child", (start, end), name, True, gender=lexicon.gender(name.split()[0]))
+                    possessor.whose = True
+                    mentions.append(possessor)
+                continue
+            if key in self._common_words:
+                continue  # a pronoun or role taken for a name ("Han", "kollegerne"): a word below
+            gender = lexicon.gender(name.split()[0]) if lexicon is not None else ""
+            mentions.append(_Mention(span.start, span.end, kind, (start, end), name, possessive, gender=gender))
+            in_name.update(range(span.start, span.end))
+        # addressees: "Kære Carl" (+ du) is the child of a learning story; "Hej Sara og Mikkel" parents
+        addressee = self._addressees(doc, mentions)
+        child_addressee = None
+        children_addressed = False  # "Til Adil, Johanne og Sylvester": "I" are the children
+        if addressee:
+            greeting, named = addressee
+            you = not w.you_pronouns.isdisjoint(low_)
+            if greeting in w.greetings_to_child and len(named) == 1 and you:
+                child_addressee = named[0]
+                children_addressed = True  # "I" is the child and the others
+            else:
+                last = named[-1]
+                if last.span is not None and last.end - last.tok >= 2 and last.end < len(doc) and self._txt[last.end][:1].islower():
+                    # no comma after the greeting: the last word starts the first sentence
+                    c = last.end - 1
+                    mentions.append(_Mention(c, last.end, "child", (self._idx[c], self._idx[c] + len(txt_[c])),
+                                             txt_[c], gender=lexicon.gender(txt_[c]) if lexicon else ""))
+                    p = last.end - 2
+                    last.end -= 1
+                    last.span = (self._idx[last.tok], self._idx[p] + len(txt_[p]))
+                    last.name = text[last.span[0] : last.span[1]]
+                for m in named:
+                    key = (m.name or "").lower()
+                    if not any(o.tok > m.tok and (o.name or "").lower() == key for o in mentions if o not in named):
+                        for k in {key, key.split()[0]} if key else ():
+                            kind_of_key[k] = "adult"
+                    elif greeting in w.greetings_to_child:
+                        children_addressed = True
+        for m in mentions:
+            if m.kind == "child" and m.name is not None:
+                key = m.name.lower()
+                m.kind = kind_of_key.get(key, kind_of_key.get(key.split()[0], "child"))
+        # words
+        n = len(doc)
+        i = 0
+        while i < n:
+            if i in in_name:
+                i += 1
+                continue
+            low = low_[i]
+            if not txt_[i].isalpha():
+                i += 1
+                continue
+            nxt = self._low[i + 1] if i + 1 < n else ""
+            bigram = f"{low} {nxt}"
+            kind = None
+            width = 1
+            gender = ""
+            if bigram in w.child_groups:
+                kind, width = "group", 2
+            elif bigram in w.child_nouns:
+                kind, width = "childnoun", 2
+            elif low == "de" and (nxt == "voksne" or self._word(doc, i + 1, w.adult_roles)):
+                kind, width = "adult", 2
+            elif low in w.possessive_pronouns:
+                if self._word(doc, i + 1, w.adult_roles):
+                    kind, width = "adult", 2
+                else:
+                    kind, gender = "pron", w.possessive_pronouns[low]
+            elif low in w.child_pronouns:
+                kind, gender = "pron", w.child_pronouns[low]
+            elif low in w.you_pronouns:
+                if child_addressee is not None and not (low != "du" and self._word(doc, i + 1, w.adult_roles)):
+                    mentions.append(_Mention(i, i + 1, "child", child_addressee.span, child_addressee.name,
+                                             gender=child_addressee.gender))
+                    i += 1
+                    continue
+                kind = "adult"
+            elif (txt_[i] == "I" and (i not in sent_starts or self._verb_next(i))) or low in ("jer", "jeres"):
+                kind = "group" if children_addressed else "adult"
+            elif low in w.adult_pronouns:
+                kind = "adult"
+            elif low in w.group_pronouns or low in w.child_groups:
+                kind = "group"
+            elif low in w.child_nouns:
+                kind = "childnoun"
+            elif low in w.other_child_nouns:
+                kind = "otherchild"
+            elif self._word(doc, i, w.adult_roles):
+                kind = "adult"
+            elif self._word(doc, i, w.animal_words):
+                kind = "animal"
+            if kind is not None:
+                mentions.append(_Mention(i, i + width, kind, gender=gender))
+            i += width
+        quotes = _quote_spans(text) if any(c in _QUOTES for c in text) else []
+        if quotes:
+            def quoted(m: _Mention) -> bool:
+                c = self._idx[m.tok]
+                return any(a < c < b for a, b in quotes)
+
+            mentions = [m for m in mentions if not (m.span is None and m.kind == "adult" and self._low[m.tok] in self._speaker_words and quoted(m))]
+        for m in mentions:
+            sent_start = sent_of[m.tok]
+            p = self._prev_word(doc, m.tok, sent_start)
+            m.obj = m.whose or (p >= sent_start and self._low[p] in w.prepositions)
+        return mentions
+
+    def _addressees(self, doc: Doc, mentions: list[_Mention]) -> tuple[str, list[_Mention]] | None:
+        """A greeting opening the text ("Kære Carl", "Hej Sara og Mikkel"): its word and names."""
+        # the greeting opens one of the first three sentences ("Læringshistorie: ...\n\nKære Carl")
+        first = None
+        for k, sent in enumerate(doc.sents):
+            if k >= 3:
+                break
+            opener = next((j for j in range(sent.start, sent.end) if not self._txt[j].isspace()), None)
+            if opener is not None and self._low[opener] in self.words.greetings:
+                first = opener
+                break
+        if first is None:
+            return None
+        named = []
+        by_tok = {m.tok: m for m in mentions if m.span is not None}
+        i = first + 1
+        while i < len(doc) and i - first <= 8:
+            m = by_tok.get(i)
+            if m is not None:
+                named.append(m)
+                i = m.end
+            elif self._low[i] in ("og", ",", "&"):
+                i += 1
+            else:
+                break
+        return (self._low[first], named) if named else None
+
+    def _character_name(self, doc: Doc, span, key: str) -> bool:
+        """The name, or the name with the word before or after it, is a story character."""
+        chars = self.words.story_characters
+        if key in chars:
+            return True
+        after = f"{key} {self._low[span.end]}" if span.end < len(doc) else ""
+        before = f"{self._low[span.start - 1]} {key}" if span.start > 0 else ""
+        return after in chars or before in chars
+
+    def _signature_line(self, doc: Doc, span, text: str) -> bool:
+        """A line holding only names at the end of the text, after a signature cue line."""
+        line_start = text.rfind("\n", 0, span.start_char) + 1
+        line_end = text.find("\n", span.end_char)
+        line_end = len(text) if line_end < 0 else line_end
+        if text[line_start:span.start_char].strip() or text[span.end_char:line_end].strip(" .,/-") or line_start == 0:
+            return False
+        if text[line_end:].strip():
+            return False
+        prev_line = text[:line_start].rstrip().rsplit("\n", 1)[-1].strip().lower()
+        return any(prev_line.startswith(c) for c in self.words.signature_cues) or prev_line.endswith(",")
+
+
+class SubjectComponent:
+    """``doc._.subjects`` (a ``DocSubjects``) and ``doc._.sentence_subjects``."""
+
+    def __init__(self, nlp: Language, name: str, focal_for_child_nouns: bool = True) -> None:
+        self.name = name
+        self.resolver = SubjectResolver(focal_for_child_nouns=focal_for_child_nouns)
+
+    def __call__(self, doc: Doc) -> Doc:
+        subjects = self.resolver(doc)
+        doc._.subjects = subjects
+        out = []
+        for sent, subj in zip(subjects.sents, subjects.about):
+            span = None if subj.span is None else doc.char_span(subj.span[0], subj.span[1], alignment_mode="expand")
+            out.append((sent.start_char, sent.end_char, span, subj.reason))
+        doc._.sentence_subjects = out
+        return doc
