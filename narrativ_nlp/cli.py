@@ -130,8 +130,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     for kind, s in result.get("framing", {}).items():
         if isinstance(s, dict):
             print(_score_line(kind, s))
-        elif isinstance(s, (int, float)):
+        elif isinstance(s, bool) or s is None:
+            continue
+        elif isinstance(s, int):
+            print(f"{kind:14}  {s}")
+        elif isinstance(s, float):
             print(f"{kind:14}  {_fmt(s)}")
+    seg = result.get("segmentation")
+    if isinstance(seg, dict) and isinstance(seg.get("f1"), float):
+        print(f"{'sætningsgrænser':14}  F1 {_fmt(seg['f1'])}")
     for block in ("themes", "curriculum"):
         if block in result:
             values = []

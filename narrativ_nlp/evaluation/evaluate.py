@@ -51,8 +51,10 @@ def evaluate_file(path: str | Path, ner_model: str | None = None, per_category: 
     if framing_items:
         result["framing"] = score_framing(framing_items)
         if subject_items:
-            # beside "framing", not inside it: the CLI's text output reads every "framing" entry as a kind
+            # the full scores beside "framing"; the exchange format's name for the headline figure inside it
             result["framing_subject"] = score_subjects(subject_items)
+            result["framing"]["subject_accuracy"] = result["framing_subject"].get("subject_accuracy")
+            result["framing"]["subject_n"] = result["framing_subject"].get("subject_n")
         result["segmentation"] = score_sentence_starts(segment_items)
         if per_category:
             result["framing_categories"] = score_framing_by_category(framing_items)
