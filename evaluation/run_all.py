@@ -1,6 +1,11 @@
 """Run every evaluation and benchmark and write ``evaluation/REPORT.md``.
 
     python evaluation/run_all.py [--uner-dev ../shared/data/uner_da_ddt/da_ddt-ud-dev.iob2] [--skip-benchmarks]
+        [--baseline DIR] [--real CHECK.jsonl --real-sources SOURCES.tsv]
+
+``--baseline``: a checkout of an older commit, for the before/after benchmarks (cold start, one-text
+anonymisation) and the file probes of issue #14. ``--real``: the private check on real public texts
+(kept outside the repository; figures and URLs only go into the report).
 
 Scores the corpus test split (narratives and sentences), the blind file, and the
 UNER dev split when its path is given; runs the benchmarks in
@@ -38,6 +43,62 @@ def bench(script: str, *args: str) -> dict | None:
     if proc.returncode != 0:
         return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"}
     return json.loads(proc.stdout)
+
+
+def run_text(*cmd: str, timeout: int = 3600) -> str:
+    """Output (stdout) of a script of this repository; an error line instead of failing the report."""
+    proc = subprocess.run([sys.executable, *cmd], capture_output=True, text=True, cwd=ROOT, timeout=timeout)
+    if proc.returncode != 0:
+        return f"(failed: {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else 'no output'})"
+    return proc.stdout.strip()
+
+
+def run_json(*cmd: str, timeout: int = 3600) -> dict | None:
+    out = run_text(*cmd, timeout=timeout)
+    try:
+        return json.loads(out[out.index("{"):]) if "{" in out else None
+    except ValueError:
+        return None
+
+
+def register_genres() -> dict[str, str]:
+    """Record id → genre of the register-diverse source files (``corpora/src/register-<writer>-<genre>.txt``)."""
+    out = {}
+    for path in sorted((ROOT / "corpora" / "src").glob("register-*.txt")):
+        genre = path.stem.split("-", 2)[-1]
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("###"):
+                out[line[3:].split("|")[0].strip()] = genre
+    return out
+
+
+def split_file(src: Path, keep, name: str) -> Path:
+    """The records of ``src`` for which ``keep(id)`` is true, as a temporary JSONL file."""
+    import tempfile
+
+    out = Path(tempfile.gettempdir()) / f"narrativ-report-{name}.jsonl"
+    lines = [ln for ln in src.read_text(encoding="utf-8").splitlines() if ln.strip() and keep(json.loads(ln)["id"])]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
+def per_source_precision(path: Path) -> dict:
+    """Deficit precision per finding source (rule, rule+classifier, classifier) on an annotated file."""
+    from narrativ_nlp.corpus.format import read_corpus
+    from narrativ_nlp.framing.analysis import analyse
+
+    counts: dict[str, list[int]] = {}
+    for rec in read_corpus(path):
+        if rec.sentences is None:
+            continue
+        for f in analyse(rec.text).findings:
+            if f.kind != "deficit":
+                continue
+            gold = next((g for g in rec.sentences if g.start <= f.start < g.end), None)
+            c = counts.setdefault(f.source, [0, 0])
+            c[0] += 1
+            c[1] += int(bool(gold and gold.deficit))
+    return {src: {"findings": n, "precision": round(ok / n, 3) if n else None} for src, (n, ok) in sorted(counts.items())}
 
 
 def fmt(x: float | None) -> str:
@@ -181,6 +242,99 @@ def themes_scale_table(res: dict) -> str:
     return "\n".join(lines)
 
 
+def round_targets(raw: dict) -> str:
+    """This round's targets (issues #13-#17) next to the measured figures."""
+    reg, test, blind, b = raw.get("register_test") or {}, raw["test"], raw["blind"], raw.get("benchmarks") or {}
+    cur = raw.get("curriculum_agreement") or {}
+    startup = (b.get("startup") or {}).get("after") or {}
+    rows = [
+        ("#13", "`narrativ info` cold start (s, median)", startup.get("cold_start_s_median"), 4, False, None),
+        ("#13", "one-text anonymisation (narratives/s, one core)", startup.get("anonymise_text_per_s_median"), 150, True, None),
+        ("#14", "PERSON recall, register-diverse test", _get(reg, "identifiers", "PERSON", "recall"), 0.98, True,
+         _get(reg, "identifiers", "PERSON", "recall_ci")),
+        ("#14", "PERSON precision, register-diverse test", _get(reg, "identifiers", "PERSON", "precision"), 0.85, True, None),
+        ("#14", "PERSON recall, blind", _get(blind, "identifiers", "PERSON", "recall"), 0.98, True,
+         _get(blind, "identifiers", "PERSON", "recall_ci")),
+        ("#15", "deficit F1, register-diverse test", _get(reg, "framing", "deficit", "f1"), 0.85, True,
+         _get(reg, "framing", "deficit", "f1_ci")),
+        ("#15", "resource F1, register-diverse test", _get(reg, "framing", "resource", "f1"), 0.80, True,
+         _get(reg, "framing", "resource", "f1_ci")),
+        ("#15", "subject accuracy, register-diverse test", _get(reg, "framing", "subject_accuracy"), 0.90, True,
+         _get(reg, "framing_subject", "subject_accuracy_ci")),
+        ("#15", "deficit F1, test narratives (must stay ≥ 0.90 × earlier)", _get(test, "framing", "deficit", "f1"), 0.80, True,
+         _get(test, "framing", "deficit", "f1_ci")),
+        ("#15", "`analyse` median ms (fast path)", _get(b, "framing", "median_ms"), 15, False, None),
+        ("#17", "curriculum micro-F1, test narratives", _get(test, "curriculum", "micro_f1"), 0.75, True,
+         _get(test, "curriculum", "micro_f1_ci")),
+    ]
+    lines = ["| issue | figure | measured | 95 % interval | target | |", "|---|---|---|---|---|---|"]
+    for issue, what, value, target, higher, ci in rows:
+        if value is None:
+            verdict, shown = "not measured in this run", "–"
+        else:
+            ok = value >= target if higher else value <= target
+            verdict, shown = ("met" if ok else "**NOT met**"), (f"{value:.3f}" if target <= 1 else f"{value:,.1f}")
+        lines.append(f"| {issue} | {what} | {shown} | {fmt_ci(ci)} | {'≥' if higher else '≤'} {target:g} | {verdict} |")
+    diff = _get(cur, "model_minus_second", "test") or _get(cur, "difference", "test")
+    if diff:
+        lines.append("")
+        lines.append(f"Curriculum tagger minus the second annotator (test, paired bootstrap): `{json.dumps(diff)}` — "
+                     "the target is an interval that includes 0 or lies above it.")
+    return "\n".join(lines)
+
+
+def register_sections(raw: dict) -> list[str]:
+    """The register-diverse test data: framing, subjects and names per genre; precision per source."""
+    reg = raw.get("register_test")
+    if not reg:
+        return []
+    lines = ["## Real registers: the register-diverse test split", "",
+             f"Records from `corpora/src/register-*.txt` (two separate writers, CC0) that the id hash put in the test "
+             f"split: {reg['n_narratives']} records. Per genre (the source file's genre):", "",
+             "| genre | records | deficit P / R / F1 | resource F1 | subject accuracy (n) | PERSON recall / precision |",
+             "|---|---|---|---|---|---|"]
+    for name, res in [("all register test", reg), *sorted((raw.get("register_genres") or {}).items())]:
+        d = _get(res, "framing", "deficit") or {}
+        lines.append(f"| {name} | {res['n_narratives']} | {fmt(d.get('precision'))} / {fmt(d.get('recall'))} / "
+                     f"{fmt(d.get('f1'))} | {fmt(_get(res, 'framing', 'resource', 'f1'))} | "
+                     f"{fmt(_get(res, 'framing', 'subject_accuracy'))} ({_get(res, 'framing', 'subject_n') or 0}) | "
+                     f"{fmt(_get(res, 'identifiers', 'PERSON', 'recall'))} / {fmt(_get(res, 'identifiers', 'PERSON', 'precision'))} |")
+    fs = reg.get("framing_subject") or {}
+    lines += ["", f"Suggestions on the register test: {json.dumps({k: v for k, v in fs.items() if 'suggest' in k})}", ""]
+    lines += ["### Deficit precision per finding source", "", "| file | source | findings | precision |", "|---|---|---|---|"]
+    for fname, per in (raw.get("sources") or {}).items():
+        for src, v in per.items():
+            lines.append(f"| {fname} | {src} | {v['findings']} | {fmt(v['precision'])} |")
+    seg = reg.get("segmentation") or {}
+    if seg:
+        lines += ["", f"Sentence boundaries against the gold sentence starts (register test): {json.dumps(seg)}"]
+    return lines + [""]
+
+
+def extra_sections(raw: dict) -> list[str]:
+    extra, lines = raw.get("extra") or {}, []
+    if extra.get("real"):
+        lines += ["## Private check on real public Danish texts", "",
+                  "34 real public texts (staff posts, parents' posts, articles, institutions' texts), annotated for the "
+                  "project by one annotator; the texts stay outside the repository (no licence to commit them); figures "
+                  "and sources below (`python evaluation/real_check.py CHECK.jsonl SOURCES.tsv`).", "", extra["real"], ""]
+    cur = raw.get("curriculum_agreement")
+    if cur:
+        lines += ["## Curriculum (læreplanstemaer)", "", "`python evaluation/theme_agreement.py --target curriculum "
+                  "--with-model --json`:", "", "```json", json.dumps(cur, indent=2, ensure_ascii=False), "```", ""]
+    if extra.get("user_themes"):
+        lines += ["## User-defined themes (leave one theme out, five examples)", "",
+                  "`python evaluation/user_theme_check.py`:", "", "```", extra["user_themes"], "```", ""]
+    if extra.get("lemmas"):
+        lines += ["## Lemmas shown to users", "", "`python evaluation/lemma_check.py`:", "", "```", extra["lemmas"], "```", ""]
+    probes = raw.get("probes")
+    if probes:
+        lines += ["## Issue #14 probes: adversarial files and stores, before and after", "",
+                  "`python evaluation/probes_files.py --baseline <checkout of e1a8d9a>` (every output file scanned in "
+                  "every part for the invented names):", "", probes["table"], ""]
+    return lines
+
+
 def theme_agreement_run() -> dict:
     """Second-annotator agreement on themes (``evaluation/theme_agreement.py``)."""
     proc = subprocess.run([sys.executable, str(ROOT / "evaluation" / "theme_agreement.py"), "--with-model", "--json"],
@@ -227,6 +381,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--uner-dev", default=None)
     ap.add_argument("--skip-benchmarks", action="store_true")
+    ap.add_argument("--baseline", default=None, help="a checkout of an older commit (before/after benchmarks, probes)")
+    ap.add_argument("--real", default=None, help="the private real-text check (exchange format; not in the repository)")
+    ap.add_argument("--real-sources", default=None, help="its sources (TSV: id, url, title, genre)")
     ap.add_argument("--report-only", action="store_true", help="rewrite REPORT.md from evaluation/results.json")
     args = ap.parse_args()
     if args.report_only:
@@ -234,26 +391,56 @@ def main() -> None:
         write_report(raw, args)
         return
     corpora = ROOT / "corpora"
-    test = narrativ("evaluate", str(corpora / "narratives.test.jsonl"), "--per-category")
+    genres = register_genres()
+    test_path = corpora / "narratives.test.jsonl"
+    core_test = split_file(test_path, lambda i: i not in genres, "core-test")
+    reg_test = split_file(test_path, lambda i: i in genres, "register-test")
+    test = narrativ("evaluate", str(core_test), "--per-category")
+    register = narrativ("evaluate", str(reg_test), "--per-category")
+    present = {genres[json.loads(ln)["id"]] for ln in reg_test.read_text(encoding="utf-8").splitlines() if ln.strip()}
+    per_genre = {g: narrativ("evaluate", str(split_file(test_path, lambda i, g=g: genres.get(i) == g, f"genre-{g}")))
+                 for g in sorted(present)}
     sent = narrativ("evaluate", str(corpora / "sentences.test.jsonl"), "--per-category")
     blind = narrativ("evaluate", str(corpora / "blind.jsonl"), "--per-category")
     uner = narrativ("evaluate-ner", args.uner_dev) if args.uner_dev else None
+    sources = {"test narratives": per_source_precision(core_test), "register test": per_source_precision(reg_test),
+               "blind": per_source_precision(corpora / "blind.jsonl")}
     benches = {}
     if not args.skip_benchmarks:
         benches["framing"] = bench("bench_framing.py", "--corpus", "corpora/narratives.test.jsonl")
         benches["identifiers"] = bench("bench_identifiers.py", "--corpus", "corpora/narratives.test.jsonl")
         benches["presidio"] = bench("bench_presidio.py", "--corpus", "corpora/narratives.test.jsonl")
         benches["themes_scale"] = bench("bench_themes.py", "--sizes", "1000", "10000", "50000")
+        if args.baseline:
+            benches["startup"] = run_json(str(BENCH / "bench_startup.py"), "--baseline", args.baseline)
+        if (BENCH / "bench_overview.py").is_file():
+            benches["overview"] = run_json(str(BENCH / "bench_overview.py"))
+    probes = None
+    if args.baseline:
+        out = Path("/tmp/narrativ-report-probes.json")
+        table = run_text("evaluation/probes_files.py", "--baseline", args.baseline, "--json", str(out))
+        probes = {"table": table[table.find("| probe"):] if "| probe" in table else table,
+                  "json": json.loads(out.read_text(encoding="utf-8")) if out.is_file() else None}
     info = narrativ("info")
     agreement = theme_agreement_run()
-    raw = {"test": test, "sentences_test": sent, "blind": blind, "uner_dev": uner, "benchmarks": benches, "info": info,
-           "theme_agreement": agreement}
+    curriculum_agreement = run_json("evaluation/theme_agreement.py", "--target", "curriculum", "--with-model", "--json")
+    extra = {
+        "user_themes": run_text("evaluation/user_theme_check.py"),
+        "lemmas": run_text("evaluation/lemma_check.py"),
+        "real": run_text("evaluation/real_check.py", args.real, args.real_sources) if args.real and args.real_sources
+        else None,
+    }
+    raw = {"test": test, "register_test": register, "register_genres": per_genre, "sentences_test": sent,
+           "blind": blind, "uner_dev": uner, "benchmarks": benches, "info": info, "theme_agreement": agreement,
+           "curriculum_agreement": curriculum_agreement, "sources": sources, "probes": probes, "extra": extra}
     (ROOT / "evaluation" / "results.json").write_text(json.dumps(raw, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     write_report(raw, args)
 
 
 def write_report(raw: dict, args: argparse.Namespace) -> None:
     test, sent, blind, uner, benches, info = (raw[k] for k in ("test", "sentences_test", "blind", "uner_dev", "benchmarks", "info"))
+    info = {**info, "ner_source": info.get("ner_source", ""), "spacy": info.get("spacy", ""),
+            "scikit-learn": info.get("scikit-learn", "")}
     lines = [
         "# narrativ evaluation report",
         "",
@@ -265,9 +452,15 @@ def write_report(raw: dict, args: argparse.Namespace) -> None:
         "Settings were chosen on the dev split only (`python evaluation/tune_framing.py corpora/narratives.dev.jsonl "
         "corpora/sentences.dev.jsonl`); test and blind were never used for tuning.",
         "",
-        "## Targets at a glance",
+        "## This round's targets (issues #13-#17)",
         "",
-        "Computed from the figures below (benchmarks on one pinned core; see the load average recorded in each benchmark).",
+        round_targets(raw),
+        "",
+        "## Earlier targets at a glance",
+        "",
+        "Computed from the figures below (benchmarks on one pinned core; see the load average recorded in each benchmark). "
+        "\"test narratives\" are the project's 65 test narratives (the register-diverse test records are reported "
+        "in their own section).",
         "",
         targets_table(raw),
         "",
@@ -343,11 +536,23 @@ def write_report(raw: dict, args: argparse.Namespace) -> None:
                       "Their agreement with the corpus labels, scored like the tagger (micro/macro F1) and like "
                       "discovery (NMI of the first themes), is the ceiling to read the model's figures against.", "",
                       agreement_table(raw["theme_agreement"]), ""]
+    lines += register_sections(raw)
+    lines += extra_sections(raw)
     lines += ["## Benchmarks", ""]
     if not benches:
         lines.append("Not run (`--skip-benchmarks`).")
     for name, res in benches.items():
         if res is None:
+            continue
+        if name == "startup":
+            lines += ["### Cold start and one-text anonymisation, before and after (`bench_startup.py`)", "",
+                      "| | cold start `narrativ info` (s, median) | `anonymise_text` narratives/s (one core, median) |",
+                      "|---|---|---|"]
+            for k in ("before", "after"):
+                r = res.get(k) or {}
+                lines.append(f"| {k} | {fmt(r.get('cold_start_s_median'))} | {fmt(r.get('anonymise_text_per_s_median'))} |")
+            lines += ["", f"Each round ran both trees one after the other (rounds: {json.dumps({k: res.get(k) for k in ('before', 'after')})}); "
+                      f"corpus {res.get('corpus')}, mean {res.get('mean_words', 0):.0f} words.", ""]
             continue
         if name == "themes_scale":
             lines += ["### Themes and overview at scale (`evaluation/benchmarks/bench_themes.py`)", "",
