@@ -132,6 +132,96 @@ def guarded(fn: Callable[..., T], on_error: Callable[[str], T]) -> Callable[...,
 
 
 def status_html(message: str, level: str = "info") -> str:
-    """A short status line (escaped)."""
+    """A short status line (escaped); the level is told in words for screen readers, not only by icon and colour."""
     icon = {"info": "ℹ", "ok": "✓", "warn": "⚠", "error": "✗"}.get(level, "")
-    return f'<div class="nv-status nv-{level}" role="status">{icon} {esc(message)}</div>'
+    word = {"ok": "Udført", "warn": "Bemærk", "error": "Fejl"}.get(level)
+    hidden = f'<span class="nv-sr">{word}: </span>' if word else ""
+    role = "alert" if level == "error" else "status"
+    return (f'<div class="nv-status nv-{level}" role="{role}"><span aria-hidden="true">{icon}</span> '
+            f"{hidden}{esc(message)}</div>")
+
+
+# ------------------------------------------------------------------ Danish numbers, plurals and app strings
+
+
+def num(value: float | int | None, decimals: int = 2) -> str:
+    """A number the Danish way: decimal comma, thousands with a dot (``0,88``; ``1.234``; ``12,5``)."""
+    if value is None:
+        return "–"
+    text = f"{float(value):,.{decimals}f}" if decimals else f"{round(float(value)):,d}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """``"1 narrativ"``, ``"3 narrativer"``: the count with the right Danish form."""
+    return f"{n} {one if n == 1 else many}"
+
+
+def app_strings() -> dict[str, Any]:
+    """The app's Danish strings (``narrativ_nlp/data/app_da.yaml``), cached by the resource loader."""
+    from narrativ_nlp.resources import load_yaml
+
+    return load_yaml("app_da.yaml")
+
+
+def category_label(label: str) -> str:
+    """A category label in plain words (the library's technical labels are replaced)."""
+    return app_strings().get("category_labels", {}).get(label, label)
+
+
+def rule_name(rule_id: str | None) -> str:
+    """The Danish name of a framing rule (its id when the data file has no name for it)."""
+    names = app_strings().get("rule_names", {})
+    key = rule_id or "classifier"
+    return names.get(key, key)
+
+
+# ------------------------------------------------------------------ Danish dates
+
+MONTHS_DA = {"januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7, "august": 8,
+             "september": 9, "oktober": 10, "november": 11, "december": 12}
+
+
+def parse_date_da(value: Any) -> str | None:
+    """A date as the user writes it → ISO ``YYYY-MM-DD`` (None when empty).
+
+    Accepts ``1.9.2025``, ``01.09.2025``, ``1/9/2025``, ``1-9-2025``, ``1.9.25``, ``2025-09-01``,
+    ``1. september 2025`` and ``1 sep. 2025``; anything else (or a date that does not exist) raises a
+    Danish ``AppMessage`` that names the accepted forms.
+    """
+    import datetime as dt
+    import re
+
+    if value is None:
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+    text = " ".join(str(value).strip().lower().split())
+    if not text:
+        return None
+    day = month = year = None
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text):
+        year, month, day = (int(g) for g in m.groups())
+    elif m := re.fullmatch(r"(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{2}|\d{4})", text):
+        day, month, year = (int(g) for g in m.groups())
+    elif m := re.fullmatch(r"(\d{1,2})\.?\s+([a-zæøå]+)\.?\s+(\d{2}|\d{4})", text):
+        name = m.group(2)
+        month = next((n for k, n in MONTHS_DA.items() if len(name) >= 3 and k.startswith(name)), None)
+        day, year = int(m.group(1)), int(m.group(3))
+    if year is not None and year < 100:
+        year += 2000
+    try:
+        if day is None or month is None or year is None:
+            raise ValueError
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        shown = str(value).strip()[:40]
+        raise AppMessage(f"Ugyldig dato: »{shown}«. Skriv datoen som fx 1.9.2025 eller 2025-09-01.") from None
+
+
+def date_da(iso: str | None) -> str:
+    """``2025-09-01`` → ``1.9.2025`` (empty for None)."""
+    if not iso:
+        return ""
+    y, m, d = (int(x) for x in str(iso)[:10].split("-"))
+    return f"{d}.{m}.{y}"

@@ -4,23 +4,47 @@
 resource share per month and per theme, discovered clusters); its four charts show
 narratives per theme, themes per month and the resource share over time and per theme;
 its exports write Excel, a zip of CSV files and the codebook as REFI-QDA ``.qdc``. This
-module only picks what the tab shows, gives the columns Danish headings, and shows the
-clusters with their top words and a few example (anonymised) narratives. Exports hold no
-narrative text.
+module picks what the tab shows, gives the columns Danish headings and numbers a decimal
+comma, and shows the patterns ("Mønster 1" …: clusters, only for a selection large enough,
+each of a minimum size) with their typical words and a few example (anonymised) narratives.
+Exports hold no narrative text; the CSV zip has Danish file names.
+
+The result for a selection (group, period) is cached until the store changes (a save in the
+app calls ``invalidate``; a change from elsewhere changes the store's count), so switching back
+and forth between groups costs nothing.
 """
 
 from __future__ import annotations
 
+import threading
+import time
+import zipfile
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from narrativ_nlp.app.common import esc, work_dir
+from narrativ_nlp.app.common import AppMessage, date_da, esc, num, parse_date_da, plural, work_dir
 
 ALL_GROUPS = "Alle grupper"
 EXAMPLES_PER_CLUSTER = 2
+#: patterns (clusters) are looked for only in a selection of at least this many narratives ...
+MIN_FOR_PATTERNS = 40
+#: ... and a pattern is shown only when it holds at least this many narratives
+MIN_PATTERN_SIZE = 5
+#: a cached overview is reused for at most this long (the export files live for an hour)
+CACHE_SECONDS = 30 * 60
+
+_cache: dict[tuple[Any, ...], tuple[float, dict[str, Any]]] = {}
+_cache_lock = threading.Lock()
+
+
+def invalidate(db: str | None = None) -> None:
+    """Forget cached overviews (of one database, or all)."""
+    with _cache_lock:
+        for key in [k for k in _cache if db is None or k[0] == str(db)]:
+            del _cache[key]
 
 
 def _danish(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -29,89 +53,178 @@ def _danish(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return df[columns].rename(columns=lambda c: COLUMNS_DA.get(c, c)).reset_index(drop=True)
 
 
+def _comma(df: pd.DataFrame, columns: list[str], decimals: int = 1) -> pd.DataFrame:
+    """Shown numbers with a decimal comma (the exports keep numbers as numbers)."""
+    from narrativ_nlp.overview import COLUMNS_DA
+
+    df = df.copy()
+    for c in columns:
+        name = COLUMNS_DA.get(c, c)
+        if name in df.columns:
+            df[name] = [num(v, decimals) if pd.notna(v) else "–" for v in df[name]]
+    return df
+
+
 def themes_table(ov: Any) -> pd.DataFrame:
     """Narratives per theme (only themes that occur), most frequent first."""
     t = ov["per_theme"]
     t = t[t["any_theme"] > 0].sort_values(["any_theme", "first_theme"], ascending=False)
-    return _danish(t, ["label", "any_theme", "first_theme", "share_any"])
+    return _comma(_danish(t, ["label", "any_theme", "first_theme", "share_any"]), ["share_any"])
 
 
 def share_month_table(ov: Any) -> pd.DataFrame:
     t = ov["resource_per_month"]
     t = t[t["narratives"] > 0]
-    return _danish(t, ["month", "narratives", "mean_resource_share", "sentence_weighted_share"])
+    return _comma(_danish(t, ["month", "narratives", "mean_resource_share", "sentence_weighted_share"]),
+                  ["mean_resource_share", "sentence_weighted_share"])
 
 
 def share_theme_table(ov: Any) -> pd.DataFrame:
     t = ov["resource_per_theme"]
     t = t[t["narratives"] > 0].sort_values("narratives", ascending=False)
-    return _danish(t, ["label", "narratives", "mean_resource_share", "sentence_weighted_share"])
+    return _comma(_danish(t, ["label", "narratives", "mean_resource_share", "sentence_weighted_share"]),
+                  ["mean_resource_share", "sentence_weighted_share"])
+
+
+def patterns(ov: Any) -> pd.DataFrame:
+    """The clusters of at least ``MIN_PATTERN_SIZE`` narratives, largest first."""
+    t = ov["clusters"]
+    if t.empty:
+        return t
+    t = t[t["size"] >= MIN_PATTERN_SIZE]
+    return t.sort_values("size", ascending=False)
 
 
 def clusters_html(ov: Any, texts: dict[int, str], example_chars: int = 160) -> str:
-    """The discovered clusters with top words and example narratives (escaped), or the library's note."""
-    from narrativ_nlp.themes.discovery import MIN_NARRATIVES
-
-    t = ov["clusters"]
+    """The patterns with typical words and example narratives (escaped), or why there are none."""
+    n = ov.n_narratives
+    if n < MIN_FOR_PATTERNS:
+        return (f'<p class="nv-note nv-clusters-none">For få narrativer til at finde mønstre ({n}; der skal mindst '
+                f"være {MIN_FOR_PATTERNS}). Vælg alle grupper eller en længere periode.</p>")
+    t = patterns(ov)
     if t.empty:
-        if 0 < ov.n_narratives < MIN_NARRATIVES:
-            note = (f"For få narrativer til at finde grupper af narrativer ({ov.n_narratives}; der skal mindst "
-                    f"være {MIN_NARRATIVES}).")
-        else:
-            note = next((n for n in ov.notes if "temafund" in n.lower() or "for få" in n.lower()),
-                        "Værktøjet fandt ingen grupper af narrativer.")
-        return f'<p class="nv-note nv-clusters-none">{esc(note)}</p>'
-    parts = [(f"<p><b>Fundne grupper af narrativer</b> ({len(t)} grupper, fundet automatisk – et forslag til "
-              "samtale, ikke en konklusion)</p>")]
-    for row in t.sort_values("size", ascending=False).itertuples():
+        return (f'<p class="nv-note nv-clusters-none">Værktøjet fandt ingen tydelige mønstre med mindst '
+                f"{MIN_PATTERN_SIZE} narrativer.</p>")
+    parts = [(f"<p><b>{plural(len(t), 'mønster', 'mønstre')}</b>, fundet automatisk – et forslag til samtale, "
+              "ikke en konklusion.</p>")]
+    for i, row in enumerate(t.itertuples(), start=1):
         ids = [int(x) for x in str(row.typical_ids).split(",") if x.strip()][:EXAMPLES_PER_CLUSTER]
         examples = "".join(
-            f"<li>{esc(texts[i][:example_chars])}{'…' if len(texts[i]) > example_chars else ''}</li>"
-            for i in ids if i in texts)
-        parts.append(f'<div class="nv-cluster"><b>Gruppe {row.cluster}</b> ({row.size} narrativer) – typiske ord: '
-                     f"{esc(row.top_terms)}<ul>{examples}</ul></div>")
+            f"<li>{esc(texts[j][:example_chars])}{'…' if len(texts[j]) > example_chars else ''}</li>"
+            for j in ids if j in texts)
+        parts.append(f'<div class="nv-cluster"><b>Mønster {i}</b> ({plural(int(row.size), "narrativ", "narrativer")})'
+                     f" – typiske ord: {esc(row.top_terms)}<ul>{examples}</ul></div>")
     return "".join(parts)
+
+
+def _csv_zip_da(ov: Any, out: Path) -> Path:
+    """The library's CSV tables in one zip, with Danish file names (``temaer.csv``, ``ressourceandel_pr_tema.csv``)."""
+    from narrativ_nlp.overview import TABLES, export_csv
+
+    folder = out / "csv"
+    export_csv(ov, folder)
+    names = {"om_rapporten": "om_rapporten", **{k: _slug(v) for k, v in TABLES.items()}}
+    path = out / "overblik_tabeller.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for csv_file in sorted(folder.glob("*.csv")):
+            zf.write(csv_file, arcname=f"{names.get(csv_file.stem, csv_file.stem)}.csv")
+    for csv_file in folder.glob("*.csv"):
+        csv_file.unlink()
+    folder.rmdir()
+    return path
+
+
+def _slug(label: str) -> str:
+    out = "".join(ch if ch.isalnum() else "_" for ch in label.lower().replace(".", ""))
+    while "__" in out:
+        out = out.replace("__", "_")
+    return out.strip("_")
 
 
 def exports(ov: Any, folder: str | None = None) -> dict[str, str]:
     """Excel (tables and charts), a zip of CSV files and the codebook (.qdc); no narrative text."""
-    from narrativ_nlp.overview import export_csv, export_excel, export_qdc
+    from narrativ_nlp.overview import export_excel, export_qdc
 
     out = Path(folder) if folder else work_dir("overblik-")
-    paths = {"xlsx": str(export_excel(ov, out / "overblik.xlsx")),
-             "csv": str(export_csv(ov, out / "overblik_csv.zip")[0])}
+    paths = {"xlsx": str(export_excel(ov, out / "overblik.xlsx")), "csv": str(_csv_zip_da(ov, out))}
     if ov.codebook is not None:
         paths["qdc"] = str(export_qdc(ov.codebook, out / "kodebog.qdc"))
     return paths
 
 
+def period(since: Any, until: Any) -> tuple[str | None, str | None]:
+    """The period as ISO dates; Danish forms are accepted, a reversed period is refused in Danish."""
+    s, u = parse_date_da(since), parse_date_da(until)
+    if s and u and s > u:
+        raise AppMessage(f"Perioden er vendt om: fra-datoen ({date_da(s)}) ligger efter til-datoen ({date_da(u)}). "
+                         "Byt om på datoerne.")
+    return s, u
+
+
+def empty_status(store: Any, group: str | None, since: str | None, until: str | None) -> str:
+    """Why the selection is empty, in words for the app (no command lines)."""
+    when = ""
+    if since or until:
+        when = f" i perioden {date_da(since) or '…'}–{date_da(until) or '…'}"
+    if group and group not in store.groups():
+        return f"Gruppen »{group}« har ingen gemte narrativer endnu. Gem en narrativ under »Skriv« for at komme i gang."
+    if group:
+        return f"Gruppen »{group}« har ingen gemte narrativer{when}. Vælg en anden periode eller alle grupper."
+    if when:
+        return f"Der er ingen gemte narrativer{when}. Vælg en anden periode."
+    return "Der er ingen gemte narrativer endnu. Gem en narrativ under »Skriv« for at komme i gang."
+
+
 def overview(db: str | None, group: str | None = None, since: str | None = None, until: str | None = None,
              with_clusters: bool = True) -> dict[str, Any]:
     """Everything the tab shows: ``{"n", "themes", "by_month", "by_theme", "figures", "clusters_html", "csv",
-    "xlsx", "qdc", "status"}``. Invalid dates raise the library's Danish message (E060)."""
-    from narrativ_nlp.overview import build_overview, figures
+    "xlsx", "qdc", "status", "level"}``. Invalid or reversed dates raise a Danish ``AppMessage``."""
     from narrativ_nlp.store import NarrativeStore
 
     group = None if not group or group == ALL_GROUPS else group
+    since, until = period(since, until)
     with closing(NarrativeStore(db)) as store:
-        ov = build_overview(store, group, since or None, until or None, discover=with_clusters)
-        typical = {int(x) for ids in ov["clusters"].get("typical_ids", []) for x in str(ids).split(",") if x.strip()}
-        texts = {n.id: n.text for n in store.narratives(group=group, since=ov.since, until=ov.until)
-                 if n.id in typical} if typical else {}
+        key = (str(db), group, since, until, bool(with_clusters), store.count())
+        now = time.monotonic()
+        with _cache_lock:
+            hit = _cache.get(key)
+        if hit and now - hit[0] < CACHE_SECONDS and all(Path(p).exists() for p in _files(hit[1])):
+            return hit[1]
+        result = _build(store, group, since, until, with_clusters)
+    with _cache_lock:
+        for old in [k for k, (t, _) in _cache.items() if now - t >= CACHE_SECONDS or k[:5] == key[:5]]:
+            del _cache[old]
+        _cache[key] = (now, result)
+    return result
+
+
+def _files(result: dict[str, Any]) -> list[str]:
+    return [result[k] for k in ("csv", "xlsx", "qdc") if result.get(k)]
+
+
+def _build(store: Any, group: str | None, since: str | None, until: str | None, with_clusters: bool) -> dict[str, Any]:
+    from narrativ_nlp.overview import build_overview, figures
+
+    n_selected = len(store.narratives(group=group, since=since, until=until)) if with_clusters else 0
+    discover = with_clusters and n_selected >= MIN_FOR_PATTERNS
+    ov = build_overview(store, group, since, until, discover=discover)
+    typical = {int(x) for ids in patterns(ov).get("typical_ids", []) for x in str(ids).split(",") if x.strip()}
+    texts = {n.id: n.text for n in store.narratives(group=group, since=ov.since, until=ov.until)
+             if n.id in typical} if typical else {}
     result: dict[str, Any] = {"n": ov.n_narratives, "overview": ov, "themes": themes_table(ov),
                               "by_month": share_month_table(ov), "by_theme": share_theme_table(ov)}
     if ov.is_empty:
         return {**result, "figures": [None] * 4, "clusters_html": "", "csv": None, "xlsx": None, "qdc": None,
-                "status": ov.message or "Ingen gemte narrativer i den valgte gruppe og periode."}
+                "status": empty_status(store, group, since, until), "level": "info"}
     files = exports(ov)
     n = ov.n_narratives
-    status = f"{n} {'narrativ' if n == 1 else 'narrativer'} i udvalget."
+    status = f"{plural(n, 'narrativ', 'narrativer')} i udvalget."
     other = [note for note in ov.notes if "for få" not in note.lower() and "temafund" not in note.lower()]
     if other:
-        status += " " + " ".join(other)
+        status += " " + " ".join(other).replace("narrativ(er)", "narrativer" if n != 1 else "narrativ")
     return {
         **result,
         "figures": list(figures(ov).values()),
         "clusters_html": clusters_html(ov, texts) if with_clusters else "",
-        "csv": files["csv"], "xlsx": files["xlsx"], "qdc": files.get("qdc"), "status": status,
+        "csv": files["csv"], "xlsx": files["xlsx"], "qdc": files.get("qdc"), "status": status, "level": "ok",
     }

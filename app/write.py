@@ -28,9 +28,14 @@ from narrativ_nlp.app.common import (
     KIND_DA,
     TEXT_ON,
     AppMessage,
+    category_label,
     check_length,
+    date_da,
     ensure_pipeline,
     esc,
+    num,
+    parse_date_da,
+    plural,
 )
 from narrativ_nlp.identifiers.types import LABEL_DA
 
@@ -69,7 +74,7 @@ def _finding_dict(i: int, f: Any, sentence: tuple[int, int] | None = None, text:
         "text": f.text,
         "kind": f.kind,
         "label": f.label,
-        "category_label": f.category_label,
+        "category_label": category_label(f.category_label),
         "rule_id": f.rule_id,
         "source": f.source,
         "confidence": round(float(f.confidence), 3),
@@ -82,6 +87,20 @@ def _finding_dict(i: int, f: Any, sentence: tuple[int, int] | None = None, text:
     }
     d["key"] = ignore_key(d)
     return d
+
+
+def with_uids(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Give each finding a ``uid``: its ignore key and the occurrence of that key in the text.
+
+    The uid does not depend on offsets, so a card of the same finding keeps what the writer
+    typed in its edit field when the text is analysed again after an edit elsewhere.
+    """
+    seen: dict[str, int] = {}
+    for f in findings:
+        i = seen.get(f["key"], 0)
+        seen[f["key"]] = i + 1
+        f["uid"] = f"{f['key']}#{i}"
+    return findings
 
 
 def analyse_narrative(text: str | None, more: bool = False, ignored: list[str] | None = None) -> dict[str, Any]:
@@ -105,13 +124,8 @@ def analyse_narrative(text: str | None, more: bool = False, ignored: list[str] |
             n_ignored += 1
             continue
         findings.append(d)
-    n_def = sum(f["kind"] == "deficit" for f in findings)
-    n_res = len(findings) - n_def
-    status = f"Fund: {n_def} underskudsfokuserede og {n_res} ressourcefokuserede formuleringer."
-    if n_ignored:
-        status += f" {n_ignored} ignoreret."
-    if analysis.hidden_findings and not more:
-        status += f" {len(analysis.hidden_findings)} mere usikre fund vises med »Flere forslag«."
+    with_uids(findings)
+    status = findings_status(findings, n_ignored, 0 if more else len(analysis.hidden_findings))
     profile = None if analysis.profile is None else asdict(analysis.profile)
     return {
         "findings": findings,
@@ -121,6 +135,20 @@ def analyse_narrative(text: str | None, more: bool = False, ignored: list[str] |
         "notes": list(analysis.notes),
         "status": status,
     }
+
+
+def findings_status(findings: list[dict[str, Any]], n_ignored: int = 0, n_hidden: int = 0) -> str:
+    """``Fund: 2 underskudsfokuserede formuleringer og 1 ressourcefokuseret formulering. …`` (singular/plural)."""
+    n_def = sum(f["kind"] == "deficit" for f in findings)
+    n_res = len(findings) - n_def
+    status = (f"Fund: {plural(n_def, 'underskudsfokuseret formulering', 'underskudsfokuserede formuleringer')} og "
+              f"{plural(n_res, 'ressourcefokuseret formulering', 'ressourcefokuserede formuleringer')}.")
+    if n_ignored:
+        status += f" {n_ignored} ignoreret."
+    if n_hidden:
+        more = "1 usikkert fund mere vises" if n_hidden == 1 else f"{n_hidden} usikre fund mere vises"
+        status += f" {more} med »Flere forslag«."
+    return status
 
 
 def highlight_html(text: str, findings: list[dict[str, Any]]) -> str:
@@ -172,7 +200,7 @@ def card_html(f: dict[str, Any]) -> str:
     return (
         f'<div class="nv-card nv-card-{kind}" style="border-left:6px solid {COLOURS[kind]}">'
         f'<div><b>{f["n"]}. {esc(KIND_DA[kind])}</b> · {esc(f["category_label"])} '
-        f'<small>(sikkerhed {f["confidence"]:.2f})</small></div>'
+        f'<small>(sikkerhed {num(f["confidence"])})</small></div>'
         f'<div class="nv-quote">»{esc(f["text"])}«</div>'
         f'<div class="nv-expl">{esc(f["explanation"])}</div>'
         + (f'<ol class="nv-sugg">{sugg}</ol>' if sugg else "")
@@ -233,17 +261,39 @@ def replace_span(text: str, finding: dict[str, Any], new: str, action: str = EDI
     """
     if action not in (ACCEPTED, EDITED):
         raise ValueError(f"action={action!r}")
-    start = int(finding.get("sent_start", finding["start"]))
-    end = int(finding.get("sent_end", finding["end"]))
     original = finding.get("sentence", finding["text"]) if "sent_start" in finding else finding["text"]
-    if not (0 <= start < end <= len(text)) or text[start:end] != original:
-        raise AppMessage("Teksten er ændret siden analysen. Tryk på »Analysér« og prøv igen.")
+    where = locate_sentence(text, finding)
+    if where is None:
+        raise StaleText("Sætningen er rettet i teksten siden analysen, så den kan ikke erstattes sikkert. Din "
+                        "omskrivning er bevaret her. Tryk »Analysér igen«, og tryk derefter »Erstat i teksten« igen.")
+    start, end = where
     new = (new or "").strip()
     if not new:
         raise AppMessage("Skriv din nye formulering i feltet først.")
     if " ".join(new.split()) == " ".join(original.split()):
         raise AppMessage("Formuleringen er ikke ændret. Ret den i feltet, eller tryk på »Fortryd«.")
     return text[:start] + new + text[end:], action
+
+
+class StaleText(AppMessage):
+    """The sentence of a finding is no longer in the text as it was analysed (the writer's rewrite is kept)."""
+
+
+def locate_sentence(text: str, finding: dict[str, Any]) -> tuple[int, int] | None:
+    """Where the finding's sentence is in ``text`` now: at its analysed offsets, or — when the text was
+    edited elsewhere — the one place it occurs unchanged; None when it was edited or occurs more than once."""
+    if "sent_start" in finding:
+        start, end, original = int(finding["sent_start"]), int(finding["sent_end"]), finding.get("sentence", "")
+    else:
+        start, end, original = int(finding["start"]), int(finding["end"]), finding["text"]
+    if not original:
+        return None
+    if 0 <= start < end <= len(text) and text[start:end] == original:
+        return start, end
+    first = text.find(original)
+    if first >= 0 and text.find(original, first + 1) < 0:
+        return first, first + len(original)
+    return None
 
 
 def record_feedback(db: str | None, rule_id: str | None, action: str) -> None:
@@ -320,7 +370,7 @@ def review_choices(rows: list[dict[str, Any]]) -> tuple[list[tuple[str, str]], l
     """CheckboxGroup choices (display, id) and the ticked ids."""
     choices = []
     for r in rows:
-        who = "tilføjet af dig" if r["source"] == "user" else f"sikkerhed {r['score']:.2f}"
+        who = "tilføjet af dig" if r["source"] == "user" else f"sikkerhed {num(r['score'])}"
         hint = "" if r["selected"] or r["source"] == "user" else " – forslag"
         choices.append((f"{r['label_da']}: {r['text']} ({who}{hint})", r["id"]))
     return choices, [r["id"] for r in rows if r["selected"]]
@@ -368,7 +418,7 @@ def save(db: str | None, text: str, preview_state: dict[str, Any] | None, group:
     Refuses without a preview for the current text. Only the pseudonymised text is stored.
     """
     from narrativ_nlp.framing.analysis import analyse
-    from narrativ_nlp.store import NarrativeStore, parse_date
+    from narrativ_nlp.store import NarrativeStore
     from narrativ_nlp.themes.evaluate import default_tagger
     from narrativ_nlp.themes.features import texts_to_lemmas
 
@@ -379,7 +429,7 @@ def save(db: str | None, text: str, preview_state: dict[str, Any] | None, group:
     group = (group or "").strip()
     if not group:
         raise AppMessage("Vælg eller skriv en gruppe (fx stuens navn).")
-    date = parse_date(date)  # a Danish NarrativError (E060) when invalid
+    date = parse_date_da(date)  # a Danish message when invalid
     anon = preview_state["text"]
     ensure_pipeline()
     analysis = analyse(anon)
@@ -396,12 +446,17 @@ def save(db: str | None, text: str, preview_state: dict[str, Any] | None, group:
         nid = store.add(anon, group, date, themes=themes, profile=profile, anonymised=True)
     if nid is None:
         return None, "Narrativen er allerede gemt (samme tekst findes i forvejen)."
-    when = f" den {date}" if date else ""
+    when = f" den {date_da(date)}" if date else ""
     return nid, f"Gemt som narrativ nr. {nid} i gruppen »{group}«{when}. Kun den anonymiserede tekst er gemt."
 
 
 def today() -> str:
     return dt.date.today().isoformat()
+
+
+def today_da() -> str:
+    """Today as the date field shows it (``7.12.2026``)."""
+    return date_da(today())
 
 
 def groups(db: str | None) -> list[str]:
