@@ -215,7 +215,7 @@ def build_app(db: str | None = None) -> gr.Blocks:
                         with gr.Row():
                             analyse_btn = gr.Button("Analysér", variant="primary", elem_id="analyser")
                             more = gr.Checkbox(label="Flere forslag", value=False, info="Vis også mere usikre fund")
-                            live = gr.Checkbox(label="Analysér mens jeg skriver", value=True, elem_id="live",
+                            live = gr.Checkbox(label="Analysér mens jeg skriver", value=True, elem_id="live", interactive=True,
                                                info="Efter en kort pause i skrivningen")
                             clear_btn = gr.Button("Ny narrativ", variant="secondary")
                             live_run = gr.Button("Analysér (automatisk)", elem_id="live-run",

@@ -101,6 +101,10 @@ def page_js() -> str:
   const FIXED = %(fixed)s;
   const fix = (el) => {
     if (!(el instanceof Element)) return;
+    // Gradio's empty-state boxes carry an aria-label on a plain div (not allowed without a role)
+    if (el.tagName === "DIV" && el.classList.contains("empty") && el.hasAttribute("aria-label") && !el.hasAttribute("role")) {
+      el.setAttribute("role", "img");
+    }
     for (const attr of ["aria-label", "title", "placeholder"]) {
       const v = el.getAttribute(attr);
       if (v && FIXED[v.trim()]) el.setAttribute(attr, FIXED[v.trim()]);
@@ -110,7 +114,7 @@ def page_js() -> str:
       if (t && FIXED[t]) el.textContent = FIXED[t];
     }
   };
-  const fixAll = (root) => { fix(root); root.querySelectorAll && root.querySelectorAll("[aria-label],[title],[placeholder],button,span").forEach(fix); };
+  const fixAll = (root) => { fix(root); root.querySelectorAll && root.querySelectorAll("[aria-label],[title],[placeholder],button,span,div.empty").forEach(fix); };
   fixAll(document.body);
   new MutationObserver(ms => {
     for (const m of ms) {
