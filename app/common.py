@@ -90,7 +90,7 @@ def warm_up() -> None:
     """Load models in the background so the first analysis is fast (errors are shown later, in Danish)."""
     try:
         ensure_pipeline()
-        from narrativ_nlp.themes.evaluate import default_tagger
+        from narrativ_nlp.themes.tagger import default_tagger
 
         default_tagger()
         logger.info("modeller indlæst")

@@ -419,7 +419,7 @@ def save(db: str | None, text: str, preview_state: dict[str, Any] | None, group:
     """
     from narrativ_nlp.framing.analysis import analyse
     from narrativ_nlp.store import NarrativeStore
-    from narrativ_nlp.themes.evaluate import default_tagger
+    from narrativ_nlp.themes.tagger import default_tagger
     from narrativ_nlp.themes.features import texts_to_lemmas
 
     if not preview_state or not preview_state.get("text"):

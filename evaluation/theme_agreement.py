@@ -47,7 +47,7 @@ def agreement(second_path: Path, corpus_files: dict[str, list[Path]], model_on: 
 
 
 def _model_tags(texts: list[str]) -> list[list[str]]:
-    from narrativ_nlp.themes.evaluate import default_tagger
+    from narrativ_nlp.themes.tagger import default_tagger
     from narrativ_nlp.themes.features import texts_to_lemmas
 
     return [[t.theme for t in tags] for tags in default_tagger().tag(texts_to_lemmas(texts))]

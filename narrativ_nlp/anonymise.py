@@ -87,13 +87,7 @@ def _detect(text: str, nlp: Language | None = None) -> Detection:
         d = doc._.identifiers
         for s in d.spans + d.suggestions:
             spans.append(IdentifierSpan(s.start + offset, s.end + offset, s.label, s.source, s.score))
-    spans = engine._resolve(text, spans + engine._propagate(text, spans))
-    return Detection(
-        text=text,
-        spans=[s for s in spans if s.score >= engine.threshold],
-        threshold=engine.threshold,
-        suggestions=[s for s in spans if engine.min_score <= s.score < engine.threshold],
-    )
+    return engine.complete(text, spans)
 
 
 def detect_many(texts: Iterable[str], nlp: Language | None = None, batch_size: int = 64) -> list[Detection]:

@@ -1,11 +1,15 @@
-"""The ``narrativ`` command line."""
+"""The ``narrativ`` command line: a thin face over ``narrativ_nlp.workflows``.
+
+Global options (``--db``, ``--data-dir``, ``--models-dir``, ``--ner-model``) go into the settings
+once (``narrativ_nlp.settings.configure``), so every command honours them. Every message is
+Danish, argparse's own words too.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,39 +18,67 @@ from narrativ_nlp.errors import NarrativError
 
 logger = logging.getLogger("narrativ_nlp")
 
+#: argparse's own words in Danish (it asks gettext for them)
+_ARGPARSE_DA = {
+    "usage: ": "brug: ",
+    "positional arguments": "argumenter",
+    "options": "tilvalg",
+    "optional arguments": "tilvalg",
+    "show this help message and exit": "vis denne hjælp og afslut",
+    "show program's version number and exit": "vis versionsnummeret og afslut",
+    "the following arguments are required: %s": "disse argumenter mangler: %s",
+    "unrecognized arguments: %s": "ukendte argumenter: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "ugyldigt valg: %(value)r (vælg mellem %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s: %(message)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: fejl: %(message)s\n",
+    "expected one argument": "forventer én værdi",
+    "expected at least one argument": "forventer mindst én værdi",
+    "invalid %(type)s value: %(value)r": "ugyldig værdi: %(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": "tvetydigt tilvalg: %(option)s kan være %(matches)s",
+    "not allowed with argument %s": "kan ikke bruges sammen med %s",
+}
+
+
+def _danish_argparse() -> None:
+    import argparse as _ap
+
+    def translate(message: str) -> str:
+        return _ARGPARSE_DA.get(message, message)
+
+    _ap._ = translate  # type: ignore[attr-defined]
+    _ap.ngettext = lambda one, many, n: translate(one if n == 1 else many)  # type: ignore[attr-defined]
+
 
 def _print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 
 
 def _read_text_arg(name: str) -> str:
+    from narrativ_nlp.io.text import decode, read_text
+
     if name == "-":
-        data = sys.stdin.buffer.read()
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise NarrativError("E002", path="<stdin>") from None
-    path = Path(name)
-    if not path.is_file():
-        raise NarrativError("E001", path=name)
-    try:
-        return path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise NarrativError("E002", path=name) from None
+        return decode(sys.stdin.buffer.read(), "<stdin>").text
+    return read_text(Path(name))
+
+
+def _fmt(value: float | None, digits: int = 3) -> str:
+    """A number with a decimal comma, or "–"."""
+    if value is None:
+        return "–"
+    return f"{value:.{digits}f}".replace(".", ",")
 
 
 # ---------------------------------------------------------------- commands
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from narrativ_nlp.info import pipeline_info
+    from narrativ_nlp.info import info_lines, pipeline_info
 
-    info = pipeline_info(args.ner_model)
+    info = pipeline_info(load=args.load)
     if args.json:
         _print_json(info)
     else:
-        for key, value in info.items():
-            print(f"{key}: {value}")
+        print("\n".join(info_lines(info)))
     return 0
 
 
@@ -71,50 +103,71 @@ def cmd_corpus_build(args: argparse.Namespace) -> int:
 
     stats = build_corpus(Path(args.src), Path(args.out))
     for name, s in stats.items():
-        print(f"{name}: {s['records']} records")
+        print(f"{name}: {s['records']} poster")
     return 0
+
+
+def _score_line(name: str, s: dict[str, Any]) -> str:
+    parts = [f"{name:14}"]
+    for key, label in (("gold", "guld"), ("support", "støtte"), ("precision", "præcision"), ("recall", "genkaldelse"),
+                       ("f1", "F1")):
+        if key in s and isinstance(s[key], (int, float)):
+            parts.append(f"{label} {s[key]}" if isinstance(s[key], int) else f"{label} {_fmt(s[key])}")
+    if isinstance(s.get("leaked"), list):
+        parts.append(f"lækket {len(s['leaked'])}")
+    return "  ".join(parts)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from narrativ_nlp.evaluation.evaluate import evaluate_file
 
-    result = evaluate_file(args.file, ner_model=args.ner_model, per_category=args.per_category)
+    result = evaluate_file(args.file, per_category=args.per_category)
     if args.json:
         _print_json(result)
         return 0
     print(f"narrativer: {result['n_narratives']}")
     for label, s in result.get("identifiers", {}).items():
-        print(f"{label:12} gold {s['gold']:4}  recall {s['recall']:.3f}  precision {s['precision']:.3f}  f1 {s['f1']:.3f}  lækket {len(s['leaked'])}")
+        if isinstance(s, dict):
+            print(_score_line(label, s))
     for kind, s in result.get("framing", {}).items():
-        print(f"{kind:12} precision {s['precision']:.3f}  recall {s['recall']:.3f}  f1 {s['f1']:.3f}  (støtte {s['support']})")
-    if "themes" in result:
-        print("temaer: " + ", ".join(f"{k} {v:.3f}" for k, v in result["themes"].items()))
-    print(f"sekunder pr. narrativ: {result['seconds_per_narrative']}")
+        if isinstance(s, dict):
+            print(_score_line(kind, s))
+        elif isinstance(s, (int, float)):
+            print(f"{kind:14}  {_fmt(s)}")
+    for block in ("themes", "curriculum"):
+        if block in result:
+            values = []
+            for k, v in result[block].items():
+                if isinstance(v, (int, float)):
+                    values.append(f"{k} {_fmt(v)}")
+                elif isinstance(v, (list, tuple)) and len(v) == 2 and all(isinstance(x, (int, float)) for x in v):
+                    values.append(f"{k} {_fmt(v[0])}–{_fmt(v[1])}")
+            print(("temaer: " if block == "themes" else "læreplanstemaer: ") + ", ".join(values))
+    print(f"sekunder pr. narrativ: {_fmt(result.get('seconds_per_narrative'), 4)}")
     return 0
 
 
 def cmd_evaluate_ner(args: argparse.Namespace) -> int:
     from narrativ_nlp.evaluation.evaluate import evaluate_ner_file
 
-    result = evaluate_ner_file(args.file, ner_model=args.ner_model)
+    result = evaluate_ner_file(args.file)
     if args.json:
         _print_json(result)
     else:
         for label, s in result.get("ner", {}).items():
-            print(f"ner {label}: precision {s['precision']:.3f} recall {s['recall']:.3f} f1 {s['f1']:.3f}")
+            print(f"ner {label}: præcision {_fmt(s['precision'])} genkaldelse {_fmt(s['recall'])} F1 {_fmt(s['f1'])}")
         d = result["detector"]["PER"]
-        print(f"detektor PER: recall {d['recall']:.3f} precision {d['precision']:.3f}")
+        print(f"detektor PER: genkaldelse {_fmt(d['recall'])} præcision {_fmt(d['precision'])}")
     return 0
 
 
 def cmd_analyse(args: argparse.Namespace) -> int:
-    from narrativ_nlp.api import analysis_to_dict
-    from narrativ_nlp.framing.analysis import analyse
+    from narrativ_nlp.workflows import analyse_text, analysis_dict
 
     text = _read_text_arg(args.file)
-    analysis = analyse(text, more=args.more)
+    analysis = analyse_text(text, more=args.more)
     if args.json:
-        _print_json(analysis_to_dict(analysis))
+        _print_json(analysis_dict(analysis))
         return 0
     if analysis.is_empty:
         print("Teksten er tom: intet at analysere.")
@@ -123,7 +176,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
         print(f"NB: {note}")
     for f in analysis.findings:
         kind = "Mangelsprog" if f.kind == "deficit" else "Ressourcesprog"
-        print(f"[{f.start}-{f.end}] {kind} · {f.category_label} · {f.confidence:.2f} ({f.source})")
+        print(f"[{f.start}-{f.end}] {kind} · {f.category_label} · sikkerhed {_fmt(f.confidence, 2)}")
         print(f"    «{f.text}»")
         print(f"    {f.explanation}")
         for s in f.suggestions:
@@ -131,7 +184,8 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     p = analysis.profile
     if p is not None:
         share = "–" if p.resource_share is None else f"{p.resource_share:.0f} %"
-        print(f"\nSætninger: {p.n_sentences}; med mangelsprog: {p.n_deficit_sentences}; med ressourcesprog: {p.n_resource_sentences}; ressourceandel: {share}")
+        print(f"\nSætninger: {p.n_sentences}; med mangelsprog: {p.n_deficit_sentences}; "
+              f"med ressourcesprog: {p.n_resource_sentences}; ressourceandel: {share}")
         for item in p.checklist:
             print(f"  [{'x' if item.present else ' '}] {item.label}" + (f" («{item.evidence_text}»)" if item.present else ""))
     return 0
@@ -162,118 +216,82 @@ def cmd_train_themes(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_themes(args: argparse.Namespace) -> int:
-    from narrativ_nlp.themes.discovery import discover
-    from narrativ_nlp.themes.evaluate import default_tagger
-    from narrativ_nlp.themes.features import texts_to_lemmas
-
-    if args.file is None or args.group is not None:
-        return _themes_from_store(args)
-    path = Path(args.file)
-    if path.suffix == ".jsonl":
-        from narrativ_nlp.corpus.format import read_corpus
-
-        ids_texts = [(r.id, r.text) for r in read_corpus(path)]
-    else:
-        ids_texts = [(path.name, _read_text_arg(args.file))]
-    lemmas = texts_to_lemmas([t for _, t in ids_texts])
-    tags = default_tagger().tag(lemmas)
-    vectors = None
-    if args.embeddings and len(lemmas) >= 4:
-        from narrativ_nlp.anonymise import anonymise_text
-        from narrativ_nlp.themes.embeddings import embed_texts
-        from narrativ_nlp.themes.scale import strip_placeholders
-
-        # names and other identifiers out first, as in the store
-        vectors = embed_texts([strip_placeholders(anonymise_text(t).text) for _, t in ids_texts], args.embeddings)
-    found = discover(lemmas, k_range=(args.min_k, args.max_k), vectors=vectors)
-    result = {
-        "tags": [{"id": i, "themes": [{"theme": t.theme, "label": t.label, "score": t.score, "words": list(t.words)} for t in ts]}
-                 for (i, _), ts in zip(ids_texts, tags)],
-        "discovery": {"k": found.k, "silhouette": found.silhouette, "note": found.note,
-                      "backend": "embeddings" if args.embeddings else "tfidf-nmf",
-                      "clusters": [{"id": c.id, "size": c.size, "top_terms": list(c.top_terms),
-                                    "typical": [ids_texts[i][0] for i in c.typical]} for c in found.clusters]},
-    }
-    if args.json:
-        _print_json(result)
-        return 0
+def _print_themes(result: dict[str, Any], with_date: bool) -> None:
     for item in result["tags"]:
-        print(f"{item['id']}: " + "; ".join(f"{t['label']} {t['score']:.2f} ({', '.join(t['words'])})" for t in item["themes"]))
+        head = f"{item['id']} ({item.get('date') or 'uden dato'})" if with_date else f"{item['id']}"
+        print(f"{head}: " + "; ".join(f"{t['label']} {_fmt(t['score'], 2)} ({', '.join(t.get('words', []))})"
+                                      for t in item["themes"]))
     d = result["discovery"]
     if d["note"]:
-        print(f"Temafund: {d['note']}")
+        print(f"Mønstre: {d['note']}")
     for c in d["clusters"]:
-        print(f"Gruppe {c['id'] + 1} ({c['size']} narrativer): {', '.join(c['top_terms'])} — typiske: {', '.join(c['typical'])}")
-    return 0
+        print(f"Mønster {c['id'] + 1} ({c['size']} narrativer): {', '.join(c['top_terms'])} — typiske: "
+              + ", ".join(str(i) for i in c["typical"]))
 
 
-def _open_store(args: argparse.Namespace):
-    from narrativ_nlp.store import NarrativeStore, default_db_path
+def cmd_themes(args: argparse.Namespace) -> int:
+    from narrativ_nlp.workflows import themes_for_file, themes_for_group
 
-    return NarrativeStore(Path(args.db) if args.db else default_db_path())
-
-
-def _themes_from_store(args: argparse.Namespace) -> int:
-    from narrativ_nlp.overview import themes_from_store
-
-    if args.file is not None:
+    if args.file is not None and args.group is not None:
         print("Angiv enten en fil eller --group, ikke begge.", file=sys.stderr)
         return 2
-    if args.group is None:
+    if args.file is None and args.group is None:
         print("Angiv en fil (.jsonl eller .txt) eller --group GRUPPE.", file=sys.stderr)
         return 2
-    store = _open_store(args)
-    result = themes_from_store(store, args.group, args.since, args.until, k_range=(args.min_k, args.max_k),
-                               embeddings=args.embeddings)
+    if args.file is not None:
+        result = themes_for_file(Path(args.file), k_range=(args.min_k, args.max_k), embeddings=args.embeddings)
+    else:
+        result = themes_for_group(args.group, args.since, args.until, k_range=(args.min_k, args.max_k),
+                                  embeddings=args.embeddings)
     if args.json:
         _print_json(result)
         return 0
-    if result["message"]:
+    if result.get("message"):
         print(result["message"])
         return 0
-    for item in result["tags"]:
-        print(f"{item['id']} ({item['date'] or 'uden dato'}): "
-              + "; ".join(f"{t['label']} {t['score']:.2f} ({', '.join(t['words'])})" for t in item["themes"]))
-    d = result["discovery"]
-    if d["note"]:
-        print(f"Temafund: {d['note']}")
-    for c in d["clusters"]:
-        print(f"Gruppe {c['id'] + 1} ({c['size']} narrativer): {', '.join(c['top_terms'])} — typiske: "
-              + ", ".join(str(i) for i in c["typical"]))
+    _print_themes(result, with_date=args.file is None)
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from narrativ_nlp.importer import import_files
+    from narrativ_nlp.settings import get_settings
+    from narrativ_nlp.workflows import ImportRequest, import_files
 
-    store = _open_store(args)
-    report = import_files(args.files, store, group=args.group, mode=args.mode, progress=not args.quiet and not args.json)
+    bar = None
+    if not args.quiet and not args.json and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(desc="Anonymiserer", unit="narrativ")
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+    report = import_files(ImportRequest(args.files, group=args.group, mode=args.mode, column=args.column),
+                          progress=progress)
+    if bar is not None:
+        bar.close()
     if args.json:
         _print_json(report.to_dict())
     else:
         print("\n".join(report.lines_da()))
-        print(f"Database: {store.path}")
+        print(f"Database: {get_settings().db}")
     return 0
 
 
 def cmd_overview(args: argparse.Namespace) -> int:
-    from narrativ_nlp.overview import build_overview, export, export_qdc, save_figures
-    from narrativ_nlp.themes.codebook import ThemeCodebook
+    from narrativ_nlp.workflows import build_overview, export_overview
 
     out = Path(args.out)
     if out.suffix.lower() not in (".xlsx", ".csv", ".zip", ""):
         print(f"Ukendt rapporttype {out.suffix}: brug .xlsx, .csv eller .zip.", file=sys.stderr)
         return 2
-    store = _open_store(args)
-    codebook = ThemeCodebook.load(args.codebook)
-    ov = build_overview(store, group=args.group, since=args.since, until=args.until, codebook=codebook,
-                        discover=not args.no_discovery, k_range=(args.min_k, args.max_k))
-    written = export(ov, out)
-    if args.charts:
-        written += save_figures(ov, Path(args.charts))
-    if args.qdc:
-        written.append(export_qdc(codebook, Path(args.qdc)))
+    ov, codebook = build_overview(group=args.group, since=args.since, until=args.until, codebook_path=args.codebook,
+                                  discover=not args.no_discovery, k_range=(args.min_k, args.max_k))
+    written = export_overview(ov, out, charts=Path(args.charts) if args.charts else None,
+                              qdc=Path(args.qdc) if args.qdc else None, codebook=codebook, force=args.force)
     if args.json:
         _print_json({"group": ov.group, "since": ov.since, "until": ov.until, "n_narratives": ov.n_narratives,
                      "notes": ov.notes, "written": [str(p) for p in written]})
@@ -296,149 +314,181 @@ def cmd_overview(args: argparse.Namespace) -> int:
 
 
 def cmd_anonymise(args: argparse.Namespace) -> int:
-    from narrativ_nlp.anonymise_files import anonymise_files
+    from narrativ_nlp.identifiers.types import LABEL_DA
+    from narrativ_nlp.workflows import AddTerm, FilesRequest, anonymise_files
 
-    summary = anonymise_files([Path(p) for p in args.inputs], Path(args.out), mode=args.mode, column=args.column,
-                              mapping_path=Path(args.mapping) if args.mapping else None, progress=not args.quiet)
-    print("Erstatninger pr. type: " + (", ".join(f"{k}: {v}" for k, v in sorted(summary.counts.items())) or "ingen"))
-    for path in summary.written:
-        print(f"skrev {path}")
+    add = [AddTerm(w) for w in args.add or []]
+    req = FilesRequest(inputs=[Path(p) for p in args.inputs], out=Path(args.out), mode=args.mode,
+                       keep_columns=frozenset(args.keep_column or []), keep_words=args.keep_word or [], add=add,
+                       mapping=args.mapping, force=args.force)
+    result = anonymise_files(req)
+    print("Erstatninger pr. type: "
+          + (", ".join(f"{LABEL_DA.get(k, k)}: {v}" for k, v in sorted(result.counts.items())) or "ingen"))
+    for f in result.files:
+        print(f"skrev {f.output}")
+    if result.mapping_path is not None:
+        print(f"nøgle (original → pseudonym, kun til dig): {result.mapping_path}")
     return 0
 
 
 def cmd_app(args: argparse.Namespace) -> int:
     from narrativ_nlp.app.main import launch
+    from narrativ_nlp.settings import get_settings
 
-    return launch(host=args.host, port=args.port, auth=args.auth, db=args.db)
+    s = get_settings()
+    return launch(host=args.host or s.host, port=args.port or s.port, auth=args.auth or s.auth, db=str(s.db))
 
 
 # ---------------------------------------------------------------- parser
 
+_DB_HELP = "SQLite-fil (standard: narrativ.sqlite3 i datamappen, eller NARRATIV_DB)"
+
 
 def build_parser() -> argparse.ArgumentParser:
+    from narrativ_nlp import __version__
+
+    _danish_argparse()
     p = argparse.ArgumentParser(prog="narrativ", description="narrativ: dansk sprogværktøj til pædagogiske narrativer")
+    p.add_argument("--version", action="version", version=f"narrativ {__version__}",
+                   help="vis versionsnummeret og afslut")
     p.add_argument("--debug", action="store_true", help="vis tekniske detaljer ved fejl (aldrig tekst fra narrativer)")
-    p.add_argument("--ner-model", default=None, help="spaCy NER-model (sti eller pakkenavn); ellers NARRATIV_NER_MODEL")
-    sub = p.add_subparsers(dest="command", required=True)
+    p.add_argument("--ner-model", default=None, help="spaCy-NER-model (sti eller pakkenavn); ellers NARRATIV_NER_MODEL")
+    p.add_argument("--models-dir", default=None, help="mappe med modeller (standard: de medfølgende; NARRATIV_MODELS_DIR)")
+    p.add_argument("--data-dir", default=None, help="datamappe (standard: ~/.local/share/narrativ; NARRATIV_DATA_DIR)")
+    p.add_argument("--db", dest="global_db", default=None, metavar="DB", help=_DB_HELP)
+    sub = p.add_subparsers(dest="command", title="kommandoer", metavar="KOMMANDO")
 
-    s = sub.add_parser("info", help="vis pipeline, modeller og versioner")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_info)
+    def add(name: str, help_text: str, func) -> argparse.ArgumentParser:
+        s = sub.add_parser(name, help=help_text, description=help_text)
+        s.set_defaults(func=func)
+        return s
 
-    corpus = sub.add_parser("corpus", help="korpusværktøjer").add_subparsers(dest="corpus_command", required=True)
-    s = corpus.add_parser("check", help="valider JSONL-filer i udvekslingsformatet")
-    s.add_argument("files", nargs="+")
+    s = add("info", "vis database, modeller (med kilde) og versioner", cmd_info)
+    s.add_argument("--json", action="store_true", help="som JSON")
+    s.add_argument("--load", action="store_true", help="indlæs også pipelinen og vis dens komponenter (langsommere)")
+
+    corpus = sub.add_parser("corpus", help="korpusværktøjer", description="korpusværktøjer")
+    csub = corpus.add_subparsers(dest="corpus_command", title="kommandoer", metavar="KOMMANDO", required=True)
+    s = csub.add_parser("check", help="valider JSONL-filer i udvekslingsformatet")
+    s.add_argument("files", nargs="+", help="JSONL-filer")
     s.set_defaults(func=cmd_corpus_check)
-    s = corpus.add_parser("build", help="byg JSONL-filer og datakortets tal fra corpora/src")
-    s.add_argument("--src", default="corpora/src")
-    s.add_argument("--out", default="corpora")
+    s = csub.add_parser("build", help="byg JSONL-filer og datakortets tal fra corpora/src")
+    s.add_argument("--src", default="corpora/src", help="kildemappen (standard: corpora/src)")
+    s.add_argument("--out", default="corpora", help="uddatamappen (standard: corpora)")
     s.set_defaults(func=cmd_corpus_build)
 
-    s = sub.add_parser("evaluate", help="scor en annoteret JSONL-fil")
-    s.add_argument("file")
-    s.add_argument("--json", action="store_true")
-    s.add_argument("--per-category", action="store_true", help="også recall pr. framing-kategori")
-    s.set_defaults(func=cmd_evaluate)
+    s = add("evaluate", "scor en annoteret JSONL-fil (udvekslingsformatet)", cmd_evaluate)
+    s.add_argument("file", help="JSONL-fil")
+    s.add_argument("--json", action="store_true", help="som JSON")
+    s.add_argument("--per-category", action="store_true", help="også genkaldelse pr. framing-kategori")
 
-    s = sub.add_parser("evaluate-ner", help="scor NER og navnedetektion på en IOB2-fil")
-    s.add_argument("file")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_evaluate_ner)
+    s = add("evaluate-ner", "scor NER og navnedetektion på en IOB2-fil", cmd_evaluate_ner)
+    s.add_argument("file", help="IOB2-fil")
+    s.add_argument("--json", action="store_true", help="som JSON")
 
-    s = sub.add_parser("analyse", help="find mangel- og ressourcesprog i en narrativ")
+    s = add("analyse", "find mangel- og ressourcesprog i en narrativ", cmd_analyse)
     s.add_argument("file", help="tekstfil eller - for standard input")
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help="som JSON")
     s.add_argument("--more", action="store_true", help="flere forslag (lavere tærskel)")
-    s.set_defaults(func=cmd_analyse)
 
-    s = sub.add_parser("train-ner", help="træn NER-modellen")
-    s.add_argument("--train", required=True)
-    s.add_argument("--dev", required=True)
+    s = add("train-ner", "træn NER-modellen (kræver narrativ[train])", cmd_train_ner)
+    s.add_argument("--train", required=True, help="træningsdata (IOB2)")
+    s.add_argument("--dev", required=True, help="udviklingsdata (IOB2)")
     s.add_argument("--extra", nargs="*", help="korpusfiler (JSONL) hvis PERSON-spænd lægges til")
-    s.add_argument("--out", required=True)
-    s.add_argument("--max-steps", type=int, default=None)
+    s.add_argument("--out", required=True, help="uddatamappe")
+    s.add_argument("--max-steps", type=int, default=None, help="højst så mange træningsskridt")
     s.add_argument("--limit", type=int, default=None, help="brug kun de første N sætninger (røgtest)")
     s.add_argument("--width", type=int, default=None, help="tok2vec-bredde (standard: config.cfg)")
     s.add_argument("--depth", type=int, default=None, help="tok2vec-dybde (standard: config.cfg)")
-    s.add_argument("--seed", type=int, default=0)
-    s.add_argument("--patience", type=int, default=None, help="stop efter N skridt uden forbedring på dev (standard: config.cfg)")
+    s.add_argument("--seed", type=int, default=0, help="tilfældighedsfrø")
+    s.add_argument("--patience", type=int, default=None, help="stop efter N skridt uden forbedring på dev")
     s.add_argument("--no-features", action="store_true",
-                   help="uden trækstabellen (fornavn, efternavn, dansk ord, ordfrekvens) som statiske vektorer; "
-                        "tabellen kræver pakken wordfreq ved træning")
-    s.set_defaults(func=cmd_train_ner)
+                   help="uden trækstabellen (fornavn, efternavn, dansk ord, ordfrekvens); tabellen kræver wordfreq")
 
-    s = sub.add_parser("train-framing", help="træn sætningsklassifikatoren")
-    s.add_argument("--train", nargs="+", required=True)
-    s.add_argument("--out", required=True)
-    s.add_argument("--limit", type=int, default=None)
-    s.set_defaults(func=cmd_train_framing)
+    s = add("train-framing", "træn sætningsklassifikatoren", cmd_train_framing)
+    s.add_argument("--train", nargs="+", required=True, help="JSONL-filer med sætningsannotationer")
+    s.add_argument("--out", required=True, help="uddatamappe")
+    s.add_argument("--limit", type=int, default=None, help="brug kun de første N sætninger (røgtest)")
 
-    s = sub.add_parser("train-themes", help="træn temamodellen")
-    s.add_argument("--train", nargs="+", required=True)
-    s.add_argument("--out", required=True)
-    s.add_argument("--limit", type=int, default=None)
-    s.set_defaults(func=cmd_train_themes)
+    s = add("train-themes", "træn temamodellen", cmd_train_themes)
+    s.add_argument("--train", nargs="+", required=True, help="JSONL-filer med temaannotationer")
+    s.add_argument("--out", required=True, help="uddatamappe")
+    s.add_argument("--limit", type=int, default=None, help="brug kun de første N narrativer (røgtest)")
 
-    s = sub.add_parser("themes", help="temaer og temafund for en fil (.jsonl eller .txt) eller en gruppe i databasen")
-    s.add_argument("file", nargs="?", default=None)
-    s.add_argument("--json", action="store_true")
-    s.add_argument("--min-k", type=int, default=4)
-    s.add_argument("--max-k", type=int, default=12)
+    s = add("themes", "temaer og mønstre for en fil (.jsonl eller .txt) eller en gruppe i databasen", cmd_themes)
+    s.add_argument("file", nargs="?", default=None, help="fil (.jsonl eller .txt); udelad med --group")
+    s.add_argument("--json", action="store_true", help="som JSON")
+    s.add_argument("--min-k", type=int, default=4, help="mindst så mange mønstre (klynger)")
+    s.add_argument("--max-k", type=int, default=12, help="højst så mange mønstre (klynger)")
     s.add_argument("--group", default=None, help="læs gruppens narrativer fra databasen i stedet for en fil")
-    s.add_argument("--since", default=None, help="fra og med dato (ÅÅÅÅ-MM-DD)")
-    s.add_argument("--until", default=None, help="til og med dato (ÅÅÅÅ-MM-DD)")
-    s.add_argument("--db", default=None, help="SQLite-fil (standard: brugerens datamappe eller NARRATIV_DB)")
-    s.add_argument("--embeddings", default=None, metavar="DIR",
-                   help="temafund med vektorer fra en lokal transformers-model i DIR (kræver narrativ[embeddings])")
-    s.set_defaults(func=cmd_themes)
+    s.add_argument("--since", default=None, help="fra og med dato (ÅÅÅÅ-MM-DD eller D.M.ÅÅÅÅ)")
+    s.add_argument("--until", default=None, help="til og med dato (ÅÅÅÅ-MM-DD eller D.M.ÅÅÅÅ)")
+    s.add_argument("--db", default=None, help=_DB_HELP)
+    s.add_argument("--embeddings", default=None, metavar="MAPPE",
+                   help="mønstre med vektorer fra en lokal transformers-model i MAPPE (kræver narrativ[transformers])")
 
-    s = sub.add_parser("import", help="importér narrativer (.jsonl, .csv, .docx, .txt eller en mappe) i databasen")
-    s.add_argument("files", nargs="+")
-    s.add_argument("--group", default=None, help="gruppen for alle narrativerne (ellers feltet 'group')")
-    s.add_argument("--mode", choices=["placeholder", "surrogate", "mask"], default="placeholder")
-    s.add_argument("--db", default=None, help="SQLite-fil (standard: brugerens datamappe eller NARRATIV_DB)")
-    s.add_argument("--json", action="store_true")
-    s.add_argument("--quiet", action="store_true")
-    s.set_defaults(func=cmd_import)
+    s = add("import", "importér narrativer (.jsonl, .csv, .xlsx, .docx, .txt eller en mappe) i databasen", cmd_import)
+    s.add_argument("files", nargs="+", help="filer eller mapper")
+    s.add_argument("--group", default=None, help="gruppen for alle narrativerne (ellers kolonnen/feltet 'gruppe'/'group')")
+    s.add_argument("--column", default=None, help="tekstkolonnen i .csv/.xlsx (standard: findes ud fra navnet)")
+    s.add_argument("--mode", choices=["placeholder", "surrogate", "mask"], default="placeholder",
+                   help="pseudonymer: pladsholdere [Person 1], opdigtede navne eller ■■■")
+    s.add_argument("--db", default=None, help=_DB_HELP)
+    s.add_argument("--json", action="store_true", help="rapporten som JSON")
+    s.add_argument("--quiet", action="store_true", help="ingen fremdriftslinje")
 
-    s = sub.add_parser("overview", help="lederens overblik: tabeller og diagrammer til Excel eller CSV")
+    s = add("overview", "lederens overblik: tabeller og diagrammer til Excel eller CSV", cmd_overview)
     s.add_argument("--group", default=None, help="kun denne gruppe (standard: alle grupper)")
-    s.add_argument("--since", default=None, help="fra og med dato (ÅÅÅÅ-MM-DD)")
-    s.add_argument("--until", default=None, help="til og med dato (ÅÅÅÅ-MM-DD)")
+    s.add_argument("--since", default=None, help="fra og med dato (ÅÅÅÅ-MM-DD eller D.M.ÅÅÅÅ)")
+    s.add_argument("--until", default=None, help="til og med dato (ÅÅÅÅ-MM-DD eller D.M.ÅÅÅÅ)")
     s.add_argument("--out", required=True, help="rapport.xlsx, rapport.zip, rapport.csv (én fil pr. tabel) eller en mappe")
     s.add_argument("--charts", default=None, help="gem diagrammerne som PNG i denne mappe")
     s.add_argument("--qdc", default=None, help="gem kodebogen som REFI-QDA (.qdc) til NVivo eller ATLAS.ti")
     s.add_argument("--codebook", default=None, help="kodebog (YAML); standard: den indbyggede")
-    s.add_argument("--no-discovery", action="store_true", help="spring temafund (klyngedannelse) over")
-    s.add_argument("--min-k", type=int, default=4)
-    s.add_argument("--max-k", type=int, default=12)
-    s.add_argument("--db", default=None, help="SQLite-fil (standard: brugerens datamappe eller NARRATIV_DB)")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_overview)
+    s.add_argument("--no-discovery", action="store_true", help="spring mønstre (klyngedannelse) over")
+    s.add_argument("--min-k", type=int, default=4, help="mindst så mange mønstre")
+    s.add_argument("--max-k", type=int, default=12, help="højst så mange mønstre")
+    s.add_argument("--force", action="store_true", help="overskriv eksisterende filer")
+    s.add_argument("--db", default=None, help=_DB_HELP)
+    s.add_argument("--json", action="store_true", help="som JSON")
 
-    s = sub.add_parser("anonymise", help="anonymisér filer (.txt, .docx, .csv, .jsonl)")
-    s.add_argument("inputs", nargs="+")
-    s.add_argument("--out", required=True, help="uddatamappe (inddata ændres aldrig)")
-    s.add_argument("--mode", choices=["placeholder", "surrogate", "mask"], default="placeholder")
-    s.add_argument("--column", default="text", help="tekstkolonnen i .csv og feltet i .jsonl")
-    s.add_argument("--mapping", default=None, help="skriv nøglen (original → pseudonym) hertil; kun hvis du beder om det")
-    s.add_argument("--quiet", action="store_true")
-    s.set_defaults(func=cmd_anonymise)
+    s = add("anonymise", "anonymisér filer (.txt, .docx, .csv, .xlsx, .jsonl): alle dele, alle kolonner", cmd_anonymise)
+    s.add_argument("inputs", nargs="+", help="filer (ændres aldrig)")
+    s.add_argument("--out", required=True, help="uddatamappe")
+    s.add_argument("--mode", choices=["placeholder", "surrogate", "mask"], default="placeholder",
+                   help="pseudonymer: pladsholdere [Person 1], opdigtede navne eller ■■■")
+    s.add_argument("--keep-column", action="append", metavar="KOLONNE",
+                   help="lad denne kolonne/dette felt stå urørt (kan gentages)")
+    s.add_argument("--keep-word", action="append", metavar="ORD", help="ikke et navn: lad ordet stå (kan gentages)")
+    s.add_argument("--add", action="append", metavar="ORD", help="et overset navn: erstat det overalt (kan gentages)")
+    s.add_argument("--mapping", action="store_true",
+                   help="skriv nøglen (original → pseudonym) som noegle.json i uddatamappen, kun læsbar for dig")
+    s.add_argument("--force", action="store_true", help="overskriv eksisterende filer i uddatamappen")
+    s.add_argument("--column", default=None, help=argparse.SUPPRESS)  # older option: every column is read now
+    s.add_argument("--quiet", action="store_true", help="ingen fremdriftslinje")
 
-    s = sub.add_parser("app", help="start appen (http://127.0.0.1:7860)")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=7860)
-    s.add_argument("--auth", default=os.environ.get("NARRATIV_AUTH"), help="bruger:adgangskode (eller NARRATIV_AUTH)")
-    s.add_argument("--db", default=None, help="SQLite-fil (standard: brugerens datamappe)")
-    s.set_defaults(func=cmd_app)
+    s = add("app", "start appen (http://127.0.0.1:7860)", cmd_app)
+    s.add_argument("--host", default=None, help="adresse (standard 127.0.0.1; NARRATIV_HOST)")
+    s.add_argument("--port", type=int, default=None, help="port (standard 7860; NARRATIV_PORT)")
+    s.add_argument("--auth", default=None, help="bruger:adgangskode (eller NARRATIV_AUTH)")
+    s.add_argument("--db", default=None, help=_DB_HELP)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
+    from narrativ_nlp.settings import configure, reset
+
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "func", None) is None:
+        parser.print_help()
+        return 0
+    reset()
     try:
+        configure(ner_model=args.ner_model, models_dir=args.models_dir, data_dir=args.data_dir,
+                  db=getattr(args, "db", None) or args.global_db)
+        _check_settings()
         return int(args.func(args) or 0)
     except NarrativError as exc:
         print(f"Fejl: {exc}", file=sys.stderr)
@@ -451,6 +501,26 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"Uventet fejl ({type(exc).__name__}). Kør igen med --debug for tekniske detaljer.", file=sys.stderr)
         return 1
+
+
+def _check_settings() -> None:
+    """A named model or models folder that does not exist fails now, before any work."""
+    from narrativ_nlp.pipeline import choose_ner_model
+    from narrativ_nlp.settings import get_settings
+
+    s = get_settings()
+    if not s.models_dir.is_dir():
+        raise NarrativError("E021", path=str(s.models_dir))
+    choice = choose_ner_model()
+    if choice.source in ("argument", "environment"):
+        import importlib.util
+
+        try:
+            installed = importlib.util.find_spec(choice.name) is not None
+        except (ImportError, ValueError):
+            installed = False
+        if not Path(choice.name).exists() and not installed:
+            raise NarrativError("E021", path=choice.name)
 
 
 if __name__ == "__main__":

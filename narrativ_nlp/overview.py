@@ -344,7 +344,7 @@ def themes_from_store(store: NarrativeStore, group: str | None, since: str | Non
     themes = [n.themes for n in narratives]
     if untagged:  # stored without themes: tag them now (not written back)
         from narrativ_nlp.importer import tags_dicts
-        from narrativ_nlp.themes.evaluate import default_tagger
+        from narrativ_nlp.themes.tagger import default_tagger
         from narrativ_nlp.themes.scale import anonymised_lemmas, tag_many
 
         tags = tag_many(default_tagger(), anonymised_lemmas([narratives[k].text for k in untagged]))

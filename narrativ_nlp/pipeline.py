@@ -21,28 +21,27 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import spacy
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
 from narrativ_nlp.errors import NarrativError
 
+if TYPE_CHECKING:  # spaCy is imported only when a pipeline is built (``narrativ info`` stays instant)
+    from spacy.language import Language
+
 logger = logging.getLogger(__name__)
 
-ENV_NER_MODEL = "NARRATIV_NER_MODEL"
+ENV_NER_MODEL = "NARRATIV_NER_MODEL"  # read through narrativ_nlp.settings
 ENV_MODELS_DIR = "NARRATIV_MODELS_DIR"
 DA_CORE_PACKAGES = ("da_core_news_trf", "da_core_news_lg", "da_core_news_md", "da_core_news_sm")
 PROJECT_NER_DIR = "ner-da"
 
 
 def models_dir() -> Path:
-    """The folder of bundled models: ``NARRATIV_MODELS_DIR``, else the installed package
+    """The folder of models: ``--models-dir`` / ``NARRATIV_MODELS_DIR``, else the installed package
     ``narrativ_nlp.models`` (the repository's top-level ``models/``, carried by every wheel)."""
-    env = os.environ.get(ENV_MODELS_DIR)
-    if env:
-        return Path(env)
-    from importlib import resources
+    from narrativ_nlp.settings import get_settings
 
-    return Path(str(resources.files("narrativ_nlp.models")))
+    return get_settings().models_dir
 
 
 @dataclass(frozen=True)
@@ -55,21 +54,26 @@ class NerChoice:
 
 def choose_ner_model(ner_model: str | None = None) -> NerChoice:
     """Resolve the NER model by the documented order of preference."""
+    from narrativ_nlp.settings import get_settings
+
     if ner_model:
         return NerChoice(ner_model, "argument")
-    env = os.environ.get(ENV_NER_MODEL)
-    if env:
-        return NerChoice(env, "environment")
+    settings = get_settings()
+    if settings.ner_model:
+        source = "argument" if settings.source_of("ner_model") == "kommandolinjen" else "environment"
+        return NerChoice(settings.ner_model, source)
     for package in DA_CORE_PACKAGES:
         if importlib.util.find_spec(package) is not None:
             return NerChoice(package, "da_core_news")
     project = models_dir() / PROJECT_NER_DIR
-    if (project / "meta.json").is_file():
+    if project.exists():  # a bundled model that is missing or broken is an error, never a silent fallback
         return NerChoice(str(project), "project")
     return NerChoice("none", "none")
 
 
 def _load_base(choice: NerChoice) -> Language:
+    import spacy
+
     if choice.source == "none":
         return spacy.blank("da")
     path = Path(choice.name)
@@ -104,10 +108,19 @@ def build_pipeline(ner_model: str | None = None, with_components: bool = True) -
     return nlp
 
 
-@lru_cache(maxsize=4)
 def load_pipeline(ner_model: str | None = None) -> Language:
-    """The cached pipeline for ``ner_model`` (``None``: the default choice)."""
+    """The cached pipeline for ``ner_model`` (``None``: the choice the settings make), one per
+    NER model and models folder, so a changed setting never gets a stale pipeline."""
+    choice = choose_ner_model(ner_model)
+    return _cached_pipeline(ner_model, choice, str(models_dir()))
+
+
+@lru_cache(maxsize=4)
+def _cached_pipeline(ner_model: str | None, choice: NerChoice, models: str) -> Language:
     return build_pipeline(ner_model)
+
+
+load_pipeline.cache_clear = _cached_pipeline.cache_clear  # type: ignore[attr-defined]
 
 
 def ner_only_pipes(nlp: Language) -> list[str]:

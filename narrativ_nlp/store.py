@@ -56,12 +56,10 @@ MIGRATIONS: list[str] = [
 
 
 def default_db_path() -> Path:
-    """``NARRATIV_DB`` or a file under the user's data folder."""
-    env = os.environ.get(ENV_DB)
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_DATA_HOME") or (Path.home() / ".local" / "share")
-    return Path(base) / "narrativ" / "narrativ.sqlite3"
+    """``--db`` / ``NARRATIV_DB``, else ``narrativ.sqlite3`` in the data folder (``narrativ_nlp.settings``)."""
+    from narrativ_nlp.settings import get_settings
+
+    return get_settings().db
 
 
 def content_hash(text: str) -> str:
@@ -94,8 +92,10 @@ class StoredNarrative:
 class NarrativeStore:
     """Repository for narratives, groups and rule feedback."""
 
-    def __init__(self, path: str | Path | None = None, timeout: float = 5.0) -> None:
+    def __init__(self, path: str | Path | None = None, timeout: float = 5.0, create: bool = True) -> None:
         self.path = Path(path) if path else default_db_path()
+        if not create and not self.path.is_file():
+            raise NarrativError("E052", path=str(self.path))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.conn = sqlite3.connect(self.path, timeout=timeout)
@@ -216,6 +216,16 @@ class NarrativeStore:
                             json.loads(r["themes"]), None if r["profile"] is None else json.loads(r["profile"]), r["created"])
             for r in rows
         ]
+
+    def last_id(self) -> int | None:
+        row = self.conn.execute("SELECT max(id) FROM narratives").fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
+    def placeholder_keys(self) -> set[tuple[str, str, str | None]]:
+        """(text without placeholder numbers, group, date) of every stored narrative: duplicates."""
+        from narrativ_nlp.workflows.narratives import placeholder_key
+
+        return {(placeholder_key(n.text), n.group, n.date) for n in self.narratives()}
 
     def count(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM narratives").fetchone()[0])

@@ -1,55 +1,9 @@
-"""File reading and writing shared by the batch anonymiser, the importer and the exports.
-
-* ``read_text``: UTF-8 (with or without BOM) or a clear E002 naming the file;
-* ``jsonl_objects``: JSON Lines records holding a given key, with line numbers in errors;
-* ``atomic_write``: write to a temporary file beside the target, then rename, so a
-  crash never leaves half a file.
-"""
+"""Compatibility shim: text reading and atomic writes live in ``narrativ_nlp.io.text``;
+JSON Lines in ``narrativ_nlp.io.jsonl``."""
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from narrativ_nlp.io.jsonl import jsonl_objects
+from narrativ_nlp.io.text import atomic_write, read_text
 
-from narrativ_nlp.errors import NarrativError
-
-
-def read_text(path: Path) -> str:
-    try:
-        return path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise NarrativError("E002", path=str(path)) from None
-
-
-def jsonl_objects(path: Path, key: str) -> Iterator[tuple[int, dict]]:
-    """``(line number, object)`` for each non-empty line; E011 for bad JSON, E040 without ``key``."""
-    # JSON Lines are separated by "\n" only (a string may hold U+2028 and friends)
-    for lineno, line in enumerate(read_text(path).split("\n"), start=1):
-        line = line.rstrip("\r")
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise NarrativError("E011", path=str(path), line=lineno, detail=exc.msg) from None
-        if not isinstance(obj, dict) or key not in obj:
-            raise NarrativError("E040", column=key, path=str(path), columns=", ".join(obj) if isinstance(obj, dict) else "-")
-        yield lineno, obj
-
-
-def atomic_write(target: Path, write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp)`` on a temporary file in ``target``'s folder, then rename it to ``target``."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".narrativ-", suffix=target.suffix)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        write(tmp_path)
-        os.replace(tmp_path, target)
-    finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
-    return target
+__all__ = ["atomic_write", "jsonl_objects", "read_text"]

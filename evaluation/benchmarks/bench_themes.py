@@ -120,7 +120,7 @@ def run_one(n: int, seed: int, use_tracemalloc: bool) -> dict[str, Any]:
     from narrativ_nlp.importer import tags_dicts
     from narrativ_nlp.overview import build_overview, discover_stored, export_excel, figures
     from narrativ_nlp.store import NarrativeStore
-    from narrativ_nlp.themes.evaluate import default_tagger
+    from narrativ_nlp.themes.tagger import default_tagger
     from narrativ_nlp.themes.scale import anonymised_lemmas, light_pipeline, tag_many
 
     res: dict[str, Any] = {"n": n}

@@ -95,6 +95,14 @@ class IdentifierEngine:
             out.append(IdentifierSpan(start, end, label, "+".join(sources), round(score, 3)))
         return out
 
+    def complete(self, text: str, spans: list[IdentifierSpan]) -> Detection:
+        """Spans detected in parts of ``text`` (chunks, cells, files of a batch), made whole: every
+        other occurrence of a found name is added, overlaps resolved, and the result split at the
+        threshold into pre-selected spans and suggestions, as ``detect`` does for one text."""
+        resolved = self._resolve(text, spans + self._propagate(text, spans))
+        return Detection(text=text, spans=[s for s in resolved if s.score >= self.threshold], threshold=self.threshold,
+                         suggestions=[s for s in resolved if self.min_score <= s.score < self.threshold])
+
     def _propagate(self, text: str, spans: list[IdentifierSpan]) -> list[IdentifierSpan]:
         """Every other occurrence of a found name (any case, with possessive -s) is found too."""
         names: dict[str, float] = {}
@@ -148,7 +156,10 @@ class IdentifierEngine:
             if joined:
                 p = joined[-1]
                 gap = text[p.end : s.start]
-                linked = gap in (" ", "-") or self._particles_link(gap, text[s.start : s.end])
+                before = text[p.start : p.end]
+                # a possessive ends a name: "Olivers CPR-nummer" is not a full name
+                linked = (gap in (" ", "-") or self._particles_link(gap, text[s.start : s.end])) and not (
+                    gap == " " and _ends_possessive(before))
                 if p.label == s.label == "PERSON" and linked and min(p.score, s.score) >= 0.4:
                     joined[-1] = IdentifierSpan(p.start, s.end, "PERSON", p.source, max(p.score, s.score))
                     continue
@@ -168,6 +179,15 @@ class IdentifierEngine:
             return True
         lex, first = load_lexicon(), after.split()[0]
         return lex.base_name(first) in lex.last_names or not lex.is_first_name(first)
+
+
+def _ends_possessive(surface: str) -> bool:
+    last = surface.split()[-1]
+    if last.endswith(("'s", "’s")):
+        return True
+    lex = load_lexicon()
+    base = lex.base_name(last)
+    return bool(base) and last.endswith("s") and base != last.lower() and base == last[:-1].lower()
 
 
 @lru_cache(maxsize=1)

@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from narrativ_nlp.evaluation.scoring import score_clusters, score_themes
 from narrativ_nlp.themes.codebook import ThemeCodebook
 from narrativ_nlp.themes.discovery import discover
 from narrativ_nlp.themes.features import texts_to_lemmas
-from narrativ_nlp.themes.tagger import ThemeTagger
-
-
-@lru_cache(maxsize=1)
-def default_tagger() -> ThemeTagger:
-    """The bundled tagger, or a seeds-only tagger when the model is missing or broken."""
-    from narrativ_nlp.errors import NarrativError
-    from narrativ_nlp.pipeline import models_dir
-
-    try:
-        return ThemeTagger.load(models_dir() / "themes")
-    except NarrativError:
-        return ThemeTagger(ThemeCodebook.default())
+from narrativ_nlp.themes.tagger import ThemeTagger, default_tagger  # noqa: F401  (default_tagger moved to tagger.py)
 
 
 def score_theme_records(records: list) -> dict[str, object]:

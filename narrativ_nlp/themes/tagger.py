@@ -5,6 +5,7 @@ combined with the codebook's seed terms so that a new theme works before any tra
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -218,3 +219,20 @@ def _seed_lemma(seed: str) -> str:
     words = [word_lemma(w) for w in seed.lower().split()]
     lemma = " ".join(w for w in words if w)
     return "" if lemma == seed.lower() else lemma
+
+
+def default_tagger() -> ThemeTagger:
+    """The bundled theme tagger (``models_dir()/themes``); a missing or broken model file is an
+    error naming the path (E005), never a silent fallback."""
+    from narrativ_nlp.pipeline import models_dir
+
+    directory = models_dir() / "themes"
+    try:
+        return _cached_tagger(str(directory))
+    except NarrativError as exc:
+        raise NarrativError("E005", name="temamodellen", path=str(directory / MODEL_FILE)) from exc
+
+
+@lru_cache(maxsize=2)
+def _cached_tagger(directory: str) -> ThemeTagger:
+    return ThemeTagger.load(Path(directory))

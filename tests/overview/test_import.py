@@ -111,14 +111,18 @@ def test_duplicate_import_not_stored_twice(tmp_path, store):
 def test_malformed_dates_reported_and_stored_without_date(tmp_path, store):
     src = write_jsonl(tmp_path / "d.jsonl", [
         {"text": TEXTS[0], "date": "2026-01-05"},
-        {"text": TEXTS[1], "date": "i går"},
+        {"text": TEXTS[1], "date": "i går var Emma syg"},
         {"text": TEXTS[2], "date": "03-09-2025"},
+        {"text": TEXTS[0], "date": "31-02-2026", "group": "H"},
     ])
     report = import_files([src], store, group="G")
-    assert report.stored == 3
-    assert report.malformed_dates == [{"source": "d.jsonl:2", "value": "i går"}]
+    assert report.stored == 4
+    # a cell that is no date may hold narrative text: the report never repeats it
+    assert report.malformed_dates == [{"source": "d.jsonl:2", "value": "(ikke en dato)"},
+                                      {"source": "d.jsonl:4", "value": "31-02-2026"}]
     assert report.converted_dates == 1
-    assert sorted(n.date or "" for n in store.narratives()) == ["", "2025-09-03", "2026-01-05"]
+    assert sorted(n.date or "" for n in store.narratives()) == ["", "", "2025-09-03", "2026-01-05"]
+    assert not any("Emma" in line for line in report.lines_da())
     assert any("Ugyldige datoer" in line for line in report.lines_da())
 
 
@@ -137,12 +141,12 @@ def test_normalise_date_rejects(bad):
 def test_bad_files_clear_errors_and_nothing_stored(tmp_path, store):
     good = write_jsonl(tmp_path / "ok.jsonl", [{"text": TEXTS[0]}])
     bad_csv = tmp_path / "bad.csv"
-    bad_csv.write_text("tekst,gruppe\nhej,A\n", encoding="utf-8")
+    bad_csv.write_text("id,navn\n1,A\n", encoding="utf-8")  # no text column narrativ knows
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"not a zip")
     bad_json = tmp_path / "bad.jsonl"
     bad_json.write_text('{"text": "a"}\n{"text": ', encoding="utf-8")
-    for path, code in [(bad_csv, "E040"), (broken, "E042"), (bad_json, "E011"), (tmp_path / "x.pdf", "E001")]:
+    for path, code in [(bad_csv, "E048"), (broken, "E042"), (bad_json, "E011"), (tmp_path / "x.pdf", "E001")]:
         with pytest.raises(NarrativError) as exc:
             import_files([good, path], store)
         assert exc.value.code == code

@@ -26,7 +26,7 @@ def test_placeholders_are_not_lemmas():
 
 
 def test_tag_many_equals_tagger_tag(corpus_lemmas):
-    from narrativ_nlp.themes.evaluate import default_tagger
+    from narrativ_nlp.themes.tagger import default_tagger
 
     tagger = default_tagger()
     assert tag_many(tagger, corpus_lemmas, batch_size=7) == tagger.tag(corpus_lemmas)

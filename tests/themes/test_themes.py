@@ -55,7 +55,7 @@ def test_tagger_new_theme_works_from_seeds_before_training(nlp):
 
 
 def test_tagger_bundled_model_tags_real_narratives(nlp):
-    from narrativ_nlp.themes.evaluate import default_tagger
+    from narrativ_nlp.themes.tagger import default_tagger
 
     tagger = default_tagger()
     assert tagger.estimator is not None
@@ -68,7 +68,7 @@ def test_tagger_bundled_model_tags_real_narratives(nlp):
 
 
 def test_tagger_explains_with_words_not_character_pieces(nlp):
-    from narrativ_nlp.themes.evaluate import default_tagger
+    from narrativ_nlp.themes.tagger import default_tagger
 
     tagger = default_tagger()
     assert tagger.char_ngrams  # the shipped model also uses character n-grams of the lemmas

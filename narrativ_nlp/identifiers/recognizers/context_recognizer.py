@@ -16,6 +16,20 @@ from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerCont
 from narrativ_nlp.identifiers.types import IdentifierSpan
 
 
+def _possessive(word: str, lex) -> bool:
+    """"Olivers", "Iqra's": a name in the genitive, which ends a name (no surname follows it)."""
+    if word.endswith(("'s", "’s", "'", "’")):
+        return True
+    base = lex.base_name(word)
+    return bool(base) and word.endswith("s") and base != word.lower() and base == word[:-1].lower()
+
+
+def _lower_compound(word: str) -> bool:
+    """"CPR-nummer", "Lego-klodser": a hyphen compound with a lower-case part is a thing, not a surname."""
+    parts = word.split("-")
+    return len(parts) > 1 and any(p[:1].islower() for p in parts[1:])
+
+
 def _capitalised(word: str) -> bool:
     return len(word) > 1 and word[0].isupper() and word[1:].replace("-", "").replace("'", "").isalpha() and not word.isupper()
 
@@ -45,9 +59,10 @@ class ContextRecognizer(Recognizer):
                 found.append(self.span(tok.idx, tok.idx + len(word), "PERSON", 0.8))
                 continue
             # surname after a first name: "Mette Hansen", "Lone Kjær"
+            # (not after a possessive, "Olivers CPR-nummer", nor a word with a lower-case compound part)
             if prev is not None and _capitalised(prev.text) and lex.is_first_name(prev.text) and (
                 lex.base_name(word) in lex.last_names or not lex.is_word(word) or not is_initial(tok)
-            ):
+            ) and not _possessive(prev.text, lex) and not _lower_compound(word):
                 found.append(self.span(prev.idx, tok.idx + len(word), "PERSON", 0.75))
         found.extend(self._initials(doc))
         found.extend(self._leading_initials(doc))

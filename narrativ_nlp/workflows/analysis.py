@@ -1,0 +1,19 @@
+"""Analyse a narrative for framing: findings with explanations and reframings, the profile."""
+
+from __future__ import annotations
+
+from narrativ_nlp.framing.analysis import Analysis
+
+
+def analyse_text(text: str, more: bool = False) -> Analysis:
+    """Deficit- and resource-focused phrasing of ``text`` (nothing is changed)."""
+    from narrativ_nlp.framing.analysis import analyse
+
+    return analyse(text, more=more)
+
+
+def analysis_dict(analysis: Analysis) -> dict:
+    """An ``Analysis`` as plain JSON-ready data (the CLI's ``--json``)."""
+    from narrativ_nlp.api import analysis_to_dict
+
+    return analysis_to_dict(analysis)

@@ -1,0 +1,72 @@
+"""One ``enrich()`` step for everything that is stored: lemmas, situation themes, curriculum themes
+and the text-free framing profile of an anonymised text.
+
+The app's save and ``narrativ import`` both call this and nothing else, so the same narrative is
+stored the same way whichever door it came through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.language import Language
+
+
+@dataclass(frozen=True)
+class Enrichment:
+    lemmas: str  # content lemmas, space-separated (placeholders left out)
+    themes: list[dict[str, Any]]  # {"theme", "label", "score", "words"}
+    curriculum: list[dict[str, Any]] = field(default_factory=list)
+    profile: dict[str, Any] | None = None  # counts, share, categories, checklist: no text
+
+
+def profile_dict(profile: Any) -> dict[str, Any] | None:
+    """A ``NarrativeProfile`` as stored: counts, share, categories and the checklist (no text)."""
+    if profile is None:
+        return None
+    return {
+        "n_sentences": profile.n_sentences,
+        "n_deficit_sentences": profile.n_deficit_sentences,
+        "n_resource_sentences": profile.n_resource_sentences,
+        "resource_share": profile.resource_share,
+        "categories": dict(profile.categories),
+        "checklist": {item.id: item.present for item in profile.checklist},
+    }
+
+
+def tags_dicts(tags: list) -> list[dict[str, Any]]:
+    return [{"theme": t.theme, "label": t.label, "score": round(float(t.score), 4), "words": list(t.words)}
+            for t in tags]
+
+
+def _curriculum(lemmas: list[str]) -> list[list[dict[str, Any]]]:
+    try:
+        from narrativ_nlp.themes.curriculum import default_curriculum_tagger
+    except ImportError:  # the curriculum tagger is optional in older installs
+        return [[] for _ in lemmas]
+    from narrativ_nlp.themes.scale import tag_many
+
+    return [tags_dicts(t) for t in tag_many(default_curriculum_tagger(), lemmas)]
+
+
+def enrich(texts: list[str], mode: str = "placeholder", nlp: Language | None = None) -> list[Enrichment]:
+    """Lemmas, themes, curriculum themes and profile of already anonymised ``texts``.
+
+    ``mode`` is the pseudonymisation mode the texts were written in: placeholders and masks carry
+    no words; surrogate names look like names and are found again to be left out of the lemmas.
+    """
+    from narrativ_nlp.framing.analysis import analyse
+    from narrativ_nlp.pipeline import load_pipeline
+    from narrativ_nlp.themes.features import texts_to_lemmas
+    from narrativ_nlp.themes.scale import anonymised_lemmas, tag_many
+    from narrativ_nlp.themes.tagger import default_tagger
+
+    if not texts:
+        return []
+    nlp = nlp or load_pipeline()
+    lemmas = anonymised_lemmas(texts, nlp) if mode != "surrogate" else texts_to_lemmas(texts, nlp)
+    themes = [tags_dicts(t) for t in tag_many(default_tagger(), lemmas)]
+    curriculum = _curriculum(lemmas)
+    profiles = [profile_dict(analyse(t, nlp=nlp).profile) for t in texts]
+    return [Enrichment(lem, th, cu, pr) for lem, th, cu, pr in zip(lemmas, themes, curriculum, profiles)]
