@@ -34,7 +34,17 @@ from narrativ_nlp.app import files as files_h
 from narrativ_nlp.app import learning as learn_h
 from narrativ_nlp.app import overview as over_h
 from narrativ_nlp.app import write as write_h
-from narrativ_nlp.app.common import ACCEPTED, EDITED, IGNORED, MAX_CHARS, guarded, logger, status_html, warm_up
+from narrativ_nlp.app.common import (
+    ACCEPTED,
+    EDITED,
+    IGNORED,
+    MAX_CHARS,
+    AppMessage,
+    guarded,
+    logger,
+    status_html,
+    warm_up,
+)
 from narrativ_nlp.app.page import CSS, LIVE_JS, THEME, i18n, page_js
 from narrativ_nlp.identifiers.types import LABEL_DA
 
@@ -62,9 +72,13 @@ def _selected_text(evt: gr.SelectData):
     return value.strip() if value.strip() else gr.skip()
 
 
-def _choices_update(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    choices, selected = write_h.review_choices(rows)
-    return gr.update(choices=choices, value=selected)
+def _choices_update(review: dict[str, Any], selected: list[str] | None = None) -> dict[str, Any]:
+    choices, ticked = write_h.person_choices(review, selected)
+    return gr.update(choices=choices, value=ticked)
+
+
+def _keep_words(text: str | None) -> list[str]:
+    return files_h.parse_terms(text)
 
 
 # ------------------------------------------------------------------ the app
@@ -112,48 +126,69 @@ def build_app(db: str | None = None) -> gr.Blocks:
             keys.append(finding["key"])
         return keys
 
-    def on_detect(text: str):
-        rows = write_h.detect_for_review(text)
-        n_sel = sum(r["selected"] for r in rows)
-        n_sug = len(rows) - n_sel
-        msg = (f"{n_sel} {'oplysning' if n_sel == 1 else 'oplysninger'} fundet og valgt; "
-               f"{n_sug} {'forslag' if n_sug == 1 else 'forslag'} ikke valgt. Gennemgå listen.") if rows else \
-            "Ingen navne eller andre oplysninger fundet. Tilføj selv det, værktøjet har overset."
-        return rows, _choices_update(rows), gr.update(visible=True), "", None, status_html(msg)
+    def on_detect(text: str, keep_text: str):
+        review = write_h.review_persons(text, _keep_words(keep_text), [])
+        persons = review["persons"]
+        n_sel = sum(p["preselected"] for p in persons)
+        n_sug = len(persons) - n_sel
+        msg = (f"{n_sel} {'person eller oplysning' if n_sel == 1 else 'personer og oplysninger'} fundet og valgt; "
+               f"{n_sug} forslag ikke valgt. Hver linje er én person med alle forekomster. Gennemgå listen."
+               ) if persons else "Ingen navne eller andre oplysninger fundet. Tilføj selv det, værktøjet har overset."
+        return review, [], _choices_update(review), gr.update(visible=True), "", None, status_html(msg)
 
-    on_detect_g = guarded(on_detect, lambda m: (gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), _error_status(m)))
+    on_detect_g = guarded(on_detect, lambda m: (gr.skip(),) * 6 + (_error_status(m),))
 
-    def on_add(text: str, rows: list[dict[str, Any]], selected: list[str], surface: str, label: str):
-        current = [dict(r, selected=r["id"] in set(selected or [])) for r in rows or []]
-        new_rows, added = write_h.add_identifier(text, current, surface, label)
-        msg = (("1 forekomst tilføjet." if added == 1 else f"{added} forekomster tilføjet.") if added
-               else "Oplysningen var allerede på listen og er nu valgt.")
-        return new_rows, _choices_update(new_rows), "", "", None, status_html(msg, "ok")
+    def on_add(text: str, review: dict[str, Any], selected: list[str], add: list[list[str]], surface: str, label: str,
+               keep_text: str):
+        import re as _re
 
-    on_add_g = guarded(on_add, lambda m: (gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), _error_status(m)))
+        surface = " ".join((surface or "").split())
+        if not surface:
+            raise AppMessage("Skriv eller markér det ord, der skal anonymiseres.")
+        if label not in write_h.ADD_TYPES:
+            raise AppMessage("Vælg en type for ordet.")
+        if not _re.search(r"(?<![\w-])" + _re.escape(surface) + r"(?![\w-])", text or "", _re.IGNORECASE):
+            raise AppMessage("Ordet findes ikke i narrativen (skriv det, som det står).")
+        add = [a for a in (add or []) if a[0].lower() != surface.lower()] + [[surface, label]]
+        new = write_h.review_persons(text, _keep_words(keep_text), add)
+        msg = f"Tilføjet som {LABEL_DA.get(label, label)}: alle forekomster er valgt."
+        return new, add, _choices_update(new, selected), "", "", None, status_html(msg, "ok")
 
-    def on_preview(text: str, rows: list[dict[str, Any]], selected: list[str], mode: str):
-        result = write_h.preview(text, rows or [], selected, mode)
+    on_add_g = guarded(on_add, lambda m: (gr.skip(),) * 6 + (_error_status(m),))
+
+    def on_keep(text: str, selected: list[str], add: list[list[str]], keep_text: str):
+        words = _keep_words(keep_text)
+        new = write_h.review_persons(text, words, add or [])
+        msg = (f"{len(words)} {'ord bevares' if len(words) != 1 else 'ord bevares'} i hele teksten (ikke et navn)."
+               if words else "Ingen ord på listen »Ikke et navn«.")
+        return new, _choices_update(new, selected), "", None, status_html(msg, "ok")
+
+    on_keep_g = guarded(on_keep, lambda m: (gr.skip(),) * 4 + (_error_status(m),))
+
+    def on_preview(text: str, review: dict[str, Any], selected: list[str], mode: str):
+        result = write_h.preview(text, review, selected, mode)
         return result["text"], result, status_html(write_h.counts_text(result["counts"]) +
                                                     ". Læs teksten igennem, før du gemmer.")
 
     on_preview_g = guarded(on_preview, lambda m: ("", None, _error_status(m)))
 
-    def on_save(text: str, preview_state: dict[str, Any] | None, group: str, date: str):
-        nid, msg = write_h.save(db, text, preview_state, group, date)
+    def on_save(text: str, review: dict[str, Any], preview_state: dict[str, Any] | None, group: str, date: str,
+                confirm: bool):
+        nid, msg = write_h.save(db, text, review, preview_state, group, date, confirm)
         over_h.invalidate(db)
         return status_html(msg, "ok" if nid else "info"), gr.update(choices=write_h.groups(db))
 
     on_save_g = guarded(on_save, lambda m: (_error_status(m), gr.skip()))
 
     def on_clear():
-        return "", [], [], write_h.highlight_html("", []), "", "", [], gr.update(choices=[], value=[]), \
-            gr.update(visible=False), "", None, "", "", ""
+        return "", [], [], write_h.highlight_html("", []), "", "", None, [], gr.update(choices=[], value=[]), \
+            gr.update(visible=False), "", None, "", "", "", ""
 
     # ---------------- Anonymisér filer
     def on_upload(paths: list[str] | None):
         info = files_h.column_choice(paths)
-        return (gr.update(choices=info["choices"], value=info["value"], visible=info["needed"]),
+        keepable = [c for c in info["choices"] if c not in info["text_columns"]]
+        return (gr.update(choices=keepable, value=[], visible=info["needed"]),
                 status_html(info["message"], info["level"]) if info["message"] else "")
 
     on_upload_g = guarded(on_upload, lambda m: (gr.skip(), _error_status(m)))
@@ -202,7 +237,8 @@ def build_app(db: str | None = None) -> gr.Blocks:
         gr.Markdown("# narrativ\nEt dansk sprogværktøj til pædagogiske narrativer. Værktøjet foreslår – du bestemmer.")
         findings_state = gr.State([])
         ignored_state = gr.State([])
-        rows_state = gr.State([])
+        review_state = gr.State(None)
+        add_state = gr.State([])
         preview_state = gr.State(None)
 
         with gr.Tabs(overflow_behavior="wrap", elem_id="faner"):
@@ -304,14 +340,19 @@ def build_app(db: str | None = None) -> gr.Blocks:
                 anon_btn = gr.Button("Anonymisér og gem …", variant="primary", elem_id="anonymiser")
                 review_status = gr.HTML(elem_id="gennemgang-status")
                 with gr.Group(visible=False) as review_box:
-                    review = gr.CheckboxGroup(label="Oplysninger, der erstattes (fjern fluebenet ved det, der ikke skal)",
+                    review = gr.CheckboxGroup(label="Personer og oplysninger, der erstattes – én linje pr. person med "
+                                                    "alle forekomster (fjern fluebenet ved det, der ikke skal)",
                                               choices=[], value=[], elem_id="oplysninger")
                     with gr.Row():
-                        missed = gr.Textbox(label="Overset oplysning: skriv den, eller markér den i teksten ovenfor",
-                                            scale=3)
-                        missed_label = gr.Dropdown(label="Type", choices=[(v, k) for k, v in LABEL_DA.items()],
-                                                   value="PERSON", scale=1)
+                        missed = gr.Textbox(label="Overset ord: skriv det, eller markér det i teksten ovenfor",
+                                            scale=3, elem_id="overset")
+                        missed_label = gr.Dropdown(label="Type", choices=[(LABEL_DA[k], k) for k in write_h.ADD_TYPES],
+                                                   value="PERSON", scale=1, elem_id="overset-type")
                         add_btn = gr.Button("Tilføj (alle forekomster)", scale=1)
+                    with gr.Row():
+                        keep_text = gr.Textbox(label="Ikke et navn – bevares i hele teksten (ét ord pr. linje)", lines=2,
+                                               scale=3, elem_id="ikke-navn")
+                        keep_btn = gr.Button("Bevar ordene", scale=1)
                     add_status = gr.HTML(elem_id="tilfoej-status")
                     mode = gr.Radio(label="Erstat med", choices=[(v, k) for k, v in write_h.MODES_DA.items()],
                                     value="placeholder")
@@ -323,6 +364,8 @@ def build_app(db: str | None = None) -> gr.Blocks:
                         group = gr.Dropdown(label="Gruppe (fx stuens navn)", choices=[], allow_custom_value=True,
                                             value=None, elem_id="gruppe")
                         date = gr.Textbox(label="Dato (fx 4.3.2026)", value=write_h.today_da, elem_id="dato")
+                    confirm_kept = gr.Checkbox(label="Gem også det, jeg har fjernet fluebenet fra (det gemmes, som det "
+                                                     "står)", value=False, elem_id="bekraeft-bevar")
                     save_btn = gr.Button("Gem anonymiseret narrativ", variant="primary", elem_id="gem")
                     save_status = gr.HTML(elem_id="gem-status")
 
@@ -340,22 +383,26 @@ def build_app(db: str | None = None) -> gr.Blocks:
             narrative.select(_selected_text, outputs=[missed], queue=False, show_progress="hidden",
                              api_visibility="private")
             clear_btn.click(on_clear, outputs=[narrative, findings_state, ignored_state, highlighted, profile, status,
-                                               rows_state, review, review_box, preview_box, preview_state,
-                                               review_status, save_status, add_status],
+                                               review_state, add_state, review, review_box, preview_box, preview_state,
+                                               review_status, save_status, add_status, keep_text],
                             api_visibility="private")
-            anon_btn.click(on_detect_g, inputs=[narrative],
-                           outputs=[rows_state, review, review_box, preview_box, preview_state, review_status],
+            anon_btn.click(on_detect_g, inputs=[narrative, keep_text],
+                           outputs=[review_state, add_state, review, review_box, preview_box, preview_state,
+                                    review_status],
                            api_name="detect")
-            add_btn.click(on_add_g, inputs=[narrative, rows_state, review, missed, missed_label],
-                          outputs=[rows_state, review, missed, preview_box, preview_state, add_status],
+            add_btn.click(on_add_g, inputs=[narrative, review_state, review, add_state, missed, missed_label, keep_text],
+                          outputs=[review_state, add_state, review, missed, preview_box, preview_state, add_status],
                           api_name="add_identifier")
+            keep_btn.click(on_keep_g, inputs=[narrative, review, add_state, keep_text],
+                           outputs=[review_state, review, preview_box, preview_state, add_status],
+                           api_name="keep_words")
             for comp in (review, mode):
                 comp.input(lambda: ("", None, ""), outputs=[preview_box, preview_state, preview_status], queue=False,
                            show_progress="hidden", api_visibility="private")
-            preview_btn.click(on_preview_g, inputs=[narrative, rows_state, review, mode],
+            preview_btn.click(on_preview_g, inputs=[narrative, review_state, review, mode],
                               outputs=[preview_box, preview_state, preview_status], api_name="preview")
-            save_btn.click(on_save_g, inputs=[narrative, preview_state, group, date], outputs=[save_status, group],
-                           api_name="save")
+            save_btn.click(on_save_g, inputs=[narrative, review_state, preview_state, group, date, confirm_kept],
+                           outputs=[save_status, group], api_name="save")
 
             # ------------------------------------------------------------ Anonymisér filer
             with gr.Tab("Filer", id="filer", elem_id="fane-filer"):
@@ -368,8 +415,8 @@ def build_app(db: str | None = None) -> gr.Blocks:
                 with gr.Row():
                     f_mode = gr.Radio(label="Erstat med", choices=[(v, k) for k, v in write_h.MODES_DA.items()],
                                       value="placeholder")
-                    f_column = gr.Dropdown(label="Tekstkolonne (i .csv og .jsonl)", choices=[], value=None,
-                                           allow_custom_value=True, visible=False, elem_id="tekstkolonne")
+                    f_column = gr.Dropdown(label="Kolonner, der bevares uændret (fx id, dato)", choices=[], value=[],
+                                           multiselect=True, visible=False, elem_id="bevar-kolonner")
                     f_mapping = gr.Checkbox(label="Lav også nøglen (original → pseudonym)", value=False,
                                             info="Følsom: gem den adskilt fra filerne")
                 with gr.Accordion("Gennemgang: ret det, værktøjet overså eller tog fejl af (gælder alle filerne)",

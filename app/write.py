@@ -108,7 +108,7 @@ def analyse_narrative(text: str | None, more: bool = False, ignored: list[str] |
 
     Returns ``{"findings", "n_ignored", "html", "profile_html", "notes", "status"}``.
     """
-    from narrativ_nlp.framing.analysis import analyse
+    from narrativ_nlp.workflows import analyse_text as analyse
 
     text = check_length(text)
     ignored_set = set(ignored or [])
@@ -306,104 +306,96 @@ def record_feedback(db: str | None, rule_id: str | None, action: str) -> None:
         store.record_feedback(rule_id or "classifier", action)
 
 
-# ------------------------------------------------------------------ anonymise and save
+# ------------------------------------------------------------------ anonymise and save: review by person
+#
+# The library side is the workflow layer (``narrativ_nlp.workflows``): ``detect_for_review`` groups the
+# identifiers by person (full name, first name, possessive: one row, one decision, one pseudonym),
+# ``pseudonymise`` applies the ticked spans, ``save_reviewed`` stores one reviewed narrative after
+# ``enrich()``. This module only turns its results into plain values for the components.
+
+#: the types a user can give a word the detector missed (person, place, institution, other first)
+ADD_TYPES = ("PERSON", "PLACE", "INSTITUTION", "OTHER", "ADDRESS", "PHONE", "EMAIL", "CPR")
 
 
-def _row_id(start: int, end: int, label: str) -> str:
-    return f"{start}-{end}-{label}"
+def _span_tuple(s: Any) -> list[Any]:
+    return [int(s.start), int(s.end), s.label, s.source, round(float(s.score), 3)]
 
 
-def _row(text: str, start: int, end: int, label: str, source: str, score: float, selected: bool) -> dict[str, Any]:
-    return {"id": _row_id(start, end, label), "start": start, "end": end, "label": label,
-            "label_da": LABEL_DA.get(label, label), "text": text[start:end], "source": source,
-            "score": round(float(score), 2), "selected": selected}
+def _span(t: list[Any]) -> Any:
+    from narrativ_nlp.identifiers.types import IdentifierSpan
+
+    return IdentifierSpan(int(t[0]), int(t[1]), str(t[2]), str(t[3]), float(t[4]))
 
 
-def detect_for_review(text: str | None) -> list[dict[str, Any]]:
-    """Identifiers for review: detected spans (ticked) and weaker suggestions (unticked), in text order."""
-    from narrativ_nlp.anonymise import detect
+def review_persons(text: str | None, keep: list[str] | None = None, add: list[list[str]] | None = None) -> dict[str, Any]:
+    """One row per person (or other identifier) with all its occurrences, for review.
+
+    ``keep``: words the user said are not names ("ikke et navn", for the whole text); ``add``:
+    ``[surface, type]`` pairs the detector missed (every occurrence). Returns ``{"token", "persons",
+    "detected"}``: ``persons`` are plain dicts (id, label, label_da, display, forms, n, score, source,
+    preselected, spans); ``detected`` the pre-selected spans (what "kept" is counted against).
+    """
+    from narrativ_nlp.workflows import AddTerm, detect_for_review
 
     text = check_length(text)
     if not text.strip():
         raise AppMessage("Der er ingen tekst at anonymisere.")
     ensure_pipeline()
-    detection = detect(text)
-    rows = [_row(text, s.start, s.end, s.label, s.source, s.score, True) for s in detection.spans]
-    rows += [_row(text, s.start, s.end, s.label, s.source, s.score, False) for s in detection.suggestions]
-    return sorted(rows, key=lambda r: (r["start"], -r["end"]))
+    terms = [AddTerm(str(a[0]), str(a[1])) for a in (add or []) if a and str(a[0]).strip()]
+    review = detect_for_review(text, keep=[k for k in (keep or []) if k.strip()], add=terms)
+    persons = [{"id": p.id, "label": p.label, "label_da": p.label_da, "display": p.display, "forms": list(p.forms),
+                "n": p.n, "score": round(float(p.score), 2), "source": p.source, "preselected": bool(p.preselected),
+                "spans": [_span_tuple(s) for s in p.spans]} for p in review.persons]
+    detected = [t for p in persons if p["preselected"] and p["source"] != "bruger" for t in p["spans"]]
+    return {"token": text_token(text), "persons": persons, "detected": detected}
 
 
-def check_rows(text: str, rows: list[dict[str, Any]]) -> None:
-    """The review rows must still point at the same words: an edit after the review needs a new review."""
-    for r in rows:
-        if not (0 <= r["start"] < r["end"] <= len(text)) or text[r["start"]:r["end"]] != r["text"]:
-            raise AppMessage("Teksten er ændret efter gennemgangen. Tryk på »Anonymisér og gem …« igen.")
+def person_choices(review: dict[str, Any] | None, selected: list[str] | None = None) -> tuple[list[tuple[str, str]], list[str]]:
+    """CheckboxGroup choices (display, id), one per person, and the ticked ids (the user's earlier
+    choice where the person is still there, else the pre-selection)."""
+    persons = (review or {}).get("persons", [])
+    known = set(selected) if selected is not None else None
+    choices, ticked = [], []
+    for p in persons:
+        others = [f for f in p["forms"] if f != p["display"]]
+        forms = f" ({', '.join(others)})" if others else ""
+        who = "tilføjet af dig" if p["source"] == "bruger" else f"sikkerhed {num(p['score'])}"
+        hint = "" if p["preselected"] else " – forslag"
+        choices.append((f"{p['label_da']}: {p['display']}{forms} – {plural(p['n'], 'forekomst', 'forekomster')}, "
+                        f"{who}{hint}", p["id"]))
+        if (known is not None and p["id"] in known) or (known is None and p["preselected"]) \
+                or (known is not None and p["source"] == "bruger"):
+            ticked.append(p["id"])
+    return choices, ticked
 
 
-def add_identifier(text: str, rows: list[dict[str, Any]], surface: str, label: str) -> tuple[list[dict[str, Any]], int]:
-    """Add every whole-word occurrence of ``surface`` as ``label`` (ticked); returns (rows, n_added)."""
-    surface = (surface or "").strip()
-    if not surface:
-        raise AppMessage("Skriv eller markér den tekst, der skal anonymiseres.")
-    if label not in LABEL_DA:
-        raise AppMessage("Vælg en type for oplysningen.")
-    check_rows(text, rows)
-    pattern = re.compile(r"(?<!\w)" + re.escape(surface) + r"(?!\w)")
-    rows = [dict(r) for r in rows]
-    have = {r["id"]: r for r in rows}
-    added = 0
-    for m in pattern.finditer(text):
-        rid = _row_id(m.start(), m.end(), label)
-        if rid in have:
-            have[rid]["selected"] = True
-            continue
-        row = _row(text, m.start(), m.end(), label, "user", 1.0, True)
-        rows.append(row)
-        have[rid] = row
-        added += 1
-    if not added and not any(pattern.finditer(text)):
-        raise AppMessage("Teksten findes ikke i narrativen (skriv den præcis, som den står).")
-    return sorted(rows, key=lambda r: (r["start"], -r["end"])), added
+def chosen_spans(review: dict[str, Any], ids: list[str] | None) -> list[Any]:
+    chosen = set(ids or [])
+    spans = [_span(t) for p in review.get("persons", []) if p["id"] in chosen for t in p["spans"]]
+    return sorted(spans, key=lambda s: s.start)
 
 
-def review_choices(rows: list[dict[str, Any]]) -> tuple[list[tuple[str, str]], list[str]]:
-    """CheckboxGroup choices (display, id) and the ticked ids."""
-    choices = []
-    for r in rows:
-        who = "tilføjet af dig" if r["source"] == "user" else f"sikkerhed {num(r['score'])}"
-        hint = "" if r["selected"] or r["source"] == "user" else " – forslag"
-        choices.append((f"{r['label_da']}: {r['text']} ({who}{hint})", r["id"]))
-    return choices, [r["id"] for r in rows if r["selected"]]
+def _check_review(text: str, review: dict[str, Any] | None) -> dict[str, Any]:
+    if not review or "persons" not in review:
+        raise AppMessage("Tryk først på »Anonymisér og gem …«, så værktøjet kan finde navne og andre oplysninger.")
+    if review.get("token") != text_token(text or ""):
+        raise AppMessage("Teksten er ændret efter gennemgangen. Tryk på »Anonymisér og gem …« igen.")
+    return review
 
 
-def selected_spans(rows: list[dict[str, Any]], selected_ids: list[str] | None) -> list[Any]:
-    """The ticked rows as ``IdentifierSpan``s without overlaps (the user's own and longer spans win)."""
-    from narrativ_nlp.identifiers.types import IdentifierSpan
-
-    chosen = [r for r in rows if r["id"] in set(selected_ids or [])]
-    chosen.sort(key=lambda r: (r["source"] != "user", -(r["end"] - r["start"]), r["start"]))
-    kept: list[dict[str, Any]] = []
-    for r in chosen:
-        if all(r["end"] <= k["start"] or r["start"] >= k["end"] for k in kept):
-            kept.append(r)
-    return [IdentifierSpan(r["start"], r["end"], r["label"], r["source"], float(r["score"]))
-            for r in sorted(kept, key=lambda r: r["start"])]
-
-
-def text_token(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def preview(text: str, rows: list[dict[str, Any]], selected_ids: list[str] | None, mode: str = "placeholder") -> dict[str, Any]:
-    """Pseudonymise the ticked spans; returns ``{"text", "counts", "token"}`` (token ties it to the text)."""
-    from narrativ_nlp.identifiers.pseudonymise import MODES, Pseudonymiser
+def preview(text: str, review: dict[str, Any] | None, selected_ids: list[str] | None, mode: str = "placeholder") -> dict[str, Any]:
+    """Pseudonymise the ticked persons (one pseudonym per person); returns ``{"text", "counts", "token",
+    "ids", "mode"}`` (the token ties it to the text, ``ids`` to the choice)."""
+    from narrativ_nlp.identifiers.pseudonymise import MODES
+    from narrativ_nlp.workflows import pseudonymise
 
     text = check_length(text)
+    review = _check_review(text, review)
     if mode not in MODES:
         mode = "placeholder"
-    check_rows(text, rows)
-    result = Pseudonymiser(mode=mode).apply(text, selected_spans(rows, selected_ids))
-    return {"text": result.text, "counts": result.counts(), "token": text_token(text)}
+    result = pseudonymise(text, chosen_spans(review, selected_ids), mode)
+    return {"text": result.text, "counts": result.counts(), "token": text_token(text),
+            "ids": sorted(selected_ids or []), "mode": mode}
 
 
 def counts_text(counts: dict[str, int]) -> str:
@@ -412,42 +404,39 @@ def counts_text(counts: dict[str, int]) -> str:
     return "Erstattet: " + ", ".join(f"{LABEL_DA.get(k, k)} {v}" for k, v in sorted(counts.items()))
 
 
-def save(db: str | None, text: str, preview_state: dict[str, Any] | None, group: str | None, date: str | None) -> tuple[int | None, str]:
-    """Store the previewed, pseudonymised text with group, date, themes and profile; returns (id, message).
+def text_token(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    Refuses without a preview for the current text. Only the pseudonymised text is stored.
+
+def save(db: str | None, text: str, review: dict[str, Any] | None, preview_state: dict[str, Any] | None,
+         group: str | None, date: str | None, confirm_kept: bool = False) -> tuple[int | None, str]:
+    """Store the previewed narrative through the workflow (one ``enrich()`` step); returns (id, message).
+
+    Refuses without a preview of the current text and choice. Only the pseudonymised text is stored.
     """
-    from narrativ_nlp.framing.analysis import analyse
-    from narrativ_nlp.store import NarrativeStore
-    from narrativ_nlp.themes.tagger import default_tagger
-    from narrativ_nlp.themes.features import texts_to_lemmas
+    from narrativ_nlp.workflows import SaveRequest, save_reviewed
 
     if not preview_state or not preview_state.get("text"):
         raise AppMessage("Lav først en forhåndsvisning af den anonymiserede tekst (»Vis anonymiseret tekst«).")
     if preview_state.get("token") != text_token(text or ""):
         raise AppMessage("Teksten er ændret efter forhåndsvisningen. Gennemgå oplysningerne og lav forhåndsvisningen igen.")
+    review = _check_review(text, review)
     group = (group or "").strip()
     if not group:
         raise AppMessage("Vælg eller skriv en gruppe (fx stuens navn).")
-    date = parse_date_da(date)  # a Danish message when invalid
-    anon = preview_state["text"]
+    iso = parse_date_da(date)  # a Danish message when invalid
     ensure_pipeline()
-    analysis = analyse(anon)
-    profile = None
-    if analysis.profile is not None:
-        p = analysis.profile
-        # text-free profile: counts and which checklist items are present (no evidence text)
-        profile = {"n_sentences": p.n_sentences, "n_deficit_sentences": p.n_deficit_sentences,
-                   "n_resource_sentences": p.n_resource_sentences, "resource_share": p.resource_share,
-                   "categories": dict(p.categories), "checklist": {c.id: c.present for c in p.checklist}}
-    tags = default_tagger().tag(texts_to_lemmas([anon]))[0]
-    themes = [{"theme": t.theme, "label": t.label, "score": t.score} for t in tags]
-    with closing(NarrativeStore(db)) as store:
-        nid = store.add(anon, group, date, themes=themes, profile=profile, anonymised=True)
-    if nid is None:
-        return None, "Narrativen er allerede gemt (samme tekst findes i forvejen)."
-    when = f" den {date_da(date)}" if date else ""
-    return nid, f"Gemt som narrativ nr. {nid} i gruppen »{group}«{when}. Kun den anonymiserede tekst er gemt."
+    result = save_reviewed(SaveRequest(
+        text=text, spans=chosen_spans(review, preview_state.get("ids")), detected=[_span(t) for t in review["detected"]],
+        group=group, date=iso, mode=preview_state.get("mode", "placeholder"), confirm_kept=bool(confirm_kept)), db)
+    if result.id is None:
+        return None, "Narrativen er allerede gemt (samme tekst, gruppe og dato findes i forvejen)."
+    when = f" den {date_da(result.date)}" if result.date else ""
+    msg = f"Gemt som narrativ nr. {result.id} i gruppen »{result.group}«{when}."
+    if result.kept:
+        what = ", ".join(f"{n} × {LABEL_DA.get(k, k)}" for k, n in sorted(result.kept.items()))
+        return result.id, msg + f" Du valgte at beholde: {what}; resten er anonymiseret."
+    return result.id, msg + " Kun den anonymiserede tekst er gemt."
 
 
 def today() -> str:

@@ -137,58 +137,68 @@ def test_feedback_counts_accept_and_ignore_and_are_text_free(tmp_path, view):
         write_h.record_feedback(str(db), f["rule_id"], "deleted")
 
 
-def test_review_preselects_spans_and_adds_every_occurrence_of_a_missed_one():
-    rows = write_h.detect_for_review(NARRATIVE)
-    names = {r["text"] for r in rows if r["selected"]}
-    assert {"Emma", "Jonas"} <= names
-    rows = [dict(r, selected=False) if r["text"] == "Jonas" else r for r in rows]  # the user unticks Jonas
-    rows, added = write_h.add_identifier(NARRATIVE, rows, "frokosten", "INSTITUTION")
-    assert added == 1
-    choices, selected = write_h.review_choices(rows)
-    by_id = {r["id"]: r for r in rows}
-    assert all(by_id[i]["text"] != "Jonas" for i in selected)
-    assert any("frokosten" in label for label, _ in choices)
-    text = "Ali og Ali leger. Alina ser på."
-    rows2, added2 = write_h.add_identifier(text, [], "Ali", "PERSON")
-    assert added2 == 2 and all(r["text"] == "Ali" for r in rows2)  # whole words only: not "Alina"
-    with pytest.raises(AppMessage, match="findes ikke"):
-        write_h.add_identifier(text, [], "Bo", "PERSON")
+PERSONS = ("Oliver Hansen kom glad ind ad døren. Olivers CPR-nummer står i mappen: 010203-1234. Bagefter legede "
+           "Oliver med bamsen Trofast og Emma i Vanløse, og Oliver lo.")
 
 
-def test_suggestions_are_offered_unticked():
-    rows = [write_h._row("Ib og Bo", 0, 2, "PERSON", "ner", 0.9, True), write_h._row("Ib og Bo", 6, 8, "PERSON", "ner", 0.3, False)]
-    choices, selected = write_h.review_choices(rows)
-    assert selected == ["0-2-PERSON"] and "forslag" in choices[1][0]
+def test_review_has_one_row_per_person_with_all_its_occurrences():
+    review = write_h.review_persons(PERSONS)
+    oliver = next(p for p in review["persons"] if p["display"] == "Oliver Hansen")
+    assert set(oliver["forms"]) == {"Oliver Hansen", "Olivers", "Oliver"} and oliver["n"] == 4
+    # the possessive never swallows the next noun
+    assert all(PERSONS[s[0]:s[1]] in {"Oliver Hansen", "Olivers", "Oliver"} for s in oliver["spans"])
+    choices, ticked = write_h.person_choices(review)
+    label = next(lbl for lbl, pid in choices if pid == oliver["id"])
+    assert label.startswith("Person: Oliver Hansen (") and "4 forekomster" in label and "sikkerhed 0," in label
+    assert sum("Oliver" in lbl for lbl, _ in choices) == 1  # one row, one decision
+    # one decision covers every occurrence: one pseudonym for all of them
+    prev = write_h.preview(PERSONS, review, ticked)
+    assert "Oliver" not in prev["text"] and "010203-1234" not in prev["text"]
+    assert prev["text"].startswith("[Person 1] kom glad ind") and "[Person 1]s CPR-nummer" in prev["text"]
+    assert prev["text"].count("[Person 1]") == 4
+    with pytest.raises(AppMessage, match="ændret efter gennemgangen"):
+        write_h.preview("Hej. " + PERSONS, review, ticked)
 
 
-def test_overlapping_selections_keep_the_users_span():
-    text = "Emma Hansen kom."
-    rows = [write_h._row(text, 0, 4, "PERSON", "ner", 0.9, True), write_h._row(text, 0, 11, "PERSON", "user", 1.0, True)]
-    spans = write_h.selected_spans(rows, [r["id"] for r in rows])
-    assert [(s.start, s.end) for s in spans] == [(0, 11)]
+def test_missed_words_get_a_type_and_not_a_name_applies_once_for_the_text():
+    review = write_h.review_persons(PERSONS, keep=["Trofast"], add=[["Vanløse", "PLACE"], ["døren", "OTHER"]])
+    by_display = {p["display"]: p for p in review["persons"]}
+    assert "Trofast" not in by_display  # "ikke et navn": dropped, for the whole text
+    assert by_display["Vanløse"]["label"] == "PLACE" and by_display["døren"]["label"] == "OTHER"
+    choices, ticked = write_h.person_choices(review)
+    assert any(lbl.startswith("Sted: Vanløse – 1 forekomst, tilføjet af dig") for lbl, _ in choices)
+    assert set(write_h.ADD_TYPES[:4]) == {"PERSON", "PLACE", "INSTITUTION", "OTHER"}
+    text = write_h.preview(PERSONS, review, ticked)["text"]
+    assert "[Sted 1]" in text and "Vanløse" not in text and "Trofast" in text and "[Andet 1]" in text
+    # the user's earlier choice survives a new detection; a suggestion is offered unticked
+    mine = [pid for pid in ticked if pid != by_display["Oliver Hansen"]["id"]]
+    _, again = write_h.person_choices(review, mine)
+    assert by_display["Oliver Hansen"]["id"] not in again and by_display["Vanløse"]["id"] in again
 
 
 def test_preview_and_save_store_only_the_pseudonymised_text(tmp_path):
     db = str(tmp_path / "n.sqlite3")
-    rows = write_h.detect_for_review(NARRATIVE)
-    selected = [r["id"] for r in rows if r["selected"]]
+    review = write_h.review_persons(NARRATIVE)
+    _, ticked = write_h.person_choices(review)
     with pytest.raises(AppMessage, match="forhåndsvisning"):
-        write_h.save(db, NARRATIVE, None, "Myretuen", "2026-03-04")  # nothing saved without the review step
-    with pytest.raises(AppMessage, match="ændret efter gennemgangen"):
-        write_h.preview("Hej. " + NARRATIVE, rows, selected, "placeholder")  # offsets of an older text
-    prev = write_h.preview(NARRATIVE, rows, selected, "placeholder")
+        write_h.save(db, NARRATIVE, review, None, "Myretuen", "2026-03-04")  # nothing saved without the review step
+    prev = write_h.preview(NARRATIVE, review, ticked, "placeholder")
     assert "Emma" not in prev["text"] and "[Person 1]" in prev["text"]
     with pytest.raises(AppMessage, match="ændret"):
-        write_h.save(db, NARRATIVE + " Mere.", prev, "Myretuen", "2026-03-04")
+        write_h.save(db, NARRATIVE + " Mere.", review, prev, "Myretuen", "2026-03-04")
     with pytest.raises(AppMessage, match="Ugyldig dato: »4. marts«. Skriv datoen som fx 1.9.2025"):
-        write_h.save(db, NARRATIVE, prev, "Myretuen", "4. marts")
-    nid, msg = write_h.save(db, NARRATIVE, prev, "Myretuen", "4.3.2026")  # a Danish date
+        write_h.save(db, NARRATIVE, review, prev, "Myretuen", "4. marts")
+    # an unticked person is kept only when the user confirms it
+    jonas = next(p["id"] for p in review["persons"] if p["display"] == "Jonas")
+    less = write_h.preview(NARRATIVE, review, [i for i in ticked if i != jonas])
+    with pytest.raises(NarrativError, match="ikke sat til at blive erstattet"):
+        write_h.save(db, NARRATIVE, review, less, "Myretuen", "4.3.2026")
+    nid, msg = write_h.save(db, NARRATIVE, review, prev, "Myretuen", "4.3.2026")  # a Danish date
     assert nid and "Gemt" in msg and "den 4.3.2026" in msg
-    assert NarrativeStore(db).narratives()[0].date == "2026-03-04"
     (stored,) = NarrativeStore(db).narratives()
-    assert stored.text == prev["text"] and stored.anonymised and stored.group == "Myretuen"
-    assert stored.themes and stored.profile and "checklist" in stored.profile
-    assert write_h.save(db, NARRATIVE, prev, "Myretuen", "2026-03-04")[0] is None  # duplicate
+    assert stored.date == "2026-03-04" and stored.text == prev["text"] and stored.anonymised
+    assert stored.group == "Myretuen" and stored.themes and stored.profile
+    assert write_h.save(db, NARRATIVE, review, prev, "Myretuen", "2026-03-04")[0] is None  # duplicate
     con = sqlite3.connect(db)
     dump = "\n".join(con.iterdump())
     assert "Emma" not in dump and "Jonas" not in dump
@@ -221,8 +231,8 @@ def test_files_per_file_counts_zip_and_mapping_only_when_asked(tmp_path):
     r2 = files_h.anonymise_uploads([str(a)], want_mapping=True, workdir=str(tmp_path / "w2"))
     assert r2["level"] == "ok" and r2["status"].startswith("Filen er anonymiseret.")
     mapping = json.loads(Path(r2["mapping"]).read_text(encoding="utf-8"))
-    assert mapping["filer"] == ["a.txt"] and "følsom" in r2["status"]
-    assert {"label": "PERSON", "original": "emma", "replacement": "[Person 1]"} in mapping["nøgle"]
+    assert "følsom" in r2["status"] and Path(r2["mapping"]).parent != Path(r2["outputs"]["a.txt"]).parent
+    assert any(m["original"].lower() == "emma" and m["replacement"] == "[Person 1]" for m in mapping)
     with zipfile.ZipFile(r2["zip"]) as zf:
         assert zf.namelist() == ["a.txt"]  # the key is never in the zip
     with pytest.raises(AppMessage):
@@ -247,16 +257,18 @@ def test_text_column_is_detected_and_asked_for_when_unsure(tmp_path):
     unsure = files_h.column_choice([str(odd)])
     assert unsure["value"] is None and unsure["level"] == "warn" and unsure["choices"] == ["nr", "indtastning"]
     assert not files_h.column_choice([str(tmp_path / "x.txt")])["needed"]  # no column field for text files
-    # each file uses its own known column; a file without one fails with a Danish message, the others pass
+    # every column is read for names (also the one without a known name); chosen columns are kept as they are
     r = files_h.anonymise_uploads([str(da), str(jl), str(odd)], workdir=str(tmp_path / "w"))
-    by_name = {row[0]: row for row in r["rows"]}
-    assert by_name["stue.csv"][1] == by_name["noter.jsonl"][1] == "Anonymiseret"
-    assert "Ingen tekstkolonne fundet" in by_name["andet.csv"][1] and "indtastning" in by_name["andet.csv"][1]
+    assert r["level"] == "ok" and {row[1] for row in r["rows"]} == {"Anonymiseret"}
     out = Path(r["outputs"]["stue.csv"]).read_text(encoding="utf-8")
     assert "Sofie" not in out and "Ali" not in out and "2026-03-04" in out
     assert "Emma" not in Path(r["outputs"]["noter.jsonl"]).read_text(encoding="utf-8")
-    chosen = files_h.anonymise_uploads([str(odd)], column="indtastning", workdir=str(tmp_path / "v"))
-    assert chosen["level"] == "ok" and "Mads" not in Path(chosen["outputs"]["andet.csv"]).read_text(encoding="utf-8")
+    assert "Mads" not in Path(r["outputs"]["andet.csv"]).read_text(encoding="utf-8")
+    # the text column itself cannot be kept unchanged: that file fails with a Danish message, the others pass
+    kept = files_h.anonymise_uploads([str(da), str(odd)], keep_columns=["Tekst"], workdir=str(tmp_path / "v"))
+    by_name = {row[0]: row for row in kept["rows"]}
+    assert by_name["stue.csv"][1].startswith("Fejl: Tekstkolonnen »Tekst« kan ikke bevares")
+    assert by_name["andet.csv"][1] == "Anonymiseret" and kept["level"] == "warn"
 
 
 def test_one_pseudonymiser_for_the_batch_same_child_same_pseudonym_in_both_files(tmp_path):
@@ -282,6 +294,19 @@ def test_one_pseudonymiser_for_the_batch_same_child_same_pseudonym_in_both_files
     assert "sandkassen" not in ra and ra.startswith("[Person 1] legede")
     assert rb.startswith("Ali og [Person 1]") and "1 tilføjet, 1 bevaret" in reviewed["status"]
     assert files_h.parse_terms("Ali\n ali ; Bo,,") == ["Ali", "Bo"]
+
+    # a full name in one file and the first name or a possessive in the next: one person, one pseudonym
+    c = tmp_path / "mandag.txt"
+    c.write_text("Sofus Bech og Mette Lauridsen malede sammen ved bordet.", encoding="utf-8")
+    d = tmp_path / "tirsdag.txt"
+    d.write_text("Sofus hentede Mettes pensel, og Mette takkede.", encoding="utf-8")
+    parts = files_h.anonymise_uploads([str(c), str(d)], want_mapping=True, workdir=str(tmp_path / "p"))
+    oc = Path(parts["outputs"]["mandag.txt"]).read_text(encoding="utf-8")
+    od = Path(parts["outputs"]["tirsdag.txt"]).read_text(encoding="utf-8")
+    assert oc == "[Person 1] og [Person 2] malede sammen ved bordet."
+    assert od == "[Person 1] hentede [Person 2]s pensel, og [Person 2] takkede."
+    key = json.loads(Path(parts["mapping"]).read_text(encoding="utf-8"))
+    assert len({m["replacement"] for m in key}) == 2  # the key lists two people, not four
 
 
 # ------------------------------------------------------------------ Overblik
