@@ -288,7 +288,8 @@ def build_app(db: str | None = None) -> gr.Blocks:
                                                 key=f"ign-{uid}")
                             if editable:
                                 # keyed: what the writer typed and whether the field is open survive a new analysis
-                                action = gr.State(EDITED)
+                                # what the writer started from (a suggestion or own words); keyed, so it survives too
+                                action = gr.Textbox(EDITED, visible=False, key=f"action-{uid}")
                                 with gr.Column(visible=False, elem_classes=["nv-editor"], key=f"editor-{uid}",
                                                preserved_by_key=["visible"]) as editor:
                                     guide = gr.HTML(js_on_load=None, key=f"guide-{uid}")
