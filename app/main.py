@@ -207,11 +207,22 @@ def build_app(db: str | None = None) -> gr.Blocks:
     # ---------------- Overblik
     def on_overview(group: str, since: str, until: str):
         r = over_h.overview(db, group, since, until)
+        c = r["charts"]
+        waiting = ('<p class="nv-note" role="status">Mønstre beregnes …</p>'
+                   if r["n"] >= over_h.MIN_FOR_PATTERNS else "")
         return (status_html(r["status"], r.get("level", "info")), r["themes"], r["by_month"], r["by_theme"],
-                *r["figures"], r["clusters_html"], r["csv"], r["xlsx"], r["qdc"])
+                c["themes"], c["month"], c["share_time"], c["share_theme"], waiting, None, None, None, "")
 
     on_overview_g = guarded(on_overview, lambda m: (_error_status(m), None, None, None, None, None, None, None, "",
-                                                    None, None, None))
+                                                    None, None, None, ""))
+    on_patterns_g = guarded(lambda g, s_, u: over_h.patterns_for(db, g, s_, u), lambda m: "")
+
+    def on_exports(group: str, since: str, until: str):
+        files = over_h.exports_for(db, group, since, until)
+        return files["csv"], files["xlsx"], files.get("qdc"), status_html(
+            "Filerne er klar til download (uden narrativernes tekst).", "ok")
+
+    on_exports_g = guarded(on_exports, lambda m: (None, None, None, _error_status(m)))
 
     def group_choices():
         return gr.update(choices=[over_h.ALL_GROUPS, *write_h.groups(db)])
@@ -457,27 +468,39 @@ def build_app(db: str | None = None) -> gr.Blocks:
                     o_run = gr.Button("Vis overblik", variant="primary", elem_id="vis-overblik")
                 o_status = gr.HTML(elem_id="overblik-status")
                 o_themes = gr.Dataframe(label="Narrativer pr. tema", interactive=False)
+                # Gradio's own charts: drawn by the browser at the width of the screen (also a phone)
                 with gr.Row():
-                    o_plot_theme = gr.Plot(label="Narrativer pr. tema", elem_id="diagram-temaer",
-                                           elem_classes=["nv-plot"])
-                    o_plot_month = gr.Plot(label="Temaer pr. måned", elem_classes=["nv-plot"])
+                    o_plot_theme = gr.BarPlot(x="tema", y="narrativer", sort="-y", x_label_angle=-35, height=320,
+                                              label="Narrativer pr. tema", elem_id="diagram-temaer",
+                                              elem_classes=["nv-plot"], min_width=300)
+                    o_plot_month = gr.BarPlot(x="måned", y="narrativer", color="tema", height=320,
+                                              label="Temaer pr. måned", elem_classes=["nv-plot"], min_width=300)
                 with gr.Row():
-                    o_plot_share = gr.Plot(label="Ressourceandel over tid", elem_id="diagram-ressource-tid",
-                                           elem_classes=["nv-plot"])
-                    o_plot_share_theme = gr.Plot(label="Ressourceandel pr. tema", elem_classes=["nv-plot"])
+                    o_plot_share = gr.LinePlot(x="måned", y="ressourceandel (%)", y_lim=[0, 100], height=320,
+                                               label="Ressourceandel over tid", elem_id="diagram-ressource-tid",
+                                               elem_classes=["nv-plot"], min_width=300)
+                    o_plot_share_theme = gr.BarPlot(x="tema", y="ressourceandel (%)", y_lim=[0, 100], sort="-y",
+                                                    x_label_angle=-35, height=320, label="Ressourceandel pr. tema",
+                                                    elem_classes=["nv-plot"], min_width=300)
                 with gr.Row():
                     o_month = gr.Dataframe(label="Ressourceandel pr. måned", interactive=False)
                     o_theme = gr.Dataframe(label="Ressourceandel pr. tema", interactive=False)
                 gr.Markdown("#### Mønstre, som værktøjet har fundet")
                 o_clusters = gr.HTML(js_on_load=None, elem_id="overblik-klynger")
+                gr.Markdown("#### Hent tallene")
+                o_export = gr.Button("Lav filer til download (Excel, CSV, kodebog)", elem_id="lav-filer")
+                o_export_status = gr.HTML(elem_id="filer-klar")
                 with gr.Row():
                     o_csv = gr.File(label="Hent CSV-filer (zip, uden tekst)", interactive=False)
                     o_xlsx = gr.File(label="Hent Excel (tabeller og diagrammer, uden tekst)", interactive=False)
                     o_qdc = gr.File(label="Hent kodebogen (.qdc til NVivo/ATLAS.ti)", interactive=False)
                 o_run.click(on_overview_g, inputs=[o_group, o_since, o_until],
                             outputs=[o_status, o_themes, o_month, o_theme, o_plot_theme, o_plot_month, o_plot_share,
-                                     o_plot_share_theme, o_clusters, o_csv, o_xlsx, o_qdc],
-                            api_name="overview")
+                                     o_plot_share_theme, o_clusters, o_csv, o_xlsx, o_qdc, o_export_status],
+                            api_name="overview").success(
+                    on_patterns_g, inputs=[o_group, o_since, o_until], outputs=[o_clusters], api_name="patterns")
+                o_export.click(on_exports_g, inputs=[o_group, o_since, o_until],
+                               outputs=[o_csv, o_xlsx, o_qdc, o_export_status], api_name="overview_files")
                 over_tab.select(guarded(group_choices, lambda m: gr.skip()), outputs=[o_group],
                                 api_visibility="private")
 

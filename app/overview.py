@@ -9,9 +9,12 @@ comma, and shows the patterns ("Mønster 1" …: clusters, only for a selection 
 each of a minimum size) with their typical words and a few example (anonymised) narratives.
 Exports hold no narrative text; the CSV zip has Danish file names.
 
-The result for a selection (group, period) is cached until the store changes (a save in the
-app calls ``invalidate``; a change from elsewhere changes the store's count), so switching back
-and forth between groups costs nothing.
+The view comes in three steps, so the tables and charts are there at once: ``overview`` (tables
+and chart data, shown by Gradio's own charts, which the browser draws at any width), then
+``patterns_for`` (clustering, only for a large selection; content lemmas are computed once per
+stored narrative and kept), and ``exports_for`` (Excel, CSV zip, codebook) only when asked. Each
+result is cached per selection (group, period) until the store changes (a save in the app calls
+``invalidate``; a change from elsewhere changes the store's count).
 """
 
 from __future__ import annotations
@@ -33,18 +36,37 @@ EXAMPLES_PER_CLUSTER = 2
 MIN_FOR_PATTERNS = 40
 #: ... and a pattern is shown only when it holds at least this many narratives
 MIN_PATTERN_SIZE = 5
+#: the numbers of patterns tried (k of the clustering)
+PATTERN_K = (3, 8)
 #: a cached overview is reused for at most this long (the export files live for an hour)
 CACHE_SECONDS = 30 * 60
 
 _cache: dict[tuple[Any, ...], tuple[float, dict[str, Any]]] = {}
 _cache_lock = threading.Lock()
+#: content lemmas per stored narrative: (db, id) → lemmas (the stored text never changes)
+_lemmas: dict[tuple[str, int], str] = {}
 
 
 def invalidate(db: str | None = None) -> None:
-    """Forget cached overviews (of one database, or all)."""
+    """Forget cached overviews, patterns and exports (of one database, or all)."""
     with _cache_lock:
-        for key in [k for k in _cache if db is None or k[0] == str(db)]:
+        for key in [k for k in _cache if db is None or k[1] == str(db)]:
             del _cache[key]
+
+
+def _cached(kind: str, db: str | None, selection: tuple[Any, ...], count: int, make, valid=lambda r: True):
+    key = (kind, str(db), *selection, count)
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _cache.get(key)
+    if hit and now - hit[0] < CACHE_SECONDS and valid(hit[1]):
+        return hit[1]
+    result = make()
+    with _cache_lock:
+        for old in [k for k, (t, _) in _cache.items() if now - t >= CACHE_SECONDS or k[:-1] == key[:-1]]:
+            del _cache[old]
+        _cache[key] = (now, result)
+    return result
 
 
 def _danish(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -98,6 +120,8 @@ def patterns(ov: Any) -> pd.DataFrame:
 def clusters_html(ov: Any, texts: dict[int, str], example_chars: int = 160) -> str:
     """The patterns with typical words and example narratives (escaped), or why there are none."""
     n = ov.n_narratives
+    if n == 0:
+        return ""
     if n < MIN_FOR_PATTERNS:
         return (f'<p class="nv-note nv-clusters-none">For få narrativer til at finde mønstre ({n}; der skal mindst '
                 f"være {MIN_FOR_PATTERNS}). Vælg alle grupper eller en længere periode.</p>")
@@ -175,56 +199,98 @@ def empty_status(store: Any, group: str | None, since: str | None, until: str | 
     return "Der er ingen gemte narrativer endnu. Gem en narrativ under »Skriv« for at komme i gang."
 
 
-def overview(db: str | None, group: str | None = None, since: str | None = None, until: str | None = None,
-             with_clusters: bool = True) -> dict[str, Any]:
-    """Everything the tab shows: ``{"n", "themes", "by_month", "by_theme", "figures", "clusters_html", "csv",
-    "xlsx", "qdc", "status", "level"}``. Invalid or reversed dates raise a Danish ``AppMessage``."""
-    from narrativ_nlp.store import NarrativeStore
+def chart_frames(ov: Any) -> dict[str, pd.DataFrame]:
+    """Long-form tables for the four charts (Gradio's bar and line plots)."""
+    per = ov["per_theme"]
+    per = per[per["any_theme"] > 0].sort_values("any_theme", ascending=False)
+    themes = pd.DataFrame({"tema": per["label"].astype(str), "narrativer": per["any_theme"].astype(int)})
+    tpm = ov["themes_per_month"]
+    cols = [c for c in tpm.columns if c != "month"]
+    month = tpm.melt(id_vars="month", value_vars=cols, var_name="tema", value_name="narrativer")
+    month = month[month["narrativer"] > 0].rename(columns={"month": "måned"})
+    rpm = ov["resource_per_month"]
+    rpm = rpm[rpm["narratives"] > 0]
+    share_time = pd.DataFrame({"måned": rpm["month"].astype(str),
+                               "ressourceandel (%)": rpm["mean_resource_share"].astype(float)})
+    rpt = ov["resource_per_theme"]
+    rpt = rpt[rpt["narratives"] > 0].sort_values("mean_resource_share", ascending=False)
+    share_theme = pd.DataFrame({"tema": rpt["label"].astype(str),
+                                "ressourceandel (%)": rpt["mean_resource_share"].astype(float)})
+    return {"themes": themes, "month": month.reset_index(drop=True), "share_time": share_time.dropna(),
+            "share_theme": share_theme.dropna()}
 
+
+def _selection(store: Any, group: str | None, since: Any, until: Any) -> tuple[str | None, str | None, str | None]:
     group = None if not group or group == ALL_GROUPS else group
     since, until = period(since, until)
+    return group, since, until
+
+
+def overview(db: str | None, group: str | None = None, since: str | None = None, until: str | None = None) -> dict[str, Any]:
+    """The tables and chart data of a selection: ``{"n", "overview", "themes", "by_month", "by_theme",
+    "charts", "status", "level"}``. Invalid or reversed dates raise a Danish ``AppMessage``."""
+    from narrativ_nlp.overview import build_overview
+    from narrativ_nlp.store import NarrativeStore
+
     with closing(NarrativeStore(db)) as store:
-        key = (str(db), group, since, until, bool(with_clusters), store.count())
-        now = time.monotonic()
-        with _cache_lock:
-            hit = _cache.get(key)
-        if hit and now - hit[0] < CACHE_SECONDS and all(Path(p).exists() for p in _files(hit[1])):
-            return hit[1]
-        result = _build(store, group, since, until, with_clusters)
-    with _cache_lock:
-        for old in [k for k, (t, _) in _cache.items() if now - t >= CACHE_SECONDS or k[:5] == key[:5]]:
-            del _cache[old]
-        _cache[key] = (now, result)
-    return result
+        group, since, until = _selection(store, group, since, until)
+
+        def make() -> dict[str, Any]:
+            ov = build_overview(store, group, since, until, discover=False)
+            result: dict[str, Any] = {"n": ov.n_narratives, "overview": ov, "themes": themes_table(ov),
+                                      "by_month": share_month_table(ov), "by_theme": share_theme_table(ov),
+                                      "selection": (group, since, until)}
+            if ov.is_empty:
+                empty = {k: pd.DataFrame() for k in ("themes", "month", "share_time", "share_theme")}
+                return {**result, "charts": empty, "status": empty_status(store, group, since, until), "level": "info"}
+            n = ov.n_narratives
+            status = f"{plural(n, 'narrativ', 'narrativer')} i udvalget."
+            other = [note for note in ov.notes if "for få" not in note.lower() and "temafund" not in note.lower()]
+            if other:
+                status += " " + " ".join(other).replace("narrativ(er)", "narrativer" if n != 1 else "narrativ")
+            return {**result, "charts": chart_frames(ov), "status": status, "level": "ok"}
+
+        return _cached("overview", db, (group, since, until), store.count(), make)
 
 
-def _files(result: dict[str, Any]) -> list[str]:
-    return [result[k] for k in ("csv", "xlsx", "qdc") if result.get(k)]
+def patterns_for(db: str | None, group: str | None = None, since: str | None = None, until: str | None = None) -> str:
+    """The patterns of a selection as HTML (clusters of a large selection; see ``clusters_html``)."""
+    from narrativ_nlp.overview import Overview, clusters_table
+    from narrativ_nlp.store import NarrativeStore
+
+    with closing(NarrativeStore(db)) as store:
+        group, since, until = _selection(store, group, since, until)
+
+        def make() -> str:
+            narratives = store.narratives(group=group, since=since, until=until)
+            if len(narratives) < MIN_FOR_PATTERNS:
+                ov = Overview(group, since, until, len(narratives), {"clusters": pd.DataFrame()})
+                return clusters_html(ov, {})
+            from narrativ_nlp.themes.scale import anonymised_lemmas, discover_sampled
+
+            missing = [n for n in narratives if (str(db), n.id) not in _lemmas]
+            if missing:
+                for n, lem in zip(missing, anonymised_lemmas([n.text for n in missing])):
+                    _lemmas[(str(db), n.id)] = lem
+            found = discover_sampled([_lemmas[(str(db), n.id)] for n in narratives], k_range=PATTERN_K)
+            ov = Overview(group, since, until, len(narratives),
+                          {"clusters": clusters_table(found, [n.id for n in narratives])})
+            typical = {int(x) for ids in patterns(ov).get("typical_ids", []) for x in str(ids).split(",") if x.strip()}
+            texts = {n.id: n.text for n in narratives if n.id in typical}
+            return clusters_html(ov, texts)
+
+        return _cached("patterns", db, (group, since, until), store.count(), make)
 
 
-def _build(store: Any, group: str | None, since: str | None, until: str | None, with_clusters: bool) -> dict[str, Any]:
-    from narrativ_nlp.overview import build_overview, figures
+def exports_for(db: str | None, group: str | None = None, since: str | None = None,
+                until: str | None = None) -> dict[str, str | None]:
+    """Excel (tables and charts), a CSV zip with Danish file names and the codebook, for a selection."""
+    ov_result = overview(db, group, since, until)
+    if ov_result["overview"].is_empty:
+        raise AppMessage("Der er ingen narrativer i udvalget at eksportere.")
+    from narrativ_nlp.store import NarrativeStore
 
-    n_selected = len(store.narratives(group=group, since=since, until=until)) if with_clusters else 0
-    discover = with_clusters and n_selected >= MIN_FOR_PATTERNS
-    ov = build_overview(store, group, since, until, discover=discover)
-    typical = {int(x) for ids in patterns(ov).get("typical_ids", []) for x in str(ids).split(",") if x.strip()}
-    texts = {n.id: n.text for n in store.narratives(group=group, since=ov.since, until=ov.until)
-             if n.id in typical} if typical else {}
-    result: dict[str, Any] = {"n": ov.n_narratives, "overview": ov, "themes": themes_table(ov),
-                              "by_month": share_month_table(ov), "by_theme": share_theme_table(ov)}
-    if ov.is_empty:
-        return {**result, "figures": [None] * 4, "clusters_html": "", "csv": None, "xlsx": None, "qdc": None,
-                "status": empty_status(store, group, since, until), "level": "info"}
-    files = exports(ov)
-    n = ov.n_narratives
-    status = f"{plural(n, 'narrativ', 'narrativer')} i udvalget."
-    other = [note for note in ov.notes if "for få" not in note.lower() and "temafund" not in note.lower()]
-    if other:
-        status += " " + " ".join(other).replace("narrativ(er)", "narrativer" if n != 1 else "narrativ")
-    return {
-        **result,
-        "figures": list(figures(ov).values()),
-        "clusters_html": clusters_html(ov, texts) if with_clusters else "",
-        "csv": files["csv"], "xlsx": files["xlsx"], "qdc": files.get("qdc"), "status": status, "level": "ok",
-    }
+    with closing(NarrativeStore(db)) as store:
+        count = store.count()
+    return _cached("exports", db, ov_result["selection"], count, lambda: exports(ov_result["overview"]),
+                   valid=lambda r: all(Path(p).exists() for p in r.values() if p))
