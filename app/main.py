@@ -95,21 +95,24 @@ def build_app(db: str | None = None) -> gr.Blocks:
 
     on_analyse_g = guarded(on_analyse, lambda m: ([], write_h.highlight_html("", []), "", _error_status(m)))
 
-    def on_replace(finding: dict[str, Any], text: str, new: str, action: str):
-        """(narrative, card message, editor, edit field, replaced?) — a stale text keeps the rewrite."""
+    def on_replace(finding: dict[str, Any], text: str, new: str, action: str, drafts: dict[str, Any]):
+        """(narrative, card message, editor, edit field, replaced?, drafts) — a stale text keeps the rewrite."""
+        uid = finding.get("uid") or finding["key"]
+        kept = {**(drafts or {}), uid: {"text": new, "action": action}}
         try:
             new_text, action = write_h.replace_span(text, finding, new, action)
         except write_h.StaleText as exc:
-            return gr.skip(), status_html(str(exc), "warn"), gr.skip(), gr.skip(), False
+            return gr.skip(), status_html(str(exc), "warn"), gr.skip(), gr.skip(), False, kept
         except Exception as exc:  # noqa: BLE001  (a Danish message in the card; the rewrite stays)
             from narrativ_nlp.app.common import user_message
 
-            return gr.skip(), status_html(user_message(exc), "error"), gr.skip(), gr.skip(), False
+            return gr.skip(), status_html(user_message(exc), "error"), gr.skip(), gr.skip(), False, kept
         try:
             write_h.record_feedback(db, finding.get("rule_id"), action)
         except Exception as exc:  # noqa: BLE001  (counting must never block the writer)
             logger.warning("tilbagemelding kunne ikke gemmes (%s)", type(exc).__name__)
-        return new_text, "", gr.update(visible=False), "", True
+        rest = {k: v for k, v in (drafts or {}).items() if k != uid}
+        return new_text, "", gr.update(visible=False), "", True, rest
 
     def on_after_replace(replaced: bool, text: str, more: bool, ignored: list[str]):
         if not replaced:
@@ -182,7 +185,7 @@ def build_app(db: str | None = None) -> gr.Blocks:
 
     def on_clear():
         return "", [], [], write_h.highlight_html("", []), "", "", None, [], gr.update(choices=[], value=[]), \
-            gr.update(visible=False), "", None, "", "", "", ""
+            gr.update(visible=False), "", None, "", "", "", "", {}
 
     # ---------------- Anonymisér filer
     def on_upload(paths: list[str] | None):
@@ -247,6 +250,8 @@ def build_app(db: str | None = None) -> gr.Blocks:
     with gr.Blocks(title="narrativ", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
         gr.Markdown("# narrativ\nEt dansk sprogværktøj til pædagogiske narrativer. Værktøjet foreslår – du bestemmer.")
         findings_state = gr.State([])
+        # open edit fields: finding uid → {"text", "action"}; a new analysis draws them again from here
+        drafts_state = gr.State({})
         ignored_state = gr.State([])
         review_state = gr.State(None)
         add_state = gr.State([])
@@ -277,61 +282,72 @@ def build_app(db: str | None = None) -> gr.Blocks:
                             "fundet (det skjules for denne tekst). Teksten ændres først, når du trykker »Erstat i "
                             "teksten«.")
 
-                @gr.render(inputs=[findings_state], triggers=[findings_state.change])
-                def _cards(findings: list[dict[str, Any]]):
+                @gr.render(inputs=[findings_state, drafts_state], triggers=[findings_state.change])
+                def _cards(findings: list[dict[str, Any]], drafts: dict[str, Any]):
+                    drafts = drafts or {}
                     if not findings:
                         gr.Markdown("*Ingen fund at vise.*")
                         return
                     for f in findings[: write_h.MAX_CARDS]:
                         uid = f.get("uid") or f["key"]
-                        with gr.Group(elem_id=f"fund-{f['n']}", elem_classes=["nv-finding"], key=f"card-{uid}"):
-                            gr.HTML(write_h.card_html(f), js_on_load=None, key=f"html-{uid}-{f['n']}")
+                        with gr.Group(elem_id=f"fund-{f['n']}", elem_classes=["nv-finding"]):
+                            gr.HTML(write_h.card_html(f), js_on_load=None)
                             editable = f["kind"] == "deficit"
-                            with gr.Row(key=f"row-{uid}"):
+                            with gr.Row():
                                 use_btns = []
                                 if editable:
-                                    use_btns = [gr.Button(f"Brug forslag {j + 1}", size="sm", elem_classes=["nv-use"],
-                                                          key=f"use-{uid}-{j}")
+                                    use_btns = [gr.Button(f"Brug forslag {j + 1}", size="sm", elem_classes=["nv-use"])
                                                 for j in range(len(f["suggestions"]))]
-                                    edit_btn = gr.Button("Ret selv", size="sm", elem_classes=["nv-edit"],
-                                                         key=f"edit-{uid}")
-                                ign = gr.Button("Ignorér", size="sm", variant="secondary", elem_classes=["nv-ignore"],
-                                                key=f"ign-{uid}")
+                                    edit_btn = gr.Button("Ret selv", size="sm", elem_classes=["nv-edit"])
+                                ign = gr.Button("Ignorér", size="sm", variant="secondary", elem_classes=["nv-ignore"])
                             if editable:
-                                # keyed: what the writer typed and whether the field is open survive a new analysis
-                                # what the writer started from (a suggestion or own words); keyed, so it survives too
-                                action = gr.Textbox(EDITED, visible=False, key=f"action-{uid}")
-                                with gr.Column(visible=False, elem_classes=["nv-editor"], key=f"editor-{uid}",
-                                               preserved_by_key=["visible"]) as editor:
-                                    guide = gr.HTML(js_on_load=None, key=f"guide-{uid}")
-                                    edit = gr.Textbox(label=f"Skriv sætningen om (fund {f['n']})", value=f["sentence"],
+                                # an open field and what the writer typed in it come from drafts_state, so a new
+                                # analysis (live, or after an edit elsewhere) draws them again
+                                draft = drafts.get(uid)
+                                action = gr.State(draft["action"] if draft else EDITED)
+                                with gr.Column(visible=draft is not None, elem_classes=["nv-editor"]) as editor:
+                                    guide = gr.HTML(write_h.guidance_html(f, None) if draft else "", js_on_load=None)
+                                    edit = gr.Textbox(label=f"Skriv sætningen om (fund {f['n']})",
+                                                      value=draft["text"] if draft else f["sentence"],
                                                       lines=2, max_lines=6, elem_classes=["nv-edit-text"],
-                                                      interactive=True, key=f"text-{uid}")
-                                    with gr.Row(key=f"btns-{uid}"):
-                                        rep = gr.Button("Erstat i teksten", size="sm", variant="primary",
-                                                        key=f"rep-{uid}")
-                                        reanalyse = gr.Button("Analysér igen", size="sm", variant="secondary",
-                                                              key=f"re-{uid}")
-                                        cancel = gr.Button("Fortryd", size="sm", variant="secondary",
-                                                           key=f"cancel-{uid}")
-                                    card_msg = gr.HTML(elem_classes=["nv-card-msg"], key=f"msg-{uid}-{f['n']}")
+                                                      interactive=True)
+                                    with gr.Row():
+                                        rep = gr.Button("Erstat i teksten", size="sm", variant="primary")
+                                        reanalyse = gr.Button("Analysér igen", size="sm", variant="secondary")
+                                        cancel = gr.Button("Fortryd", size="sm", variant="secondary")
+                                    card_msg = gr.HTML(elem_classes=["nv-card-msg"])
                                     replaced = gr.State(False)
 
-                                def _open(current: str, j: int | None = None, f: dict[str, Any] = f):
+                                def _open(current: str, drafts: dict[str, Any], j: int | None = None,
+                                          f: dict[str, Any] = f, uid: str = uid):
                                     value = current if (current or "").strip() else f["sentence"]
-                                    return (gr.update(visible=True), write_h.guidance_html(f, j),
-                                            ACCEPTED if j is not None else EDITED, value, "")
+                                    act = ACCEPTED if j is not None else EDITED
+                                    return (gr.update(visible=True), write_h.guidance_html(f, j), act, value, "",
+                                            {**(drafts or {}), uid: {"text": value, "action": act}})
+
+                                def _keep_draft(current: str, act: str, drafts: dict[str, Any], uid: str = uid):
+                                    if uid not in (drafts or {}):
+                                        return gr.skip()
+                                    return {**drafts, uid: {"text": current, "action": act}}
+
+                                def _close(drafts: dict[str, Any], f: dict[str, Any] = f, uid: str = uid):
+                                    return (gr.update(visible=False), f["sentence"], "",
+                                            {k: v for k, v in (drafts or {}).items() if k != uid})
 
                                 for j, b in enumerate(use_btns):
-                                    b.click(partial(_open, j=j), inputs=[edit],
-                                            outputs=[editor, guide, action, edit, card_msg], queue=False,
+                                    b.click(partial(_open, j=j), inputs=[edit, drafts_state],
+                                            outputs=[editor, guide, action, edit, card_msg, drafts_state], queue=False,
                                             api_visibility="private")
-                                edit_btn.click(_open, inputs=[edit], outputs=[editor, guide, action, edit, card_msg],
+                                edit_btn.click(_open, inputs=[edit, drafts_state],
+                                               outputs=[editor, guide, action, edit, card_msg, drafts_state],
                                                queue=False, api_visibility="private")
-                                cancel.click(lambda f=f: (gr.update(visible=False), f["sentence"], ""),
-                                             outputs=[editor, edit, card_msg], queue=False, api_visibility="private")
-                                rep.click(partial(on_replace, f), inputs=[narrative, edit, action],
-                                          outputs=[narrative, card_msg, editor, edit, replaced],
+                                # leaving the field hands the draft to the server (not every keystroke)
+                                edit.blur(_keep_draft, inputs=[edit, action, drafts_state], outputs=[drafts_state],
+                                          queue=False, show_progress="hidden", api_visibility="private")
+                                cancel.click(_close, inputs=[drafts_state], outputs=[editor, edit, card_msg, drafts_state],
+                                             queue=False, api_visibility="private")
+                                rep.click(partial(on_replace, f), inputs=[narrative, edit, action, drafts_state],
+                                          outputs=[narrative, card_msg, editor, edit, replaced, drafts_state],
                                           api_visibility="private").then(
                                     on_after_replace, inputs=[replaced, narrative, more, ignored_state],
                                     outputs=[findings_state, highlighted, profile, status], api_visibility="private")
@@ -396,7 +412,7 @@ def build_app(db: str | None = None) -> gr.Blocks:
                              api_visibility="private")
             clear_btn.click(on_clear, outputs=[narrative, findings_state, ignored_state, highlighted, profile, status,
                                                review_state, add_state, review, review_box, preview_box, preview_state,
-                                               review_status, save_status, add_status, keep_text],
+                                               review_status, save_status, add_status, keep_text, drafts_state],
                             api_visibility="private")
             anon_btn.click(on_detect_g, inputs=[narrative, keep_text],
                            outputs=[review_state, add_state, review, review_box, preview_box, preview_state,
@@ -602,7 +618,7 @@ def start(host: str = LOCALHOST, port: int = 7860, auth: str | tuple[str, str] |
     db_path = str(db or default_db_path())
     NarrativeStore(db_path).close()  # create or migrate now: a broken database fails here, in Danish
     if warm:
-        threading.Thread(target=warm_up, name="narrativ-warm-up", daemon=True).start()
+        threading.Thread(target=_warm, args=(db_path,), name="narrativ-warm-up", daemon=True).start()
     demo = build_app(db_path)
     demo.queue(default_concurrency_limit=CONCURRENCY)
     demo.launch(server_name=host, server_port=port, share=False, auth=credentials,
@@ -610,6 +626,15 @@ def start(host: str = LOCALHOST, port: int = 7860, auth: str | tuple[str, str] |
                 quiet=quiet, theme=THEME, css=CSS, js=page_js(), i18n=i18n(), footer_links=["settings"],
                 max_file_size="25mb", ssr_mode=False, mcp_server=False, enable_monitoring=False)
     return demo
+
+
+def _warm(db: str) -> None:
+    """Models first, then the lemmas of the stored narratives (for Overblik's patterns)."""
+    warm_up()
+    try:
+        over_h.warm_lemmas(db)
+    except Exception as exc:  # noqa: BLE001  (only a head start; Overblik computes them when needed)
+        logger.warning("lemmaer kunne ikke forberedes (%s)", type(exc).__name__)
 
 
 def launch(host: str = LOCALHOST, port: int = 7860, auth: str | None = None, db: str | None = None) -> int:

@@ -253,6 +253,21 @@ def overview(db: str | None, group: str | None = None, since: str | None = None,
         return _cached("overview", db, (group, since, until), store.count(), make)
 
 
+def warm_lemmas(db: str | None, limit: int = 20_000) -> int:
+    """Compute the content lemmas of the stored narratives ahead (the app's warm-up thread), so the first
+    patterns of a large selection need only the clustering. Returns how many were computed."""
+    from narrativ_nlp.store import NarrativeStore
+    from narrativ_nlp.themes.scale import anonymised_lemmas
+
+    with closing(NarrativeStore(db)) as store:
+        missing = [n for n in store.narratives() if (str(db), n.id) not in _lemmas][:limit]
+    for start in range(0, len(missing), 256):
+        part = missing[start:start + 256]
+        for n, lem in zip(part, anonymised_lemmas([n.text for n in part])):
+            _lemmas[(str(db), n.id)] = lem
+    return len(missing)
+
+
 def patterns_for(db: str | None, group: str | None = None, since: str | None = None, until: str | None = None) -> str:
     """The patterns of a selection as HTML (clusters of a large selection; see ``clusters_html``)."""
     from narrativ_nlp.overview import Overview, clusters_table

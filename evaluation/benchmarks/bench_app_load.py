@@ -4,9 +4,12 @@ Each user is its own ``gradio_client.Client`` (its own session) and calls ``/ana
 a different narrative of ``corpora/narratives.test.jsonl`` each time; then it runs the save path the app
 offers (``/detect`` → ``/preview`` → ``/save``) with a unique group, so a lost or failed save shows up as a
 missing row in the database. Reports latency percentiles of the analyses, analyses per second over the
-whole analyse phase, errors and saves found in the store. The app runs in this process on 127.0.0.1.
+whole analyse phase, errors and saves found in the store. The app runs on 127.0.0.1, by default as
+``narrativ app`` in its own process (as in use: the users' browsers are elsewhere); ``--in-process``
+runs it in the benchmark's process, where the 50 client threads compete with it for the GIL.
 
     .venv/bin/python evaluation/benchmarks/bench_app_load.py --users 50 --calls 5
+    .venv/bin/python evaluation/benchmarks/bench_app_load.py --users 50 --calls 5 --in-process
 
 Not a test: the figures depend on the machine and on what else runs on it.
 """
@@ -52,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--calls", type=int, default=5)
     ap.add_argument("--no-save", action="store_true", help="only analyse")
     ap.add_argument("--json", help="write the figures to this file")
+    ap.add_argument("--in-process", action="store_true", help="run the app in this process")
     args = ap.parse_args(argv)
 
     from gradio_client import Client
@@ -70,10 +74,26 @@ def main(argv: list[str] | None = None) -> int:
         return port
 
     texts = narratives(500)
-    ensure_pipeline()
     db = Path(tempfile.mkdtemp(prefix="bench-load-")) / "n.sqlite3"
-    demo = start(port=free_port(), db=str(db), warm=True, quiet=True)
-    url = demo.local_url
+    server = demo = None
+    port = free_port()
+    if args.in_process:
+        ensure_pipeline()
+        demo = start(port=port, db=str(db), warm=True, quiet=True)
+        url = demo.local_url
+    else:
+        import subprocess
+        import urllib.request
+
+        server = subprocess.Popen([sys.executable, "-m", "narrativ_nlp.cli", "app", "--port", str(port), "--db", str(db)],
+                                  cwd=str(REPO), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}/"
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(url + "config", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
     # one warm-up call so the first user does not pay for lazy loading
     Client(url, verbose=False, download_files=False).predict(texts[0], False, api_name="/analyse")
 
@@ -130,7 +150,11 @@ def main(argv: list[str] | None = None) -> int:
         t.start()
     for t in threads:
         t.join()
-    demo.close(verbose=False)
+    if demo is not None:
+        demo.close(verbose=False)
+    if server is not None:
+        server.terminate()
+        server.wait(timeout=60)
     store = NarrativeStore(str(db))
     try:
         stored_groups = {n.group for n in store.narratives()}
@@ -145,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         "analyses_per_s": round(len(latencies) / elapsed, 1) if elapsed > 0 else None,
         "errors": len(errors), "error_kinds": sorted(set(errors)),
         "saves_reported": saves_ok[0], "groups_in_store": len(stored_groups),
-        "cpus": os.cpu_count(),
+        "cpus": os.cpu_count(), "server": "in-process" if args.in_process else "subprocess",
     }
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     if args.json:

@@ -525,3 +525,32 @@ def test_download_folders_are_removed_after_an_hour():
     new = work_dir("test-")
     assert new.is_dir() and not old.exists()
     new.rmdir()
+
+
+def test_app_strings_are_danish_data_with_a_name_for_every_rule():
+    from narrativ_nlp.app.common import app_strings
+    from narrativ_nlp.app.page import THEME, gradio_translations, page_js
+    from narrativ_nlp.resources import load_yaml
+
+    strings = app_strings()
+    rule_ids = {r["id"] for r in load_yaml("framing_rules.yaml")["rules"]}
+    assert rule_ids <= set(strings["rule_names"]), rule_ids - set(strings["rule_names"])
+    ui = gradio_translations()
+    assert ui["upload_text"]["drop_file"] == "Slip filer her" and ui["common"]["settings"] == "Indstillinger"
+    assert all(isinstance(v, str) and v for group in ui.values() for v in group.values())
+    assert strings["gradio_fixed"]["Copy table data"] == "Kopiér tabellens data"
+    js = page_js()
+    assert "changeLocale" in js and '"da"' in js and "ArrowRight" in js and "Kopiér tabellens data" in js
+    # white text on the primary colour reaches 4.5:1 (Gradio's default orange #F97316 gives 2.8:1)
+    assert THEME.button_primary_background_fill == "#C2410C" and _contrast("#FFFFFF", "#C2410C") >= 4.5
+    assert _contrast("#FFFFFF", "#F97316") < 3
+
+
+def _contrast(fg: str, bg: str) -> float:
+    def lum(hex_: str) -> float:
+        rgb = [int(hex_[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    a, b = sorted((lum(fg), lum(bg)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
