@@ -463,8 +463,9 @@ def build_app(db: str | None = None) -> gr.Blocks:
                 with gr.Row():
                     f_zip = gr.File(label="Anonymiserede filer (zip)", interactive=False)
                     f_key = gr.File(label="Nøgle (følsom)", interactive=False, visible=False)
-                f_pick = gr.Dropdown(label="Gennemse en anonymiseret fil", choices=[])
-                f_preview = gr.Textbox(label="Uddrag af den anonymiserede fil", interactive=False, lines=10)
+                f_pick = gr.Dropdown(label="Gennemse en anonymiseret fil", choices=[], elem_id="gennemse")
+                f_preview = gr.Textbox(label="Uddrag af den anonymiserede fil", interactive=False, lines=10,
+                                       elem_id="uddrag")
                 uploads.change(on_upload_g, inputs=[uploads], outputs=[f_column, f_column_status],
                                api_visibility="private")
                 f_run.click(on_files_g, inputs=[uploads, f_mode, f_column, f_mapping, f_add, f_keep],

@@ -168,7 +168,7 @@ def test_pedagogue_writes_rewrites_a_stale_sentence_reviews_by_person_and_saves(
     with sync_playwright() as p:
         s = _Session(p, url, tmp_path, {"width": 1280, "height": 1000})
         page = s.page
-        assert page.evaluate("document.documentElement.lang") == "da"
+        page.wait_for_function("document.documentElement.lang === 'da'")  # Gradio's locale switched to Danish
 
         # ---- light typing: with live analysis off, typing sends nothing to the server
         page.locator("#live input").uncheck()
@@ -304,12 +304,16 @@ def test_pedagogue_writes_rewrites_a_stale_sentence_reviews_by_person_and_saves(
 def test_leader_files_and_overview(app_url, tmp_path, shots):
     from playwright.sync_api import expect, sync_playwright
 
-    url, _db = app_url
+    url, db = app_url
     expect.set_options(timeout=60_000)
-    a, b, bad = tmp_path / "mandag.txt", tmp_path / "stue.csv", tmp_path / "noter.pdf"
+    store = NarrativeStore(db)
+    if not store.count():  # the leader's journey also runs on its own
+        store.add("[Person 1] byggede et tårn med [Person 2] og lo.", "Myretuen", "2026-03-04")
+    store.close()
+    a, b, bad = tmp_path / "mandag.txt", tmp_path / "stue.csv", tmp_path / "noter.docx"
     a.write_text("Sofus Bech og Mette Lauridsen malede sammen ved bordet.", encoding="utf-8")
     b.write_text("id,tekst\n1,\"Sofus hentede Mettes pensel, og Mette takkede.\"\n", encoding="utf-8")
-    bad.write_text("ikke en narrativ", encoding="utf-8")
+    bad.write_text("ikke et Word-dokument", encoding="utf-8")  # a damaged .docx
     with sync_playwright() as p:
         s = _Session(p, url, tmp_path, {"width": 1280, "height": 1000})
         page = s.page
@@ -322,10 +326,16 @@ def test_leader_files_and_overview(app_url, tmp_path, shots):
         status = page.locator("#filer-status .nv-status")
         expect(status).to_contain_text("2 af 3 filer er anonymiseret; 1 fil kunne ikke anonymiseres")
         assert "nv-warn" in status.get_attribute("class") and "✓" not in status.inner_text()
+        expect(page.locator("#filer-status")).to_contain_text("Bemærk")  # the level in words too
+        expect(page.get_by_role("gridcell").filter(has_text="beskadiget")).to_have_count(1)
         expect(page.locator("a[href*='anonymiserede_filer.zip']")).to_have_count(1)
-        page.locator("label").filter(has_text="Gennemse en anonymiseret fil").click()
-        page.get_by_role("option").filter(has_text="stue.csv").click()
-        expect(page.locator("textarea").filter(has_text="[Person 1] hentede [Person 2]s pensel")).to_have_count(1)
+        # the first file is shown; then the second: the same two people, the same pseudonyms
+        page.wait_for_function("() => document.querySelector('#uddrag textarea').value.includes('[Person 2] malede')")
+        assert page.input_value("#uddrag textarea").startswith("[Person 1] og [Person 2] malede")
+        page.locator("#gennemse input").click()
+        page.get_by_role("option", name="stue.csv").click()
+        page.wait_for_function("() => document.querySelector('#uddrag textarea').value.includes('hentede')")
+        assert "[Person 1] hentede [Person 2]s pensel, og [Person 2] takkede" in page.input_value("#uddrag textarea")
         _shot(page, shots, "2_anonymiser_filer.png")
         _axe(page, "Filer")
 
