@@ -54,11 +54,9 @@ def _print_json(obj: Any) -> None:
 
 
 def _read_text_arg(name: str) -> str:
-    from narrativ_nlp.io.text import decode, read_text
+    from narrativ_nlp.workflows.analysis import read_text_input
 
-    if name == "-":
-        return decode(sys.stdin.buffer.read(), "<stdin>").text
-    return read_text(Path(name))
+    return read_text_input(sys.stdin.buffer.read() if name == "-" else Path(name))
 
 
 def _fmt(value: float | None, digits: int = 3) -> str:
@@ -72,7 +70,7 @@ def _fmt(value: float | None, digits: int = 3) -> str:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    from narrativ_nlp.info import info_lines, pipeline_info
+    from narrativ_nlp.workflows.tools import info_lines, pipeline_info
 
     info = pipeline_info(load=args.load)
     if args.json:
@@ -83,7 +81,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_corpus_check(args: argparse.Namespace) -> int:
-    from narrativ_nlp.corpus.format import check_corpus
+    from narrativ_nlp.workflows.tools import check_corpus
 
     status = 0
     for name in args.files:
@@ -99,7 +97,7 @@ def cmd_corpus_check(args: argparse.Namespace) -> int:
 
 
 def cmd_corpus_build(args: argparse.Namespace) -> int:
-    from narrativ_nlp.corpus.build import build_corpus
+    from narrativ_nlp.workflows.tools import build_corpus
 
     stats = build_corpus(Path(args.src), Path(args.out))
     for name, s in stats.items():
@@ -119,7 +117,7 @@ def _score_line(name: str, s: dict[str, Any]) -> str:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from narrativ_nlp.evaluation.evaluate import evaluate_file
+    from narrativ_nlp.workflows.tools import evaluate_file
 
     result = evaluate_file(args.file, per_category=args.per_category)
     if args.json:
@@ -148,7 +146,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate_ner(args: argparse.Namespace) -> int:
-    from narrativ_nlp.evaluation.evaluate import evaluate_ner_file
+    from narrativ_nlp.workflows.tools import evaluate_ner_file
 
     result = evaluate_ner_file(args.file)
     if args.json:
@@ -192,7 +190,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 
 
 def cmd_train_ner(args: argparse.Namespace) -> int:
-    from narrativ_nlp.ner.training import train_ner
+    from narrativ_nlp.workflows.tools import train_ner
 
     scores = train_ner(Path(args.train), Path(args.dev), Path(args.out), extra=[Path(p) for p in args.extra or []],
                        max_steps=args.max_steps, limit=args.limit, width=args.width, depth=args.depth,
@@ -202,7 +200,7 @@ def cmd_train_ner(args: argparse.Namespace) -> int:
 
 
 def cmd_train_framing(args: argparse.Namespace) -> int:
-    from narrativ_nlp.framing.training import train_framing
+    from narrativ_nlp.workflows.tools import train_framing
 
     meta = train_framing([Path(p) for p in args.train], Path(args.out), limit=args.limit)
     print(json.dumps(meta, indent=2, ensure_ascii=False))
@@ -210,7 +208,7 @@ def cmd_train_framing(args: argparse.Namespace) -> int:
 
 
 def cmd_train_themes(args: argparse.Namespace) -> int:
-    from narrativ_nlp.themes.training import train_themes
+    from narrativ_nlp.workflows.tools import train_themes
 
     print(json.dumps(train_themes([Path(p) for p in args.train], Path(args.out), limit=args.limit), indent=2))
     return 0
@@ -314,7 +312,7 @@ def cmd_overview(args: argparse.Namespace) -> int:
 
 
 def cmd_anonymise(args: argparse.Namespace) -> int:
-    from narrativ_nlp.identifiers.types import LABEL_DA
+    from narrativ_nlp.workflows import LABEL_DA
     from narrativ_nlp.workflows import AddTerm, FilesRequest, anonymise_files
 
     add = [AddTerm(w) for w in args.add or []]
@@ -328,6 +326,43 @@ def cmd_anonymise(args: argparse.Namespace) -> int:
         print(f"skrev {f.output}")
     if result.mapping_path is not None:
         print(f"nøgle (original → pseudonym, kun til dig): {result.mapping_path}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from narrativ_nlp.workflows.admin import backup
+
+    print(f"sikkerhedskopi skrevet: {backup(Path(args.dest))}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from narrativ_nlp.workflows.admin import restore
+
+    print(f"gendannet: {restore(Path(args.src), force=args.force)}")
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    from narrativ_nlp.workflows.admin import DeleteSelection, count_selected, delete
+
+    sel = DeleteSelection(tuple(args.id or ()), args.group, args.since, args.until)
+    if not (sel.ids or sel.group or sel.since or sel.until):
+        print("Angiv hvad der skal slettes: --id, --group og/eller --since/--until. Intet er slettet.", file=sys.stderr)
+        return 2
+    n = count_selected(sel)
+    if n == 0:
+        print(f"Ingen narrativer matcher {sel.describe()}. Intet er slettet.")
+        return 0
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print(f"{n} narrativer matcher {sel.describe()}. Bekræft med --yes (intet er slettet).", file=sys.stderr)
+            return 2
+        answer = input(f"Slet {n} narrativ{'er' if n != 1 else ''} ({sel.describe()}) for altid? Skriv ja: ")
+        if answer.strip().lower() != "ja":
+            print("Intet er slettet.")
+            return 1
+    print(f"Slettet: {delete(sel)} narrativ(er). Teksten er fjernet fra databasefilen.")
     return 0
 
 
@@ -467,6 +502,23 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--column", default=None, help=argparse.SUPPRESS)  # older option: every column is read now
     s.add_argument("--quiet", action="store_true", help="ingen fremdriftslinje")
 
+    s = add("backup", "lav en sikker kopi af databasen (mens appen kører)", cmd_backup)
+    s.add_argument("dest", help="kopiens filnavn (overskrives aldrig)")
+    s.add_argument("--db", default=None, help=_DB_HELP)
+
+    s = add("restore", "læg en sikkerhedskopi tilbage som database (stop appen først)", cmd_restore)
+    s.add_argument("src", help="sikkerhedskopien")
+    s.add_argument("--force", action="store_true", help="erstat en eksisterende database")
+    s.add_argument("--db", default=None, help=_DB_HELP)
+
+    s = add("delete", "slet narrativer for altid (efter id, gruppe eller periode), med bekræftelse", cmd_delete)
+    s.add_argument("--id", type=int, action="append", help="narrativens nummer (kan gentages)")
+    s.add_argument("--group", default=None, help="alle narrativer i gruppen")
+    s.add_argument("--since", default=None, help="fra og med dato")
+    s.add_argument("--until", default=None, help="til og med dato")
+    s.add_argument("--yes", action="store_true", help="bekræft uden at spørge")
+    s.add_argument("--db", default=None, help=_DB_HELP)
+
     s = add("app", "start appen (http://127.0.0.1:7860)", cmd_app)
     s.add_argument("--host", default=None, help="adresse (standard 127.0.0.1; NARRATIV_HOST)")
     s.add_argument("--port", type=int, default=None, help="port (standard 7860; NARRATIV_PORT)")
@@ -505,22 +557,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check_settings() -> None:
     """A named model or models folder that does not exist fails now, before any work."""
-    from narrativ_nlp.pipeline import choose_ner_model
-    from narrativ_nlp.settings import get_settings
+    from narrativ_nlp.workflows.settings_check import check_settings
 
-    s = get_settings()
-    if not s.models_dir.is_dir():
-        raise NarrativError("E021", path=str(s.models_dir))
-    choice = choose_ner_model()
-    if choice.source in ("argument", "environment"):
-        import importlib.util
-
-        try:
-            installed = importlib.util.find_spec(choice.name) is not None
-        except (ImportError, ValueError):
-            installed = False
-        if not Path(choice.name).exists() and not installed:
-            raise NarrativError("E021", path=choice.name)
+    check_settings()
 
 
 if __name__ == "__main__":

@@ -35,12 +35,38 @@ class Errors:
     E049 = "Filen {path} er beskadiget eller ikke et gyldigt Excel-regneark (.xlsx)."
     E050 = "Databasen {path} er låst af et andet program. Prøv igen om lidt."
     E051 = "Databasen {path} er beskadiget eller ikke en narrativ-database: {detail}"
-    E052 = "Databasen {path} findes ikke. Angiv den rigtige fil med --db (eller NARRATIV_DB), eller importér narrativer først."
+    E052 = ("Databasen {path} kan ikke skrives til ({where} er skrivebeskyttet). Giv skriveadgang til filen og "
+            "dens mappe, eller vælg en anden database. (read-only database)")
+    E053 = ("Databasen {path} er lavet af en nyere version af narrativ (skemaversion {found}; denne version kender "
+            "op til {known}). Den bliver ikke ændret. Opdatér narrativ og prøv igen. (database from a newer version)")
+    E054 = ("Databasen {path} passer ikke til narrativ: {detail}. Den er måske ændret af et andet program. "
+            "Brug en sikkerhedskopi eller en ny database. (schema does not match)")
+    E055 = "Databasen {path} findes ikke. Importér narrativer først, eller angiv den rigtige fil med --db. (no database)"
+    E056 = "Angiv hvad der skal slettes: id'er, en gruppe eller en periode. Intet er slettet. (nothing selected)"
+    E057 = "Der findes allerede et tema med id'et «{theme_id}». Vælg et andet id. (user theme exists)"
+    E058 = "Gruppen «{group}» har stadig {n} narrativ(er) og bliver ikke slettet. Slet narrativerne først. (group not empty)"
+    E059 = ("Narrativerne er slettet, men de gamle data kunne ikke fjernes helt fra filen {path}, fordi databasen er i "
+            "brug. Luk andre vinduer med narrativ og prøv igen. (purge incomplete)")
     E060 = "Ugyldig dato: {value!r}. Brug formatet ÅÅÅÅ-MM-DD."
     E071 = "Teksten er tom: der er intet at gemme."
     E072 = "Disse oplysninger er ikke sat til at blive erstattet: {what}. Sæt flueben ved dem, eller bekræft, at de skal gemmes som de er."
     E073 = "Vælg eller skriv en gruppe (fx stuens navn)."
     E070 = "Spændet {start}-{end} ligger uden for teksten (længde {length})."
+    E080 = "Filen {path} er beskadiget eller ikke et gyldigt Word-dokument (.docx): {detail}."
+    E081 = "Word-dokumentet {path} består af for mange dele: {n} (højst {max}). Filen afvises."
+    E082 = "Word-dokumentet {path} fylder for meget udpakket: {size} MB (højst {max} MB). Filen afvises."
+    E083 = ("Word-dokumentet {path} er mistænkeligt stærkt pakket: delen {part} bliver {ratio} gange større "
+            "udpakket (højst {max}). Filen afvises som en mulig zip-bombe.")
+    E084 = "Word-dokumentet {path} har for mange afsnit: {n} (højst {max}). Del det op i mindre dokumenter."
+    E085 = "Word-dokumentet {path} har for mange XML-elementer: {n} (højst {max}). Filen afvises."
+    E086 = ("Word-dokumentet {path} indeholder en DTD eller en entitetserklæring (delen {part}). "
+            "Det gør et almindeligt Word-dokument aldrig; filen afvises af sikkerhedshensyn.")
+    E087 = ("Filen {path} er adgangskodebeskyttet eller i det gamle Word-format (.doc). "
+            "Fjern adgangskoden eller gem den som .docx, og prøv igen.")
+
+    E090 = "For mange mislykkede login-forsøg. Prøv igen om {seconds} {unit}. (too many failed logins)"
+    E091 = "Temaet «{theme_id}» findes ikke. (user theme not found)"
+    E092 = "Et tema skal have et id og en betegnelse; {field} mangler. (user theme incomplete)"
 
 
 class NarrativError(Exception):

@@ -50,6 +50,35 @@ def curriculum_theme_ids() -> list[str]:
     return [t["id"] for t in load_yaml("curriculum.yaml")["themes"]]
 
 
+#: the packages whose versions a saved scikit-learn model depends on
+MODEL_PACKAGES = ("scikit-learn", "skops", "numpy")
+
+
+def training_versions() -> dict[str, str]:
+    """The versions to record in a model's meta when it is saved."""
+    from importlib import metadata
+
+    return {p: metadata.version(p) for p in MODEL_PACKAGES}
+
+
+def check_trained_versions(meta: dict, path) -> None:
+    """E006 when a model was saved with another major.minor of scikit-learn or skops than installed
+    (their files are not guaranteed to load or to predict the same across such versions); a model
+    without recorded versions (older files) is accepted."""
+    from importlib import metadata
+
+    from narrativ_nlp.errors import NarrativError
+
+    recorded = meta.get("versions") or {}
+    for package in ("scikit-learn", "skops"):
+        trained = recorded.get(package)
+        if not trained:
+            continue
+        installed = metadata.version(package)
+        if trained.split(".")[:2] != installed.split(".")[:2]:
+            raise NarrativError("E006", path=str(path), package=package, trained=trained, installed=installed)
+
+
 # A fitted vectorizer's vocabulary is a dict of up to 50,000 terms; skops stores a dict entry by
 # entry, which made loading a model take 3–17 s (skops import not counted). ``dump_skops`` stores each vocabulary as one
 # NumPy array of terms (in column order) instead, and ``load_skops`` rebuilds the dict.

@@ -4,6 +4,6 @@ JSON Lines in ``narrativ_nlp.io.jsonl``."""
 from __future__ import annotations
 
 from narrativ_nlp.io.jsonl import jsonl_objects
-from narrativ_nlp.io.text import atomic_write, read_text
+from narrativ_nlp.io.text import atomic_write, read_text, refuse_existing
 
-__all__ = ["atomic_write", "jsonl_objects", "read_text"]
+__all__ = ["atomic_write", "jsonl_objects", "read_text", "refuse_existing"]

@@ -27,12 +27,17 @@ def test_store_roundtrip_and_schema(tmp_path):
     assert store.groups() == ["Stue Myretuen"]
 
 
-def test_store_duplicate_by_content_hash(tmp_path):
+def test_store_duplicate_by_content_hash_group_and_date(tmp_path):
     store = NarrativeStore(tmp_path / "n.sqlite3")
     assert store.add(TEXT, "A") is not None
-    assert store.add(TEXT.replace(" ", "  "), "B") is None  # same content, other white space
+    assert store.add(TEXT.replace(" ", "  "), "A") is None  # same content, other white space, same group and date
     assert store.add_many([{"text": TEXT, "group": "A"}, {"text": TEXT + " Igen.", "group": "A"}]) == (1, 1)
     assert store.count() == 2
+    # the same text from another group or on another date is another narrative
+    assert store.add(TEXT, "B") is not None
+    assert store.add(TEXT, "A", "2026-03-04") is not None
+    assert store.add(TEXT, "A", "2026-03-04") is None
+    assert store.count() == 4
 
 
 @pytest.mark.parametrize("bad", ["04-03-2026", "2026-13-01", "i går"])

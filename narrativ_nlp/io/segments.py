@@ -23,6 +23,8 @@ class Segmented:
     #: where each segment sits, for messages and tests ("kolonne barn, række 3"); never text
     places: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
+    #: what the reader could not read (embedded files, macros), for the user: names of parts, never text
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass

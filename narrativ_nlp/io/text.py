@@ -79,10 +79,17 @@ def read_decoded(path: Path, max_bytes: int = MAX_FILE_BYTES) -> DecodedText:
     return decode(data, path)
 
 
-def atomic_write(target: Path, write: Callable[[Path], None], mode: int | None = None) -> Path:
+def atomic_write(target: Path, write: Callable[[Path], None], mode: int | None = None, overwrite: bool = True) -> Path:
     """Call ``write(tmp)`` on a temporary file in ``target``'s folder, then rename it to ``target``
-    (``mode``: file permissions, e.g. 0o600 for a file with real names)."""
+    (a crash never leaves half a file). ``mode``: permissions, e.g. 0o600 for a file with real names.
+
+    ``overwrite=False``: an existing ``target`` raises E043 before anything is written, and the
+    file is moved into place with a hard link, so a file that appeared meanwhile is not replaced
+    either (E043 again).
+    """
     target = Path(target)
+    if not overwrite and (target.exists() or target.is_symlink()):
+        raise NarrativError("E043", path=str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".narrativ-", suffix=target.suffix)
     os.close(fd)
@@ -91,8 +98,25 @@ def atomic_write(target: Path, write: Callable[[Path], None], mode: int | None =
         write(tmp_path)
         if mode is not None:
             os.chmod(tmp_path, mode)
-        os.replace(tmp_path, target)
+        if overwrite:
+            os.replace(tmp_path, target)
+        else:
+            try:
+                os.link(tmp_path, target)
+            except FileExistsError:
+                raise NarrativError("E043", path=str(target)) from None
+            except OSError:  # a file system without hard links: check once more, then rename
+                if target.exists():
+                    raise NarrativError("E043", path=str(target)) from None
+                os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
     return target
+
+
+def refuse_existing(targets: list[Path]) -> None:
+    """E043 for the first of ``targets`` that exists (checked before a multi-file export writes any)."""
+    for t in targets:
+        if Path(t).exists() or Path(t).is_symlink():
+            raise NarrativError("E043", path=str(t))

@@ -3,7 +3,7 @@
 The user supplies a model directory (``save_pretrained`` layout: config, weights and
 tokenizer files); nothing is downloaded (``local_files_only``). A narrative's vector
 is the mean of the last hidden state over its real tokens (attention mask), scaled
-to unit length. Needs the optional extra ``pip install "narrativ[embeddings]"``
+to unit length. Needs the optional extra ``pip install "narrativ[transformers]"``
 (torch, transformers); without it, a clear message says so.
 """
 
@@ -16,7 +16,7 @@ import numpy as np
 
 from narrativ_nlp.errors import NarrativError
 
-INSTALL_HINT = 'kræver torch og transformers: pip install -e ".[embeddings]"'
+INSTALL_HINT = 'kræver torch og transformers: pip install "narrativ[transformers]"'
 
 
 def available() -> bool:

@@ -24,7 +24,8 @@ from importlib import import_module
 from typing import Any
 
 _EXPORTS = {
-    "analyse_text": "analysis", "analysis_dict": "analysis",
+    "analyse_text": "analysis", "analysis_dict": "analysis", "read_text_input": "analysis",
+    "LABEL_DA": "review",
     "AddTerm": "review", "PersonGroup": "review", "Review": "review", "ADD_LABELS": "review",
     "detect_for_review": "review", "pseudonymise": "review", "anonymise_text": "review", "group_spans": "review",
     "Enrichment": "enrich", "enrich": "enrich",

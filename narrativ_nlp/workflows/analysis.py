@@ -12,6 +12,17 @@ def analyse_text(text: str, more: bool = False) -> Analysis:
     return analyse(text, more=more)
 
 
+def read_text_input(source) -> str:
+    """The text of a file (any supported encoding) or of raw bytes (standard input)."""
+    from pathlib import Path
+
+    from narrativ_nlp.io.text import decode, read_text
+
+    if isinstance(source, (bytes, bytearray)):
+        return decode(bytes(source), "<stdin>").text
+    return read_text(Path(source))
+
+
 def analysis_dict(analysis: Analysis) -> dict:
     """An ``Analysis`` as plain JSON-ready data (the CLI's ``--json``)."""
     from narrativ_nlp.api import analysis_to_dict

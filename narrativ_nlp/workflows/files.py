@@ -55,6 +55,7 @@ class FileOutcome:
     output: Path | None
     counts: Counter = field(default_factory=Counter)
     segments: int = 0
+    notes: list[str] = field(default_factory=list)  # parts that were not read (copied as they are)
 
 
 @dataclass
@@ -183,7 +184,7 @@ def anonymise_files(req: FilesRequest, progress: Callable[[int, int], None] | No
         counts = Counter(r.label for r in result.replacements if start <= r.start < end)
         out_name = _safe_file_name(new[0], Path(name).suffix.lower(), taken)
         planned.append((doc, new[1:], out_name))
-        outcomes.append(FileOutcome(name, out / out_name, counts, len(doc.segments)))
+        outcomes.append(FileOutcome(name, out / out_name, counts, len(doc.segments), list(doc.notes)))
     targets = [out / n for _, _, n in planned]
     mapping_path = out / "noegle.json" if req.mapping else None
     existing = [t for t in targets + ([mapping_path] if mapping_path else []) if t.exists()]

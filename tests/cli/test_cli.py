@@ -81,22 +81,79 @@ def test_cli_analyse_json_from_stdin():
     assert all({"start", "end", "category", "suggestions", "explanation"} <= set(f) for f in out["findings"])
 
 
-def test_cli_analyse_non_utf8_file(tmp_path):
+def test_cli_analyse_cp1252_and_utf16_files(tmp_path):
+    """Files saved by old Windows programs (cp1252) or as UTF-16 with a BOM are read, not refused."""
+    for encoding in ("cp1252", "utf-16"):
+        path = tmp_path / f"narrativ-{encoding}.txt"
+        path.write_bytes("Søren kan ikke sidde stille i rundkredsen.".encode(encoding))
+        proc = run("analyse", str(path), "--json")
+        assert proc.returncode == 0, proc.stderr.decode()
+        assert json.loads(proc.stdout)["findings"], encoding
+
+
+def test_cli_analyse_binary_file_refused(tmp_path):
     path = tmp_path / "narrativ.txt"
-    path.write_bytes("Søren kan ikke sidde stille.".encode("cp1252"))
+    path.write_bytes(b"\x00\x01\x02Sxren\x00" * 20)
     proc = run("analyse", str(path))
     assert proc.returncode == 2
-    assert "UTF-8" in proc.stderr.decode() and "narrativ.txt" in proc.stderr.decode()
-    assert "Søren" not in proc.stderr.decode()
+    assert "narrativ.txt" in proc.stderr.decode() and "Sxren" not in proc.stderr.decode()
 
 
-def test_cli_info_names_pipeline_and_models():
-    proc = run("info", "--json")
+def test_cli_info_names_pipeline_and_models(tmp_path):
+    proc = run("--db", str(tmp_path / "x.sqlite3"), "info", "--json", "--load")
     assert proc.returncode == 0, proc.stderr.decode()
     info = json.loads(proc.stdout)
     assert "narrativ_identifiers" in info["pipeline"] and "narrativ_framing" in info["pipeline"]
     assert info["framing_classifier"] == "indlæst"
     assert info["spacy"] and info["ner_model"]
+    assert info["database"] == str(tmp_path / "x.sqlite3") and info["database_source"] == "kommandolinjen"
+    assert {m["state"] for m in info["models"].values()} == {"ok"}
+    assert {"ner", "framing", "themes"} <= set(info["models"])
+
+
+def test_cli_bare_prints_help_version_and_danish_usage():
+    proc = run()
+    assert proc.returncode == 0 and "kommandoer" in proc.stdout.decode() and "tilvalg" in proc.stdout.decode()
+    proc = run("--version")
+    assert proc.returncode == 0 and proc.stdout.decode().startswith("narrativ ")
+    proc = run("anonymise")
+    assert proc.returncode == 2 and "disse argumenter mangler" in proc.stderr.decode()
+
+
+def test_cli_global_ner_model_is_honoured_by_every_command(tmp_path):
+    src = tmp_path / "a.txt"
+    src.write_text("Emma legede.", encoding="utf-8")
+    proc = run("--ner-model", "/nonexistent", "anonymise", str(src), "--out", str(tmp_path / "ud"))
+    assert proc.returncode == 2 and "/nonexistent" in proc.stderr.decode()
+    assert not (tmp_path / "ud").exists()
+
+
+def test_cli_missing_bundled_model_is_an_error_naming_the_path(tmp_path):
+    import shutil
+
+    from narrativ_nlp.settings import bundled_models_dir
+
+    models = tmp_path / "models"
+    shutil.copytree(bundled_models_dir(), models)
+    (models / "themes" / "theme_tagger.skops").unlink()
+    src = tmp_path / "n.txt"
+    src.write_text("Emma byggede et tårn af klodser.", encoding="utf-8")
+    proc = run("--models-dir", str(models), "--db", str(tmp_path / "d.sqlite3"), "import", str(src), "--quiet")
+    assert proc.returncode == 2
+    assert "theme_tagger.skops" in proc.stderr.decode() and "Emma" not in proc.stderr.decode()
+
+
+def test_cli_evaluate_text_report(tmp_path):
+    from pathlib import Path
+
+    test = Path(__file__).resolve().parents[2] / "corpora" / "narratives.dev.jsonl"
+    lines = test.read_text(encoding="utf-8").splitlines()[:3]
+    path = tmp_path / "three.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proc = run("evaluate", str(path))
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = proc.stdout.decode()
+    assert "narrativer: 3" in out and "PERSON" in out and "deficit" in out and "temaer:" in out
 
 
 def test_cli_corpus_check_rejects_with_line_and_id(tmp_path):
@@ -105,3 +162,28 @@ def test_cli_corpus_check_rejects_with_line_and_id(tmp_path):
     proc = run("corpus", "check", str(path))
     assert proc.returncode == 1
     assert "q9" in proc.stderr.decode() and "linje 1" in proc.stderr.decode()
+
+
+def test_cli_backup_delete_restore_cycle(tmp_path):
+    db, copy = tmp_path / "n.sqlite3", tmp_path / "kopi.sqlite3"
+    src = tmp_path / "n.jsonl"
+    src.write_text('{"text": "Aksel byggede en bro af klodser sammen med Ida.", "group": "Stue Ugle", "date": "2026-02-02"}\n'
+                   '{"text": "Ida sang en sang ved samlingen.", "group": "Stue Ræv", "date": "2026-02-03"}\n', encoding="utf-8")
+    assert run("--db", str(db), "import", str(src), "--quiet").returncode == 0
+    proc = run("--db", str(db), "backup", str(copy))
+    assert proc.returncode == 0 and copy.is_file()
+    assert run("--db", str(db), "backup", str(copy)).returncode == 2  # never overwritten
+    proc = run("--db", str(db), "delete", "--group", "Stue Ugle")  # no terminal, no --yes: nothing happens
+    assert proc.returncode == 2 and "--yes" in proc.stderr.decode()
+    proc = run("--db", str(db), "delete", "--group", "Stue Ugle", "--yes")
+    assert proc.returncode == 0 and "Slettet: 1" in proc.stdout.decode()
+    raw = b"".join(p.read_bytes() for p in tmp_path.glob("n.sqlite3*"))
+    assert "bygge".encode() not in raw and "bro af klodser".encode() not in raw
+    assert run("--db", str(db), "restore", str(copy)).returncode == 2  # the database exists: needs --force
+    assert run("--db", str(db), "restore", str(copy), "--force").returncode == 0
+    from contextlib import closing
+
+    from narrativ_nlp.store import NarrativeStore
+
+    with closing(NarrativeStore(db, create=False)) as store:
+        assert store.count() == 2

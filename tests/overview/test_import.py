@@ -146,7 +146,7 @@ def test_bad_files_clear_errors_and_nothing_stored(tmp_path, store):
     broken.write_bytes(b"not a zip")
     bad_json = tmp_path / "bad.jsonl"
     bad_json.write_text('{"text": "a"}\n{"text": ', encoding="utf-8")
-    for path, code in [(bad_csv, "E048"), (broken, "E042"), (bad_json, "E011"), (tmp_path / "x.pdf", "E001")]:
+    for path, code in [(bad_csv, "E048"), (broken, "E080"), (bad_json, "E011"), (tmp_path / "x.pdf", "E001")]:
         with pytest.raises(NarrativError) as exc:
             import_files([good, path], store)
         assert exc.value.code == code

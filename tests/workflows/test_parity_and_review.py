@@ -118,7 +118,6 @@ def test_group_named_after_a_child_is_pseudonymised_rooms_are_not(tmp_path):
     assert not any(a and "Lise" in a for a in authors)
 
 
-@pytest.mark.xfail(reason="needs the store's (text, group, date) duplicate key (store branch)", strict=True)
 def test_same_text_other_group_or_date_is_not_a_duplicate(tmp_path):
     import json
 

@@ -20,24 +20,20 @@ with pandas DataFrames:
 Months are ``ÅÅÅÅ-MM``; a narrative without a date is counted under "uden dato"
 and left out of the charts over time. An empty selection gives empty tables
 and a Danish note. Exports: Excel (one sheet per table, plus the charts), CSV
-(a zip, or one file per table) and the codebook as REFI-QDA ``.qdc``.
+(a zip, or one file per table) and the codebook as REFI-QDA ``.qdc``. Every export
+refuses an existing file (E043) unless ``force=True``, and no exported cell is a
+live formula (``narrativ_nlp.io.tabular_safe``: a group name "=HYPERLINK(…)" is
+text in Excel and gets a leading ' in CSV).
 """
-
 from __future__ import annotations
 
-import datetime as dt
-import io
-import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from narrativ_nlp.store import NarrativeStore, StoredNarrative, parse_date
-from narrativ_nlp.textio import atomic_write
 from narrativ_nlp.themes.codebook import ThemeCodebook
 
 NO_DATE = "uden dato"
@@ -301,279 +297,10 @@ def build_overview(store: NarrativeStore, group: str | None = None, since: str |
     if narratives and df["resource_share"].isna().all():
         notes.append("Ingen af narrativerne har en ressourceandel (ingen sætninger med mangel- eller ressourcesprog).")
     if discover and narratives:
+        from narrativ_nlp.overview.discovery import discover_stored
+
         found = discover_stored(narratives, k_range=k_range)
         tables["clusters"] = clusters_table(found, [n.id for n in narratives])
         if found.note:
             notes.append(found.note if found.clusters else f"Ingen temafund (klyngedannelse): {found.note}")
     return Overview(group, since, until, len(narratives), tables, notes, codebook)
-
-
-def discover_stored(narratives: list[StoredNarrative], k_range: tuple[int, int] = (4, 12), seed: int = 0,
-                    embeddings: str | Path | None = None):
-    """Theme discovery over stored narratives (fewer than 4: no clustering, with a note).
-
-    ``embeddings``: a local ``transformers`` model directory; the narratives are then
-    clustered on its mean-pooled vectors (see ``narrativ_nlp.themes.embeddings``).
-    """
-    from narrativ_nlp.themes.discovery import MIN_NARRATIVES, Discovery, discover
-    from narrativ_nlp.themes.scale import anonymised_lemmas, discover_sampled
-
-    if len(narratives) < MIN_NARRATIVES:  # no need to load a pipeline
-        n = len(narratives)
-        return Discovery(0, (), (), None, f"For få narrativer til at finde temaer ({n}; mindst {MIN_NARRATIVES}).")
-    lemmas = anonymised_lemmas([n.text for n in narratives])
-    if embeddings is not None:
-        from narrativ_nlp.themes.embeddings import embed_texts
-        from narrativ_nlp.themes.scale import strip_placeholders
-
-        vectors = embed_texts([strip_placeholders(n.text) for n in narratives], embeddings)
-        return discover(lemmas, k_range=k_range, seed=seed, vectors=vectors)
-    return discover_sampled(lemmas, k_range=k_range, seed=seed)
-
-
-def themes_from_store(store: NarrativeStore, group: str | None, since: str | None = None, until: str | None = None,
-                      k_range: tuple[int, int] = (4, 12), embeddings: str | Path | None = None) -> dict[str, Any]:
-    """``narrativ themes --group``: the stored tags and theme discovery, in the shape of the file form."""
-    since, until = parse_date(since), parse_date(until)
-    narratives = store.narratives(group=group, since=since, until=until)
-    if not narratives:
-        return {"tags": [], "message": empty_message(store, group, since, until),
-                "discovery": {"k": 0, "silhouette": None, "note": None, "clusters": [],
-                              "backend": "embeddings" if embeddings is not None else "tfidf-nmf"}}
-    untagged = [k for k, n in enumerate(narratives) if not n.themes]
-    themes = [n.themes for n in narratives]
-    if untagged:  # stored without themes: tag them now (not written back)
-        from narrativ_nlp.importer import tags_dicts
-        from narrativ_nlp.themes.tagger import default_tagger
-        from narrativ_nlp.themes.scale import anonymised_lemmas, tag_many
-
-        tags = tag_many(default_tagger(), anonymised_lemmas([narratives[k].text for k in untagged]))
-        for k, ts in zip(untagged, tags):
-            themes[k] = tags_dicts(ts)
-    found = discover_stored(narratives, k_range=k_range, embeddings=embeddings)
-    return {
-        "tags": [{"id": n.id, "date": n.date, "themes": ts} for n, ts in zip(narratives, themes)],
-        "message": None,
-        "discovery": {"k": found.k, "silhouette": found.silhouette, "note": found.note,
-                      "backend": "embeddings" if embeddings is not None else "tfidf-nmf",
-                      "clusters": [{"id": c.id, "size": c.size, "top_terms": list(c.top_terms),
-                                    "typical": [narratives[i].id for i in c.typical]} for c in found.clusters]},
-    }
-
-
-# ---------------------------------------------------------------- charts
-
-
-def _no_data(fig, title: str):
-    ax = fig.add_subplot(111)
-    ax.set_title(title)
-    ax.text(0.5, 0.5, "Ingen data", ha="center", va="center", transform=ax.transAxes, fontsize=14, color="grey")
-    ax.set_axis_off()
-    return fig
-
-
-def figure_themes_per_month(ov: Overview):
-    """Stacked bars: narratives per month and theme (any theme); undated narratives left out."""
-    from matplotlib.figure import Figure  # no pyplot: no GUI backend, Agg when saved
-
-    fig = Figure(figsize=(10, 5), layout="constrained")
-    title = "Temaer pr. måned" + (f" · {ov.group}" if ov.group else "")
-    t = ov.tables["themes_per_month"]
-    t = t[t["month"] != NO_DATE].set_index("month")
-    t = t.loc[:, t.sum(axis=0) > 0] if not t.empty else t
-    if t.empty or t.to_numpy().sum() == 0:
-        return _no_data(fig, title)
-    ax = fig.add_subplot(111)
-    import matplotlib
-
-    cmap = matplotlib.colormaps["tab20"]
-    bottom = np.zeros(len(t))
-    x = np.arange(len(t))
-    for k, col in enumerate(t.columns):
-        ax.bar(x, t[col].to_numpy(), bottom=bottom, label=col, color=cmap(k % 20))
-        bottom += t[col].to_numpy()
-    ax.set_xticks(x, list(t.index), rotation=45 if len(t) > 6 else 0, ha="right" if len(t) > 6 else "center")
-    ax.set_ylabel("Narrativer (et narrativ kan have flere temaer)")
-    ax.set_title(title)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
-    return fig
-
-
-def figure_resource_over_time(ov: Overview):
-    """Resource share per month: the mean of the narratives and the sentence-weighted share."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(10, 5), layout="constrained")
-    title = "Ressourceandel over tid" + (f" · {ov.group}" if ov.group else "")
-    t = ov.tables["resource_per_month"]
-    t = t[(t["month"] != NO_DATE)]
-    if t.empty or t[["mean_resource_share", "sentence_weighted_share"]].isna().all().all():
-        return _no_data(fig, title)
-    ax = fig.add_subplot(111)
-    x = np.arange(len(t))
-    ax.plot(x, t["mean_resource_share"], marker="o", label="Gennemsnit af narrativernes andel")
-    ax.plot(x, t["sentence_weighted_share"], marker="s", linestyle="--", label="Sætningsvægtet andel")
-    for xi, n in zip(x, t["narratives"]):
-        ax.annotate(f"n={n}", (xi, 96), ha="center", fontsize=7, color="grey")
-    ax.set_ylim(0, 100)
-    ax.set_ylabel("Ressourceandel (%)")
-    ax.set_xticks(x, list(t["month"]), rotation=45 if len(t) > 6 else 0, ha="right" if len(t) > 6 else "center")
-    ax.set_title(title)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False,
-              title="Ressourcesprog i % af sætninger\nmed mangel- eller ressourcesprog", title_fontsize=8)
-    ax.grid(axis="y", alpha=0.3)
-    return fig
-
-
-#: Okabe-Ito colours for the bar charts
-BAR_COLOUR, SHARE_COLOUR = "#E69F00", "#009E73"
-
-
-def _bar_axes(title: str, n_bars: int):
-    """A figure for ``n_bars`` horizontal bars with its title; "Ingen data" when there are none."""
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(10, max(2.5, 0.4 * n_bars + 1)), layout="constrained")
-    if n_bars == 0:
-        return _no_data(fig, title), None
-    ax = fig.add_subplot(111)
-    ax.set_title(title)
-    return fig, ax
-
-
-def figure_per_theme(ov: Overview):
-    """Horizontal bars: narratives per theme (any of their themes), themes that occur."""
-    t = ov.tables["per_theme"]
-    t = t[t["any_theme"] > 0].sort_values("any_theme")
-    fig, ax = _bar_axes("Narrativer pr. tema" + (f" · {ov.group}" if ov.group else ""), len(t))
-    if ax is None:
-        return fig
-    ax.barh(t["label"], t["any_theme"], color=BAR_COLOUR)
-    ax.set_xlabel("Narrativer (et narrativ kan have flere temaer)")
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    return fig
-
-
-def figure_resource_per_theme(ov: Overview):
-    """Horizontal bars: the resource share per theme (mean of the narratives' shares), with n."""
-    t = ov.tables["resource_per_theme"]
-    t = t[t["mean_resource_share"].notna() & (t["narratives"] > 0)].sort_values("mean_resource_share")
-    fig, ax = _bar_axes("Ressourceandel pr. tema" + (f" · {ov.group}" if ov.group else ""), len(t))
-    if ax is None:
-        return fig
-    ax.barh(t["label"], t["mean_resource_share"], color=SHARE_COLOUR)
-    for y, (v, n) in enumerate(zip(t["mean_resource_share"], t["narratives"])):
-        ax.annotate(f"{v:.0f} % (n={n})", (min(v, 80) + 1, y), va="center", fontsize=8)
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("Ressourceandel (%)")
-    return fig
-
-
-FIGURES: dict[str, Callable[[Overview], Any]] = {
-    "narrativer_pr_tema": figure_per_theme,
-    "temaer_pr_maaned": figure_themes_per_month,
-    "ressourceandel_over_tid": figure_resource_over_time,
-    "ressourceandel_pr_tema": figure_resource_per_theme,
-}
-
-
-def figures(ov: Overview) -> dict[str, Any]:
-    return {name: make(ov) for name, make in FIGURES.items()}
-
-
-def save_figures(ov: Overview, folder: str | Path, dpi: int = 120) -> list[Path]:
-    """Write the charts as PNG files into ``folder``."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    out = []
-    for name, fig in figures(ov).items():
-        path = folder / f"{name}.png"
-        fig.savefig(path, dpi=dpi)
-        out.append(path)
-    return out
-
-
-# ---------------------------------------------------------------- exports
-
-
-def about_table(ov: Overview) -> pd.DataFrame:
-    rows = [
-        ("Gruppe", ov.group or "alle grupper"),
-        ("Fra", ov.since or "–"), ("Til", ov.until or "–"),
-        ("Narrativer", ov.n_narratives),
-        ("Lavet", dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
-        ("Ressourceandel", ("ressourcesprog i % af sætninger med mangel- eller ressourcesprog; "
-                            "gennemsnit over narrativer og sætningsvægtet (alle sætninger lagt sammen)")),
-    ] + [("Bemærkning", n) for n in ov.notes]
-    return pd.DataFrame(rows, columns=["Felt", "Værdi"])
-
-
-def _danish(df: pd.DataFrame) -> pd.DataFrame:
-    return df.rename(columns=lambda c: COLUMNS_DA.get(c, c))
-
-
-def export_excel(ov: Overview, path: str | Path, charts: bool = True) -> Path:
-    """One sheet per table (Danish names), "Om rapporten" first and the charts last."""
-    from openpyxl.utils import get_column_letter
-
-    def write(tmp: Path) -> None:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-            about_table(ov).to_excel(xw, sheet_name="Om rapporten", index=False)
-            for key, sheet in TABLES.items():
-                _danish(ov.tables[key]).to_excel(xw, sheet_name=sheet, index=False)
-            for ws in xw.book.worksheets:
-                for k, col in enumerate(ws.iter_cols(min_row=1, max_row=min(ws.max_row, 200)), start=1):
-                    width = max((len(str(c.value)) for c in col if c.value is not None), default=8)
-                    ws.column_dimensions[get_column_letter(k)].width = min(60, max(8, width + 2))
-                ws.freeze_panes = "A2"
-            if charts:
-                from openpyxl.drawing.image import Image
-
-                ws = xw.book.create_sheet("Diagrammer")
-                row = 1
-                for fig in figures(ov).values():
-                    buf = io.BytesIO()
-                    fig.savefig(buf, format="png", dpi=90)
-                    buf.seek(0)
-                    ws.add_image(Image(buf), f"A{row}")
-                    row += 25
-
-    return atomic_write(Path(path), write)
-
-
-def _csv_bytes(df: pd.DataFrame) -> bytes:
-    return _danish(df).to_csv(index=False).encode("utf-8-sig")  # the BOM: Excel reads æøå right
-
-
-def export_csv(ov: Overview, path: str | Path) -> list[Path]:
-    """``x.zip``: one zip of CSV files; ``x.csv``: ``x_<tabel>.csv`` per table; a folder: ``<tabel>.csv``."""
-    path = Path(path)
-    stems = {"om_rapporten": about_table(ov), **{k: ov.tables[k] for k in TABLES}}
-    if path.suffix.lower() == ".zip":
-        def write(tmp: Path) -> None:
-            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-                for stem, df in stems.items():
-                    zf.writestr(f"{stem}.csv", _csv_bytes(df))
-
-        return [atomic_write(path, write)]
-    if path.suffix.lower() == ".csv":
-        targets = {stem: path.with_name(f"{path.stem}_{stem}.csv") for stem in stems}
-    else:
-        targets = {stem: path / f"{stem}.csv" for stem in stems}
-    return [atomic_write(t, lambda p, df=stems[s]: p.write_bytes(_csv_bytes(df))) for s, t in targets.items()]
-
-
-def export_qdc(codebook: ThemeCodebook, path: str | Path) -> Path:
-    """The codebook as REFI-QDA ``.qdc`` (for NVivo, ATLAS.ti, MAXQDA)."""
-    text = codebook.to_qdc()
-    return atomic_write(Path(path), lambda p: p.write_text(text, encoding="utf-8"))
-
-
-def export(ov: Overview, path: str | Path) -> list[Path]:
-    """By the file name: ``.xlsx`` → Excel; ``.csv``, ``.zip`` or a folder → CSV."""
-    path = Path(path)
-    if path.suffix.lower() == ".xlsx":
-        return [export_excel(ov, path)]
-    if path.suffix.lower() in (".csv", ".zip") or not path.suffix:
-        return export_csv(ov, path)
-    raise ValueError(f"unknown report type {path.suffix!r}: use .xlsx, .csv or .zip")
