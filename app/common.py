@@ -80,9 +80,9 @@ def ensure_pipeline() -> None:
         return
     with _pipeline_lock:
         if not _pipeline_ready.is_set():
-            from narrativ_nlp.pipeline import load_pipeline
+            from narrativ_nlp.workflows import analyse_text
 
-            load_pipeline()
+            analyse_text("Pipelinen indlæses.")  # loads the spaCy pipeline once (through the workflow layer)
             _pipeline_ready.set()
 
 
@@ -90,9 +90,9 @@ def warm_up() -> None:
     """Load models in the background so the first analysis is fast (errors are shown later, in Danish)."""
     try:
         ensure_pipeline()
-        from narrativ_nlp.themes.tagger import default_tagger
+        from narrativ_nlp.workflows import enrich
 
-        default_tagger()
+        enrich(["Barnet legede i sandkassen."])  # loads the theme tagger
         logger.info("modeller indlæst")
     except Exception as exc:  # noqa: BLE001  (shown in Danish when the user needs the pipeline)
         logger.warning("modellerne kunne ikke indlæses på forhånd (%s)", type(exc).__name__)
@@ -157,11 +157,23 @@ def plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def app_strings() -> dict[str, Any]:
-    """The app's Danish strings (``narrativ_nlp/data/app_da.yaml``), cached by the resource loader."""
-    from narrativ_nlp.resources import load_yaml
+def data_text(name: str) -> str:
+    """A packaged data file of ``narrativ_nlp/data`` (UTF-8)."""
+    from importlib import resources
 
-    return load_yaml("app_da.yaml")
+    return resources.files("narrativ_nlp").joinpath("data", name).read_text(encoding="utf-8")
+
+
+_strings: dict[str, Any] = {}
+
+
+def app_strings() -> dict[str, Any]:
+    """The app's Danish strings (``narrativ_nlp/data/app_da.yaml``), read once."""
+    if not _strings:
+        import yaml
+
+        _strings.update(yaml.safe_load(data_text("app_da.yaml")) or {})
+    return _strings
 
 
 def category_label(label: str) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 
 from narrativ_nlp.app.common import AppMessage, app_strings, ensure_pipeline, plural, user_message, work_dir
 from narrativ_nlp.errors import NarrativError
-from narrativ_nlp.identifiers.types import LABEL_DA
+from narrativ_nlp.workflows import LABEL_DA
 
 SUFFIXES = (".txt", ".md", ".docx", ".csv", ".xlsx", ".jsonl")
 PREVIEW_CHARS = 3000
@@ -148,7 +148,7 @@ def anonymise_uploads(paths: list[str] | None, mode: str = "placeholder", keep_c
     "status", "level"}``: ``outputs`` maps the user's file name to its anonymised copy; ``level`` is ``ok``
     when every file was anonymised, ``warn`` when some failed, ``error`` when all did.
     """
-    from narrativ_nlp.io import open_for_anonymise
+    from narrativ_nlp.app.library import read_file_for_check
     from narrativ_nlp.workflows import AddTerm, FilesRequest, anonymise_files
 
     paths = [p for p in (paths or []) if p]
@@ -180,7 +180,7 @@ def anonymise_uploads(paths: list[str] | None, mode: str = "placeholder", keep_c
                 text_col = guess_column(file_columns(local)) if local.suffix.lower() in TABULAR else None
                 if text_col and text_col in kept_cols:
                     raise AppMessage(f"Tekstkolonnen »{text_col}« kan ikke bevares uændret: den indeholder narrativerne.")
-                open_for_anonymise(local, kept_cols)  # readable? (a bad file fails here, on its own)
+                read_file_for_check(local, kept_cols)  # readable? (a bad file fails here, on its own)
             except (NarrativError, AppMessage) as exc:
                 # the library names the temporary copy; show the user's file name instead
                 message = str(exc).replace(str(local), name).replace(str(out_dir), "uddata")

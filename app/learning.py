@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from narrativ_nlp.app.common import AppMessage, check_length, ensure_pipeline, esc, num, rule_name
+from narrativ_nlp.app.common import AppMessage, check_length, data_text, ensure_pipeline, esc, num, rule_name
 
 ENV_CARDS = "NARRATIV_REFLECTION_CARDS"
 ALL = "Alle kategorier"
@@ -33,8 +33,6 @@ MIN_SHARED_WORDS = 1
 @lru_cache(maxsize=1)
 def bank_entries() -> tuple[dict[str, Any], ...]:
     """The packaged example bank (empty when the data file is missing)."""
-    from narrativ_nlp.resources import data_text
-
     try:
         data = json.loads(data_text("example_bank.json"))
     except (FileNotFoundError, ValueError):
@@ -94,7 +92,7 @@ def exercise_feedback(original: str, rewrite: str) -> str:
     finding that overlaps it is not praised), and a rewrite that shares no content word with the
     sentence is told that it seems to be about something else (no ✅).
     """
-    from narrativ_nlp.framing.analysis import analyse
+    from narrativ_nlp.workflows import analyse_text as analyse
 
     rewrite = check_length(rewrite)
     if not rewrite.strip():
@@ -143,8 +141,6 @@ def reflection_cards() -> list[dict[str, Any]]:
     if env:
         text = Path(env).read_text(encoding="utf-8")
     else:
-        from narrativ_nlp.resources import data_text
-
         text = data_text("reflection_cards.yaml")
     data = yaml.safe_load(text) or {}
     return [t for t in data.get("topics", []) if t.get("label") and t.get("questions")]
@@ -170,10 +166,9 @@ def reflection_card(topic: str, draw: bool = False, seed: int | None = None) -> 
 
 def feedback_table(db: str | None) -> list[list[Any]]:
     """Text-free counts per rule: used, edited, ignored, and the share ignored."""
-    from narrativ_nlp.store import NarrativeStore
+    from narrativ_nlp.app import library
 
-    with closing(NarrativeStore(db)) as store:
-        fb = store.feedback()
+    fb = library.feedback(db)
     rows = []
     for rule, counts in sorted(fb.items()):
         a, e, i = counts.get("accepted", 0), counts.get("edited", 0), counts.get("ignored", 0)

@@ -46,7 +46,8 @@ from narrativ_nlp.app.common import (
     warm_up,
 )
 from narrativ_nlp.app.page import CSS, LIVE_JS, THEME, i18n, page_js
-from narrativ_nlp.identifiers.types import LABEL_DA
+from narrativ_nlp.app import library
+from narrativ_nlp.workflows import LABEL_DA
 
 LOCALHOST = "127.0.0.1"
 
@@ -609,15 +610,12 @@ def exposure_warning(host: str, auth: tuple[str, str] | None) -> str | None:
 def start(host: str = LOCALHOST, port: int = 7860, auth: str | tuple[str, str] | None = None, db: str | None = None,
           warm: bool = True, quiet: bool = False) -> gr.Blocks:
     """Build and launch the app without blocking; returns the running Blocks (``close()`` stops it)."""
-    from narrativ_nlp.store import NarrativeStore, default_db_path
-
     credentials = parse_auth(auth if auth else auth_from_env())
     warning = exposure_warning(host, credentials)
     if warning:
         logger.warning(warning)
         print(f"ADVARSEL: {warning}", file=sys.stderr)
-    db_path = str(db or default_db_path())
-    NarrativeStore(db_path).close()  # create or migrate now: a broken database fails here, in Danish
+    db_path = library.open_store(db)  # create or migrate now: a broken database fails here, in Danish
     if warm:
         threading.Thread(target=_warm, args=(db_path,), name="narrativ-warm-up", daemon=True).start()
     demo = build_app(db_path)

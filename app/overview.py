@@ -1,6 +1,6 @@
 """Handlers of the "Overblik" tab: a thin layer over the library's overview module.
 
-``narrativ_nlp.overview.build_overview`` makes the tables (narratives per theme, the
+``narrativ_nlp.workflows.build_overview`` makes the tables (narratives per theme, the
 resource share per month and per theme, discovered clusters); its four charts show
 narratives per theme, themes per month and the resource share over time and per theme;
 its exports write Excel, a zip of CSV files and the codebook as REFI-QDA ``.qdc``. This
@@ -22,12 +22,12 @@ from __future__ import annotations
 import threading
 import time
 import zipfile
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from narrativ_nlp.app import library
 from narrativ_nlp.app.common import AppMessage, date_da, esc, num, parse_date_da, plural, work_dir
 
 ALL_GROUPS = "Alle grupper"
@@ -70,15 +70,13 @@ def _cached(kind: str, db: str | None, selection: tuple[Any, ...], count: int, m
 
 
 def _danish(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    from narrativ_nlp.overview import COLUMNS_DA
-
+    COLUMNS_DA = library.columns_da()
     return df[columns].rename(columns=lambda c: COLUMNS_DA.get(c, c)).reset_index(drop=True)
 
 
 def _comma(df: pd.DataFrame, columns: list[str], decimals: int = 1) -> pd.DataFrame:
     """Shown numbers with a decimal comma (the exports keep numbers as numbers)."""
-    from narrativ_nlp.overview import COLUMNS_DA
-
+    COLUMNS_DA = library.columns_da()
     df = df.copy()
     for c in columns:
         name = COLUMNS_DA.get(c, c)
@@ -143,10 +141,9 @@ def clusters_html(ov: Any, texts: dict[int, str], example_chars: int = 160) -> s
 
 def _csv_zip_da(ov: Any, out: Path) -> Path:
     """The library's CSV tables in one zip, with Danish file names (``temaer.csv``, ``ressourceandel_pr_tema.csv``)."""
-    from narrativ_nlp.overview import TABLES, export_csv
-
+    TABLES = library.tables_da()
     folder = out / "csv"
-    export_csv(ov, folder)
+    library.export_csv(ov, folder)
     names = {"om_rapporten": "om_rapporten", **{k: _slug(v) for k, v in TABLES.items()}}
     path = out / "overblik_tabeller.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -167,12 +164,10 @@ def _slug(label: str) -> str:
 
 def exports(ov: Any, folder: str | None = None) -> dict[str, str]:
     """Excel (tables and charts), a zip of CSV files and the codebook (.qdc); no narrative text."""
-    from narrativ_nlp.overview import export_excel, export_qdc
-
     out = Path(folder) if folder else work_dir("overblik-")
-    paths = {"xlsx": str(export_excel(ov, out / "overblik.xlsx")), "csv": str(_csv_zip_da(ov, out))}
+    paths = {"xlsx": str(library.export_excel(ov, out / "overblik.xlsx")), "csv": str(_csv_zip_da(ov, out))}
     if ov.codebook is not None:
-        paths["qdc"] = str(export_qdc(ov.codebook, out / "kodebog.qdc"))
+        paths["qdc"] = str(library.export_qdc(ov.codebook, out / "kodebog.qdc"))
     return paths
 
 
@@ -185,12 +180,12 @@ def period(since: Any, until: Any) -> tuple[str | None, str | None]:
     return s, u
 
 
-def empty_status(store: Any, group: str | None, since: str | None, until: str | None) -> str:
+def empty_status(db: str | None, group: str | None, since: str | None, until: str | None) -> str:
     """Why the selection is empty, in words for the app (no command lines)."""
     when = ""
     if since or until:
         when = f" i perioden {date_da(since) or '…'}–{date_da(until) or '…'}"
-    if group and group not in store.groups():
+    if group and group not in library.groups(db):
         return f"Gruppen »{group}« har ingen gemte narrativer endnu. Gem en narrativ under »Skriv« for at komme i gang."
     if group:
         return f"Gruppen »{group}« har ingen gemte narrativer{when}. Vælg en anden periode eller alle grupper."
@@ -229,72 +224,61 @@ def _selection(store: Any, group: str | None, since: Any, until: Any) -> tuple[s
 def overview(db: str | None, group: str | None = None, since: str | None = None, until: str | None = None) -> dict[str, Any]:
     """The tables and chart data of a selection: ``{"n", "overview", "themes", "by_month", "by_theme",
     "charts", "status", "level"}``. Invalid or reversed dates raise a Danish ``AppMessage``."""
-    from narrativ_nlp.overview import build_overview
-    from narrativ_nlp.store import NarrativeStore
+    from narrativ_nlp.workflows import build_overview
 
-    with closing(NarrativeStore(db)) as store:
-        group, since, until = _selection(store, group, since, until)
+    group, since, until = _selection(None, group, since, until)
 
-        def make() -> dict[str, Any]:
-            ov = build_overview(store, group, since, until, discover=False)
-            result: dict[str, Any] = {"n": ov.n_narratives, "overview": ov, "themes": themes_table(ov),
-                                      "by_month": share_month_table(ov), "by_theme": share_theme_table(ov),
-                                      "selection": (group, since, until)}
-            if ov.is_empty:
-                empty = {k: pd.DataFrame() for k in ("themes", "month", "share_time", "share_theme")}
-                return {**result, "charts": empty, "status": empty_status(store, group, since, until), "level": "info"}
-            n = ov.n_narratives
-            status = f"{plural(n, 'narrativ', 'narrativer')} i udvalget."
-            other = [note for note in ov.notes if "for få" not in note.lower() and "temafund" not in note.lower()]
-            if other:
-                status += " " + " ".join(other).replace("narrativ(er)", "narrativer" if n != 1 else "narrativ")
-            return {**result, "charts": chart_frames(ov), "status": status, "level": "ok"}
+    def make() -> dict[str, Any]:
+        ov, _codebook = build_overview(group, since, until, db=db, discover=False)
+        result: dict[str, Any] = {"n": ov.n_narratives, "overview": ov, "themes": themes_table(ov),
+                                  "by_month": share_month_table(ov), "by_theme": share_theme_table(ov),
+                                  "selection": (group, since, until)}
+        if ov.is_empty:
+            empty = {k: pd.DataFrame() for k in ("themes", "month", "share_time", "share_theme")}
+            return {**result, "charts": empty, "status": empty_status(db, group, since, until), "level": "info"}
+        n = ov.n_narratives
+        status = f"{plural(n, 'narrativ', 'narrativer')} i udvalget."
+        other = [note for note in ov.notes if "for få" not in note.lower() and "temafund" not in note.lower()]
+        if other:
+            status += " " + " ".join(other).replace("narrativ(er)", "narrativer" if n != 1 else "narrativ")
+        return {**result, "charts": chart_frames(ov), "status": status, "level": "ok"}
 
-        return _cached("overview", db, (group, since, until), store.count(), make)
+    return _cached("overview", db, (group, since, until), library.count(db), make)
+
+
+def _keep_lemmas(db: str | None, narratives: list[Any]) -> None:
+    missing = [n for n in narratives if (str(db), n.id) not in _lemmas]
+    for start in range(0, len(missing), 256):
+        part = missing[start:start + 256]
+        for n, lem in zip(part, library.lemmas_of([n.text for n in part])):
+            _lemmas[(str(db), n.id)] = lem
 
 
 def warm_lemmas(db: str | None, limit: int = 20_000) -> int:
     """Compute the content lemmas of the stored narratives ahead (the app's warm-up thread), so the first
     patterns of a large selection need only the clustering. Returns how many were computed."""
-    from narrativ_nlp.store import NarrativeStore
-    from narrativ_nlp.themes.scale import anonymised_lemmas
-
-    with closing(NarrativeStore(db)) as store:
-        missing = [n for n in store.narratives() if (str(db), n.id) not in _lemmas][:limit]
-    for start in range(0, len(missing), 256):
-        part = missing[start:start + 256]
-        for n, lem in zip(part, anonymised_lemmas([n.text for n in part])):
-            _lemmas[(str(db), n.id)] = lem
-    return len(missing)
+    todo = [n for n in library.narratives(db) if (str(db), n.id) not in _lemmas][:limit]
+    _keep_lemmas(db, todo)
+    return len(todo)
 
 
 def patterns_for(db: str | None, group: str | None = None, since: str | None = None, until: str | None = None) -> str:
     """The patterns of a selection as HTML (clusters of a large selection; see ``clusters_html``)."""
-    from narrativ_nlp.overview import Overview, clusters_table
-    from narrativ_nlp.store import NarrativeStore
+    group, since, until = _selection(None, group, since, until)
 
-    with closing(NarrativeStore(db)) as store:
-        group, since, until = _selection(store, group, since, until)
+    def make() -> str:
+        narratives = library.narratives(db, group, since, until)
+        if len(narratives) < MIN_FOR_PATTERNS:
+            return clusters_html(library.overview_of(len(narratives), pd.DataFrame()), {})
+        _keep_lemmas(db, narratives)
+        table = library.patterns_table([_lemmas[(str(db), n.id)] for n in narratives], [n.id for n in narratives],
+                                       PATTERN_K)
+        ov = library.overview_of(len(narratives), table, group, since, until)
+        typical = {int(x) for ids in patterns(ov).get("typical_ids", []) for x in str(ids).split(",") if x.strip()}
+        texts = {n.id: n.text for n in narratives if n.id in typical}
+        return clusters_html(ov, texts)
 
-        def make() -> str:
-            narratives = store.narratives(group=group, since=since, until=until)
-            if len(narratives) < MIN_FOR_PATTERNS:
-                ov = Overview(group, since, until, len(narratives), {"clusters": pd.DataFrame()})
-                return clusters_html(ov, {})
-            from narrativ_nlp.themes.scale import anonymised_lemmas, discover_sampled
-
-            missing = [n for n in narratives if (str(db), n.id) not in _lemmas]
-            if missing:
-                for n, lem in zip(missing, anonymised_lemmas([n.text for n in missing])):
-                    _lemmas[(str(db), n.id)] = lem
-            found = discover_sampled([_lemmas[(str(db), n.id)] for n in narratives], k_range=PATTERN_K)
-            ov = Overview(group, since, until, len(narratives),
-                          {"clusters": clusters_table(found, [n.id for n in narratives])})
-            typical = {int(x) for ids in patterns(ov).get("typical_ids", []) for x in str(ids).split(",") if x.strip()}
-            texts = {n.id: n.text for n in narratives if n.id in typical}
-            return clusters_html(ov, texts)
-
-        return _cached("patterns", db, (group, since, until), store.count(), make)
+    return _cached("patterns", db, (group, since, until), library.count(db), make)
 
 
 def exports_for(db: str | None, group: str | None = None, since: str | None = None,
@@ -303,9 +287,5 @@ def exports_for(db: str | None, group: str | None = None, since: str | None = No
     ov_result = overview(db, group, since, until)
     if ov_result["overview"].is_empty:
         raise AppMessage("Der er ingen narrativer i udvalget at eksportere.")
-    from narrativ_nlp.store import NarrativeStore
-
-    with closing(NarrativeStore(db)) as store:
-        count = store.count()
-    return _cached("exports", db, ov_result["selection"], count, lambda: exports(ov_result["overview"]),
+    return _cached("exports", db, ov_result["selection"], library.count(db), lambda: exports(ov_result["overview"]),
                    valid=lambda r: all(Path(p).exists() for p in r.values() if p))

@@ -37,7 +37,7 @@ from narrativ_nlp.app.common import (
     parse_date_da,
     plural,
 )
-from narrativ_nlp.identifiers.types import LABEL_DA
+from narrativ_nlp.workflows import LABEL_DA
 
 #: at most this many findings get their own card (the rest are highlighted and counted)
 MAX_CARDS = 30
@@ -220,15 +220,17 @@ def guidance_html(f: dict[str, Any], j: int | None) -> str:
 
 def profile_html(profile: dict[str, Any] | None, notes: list[str] | None = None) -> str:
     """The narrative profile and checklist (escaped)."""
-    from narrativ_nlp.resources import framing_categories
+    import yaml
+
+    from narrativ_nlp.app.common import data_text
 
     parts = []
     for note in notes or []:
         parts.append(f'<p class="nv-note">{esc(note)}</p>')
     if profile is None:
         return "".join(parts)
-    cats = framing_categories()
-    labels = {k: v["label"] for kind in cats.values() for k, v in kind.items()}
+    cats = yaml.safe_load(data_text("framing_categories.yaml")) or {}
+    labels = {k: v["label"] for kind in ("deficit", "resource") for k, v in (cats.get(kind) or {}).items()}
     share = profile.get("resource_share")
     share_txt = "–" if share is None else f"{share:.0f} %"
     parts.append(
@@ -298,12 +300,11 @@ def locate_sentence(text: str, finding: dict[str, Any]) -> tuple[int, int] | Non
 
 def record_feedback(db: str | None, rule_id: str | None, action: str) -> None:
     """Count (text-free) that a finding of ``rule_id`` was accepted, edited or ignored."""
-    from narrativ_nlp.store import NarrativeStore
+    from narrativ_nlp.app import library
 
     if action not in (ACCEPTED, EDITED, IGNORED):
         raise ValueError(f"action={action!r}")
-    with closing(NarrativeStore(db)) as store:
-        store.record_feedback(rule_id or "classifier", action)
+    library.record_feedback(db, rule_id or "classifier", action)
 
 
 # ------------------------------------------------------------------ anonymise and save: review by person
@@ -321,10 +322,9 @@ def _span_tuple(s: Any) -> list[Any]:
     return [int(s.start), int(s.end), s.label, s.source, round(float(s.score), 3)]
 
 
-def _span(t: list[Any]) -> Any:
-    from narrativ_nlp.identifiers.types import IdentifierSpan
-
-    return IdentifierSpan(int(t[0]), int(t[1]), str(t[2]), str(t[3]), float(t[4]))
+def _spans_of(review: dict[str, Any], keys: set[tuple[int, int, str]]) -> list[Any]:
+    """The workflow's spans (kept in the review) whose (start, end, label) are in ``keys``, in text order."""
+    return [s for s in review["review"].all_spans() if (s.start, s.end, s.label) in keys]
 
 
 def review_persons(text: str | None, keep: list[str] | None = None, add: list[list[str]] | None = None) -> dict[str, Any]:
@@ -347,7 +347,7 @@ def review_persons(text: str | None, keep: list[str] | None = None, add: list[li
                 "n": p.n, "score": round(float(p.score), 2), "source": p.source, "preselected": bool(p.preselected),
                 "spans": [_span_tuple(s) for s in p.spans]} for p in review.persons]
     detected = [t for p in persons if p["preselected"] and p["source"] != "bruger" for t in p["spans"]]
-    return {"token": text_token(text), "persons": persons, "detected": detected}
+    return {"token": text_token(text), "persons": persons, "detected": detected, "review": review}
 
 
 def person_choices(review: dict[str, Any] | None, selected: list[str] | None = None) -> tuple[list[tuple[str, str]], list[str]]:
@@ -371,12 +371,13 @@ def person_choices(review: dict[str, Any] | None, selected: list[str] | None = N
 
 def chosen_spans(review: dict[str, Any], ids: list[str] | None) -> list[Any]:
     chosen = set(ids or [])
-    spans = [_span(t) for p in review.get("persons", []) if p["id"] in chosen for t in p["spans"]]
+    spans = _spans_of(review, {(t[0], t[1], t[2]) for p in review.get("persons", []) if p["id"] in chosen
+                               for t in p["spans"]})
     return sorted(spans, key=lambda s: s.start)
 
 
 def _check_review(text: str, review: dict[str, Any] | None) -> dict[str, Any]:
-    if not review or "persons" not in review:
+    if not review or "persons" not in review or "review" not in review:
         raise AppMessage("Tryk først på »Anonymisér og gem …«, så værktøjet kan finde navne og andre oplysninger.")
     if review.get("token") != text_token(text or ""):
         raise AppMessage("Teksten er ændret efter gennemgangen. Tryk på »Anonymisér og gem …« igen.")
@@ -386,12 +387,11 @@ def _check_review(text: str, review: dict[str, Any] | None) -> dict[str, Any]:
 def preview(text: str, review: dict[str, Any] | None, selected_ids: list[str] | None, mode: str = "placeholder") -> dict[str, Any]:
     """Pseudonymise the ticked persons (one pseudonym per person); returns ``{"text", "counts", "token",
     "ids", "mode"}`` (the token ties it to the text, ``ids`` to the choice)."""
-    from narrativ_nlp.identifiers.pseudonymise import MODES
     from narrativ_nlp.workflows import pseudonymise
 
     text = check_length(text)
     review = _check_review(text, review)
-    if mode not in MODES:
+    if mode not in MODES_DA:
         mode = "placeholder"
     result = pseudonymise(text, chosen_spans(review, selected_ids), mode)
     return {"text": result.text, "counts": result.counts(), "token": text_token(text),
@@ -427,7 +427,7 @@ def save(db: str | None, text: str, review: dict[str, Any] | None, preview_state
     iso = parse_date_da(date)  # a Danish message when invalid
     ensure_pipeline()
     result = save_reviewed(SaveRequest(
-        text=text, spans=chosen_spans(review, preview_state.get("ids")), detected=[_span(t) for t in review["detected"]],
+        text=text, spans=chosen_spans(review, preview_state.get("ids")), detected=_spans_of(review, {(t[0], t[1], t[2]) for t in review["detected"]}),
         group=group, date=iso, mode=preview_state.get("mode", "placeholder"), confirm_kept=bool(confirm_kept)), db)
     if result.id is None:
         return None, "Narrativen er allerede gemt (samme tekst, gruppe og dato findes i forvejen)."
@@ -449,8 +449,7 @@ def today_da() -> str:
 
 
 def groups(db: str | None) -> list[str]:
-    from narrativ_nlp.store import NarrativeStore
+    from narrativ_nlp.app import library
 
-    with closing(NarrativeStore(db)) as store:
-        return store.groups()
+    return library.groups(db)
 
