@@ -107,7 +107,7 @@ def lemmas_of(texts: list[str]) -> list[str]:
 
 def patterns_table(lemmas: list[str], ids: list[int], k_range: tuple[int, int]) -> Any:
     """Clusters of the narratives (TF-IDF + NMF, sampled above 2,000) as the overview's clusters table."""
-    from narrativ_nlp.overview import clusters_table
+    from narrativ_nlp.overview.tables import clusters_table
     from narrativ_nlp.themes.scale import discover_sampled
 
     return clusters_table(discover_sampled(lemmas, k_range=k_range), ids)
@@ -116,7 +116,7 @@ def patterns_table(lemmas: list[str], ids: list[int], k_range: tuple[int, int]) 
 def overview_of(n: int, clusters: Any, group: str | None = None, since: str | None = None,
                 until: str | None = None) -> Any:
     """An overview object holding only a clusters table (for the patterns view)."""
-    from narrativ_nlp.overview import Overview
+    from narrativ_nlp.overview.tables import Overview
 
     return Overview(group, since, until, n, {"clusters": clusters})
 

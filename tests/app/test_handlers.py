@@ -66,7 +66,7 @@ def test_too_long_text_is_refused_in_danish():
     with pytest.raises(NarrativError, match="Teksten er for lang: 50001 tegn"):
         write_h.analyse_narrative("a" * (MAX_CHARS + 1))
     with pytest.raises(NarrativError, match="for lang"):
-        write_h.detect_for_review("Emma leger. " * 5000)
+        write_h.review_persons("Emma leger. " * 5000)
 
 
 def test_empty_text_gives_a_hint():
@@ -393,7 +393,7 @@ def test_overview_with_one_to_three_narratives_says_too_few_to_cluster(tmp_path)
 
 
 def test_patterns_only_of_a_minimum_size_largest_first():
-    from narrativ_nlp.overview import Overview
+    from narrativ_nlp.overview.tables import Overview
 
     clusters = pd.DataFrame({"cluster": [0, 1, 2], "size": [3, 12, 7], "top_terms": ["a, b", "c, d", "e, f"],
                              "typical_ids": ["1", "2", "3"]})
