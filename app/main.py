@@ -352,9 +352,12 @@ def build_app(db: str | None = None) -> gr.Blocks:
                                           api_visibility="private").then(
                                     on_after_replace, inputs=[replaced, narrative, more, ignored_state],
                                     outputs=[findings_state, highlighted, profile, status], api_visibility="private")
-                                reanalyse.click(on_analyse_g, inputs=[narrative, more, ignored_state],
-                                                outputs=[findings_state, highlighted, profile, status],
-                                                api_visibility="private")
+                                reanalyse.click(lambda: "", outputs=[card_msg], queue=False,
+                                                api_visibility="private").then(
+                                    partial(on_analyse_g, prefix="Analyseret igen; din omskrivning står stadig i "
+                                                                 "feltet."),
+                                    inputs=[narrative, more, ignored_state],
+                                    outputs=[findings_state, highlighted, profile, status], api_visibility="private")
                             ign.click(partial(on_ignore, f), inputs=[ignored_state], outputs=[ignored_state],
                                       api_visibility="private").then(
                                 partial(on_analyse_g, prefix=f"Fund {f['n']} er skjult for denne tekst."),
