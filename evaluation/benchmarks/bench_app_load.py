@@ -95,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
             except OSError:
                 time.sleep(0.5)
     # one warm-up call so the first user does not pay for lazy loading
-    Client(url, verbose=False, download_files=False).predict(texts[0], False, api_name="/analyse")
+    Client(url, verbose=False, download_files=False, httpx_kwargs={"timeout": 300}).predict(
+        texts[0], False, api_name="/analyse")
 
     latencies: list[float] = []
     errors: list[str] = []
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def user(u: int) -> None:
         try:
-            client = Client(url, verbose=False, download_files=False)
+            client = Client(url, verbose=False, download_files=False, httpx_kwargs={"timeout": 300})
         except Exception as exc:  # noqa: BLE001
             with lock:
                 errors.append(f"connect: {type(exc).__name__}")
@@ -134,9 +135,9 @@ def main(argv: list[str] | None = None) -> int:
             return
         text = texts[(u * 7 + 3) % len(texts)]
         try:
-            review, _p, _m = client.predict(text, api_name="/detect")
+            review, _p, _m = client.predict(text, "", api_name="/detect")
             _t, _counts = client.predict(text, review["value"], "placeholder", api_name="/preview")
-            msg, _g = client.predict(text, f"Stue {u}", "2026-03-04", api_name="/save")
+            msg, _g = client.predict(text, f"Stue {u}", "4.3.2026", False, api_name="/save")
             if "Gemt" not in msg and "allerede gemt" not in msg:
                 raise RuntimeError("not saved")
             with lock:
