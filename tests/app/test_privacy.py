@@ -147,7 +147,7 @@ def test_password_is_required_and_the_app_loads_nothing_from_outside(served_app)
         _get(urljoin(url, "config"))
     assert refused.value.code in (401, 403)
     status, _ctype, page = _get(url)
-    assert status == 200 and "Din narrativ" not in page  # the login form only
+    assert status == 200 and "Et dansk sprogværktøj" not in page  # the login form only
     with pytest.raises(Exception):  # noqa: B017  (the client cannot even read the API without the password)
         from gradio_client import Client
 
@@ -157,7 +157,7 @@ def test_password_is_required_and_the_app_loads_nothing_from_outside(served_app)
     _status, _ctype, page = _get(url, opener)
     config = json.loads(_get(urljoin(url, "config"), opener)[2])
     assert config.get("title") == "narrativ" and config.get("analytics_enabled") is False
-    assert "Din narrativ" in json.dumps(config, ensure_ascii=False)
+    assert "Et dansk sprogværktøj" in json.dumps(config, ensure_ascii=False)
     assert not _external_refs(url, page), _external_refs(url, page)
     # every stylesheet and script the page loads, and the theme's CSS (fonts): all from 127.0.0.1
     assets = {urljoin(url, m.group(1)) for m in
