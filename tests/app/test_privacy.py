@@ -183,8 +183,8 @@ def test_the_running_app_opens_no_connection_except_to_loopback(served_app):
     client = Client(url, auth=(USER, PASSWORD), verbose=False, download_files=False)
     html, _profile, status = client.predict(NARRATIVE, False, api_name="/analyse")
     assert "nv-deficit" in html and "Fund:" in status
-    _review, _preview, msg = client.predict(NARRATIVE, api_name="/detect")
-    assert "oplysninger fundet" in msg
+    _review, _preview, msg = client.predict(NARRATIVE, "", api_name="/detect")
+    assert "fundet og valgt" in msg
     assert proc.poll() is None
     records = [json.loads(line) for line in net_log.read_text(encoding="utf-8").splitlines() if line.strip()]
     # the hook works: the app's own start-up check of its local URL was seen
