@@ -80,9 +80,9 @@ def ensure_pipeline() -> None:
         return
     with _pipeline_lock:
         if not _pipeline_ready.is_set():
-            from narrativ_nlp.pipeline import load_pipeline
+            from narrativ_nlp.workflows import analyse_text
 
-            load_pipeline()
+            analyse_text("Pipelinen indlæses.")  # loads the spaCy pipeline once (through the workflow layer)
             _pipeline_ready.set()
 
 
@@ -90,9 +90,9 @@ def warm_up() -> None:
     """Load models in the background so the first analysis is fast (errors are shown later, in Danish)."""
     try:
         ensure_pipeline()
-        from narrativ_nlp.themes.tagger import default_tagger
+        from narrativ_nlp.workflows.enrich import enrich  # (the package attribute is shadowed by the submodule)
 
-        default_tagger()
+        enrich(["Barnet legede i sandkassen."])  # loads the theme tagger
         logger.info("modeller indlæst")
     except Exception as exc:  # noqa: BLE001  (shown in Danish when the user needs the pipeline)
         logger.warning("modellerne kunne ikke indlæses på forhånd (%s)", type(exc).__name__)
@@ -132,6 +132,108 @@ def guarded(fn: Callable[..., T], on_error: Callable[[str], T]) -> Callable[...,
 
 
 def status_html(message: str, level: str = "info") -> str:
-    """A short status line (escaped)."""
+    """A short status line (escaped); the level is told in words for screen readers, not only by icon and colour."""
     icon = {"info": "ℹ", "ok": "✓", "warn": "⚠", "error": "✗"}.get(level, "")
-    return f'<div class="nv-status nv-{level}" role="status">{icon} {esc(message)}</div>'
+    word = {"ok": "Udført", "warn": "Bemærk", "error": "Fejl"}.get(level)
+    hidden = f'<span class="nv-sr">{word}: </span>' if word else ""
+    role = "alert" if level == "error" else "status"
+    return (f'<div class="nv-status nv-{level}" role="{role}"><span aria-hidden="true">{icon}</span> '
+            f"{hidden}{esc(message)}</div>")
+
+
+# ------------------------------------------------------------------ Danish numbers, plurals and app strings
+
+
+def num(value: float | int | None, decimals: int = 2) -> str:
+    """A number the Danish way: decimal comma, thousands with a dot (``0,88``; ``1.234``; ``12,5``)."""
+    if value is None:
+        return "–"
+    text = f"{float(value):,.{decimals}f}" if decimals else f"{round(float(value)):,d}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """``"1 narrativ"``, ``"3 narrativer"``: the count with the right Danish form."""
+    return f"{n} {one if n == 1 else many}"
+
+
+def data_text(name: str) -> str:
+    """A packaged data file of ``narrativ_nlp/data`` (UTF-8)."""
+    from importlib import resources
+
+    return resources.files("narrativ_nlp").joinpath("data", name).read_text(encoding="utf-8")
+
+
+_strings: dict[str, Any] = {}
+
+
+def app_strings() -> dict[str, Any]:
+    """The app's Danish strings (``narrativ_nlp/data/app_da.yaml``), read once."""
+    if not _strings:
+        import yaml
+
+        _strings.update(yaml.safe_load(data_text("app_da.yaml")) or {})
+    return _strings
+
+
+def category_label(label: str) -> str:
+    """A category label in plain words (the library's technical labels are replaced)."""
+    return app_strings().get("category_labels", {}).get(label, label)
+
+
+def rule_name(rule_id: str | None) -> str:
+    """The Danish name of a framing rule (its id when the data file has no name for it)."""
+    names = app_strings().get("rule_names", {})
+    key = rule_id or "classifier"
+    return names.get(key, key)
+
+
+# ------------------------------------------------------------------ Danish dates
+
+MONTHS_DA = {"januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7, "august": 8,
+             "september": 9, "oktober": 10, "november": 11, "december": 12}
+
+
+def parse_date_da(value: Any) -> str | None:
+    """A date as the user writes it → ISO ``YYYY-MM-DD`` (None when empty).
+
+    Accepts ``1.9.2025``, ``01.09.2025``, ``1/9/2025``, ``1-9-2025``, ``1.9.25``, ``2025-09-01``,
+    ``1. september 2025`` and ``1 sep. 2025``; anything else (or a date that does not exist) raises a
+    Danish ``AppMessage`` that names the accepted forms.
+    """
+    import datetime as dt
+    import re
+
+    if value is None:
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+    text = " ".join(str(value).strip().lower().split())
+    if not text:
+        return None
+    day = month = year = None
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text):
+        year, month, day = (int(g) for g in m.groups())
+    elif m := re.fullmatch(r"(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{2}|\d{4})", text):
+        day, month, year = (int(g) for g in m.groups())
+    elif m := re.fullmatch(r"(\d{1,2})\.?\s+([a-zæøå]+)\.?\s+(\d{2}|\d{4})", text):
+        name = m.group(2)
+        month = next((n for k, n in MONTHS_DA.items() if len(name) >= 3 and k.startswith(name)), None)
+        day, year = int(m.group(1)), int(m.group(3))
+    if year is not None and year < 100:
+        year += 2000
+    try:
+        if day is None or month is None or year is None:
+            raise ValueError
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        shown = str(value).strip()[:40]
+        raise AppMessage(f"Ugyldig dato: »{shown}«. Skriv datoen som fx 1.9.2025 eller 2025-09-01.") from None
+
+
+def date_da(iso: str | None) -> str:
+    """``2025-09-01`` → ``1.9.2025`` (empty for None)."""
+    if not iso:
+        return ""
+    y, m, d = (int(x) for x in str(iso)[:10].split("-"))
+    return f"{d}.{m}.{y}"

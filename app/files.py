@@ -1,14 +1,14 @@
 """Handlers of the "Anonymisér filer" tab: several files in, anonymised copies (zip) out.
 
-Every upload is copied into a fresh temporary folder and anonymised there with the
-library's per-format writers (``narrativ_nlp.anonymise_files.HANDLERS``), one file at a
-time so the summary has counts per file, but with **one** ``Pseudonymiser`` for the
-whole batch: the same real name gets the same pseudonym in every file. The review is
-per file (counts and a preview of each anonymised file); what the detector missed or
-took wrongly is corrected with two word lists that apply to the whole batch, and the
-batch is run again. The key (mapping) is written only when the user asks, into its own
-file, never into the zip with the anonymised files. The copies of the inputs are deleted
-again at once.
+Every upload is copied into a fresh temporary folder; each file is first opened on its own (a
+file that cannot be read gets a Danish message in its row), then the readable files are
+anonymised as **one batch** through the workflow layer (``narrativ_nlp.workflows.anonymise_files``):
+every part of every file is read, and a person keeps one pseudonym across the files (full name,
+first name, possessive). For .csv/.jsonl files the column that holds the narrative is found by
+name (tekst, text, narrativ, beskrivelse, observation …) and shown; other columns can be kept
+unchanged. What the detector missed or took wrongly is corrected with two word lists that apply
+to the whole batch, and the batch is run again. The key (mapping) is written only when the user
+asks, into its own file, never into the zip. The copies of the inputs are deleted at once.
 """
 
 from __future__ import annotations
@@ -20,13 +20,95 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from narrativ_nlp.app.common import AppMessage, ensure_pipeline, user_message, work_dir
+from narrativ_nlp.app.common import AppMessage, app_strings, ensure_pipeline, plural, user_message, work_dir
 from narrativ_nlp.errors import NarrativError
-from narrativ_nlp.identifiers.types import LABEL_DA
+from narrativ_nlp.workflows import LABEL_DA
 
-SUFFIXES = (".txt", ".docx", ".csv", ".jsonl")
+SUFFIXES = (".txt", ".md", ".docx", ".csv", ".xlsx", ".jsonl")
 PREVIEW_CHARS = 3000
 HEADERS = ["Fil", "Status", *LABEL_DA.values(), "I alt"]
+TABULAR = (".csv", ".jsonl")  # column detection (xlsx: the workflow reads every sheet and column)
+#: the row status of a file that was anonymised
+DONE = "Anonymiseret"
+
+
+def text_column_names() -> list[str]:
+    """Column names that hold the narrative (``narrativ_nlp/data/app_da.yaml``), most likely first."""
+    return [str(c).lower() for c in app_strings().get("text_columns", [])]
+
+
+def file_columns(path: str | Path) -> list[str]:
+    """The columns of a .csv (its header) or .jsonl file (keys of its first objects); [] for other files."""
+    import csv
+    import io
+
+    p = Path(path)
+    suffix = p.suffix.lower()
+    try:
+        raw = p.read_bytes()[:200_000].decode("utf-8-sig", errors="replace")
+    except OSError:
+        return []
+    if suffix == ".csv":
+        return [c.strip() for c in next(csv.reader(io.StringIO(raw, newline="")), []) if c.strip()]
+    if suffix == ".jsonl":
+        keys: list[str] = []
+        for line in raw.split("\n")[:20]:
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(obj, dict):
+                keys += [k for k, v in obj.items() if isinstance(v, str) and k not in keys]
+        return keys
+    return []
+
+
+def guess_column(columns: list[str]) -> str | None:
+    """The column that most likely holds the narrative: a known name (tekst, text, narrativ, beskrivelse,
+    observation …), first exactly, then as part of a name (``narrativ_tekst``); None when unsure."""
+    lower = {c.lower(): c for c in columns}
+    names = text_column_names()
+    for name in names:
+        if name in lower:
+            return lower[name]
+    for name in names:
+        hits = [c for c in columns if name in c.lower()]
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
+def column_choice(paths: list[str] | None) -> dict[str, Any]:
+    """What the tab shows after an upload: ``{"choices", "value", "needed", "message", "level", "text_columns"}``.
+
+    ``value``: the text column when every .csv/.jsonl file has the same known one; ``message`` names it
+    (or says, as a warning, that no column with a known name was found). ``choices``: the columns found,
+    offered for "bevar uændret". Nothing for .txt/.docx files.
+    """
+    tabular = [p for p in (paths or []) if p and Path(p).suffix.lower() in TABULAR]
+    if not tabular:
+        return {"choices": [], "value": None, "needed": False, "message": "", "level": "info", "text_columns": []}
+    columns: list[str] = []
+    guesses = []
+    for p in tabular:
+        cols = file_columns(p)
+        columns += [c for c in cols if c not in columns]
+        guesses.append(guess_column(cols))
+    n = len(tabular)
+    every = " Alle kolonner gennemgås for navne; vælg herunder kolonner, der skal bevares uændret (fx id, dato)."
+    if all(guesses) and len(set(guesses)) == 1:
+        msg = (f"Tekstkolonnen »{guesses[0]}« er fundet i " + ("filen." if n == 1 else f"alle {n} filer.") + every)
+        return {"choices": columns, "value": guesses[0], "needed": True, "message": msg, "level": "ok",
+                "text_columns": sorted(set(guesses))}
+    if all(guesses):
+        msg = ("Tekstkolonnerne er fundet: " + ", ".join(f"»{g}«" for g in sorted(set(guesses))) + "." + every)
+        return {"choices": columns, "value": None, "needed": True, "message": msg, "level": "ok",
+                "text_columns": sorted(set(guesses))}
+    msg = ("Værktøjet kan ikke se, hvilken kolonne der indeholder teksten (kolonner: "
+           + (", ".join(columns) if columns else "ingen") + "). Alle kolonner gennemgås for navne; bevar kun "
+           "kolonner, du er sikker på ikke indeholder navne.")
+    return {"choices": columns, "value": None, "needed": True, "message": msg, "level": "warn",
+            "text_columns": sorted({g for g in guesses if g})}
 
 
 def _unique_name(name: str, seen: set[str]) -> str:
@@ -53,105 +135,104 @@ def parse_terms(value: str | list[str] | None) -> list[str]:
     return out
 
 
-def reviewed_pseudonymiser(mode: str = "placeholder", add: list[str] | None = None, keep: list[str] | None = None):
-    """One ``Pseudonymiser`` for a batch that also applies the user's review of the batch.
-
-    ``add``: words the detector missed (every whole-word occurrence is replaced as a name);
-    ``keep``: words the detector took that are not identifiers (left as they are). Overlaps
-    are resolved in favour of the user's words.
-    """
-    from narrativ_nlp.identifiers.pseudonymise import MODES, Pseudonymiser
-    from narrativ_nlp.identifiers.types import IdentifierSpan
-
-    add_patterns = [re.compile(r"(?<!\w)" + re.escape(t) + r"(?!\w)") for t in (add or [])]
-    keep_set = {t.lower() for t in (keep or [])}
-
-    class _Reviewed(Pseudonymiser):
-        def apply(self, text: str, spans: Any):  # type: ignore[override]
-            user = [IdentifierSpan(m.start(), m.end(), "PERSON", "user", 1.0)
-                    for pat in add_patterns for m in pat.finditer(text)]
-            kept = [s for s in spans if text[s.start:s.end].lower() not in keep_set
-                    and all(s.end <= u.start or s.start >= u.end for u in user)]
-            chosen: list[Any] = []
-            for u in sorted(user, key=lambda u: (-(u.end - u.start), u.start)):  # longer user words win
-                if all(u.end <= c.start or u.start >= c.end for c in chosen):
-                    chosen.append(u)
-            return super().apply(text, sorted(chosen + kept, key=lambda s: s.start))
-
-    return _Reviewed(mode=mode if mode in MODES else "placeholder")
-
-
-def anonymise_uploads(paths: list[str] | None, mode: str = "placeholder", column: str = "text",
+def anonymise_uploads(paths: list[str] | None, mode: str = "placeholder", keep_columns: list[str] | str | None = None,
                       want_mapping: bool = False, workdir: str | None = None, add: str | list[str] | None = None,
                       keep: str | list[str] | None = None) -> dict[str, Any]:
-    """Anonymise each uploaded file with one pseudonymiser for the batch.
+    """Anonymise the uploaded files as one batch through the workflow (``narrativ_nlp.workflows.anonymise_files``).
 
-    Returns ``{"rows", "headers", "zip", "mapping", "outputs", "status"}``. ``rows``: one per file:
-    name, status (OK or a Danish error), counts per label, total. ``outputs``: output name → path,
-    for review. ``mapping``: a JSON file path (only when ``want_mapping``), or None. ``add`` and
-    ``keep``: the user's review (see ``reviewed_pseudonymiser``).
+    Every part of every file is read (all columns and fields, except ``keep_columns``); a person keeps one
+    pseudonym in every file (full name, first name, possessive). Each file is first opened on its own, so
+    a file that cannot be read is reported in its row and the others are still anonymised.
+    ``add``: words the detector missed (every occurrence, in every file); ``keep``: words that are not names
+    ("ikke et navn", once for the batch). Returns ``{"rows", "headers", "zip", "mapping", "outputs",
+    "status", "level"}``: ``outputs`` maps the user's file name to its anonymised copy; ``level`` is ``ok``
+    when every file was anonymised, ``warn`` when some failed, ``error`` when all did.
     """
-    from collections import Counter
-
-    from narrativ_nlp.anonymise_files import HANDLERS
+    from narrativ_nlp.app.library import read_file_for_check
+    from narrativ_nlp.workflows import AddTerm, FilesRequest, anonymise_files
 
     paths = [p for p in (paths or []) if p]
     if not paths:
-        raise AppMessage("Vælg en eller flere filer (.txt, .docx, .csv eller .jsonl).")
+        raise AppMessage("Vælg en eller flere filer (" + ", ".join(SUFFIXES) + ").")
     add_terms, keep_terms = parse_terms(add), parse_terms(keep)
+    kept_cols = frozenset(parse_terms(keep_columns)) if not isinstance(keep_columns, list) else frozenset(keep_columns)
     ensure_pipeline()
     root = Path(workdir) if workdir else work_dir("filer-")
     in_dir, out_dir = root / "ind", root / "anonymiseret"
     for d in (in_dir, out_dir):
         d.mkdir(parents=True, exist_ok=True)
-    pseudo = reviewed_pseudonymiser(mode, add_terms, keep_terms)  # one for the whole batch
-    rows: list[list[Any]] = []
-    outputs: dict[str, str] = {}
+    rows: dict[str, list[Any]] = {}
+    good: list[tuple[str, Path]] = []
     seen: set[str] = set()
+    outputs: dict[str, str] = {}
+    order: list[str] = []
+    mapping_file = None
     try:
         for i, src in enumerate(paths):
             name = _unique_name(Path(src).name, seen)
+            order.append(name)
             local = in_dir / str(i) / name
             local.parent.mkdir(parents=True)
             shutil.copyfile(src, local)
-            handler = HANDLERS.get(local.suffix.lower())
-            counts: Counter = Counter()
             try:
-                if handler is None:
+                if local.suffix.lower() not in SUFFIXES:
                     raise NarrativError("E041", suffix=local.suffix or "(ingen)", path=name)
-                handler(local, out_dir / name, pseudo, counts, column or "text")
-            except NarrativError as exc:
+                text_col = guess_column(file_columns(local)) if local.suffix.lower() in TABULAR else None
+                if text_col and text_col in kept_cols:
+                    raise AppMessage(f"Tekstkolonnen »{text_col}« kan ikke bevares uændret: den indeholder narrativerne.")
+                read_file_for_check(local, kept_cols)  # readable? (a bad file fails here, on its own)
+            except (NarrativError, AppMessage) as exc:
                 # the library names the temporary copy; show the user's file name instead
                 message = str(exc).replace(str(local), name).replace(str(out_dir), "uddata")
-                rows.append([name, message, *[0] * len(LABEL_DA), 0])
+                rows[name] = [name, f"Fejl: {message}", *[0] * len(LABEL_DA), 0]
                 continue
             except Exception as exc:  # noqa: BLE001  (one bad file does not stop the batch)
-                rows.append([name, user_message(exc), *[0] * len(LABEL_DA), 0])
+                rows[name] = [name, f"Fejl: {user_message(exc)}", *[0] * len(LABEL_DA), 0]
                 continue
-            per_label = [int(counts.get(label, 0)) for label in LABEL_DA]
-            rows.append([name, "OK", *per_label, sum(per_label)])
-            outputs[name] = str(out_dir / name)
+            good.append((name, local))
+        if good:
+            result = anonymise_files(FilesRequest(
+                inputs=[p for _, p in good], out=out_dir, mode=mode, keep_columns=kept_cols, keep_words=keep_terms,
+                add=[AddTerm(t, "PERSON") for t in add_terms], mapping=want_mapping,
+                display_names=[n for n, _ in good]))
+            for outcome in result.files:
+                per_label = [int(outcome.counts.get(label, 0)) for label in LABEL_DA]
+                rows[outcome.source] = [outcome.source, DONE, *per_label, sum(per_label)]
+                if outcome.output is not None:
+                    outputs[outcome.source] = str(outcome.output)
+            if result.mapping_path is not None:  # the key never lies beside the files in the zip
+                mapping_file = root / "noegle_original_til_pseudonym.json"
+                shutil.move(str(result.mapping_path), mapping_file)
     finally:
         shutil.rmtree(in_dir, ignore_errors=True)  # the copies of the originals go at once
+    ordered = [rows[n] for n in order if n in rows]
     zip_path = None
     if outputs:
         zip_path = root / "anonymiserede_filer.zip"
         with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as zf:
             for name, path in sorted(outputs.items()):
-                zf.write(path, arcname=name)
-    mapping_file = None
-    if want_mapping and outputs:
-        mapping_file = root / "noegle_original_til_pseudonym.json"
-        mapping_file.write_text(json.dumps({"filer": sorted(outputs), "nøgle": pseudo.mapping_table()},
-                                           ensure_ascii=False, indent=2), encoding="utf-8")
-    ok = sum(r[1] == "OK" for r in rows)
-    status = f"{ok} af {len(rows)} filer anonymiseret. Samme navn har fået samme pseudonym i alle filerne."
-    if add_terms or keep_terms:
+                zf.write(path, arcname=Path(path).name)
+    ok = sum(r[1] == DONE for r in ordered)
+    failed = len(ordered) - ok
+    if not failed:
+        level = "ok"
+        status = (("Filen er anonymiseret." if ok == 1 else f"Alle {ok} filer er anonymiseret.")
+                  + (" Samme person har fået samme pseudonym i alle filerne." if ok > 1 else ""))
+    elif ok:
+        level = "warn"
+        status = (f"{ok} af {len(ordered)} filer er anonymiseret; {plural(failed, 'fil', 'filer')} kunne ikke "
+                  "anonymiseres (se »Status« i tabellen). Kun de anonymiserede filer er i zip-filen.")
+    else:
+        level = "error"
+        status = ("Filen kunne ikke anonymiseres" if failed == 1 else f"Ingen af de {failed} filer kunne anonymiseres") \
+            + " (se »Status« i tabellen)."
+    if ok and (add_terms or keep_terms):
         status += f" Din gennemgang er brugt ({len(add_terms)} tilføjet, {len(keep_terms)} bevaret)."
     if mapping_file is not None:
         status += " Nøglen (original → pseudonym) er følsom: gem den adskilt fra filerne, og del den ikke."
-    return {"rows": rows, "headers": HEADERS, "zip": None if zip_path is None else str(zip_path),
-            "mapping": None if mapping_file is None else str(mapping_file), "outputs": outputs, "status": status}
+    return {"rows": ordered, "headers": HEADERS, "zip": None if zip_path is None else str(zip_path),
+            "mapping": None if mapping_file is None else str(mapping_file), "outputs": outputs, "status": status,
+            "level": level}
 
 
 def read_output(path: str | None, limit: int = PREVIEW_CHARS) -> str:

@@ -1,10 +1,16 @@
 """The narrativ app (Gradio): write, anonymise, overview, learn — with the human in charge.
 
 A thin layer: every handler is a plain function in ``app.write``, ``app.files``,
-``app.overview`` or ``app.learning``; this module only wires them to components.
+``app.overview`` or ``app.learning``; this module only wires them to components
+(the theme, CSS, Danish strings and page script live in ``app.page``).
 All text is Danish. Privacy: analytics and telemetry are switched off before
 Gradio is imported, there is no share link, the app binds to 127.0.0.1 unless
 told otherwise, and narrative text is never logged.
+
+Nothing the user typed is lost: a rewrite in a finding's edit field survives a new
+analysis (the field is keyed by the finding, not by its offsets), a rewrite of a
+sentence that was edited meanwhile stays in its field with a message in the card,
+and messages stay where the user acted until the next action.
 """
 
 from __future__ import annotations
@@ -28,28 +34,25 @@ from narrativ_nlp.app import files as files_h
 from narrativ_nlp.app import learning as learn_h
 from narrativ_nlp.app import overview as over_h
 from narrativ_nlp.app import write as write_h
-from narrativ_nlp.app.common import ACCEPTED, EDITED, IGNORED, MAX_CHARS, guarded, logger, status_html, warm_up
-from narrativ_nlp.identifiers.types import LABEL_DA
+from narrativ_nlp.app.common import (
+    ACCEPTED,
+    EDITED,
+    IGNORED,
+    MAX_CHARS,
+    AppMessage,
+    guarded,
+    logger,
+    status_html,
+    warm_up,
+)
+from narrativ_nlp.app.page import CSS, LIVE_JS, THEME, i18n, page_js
+from narrativ_nlp.app import library
+from narrativ_nlp.workflows import LABEL_DA
 
 LOCALHOST = "127.0.0.1"
 
-CSS = """
-.nv-legend {margin: 0.3em 0 0.6em 0;}
-.nv-mark {padding: 0 0.15em; border-radius: 3px;}
-.nv-deficit {text-decoration: underline dotted 2px;}
-.nv-resource {text-decoration: underline solid 2px;}
-.nv-text {line-height: 1.8; padding: 0.6em; border: 1px solid var(--border-color-primary); border-radius: 6px;}
-.nv-ref {font-size: 0.7em; font-weight: bold; margin-left: 1px;}
-.nv-card {padding: 0.5em 0.8em; margin: 0.2em 0;}
-.nv-quote {font-style: italic; margin: 0.3em 0;}
-.nv-status {padding: 0.3em 0;}
-.nv-error, .nv-warn {font-weight: bold;}
-.nv-note {color: var(--body-text-color-subdued);}
-"""
-
-#: system fonts only: nothing is fetched from a font CDN
-THEME = gr.themes.Default(font=["system-ui", "Segoe UI", "Roboto", "Helvetica", "Arial", "sans-serif"],
-                          font_mono=["ui-monospace", "Consolas", "monospace"])
+#: how many analyses (and other calls) run at once; the rest wait in Gradio's queue (see bench_app_load.py)
+CONCURRENCY = 8
 
 INTRO = (
     "Skriv eller indsæt din narrativ. Værktøjet markerer underskuds- og ressourcefokuserede formuleringer og "
@@ -70,9 +73,13 @@ def _selected_text(evt: gr.SelectData):
     return value.strip() if value.strip() else gr.skip()
 
 
-def _choices_update(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    choices, selected = write_h.review_choices(rows)
-    return gr.update(choices=choices, value=selected)
+def _choices_update(review: dict[str, Any], selected: list[str] | None = None) -> dict[str, Any]:
+    choices, ticked = write_h.person_choices(review, selected)
+    return gr.update(choices=choices, value=ticked)
+
+
+def _keep_words(text: str | None) -> list[str]:
+    return files_h.parse_terms(text)
 
 
 # ------------------------------------------------------------------ the app
@@ -82,24 +89,36 @@ def build_app(db: str | None = None) -> gr.Blocks:
     """All four tabs; ``db`` is the SQLite file of the store (None: the default path)."""
 
     # ---------------- Skriv narrativ: handlers bound to this app's db
-    def on_analyse(text: str, more: bool, ignored: list[str]):
+    def on_analyse(text: str, more: bool, ignored: list[str], prefix: str = ""):
         view = write_h.analyse_narrative(text, more, ignored)
-        return view["findings"], view["html"], view["profile_html"], status_html(view["status"])
+        status = status_html(view["status"]) if not prefix else status_html(f"{prefix} {view['status']}", "ok")
+        return view["findings"], view["html"], view["profile_html"], status
 
     on_analyse_g = guarded(on_analyse, lambda m: ([], write_h.highlight_html("", []), "", _error_status(m)))
 
-    def on_live(text: str, more: bool, ignored: list[str], live: bool):
-        if not live:
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        return on_analyse_g(text, more, ignored)
+    def on_replace(finding: dict[str, Any], text: str, new: str, action: str, drafts: dict[str, Any]):
+        """(narrative, card message, editor, edit field, replaced?, drafts) — a stale text keeps the rewrite."""
+        uid = finding.get("uid") or finding["key"]
+        kept = {**(drafts or {}), uid: {"text": new, "action": action}}
+        try:
+            new_text, action = write_h.replace_span(text, finding, new, action)
+        except write_h.StaleText as exc:
+            return gr.skip(), status_html(str(exc), "warn"), gr.skip(), gr.skip(), False, kept
+        except Exception as exc:  # noqa: BLE001  (a Danish message in the card; the rewrite stays)
+            from narrativ_nlp.app.common import user_message
 
-    def on_replace(finding: dict[str, Any], text: str, new: str, action: str):
-        new_text, action = write_h.replace_span(text, finding, new, action)
+            return gr.skip(), status_html(user_message(exc), "error"), gr.skip(), gr.skip(), False, kept
         try:
             write_h.record_feedback(db, finding.get("rule_id"), action)
         except Exception as exc:  # noqa: BLE001  (counting must never block the writer)
             logger.warning("tilbagemelding kunne ikke gemmes (%s)", type(exc).__name__)
-        return new_text, status_html(f"Sætningen i fund {finding['n']} er erstattet med din formulering.", "ok")
+        rest = {k: v for k, v in (drafts or {}).items() if k != uid}
+        return new_text, "", gr.update(visible=False), "", True, rest
+
+    def on_after_replace(replaced: bool, text: str, more: bool, ignored: list[str]):
+        if not replaced:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return on_analyse_g(text, more, ignored, "Sætningen er erstattet med din formulering.")
 
     def on_ignore(finding: dict[str, Any], ignored: list[str]):
         try:
@@ -109,48 +128,81 @@ def build_app(db: str | None = None) -> gr.Blocks:
         keys = list(ignored or [])
         if finding["key"] not in keys:
             keys.append(finding["key"])
-        return keys, status_html(f"Fund {finding['n']} er skjult for denne tekst.", "ok")
+        return keys
 
-    def on_detect(text: str):
-        rows = write_h.detect_for_review(text)
-        msg = (f"{sum(r['selected'] for r in rows)} oplysninger fundet og valgt; "
-               f"{sum(not r['selected'] for r in rows)} forslag ikke valgt. Gennemgå listen.") if rows else \
-            "Ingen navne eller andre oplysninger fundet. Tilføj selv det, værktøjet har overset."
-        return rows, _choices_update(rows), gr.update(visible=True), "", None, status_html(msg)
+    def on_detect(text: str, keep_text: str):
+        review = write_h.review_persons(text, _keep_words(keep_text), [])
+        persons = review["persons"]
+        n_sel = sum(p["preselected"] for p in persons)
+        n_sug = len(persons) - n_sel
+        msg = (f"{n_sel} {'person eller oplysning' if n_sel == 1 else 'personer og oplysninger'} fundet og valgt; "
+               f"{n_sug} forslag ikke valgt. Hver linje er én person med alle forekomster. Gennemgå listen."
+               ) if persons else "Ingen navne eller andre oplysninger fundet. Tilføj selv det, værktøjet har overset."
+        return review, [], _choices_update(review), gr.update(visible=True), "", None, status_html(msg)
 
-    on_detect_g = guarded(on_detect, lambda m: (gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), _error_status(m)))
+    on_detect_g = guarded(on_detect, lambda m: (gr.skip(),) * 6 + (_error_status(m),))
 
-    def on_add(text: str, rows: list[dict[str, Any]], selected: list[str], surface: str, label: str):
-        current = [dict(r, selected=r["id"] in set(selected or [])) for r in rows or []]
-        new_rows, added = write_h.add_identifier(text, current, surface, label)
-        msg = f"{added} forekomst(er) tilføjet." if added else "Oplysningen var allerede på listen og er nu valgt."
-        return new_rows, _choices_update(new_rows), "", "", None, status_html(msg, "ok")
+    def on_add(text: str, review: dict[str, Any], selected: list[str], add: list[list[str]], surface: str, label: str,
+               keep_text: str):
+        import re as _re
 
-    on_add_g = guarded(on_add, lambda m: (gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), _error_status(m)))
+        surface = " ".join((surface or "").split())
+        if not surface:
+            raise AppMessage("Skriv eller markér det ord, der skal anonymiseres.")
+        if label not in write_h.ADD_TYPES:
+            raise AppMessage("Vælg en type for ordet.")
+        if not _re.search(r"(?<![\w-])" + _re.escape(surface) + r"(?![\w-])", text or "", _re.IGNORECASE):
+            raise AppMessage("Ordet findes ikke i narrativen (skriv det, som det står).")
+        add = [a for a in (add or []) if a[0].lower() != surface.lower()] + [[surface, label]]
+        new = write_h.review_persons(text, _keep_words(keep_text), add)
+        msg = f"Tilføjet som {LABEL_DA.get(label, label)}: alle forekomster er valgt."
+        return new, add, _choices_update(new, selected), "", "", None, status_html(msg, "ok")
 
-    def on_preview(text: str, rows: list[dict[str, Any]], selected: list[str], mode: str):
-        result = write_h.preview(text, rows or [], selected, mode)
+    on_add_g = guarded(on_add, lambda m: (gr.skip(),) * 6 + (_error_status(m),))
+
+    def on_keep(text: str, selected: list[str], add: list[list[str]], keep_text: str):
+        words = _keep_words(keep_text)
+        new = write_h.review_persons(text, words, add or [])
+        msg = (f"{len(words)} {'ord bevares' if len(words) != 1 else 'ord bevares'} i hele teksten (ikke et navn)."
+               if words else "Ingen ord på listen »Ikke et navn«.")
+        return new, _choices_update(new, selected), "", None, status_html(msg, "ok")
+
+    on_keep_g = guarded(on_keep, lambda m: (gr.skip(),) * 4 + (_error_status(m),))
+
+    def on_preview(text: str, review: dict[str, Any], selected: list[str], mode: str):
+        result = write_h.preview(text, review, selected, mode)
         return result["text"], result, status_html(write_h.counts_text(result["counts"]) +
                                                     ". Læs teksten igennem, før du gemmer.")
 
     on_preview_g = guarded(on_preview, lambda m: ("", None, _error_status(m)))
 
-    def on_save(text: str, preview_state: dict[str, Any] | None, group: str, date: str):
-        nid, msg = write_h.save(db, text, preview_state, group, date)
+    def on_save(text: str, review: dict[str, Any], preview_state: dict[str, Any] | None, group: str, date: str,
+                confirm: bool):
+        nid, msg = write_h.save(db, text, review, preview_state, group, date, confirm)
+        over_h.invalidate(db)
         return status_html(msg, "ok" if nid else "info"), gr.update(choices=write_h.groups(db))
 
     on_save_g = guarded(on_save, lambda m: (_error_status(m), gr.skip()))
 
     def on_clear():
-        return "", [], [], write_h.highlight_html("", []), "", "", [], gr.update(choices=[], value=[]), \
-            gr.update(visible=False), "", None, "", ""
+        return "", [], [], write_h.highlight_html("", []), "", "", None, [], gr.update(choices=[], value=[]), \
+            gr.update(visible=False), "", None, "", "", "", "", {}
 
     # ---------------- Anonymisér filer
+    def on_upload(paths: list[str] | None):
+        info = files_h.column_choice(paths)
+        keepable = [c for c in info["choices"] if c not in info["text_columns"]]
+        return (gr.update(choices=keepable, value=[], visible=info["needed"]),
+                status_html(info["message"], info["level"]) if info["message"] else "")
+
+    on_upload_g = guarded(on_upload, lambda m: (gr.skip(), _error_status(m)))
+
     def on_files(paths: list[str], mode: str, column: str, want_mapping: bool, add: str, keep: str):
         r = files_h.anonymise_uploads(paths, mode, column, want_mapping, add=add, keep=keep)
         choices = sorted(r["outputs"].items())
         return (r["rows"], r["zip"], gr.update(value=r["mapping"], visible=r["mapping"] is not None),
-                gr.update(choices=choices, value=choices[0][1] if choices else None), status_html(r["status"], "ok"))
+                gr.update(choices=choices, value=choices[0][1] if choices else None),
+                status_html(r["status"], r["level"]))
 
     on_files_g = guarded(on_files, lambda m: (gr.skip(), None, gr.update(value=None, visible=False),
                                               gr.update(choices=[], value=None), _error_status(m)))
@@ -159,11 +211,22 @@ def build_app(db: str | None = None) -> gr.Blocks:
     # ---------------- Overblik
     def on_overview(group: str, since: str, until: str):
         r = over_h.overview(db, group, since, until)
-        return (status_html(r["status"]), r["themes"], r["by_month"], r["by_theme"], *r["figures"],
-                r["clusters_html"], r["csv"], r["xlsx"], r["qdc"])
+        c = r["charts"]
+        waiting = ('<p class="nv-note" role="status">Mønstre beregnes …</p>'
+                   if r["n"] >= over_h.MIN_FOR_PATTERNS else "")
+        return (status_html(r["status"], r.get("level", "info")), r["themes"], r["by_month"], r["by_theme"],
+                c["themes"], c["month"], c["share_time"], c["share_theme"], waiting, None, None, None, "")
 
     on_overview_g = guarded(on_overview, lambda m: (_error_status(m), None, None, None, None, None, None, None, "",
-                                                    None, None, None))
+                                                    None, None, None, ""))
+    on_patterns_g = guarded(lambda g, s_, u: over_h.patterns_for(db, g, s_, u), lambda m: "")
+
+    def on_exports(group: str, since: str, until: str):
+        files = over_h.exports_for(db, group, since, until)
+        return files["csv"], files["xlsx"], files.get("qdc"), status_html(
+            "Filerne er klar til download (uden narrativernes tekst).", "ok")
+
+    on_exports_g = guarded(on_exports, lambda m: (None, None, None, _error_status(m)))
 
     def group_choices():
         return gr.update(choices=[over_h.ALL_GROUPS, *write_h.groups(db)])
@@ -180,254 +243,328 @@ def build_app(db: str | None = None) -> gr.Blocks:
         groups = write_h.groups(db)
         topics = learn_h.reflection_topics()
         return (gr.update(choices=groups), gr.update(choices=[over_h.ALL_GROUPS, *groups]),
-                gr.update(choices=topics, value=topics[0] if topics else None))
+                gr.update(choices=topics, value=topics[0] if topics else None),
+                gr.update(choices=learn_h.bank_categories()))
 
-    on_load_g = guarded(on_load, lambda m: (gr.skip(), gr.skip(), gr.skip()))
+    on_load_g = guarded(on_load, lambda m: (gr.skip(), gr.skip(), gr.skip(), gr.skip()))
 
     with gr.Blocks(title="narrativ", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
         gr.Markdown("# narrativ\nEt dansk sprogværktøj til pædagogiske narrativer. Værktøjet foreslår – du bestemmer.")
         findings_state = gr.State([])
+        # open edit fields: finding uid → {"text", "action"}; a new analysis draws them again from here
+        drafts_state = gr.State({})
         ignored_state = gr.State([])
-        rows_state = gr.State([])
+        review_state = gr.State(None)
+        add_state = gr.State([])
         preview_state = gr.State(None)
 
-        with gr.Tab("Skriv narrativ", id="skriv"):
-            gr.Markdown(INTRO)
-            with gr.Row():
-                with gr.Column(scale=3):
-                    narrative = gr.Textbox(label="Din narrativ", lines=10, max_lines=30, elem_id="narrativ-tekst",
-                                           placeholder="Fx: I dag ved frokosten rakte Emma ud efter kanden ...")
-                    with gr.Row():
-                        analyse_btn = gr.Button("Analysér", variant="primary", elem_id="analyser")
-                        more = gr.Checkbox(label="Flere forslag", value=False, info="Vis også mere usikre fund")
-                        live = gr.Checkbox(label="Analysér mens jeg skriver", value=True, elem_id="live")
-                        clear_btn = gr.Button("Ny narrativ", variant="secondary")
-                    status = gr.HTML(elem_id="status")
-                    highlighted = gr.HTML(write_h.highlight_html("", []), elem_id="markeret", js_on_load=None)
-                with gr.Column(scale=2):
-                    profile = gr.HTML(elem_id="profil", js_on_load=None)
-
-            gr.Markdown("### Fund\nFor hvert fund kan du **bruge et forslag** (du får sætningen i et felt og "
-                        "forslaget som hjælp, skriver den om og bekræfter), **rette selv** eller **ignorere** fundet "
-                        "(det skjules for denne tekst). Teksten ændres først, når du trykker »Erstat i teksten«.")
-
-            @gr.render(inputs=[findings_state])
-            def _cards(findings: list[dict[str, Any]]):
-                if not findings:
-                    gr.Markdown("*Ingen fund at vise.*")
-                    return
-                for f in findings[: write_h.MAX_CARDS]:
-                    with gr.Group(elem_id=f"fund-{f['n']}", elem_classes=["nv-finding"]):
-                        gr.HTML(write_h.card_html(f), js_on_load=None)
-                        editable = f["kind"] == "deficit"
+        with gr.Tabs(overflow_behavior="wrap", elem_id="faner"):
+            with gr.Tab("Skriv", id="skriv", elem_id="fane-skriv"):
+                gr.Markdown(INTRO)
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        narrative = gr.Textbox(label="Din narrativ", lines=10, max_lines=30, elem_id="narrativ-tekst",
+                                               placeholder="Fx: I dag ved frokosten rakte Emma ud efter kanden ...")
                         with gr.Row():
-                            use_btns = []
+                            analyse_btn = gr.Button("Analysér", variant="primary", elem_id="analyser")
+                            more = gr.Checkbox(label="Flere forslag", value=False, info="Vis også mere usikre fund")
+                            live = gr.Checkbox(label="Analysér mens jeg skriver", value=True, elem_id="live", interactive=True,
+                                               info="Efter en kort pause i skrivningen")
+                            clear_btn = gr.Button("Ny narrativ", variant="secondary")
+                            live_run = gr.Button("Analysér (automatisk)", elem_id="live-run",
+                                                 elem_classes=["nv-hidden"])
+                        status = gr.HTML(elem_id="status")
+                        highlighted = gr.HTML(write_h.highlight_html("", []), elem_id="markeret", js_on_load=None)
+                    with gr.Column(scale=2):
+                        profile = gr.HTML(elem_id="profil", js_on_load=None)
+
+                gr.Markdown("### Fund\nFor hvert fund kan du **bruge et forslag** (du får sætningen i et felt og "
+                            "forslaget som hjælp, skriver den om og bekræfter), **rette selv** eller **ignorere** "
+                            "fundet (det skjules for denne tekst). Teksten ændres først, når du trykker »Erstat i "
+                            "teksten«.")
+
+                @gr.render(inputs=[findings_state, drafts_state], triggers=[findings_state.change])
+                def _cards(findings: list[dict[str, Any]], drafts: dict[str, Any]):
+                    drafts = drafts or {}
+                    if not findings:
+                        gr.Markdown("*Ingen fund at vise.*")
+                        return
+                    for f in findings[: write_h.MAX_CARDS]:
+                        uid = f.get("uid") or f["key"]
+                        with gr.Group(elem_id=f"fund-{f['n']}", elem_classes=["nv-finding"]):
+                            gr.HTML(write_h.card_html(f), js_on_load=None)
+                            editable = f["kind"] == "deficit"
+                            with gr.Row():
+                                use_btns = []
+                                if editable:
+                                    use_btns = [gr.Button(f"Brug forslag {j + 1}", size="sm", elem_classes=["nv-use"])
+                                                for j in range(len(f["suggestions"]))]
+                                    edit_btn = gr.Button("Ret selv", size="sm", elem_classes=["nv-edit"])
+                                ign = gr.Button("Ignorér", size="sm", variant="secondary", elem_classes=["nv-ignore"])
                             if editable:
-                                use_btns = [gr.Button(f"Brug forslag {j + 1}", size="sm", elem_classes=["nv-use"])
-                                            for j in range(len(f["suggestions"]))]
-                                edit_btn = gr.Button("Ret selv", size="sm", elem_classes=["nv-edit"])
-                            ign = gr.Button("Ignorér", size="sm", variant="secondary", elem_classes=["nv-ignore"])
-                        if editable:
-                            action = gr.State(EDITED)
-                            with gr.Column(visible=False, elem_classes=["nv-editor"]) as editor:
-                                guide = gr.HTML(js_on_load=None)
-                                edit = gr.Textbox(label=f"Skriv sætningen om (fund {f['n']})", value=f["sentence"],
-                                                  lines=2, max_lines=6, elem_classes=["nv-edit-text"],
-                                                  interactive=True)
-                                with gr.Row():
-                                    rep = gr.Button("Erstat i teksten", size="sm", variant="primary")
-                                    cancel = gr.Button("Fortryd", size="sm", variant="secondary")
-                            for j, b in enumerate(use_btns):
-                                b.click(lambda j=j, f=f: (gr.update(visible=True), write_h.guidance_html(f, j),
-                                                          ACCEPTED),
-                                        outputs=[editor, guide, action], queue=False, api_visibility="private")
-                            edit_btn.click(lambda f=f: (gr.update(visible=True), write_h.guidance_html(f, None),
-                                                        EDITED),
-                                           outputs=[editor, guide, action], queue=False, api_visibility="private")
-                            cancel.click(lambda f=f: (gr.update(visible=False), f["sentence"]),
-                                         outputs=[editor, edit], queue=False, api_visibility="private")
-                            rep.click(guarded(partial(on_replace, f), lambda m: (gr.skip(), _error_status(m))),
-                                      inputs=[narrative, edit, action], outputs=[narrative, status],
-                                      api_visibility="private").success(
-                                on_analyse_g, inputs=[narrative, more, ignored_state],
+                                # an open field and what the writer typed in it come from drafts_state, so a new
+                                # analysis (live, or after an edit elsewhere) draws them again
+                                draft = drafts.get(uid)
+                                action = gr.State(draft["action"] if draft else EDITED)
+                                with gr.Column(visible=draft is not None, elem_classes=["nv-editor"]) as editor:
+                                    guide = gr.HTML(write_h.guidance_html(f, None) if draft else "", js_on_load=None)
+                                    edit = gr.Textbox(label=f"Skriv sætningen om (fund {f['n']})",
+                                                      value=draft["text"] if draft else f["sentence"],
+                                                      lines=2, max_lines=6, elem_classes=["nv-edit-text"],
+                                                      interactive=True)
+                                    with gr.Row():
+                                        rep = gr.Button("Erstat i teksten", size="sm", variant="primary")
+                                        reanalyse = gr.Button("Analysér igen", size="sm", variant="secondary")
+                                        cancel = gr.Button("Fortryd", size="sm", variant="secondary")
+                                    card_msg = gr.HTML(elem_classes=["nv-card-msg"])
+                                    replaced = gr.State(False)
+
+                                def _open(current: str, drafts: dict[str, Any], j: int | None = None,
+                                          f: dict[str, Any] = f, uid: str = uid):
+                                    value = current if (current or "").strip() else f["sentence"]
+                                    act = ACCEPTED if j is not None else EDITED
+                                    return (gr.update(visible=True), write_h.guidance_html(f, j), act, value, "",
+                                            {**(drafts or {}), uid: {"text": value, "action": act}})
+
+                                def _keep_draft(current: str, act: str, drafts: dict[str, Any], uid: str = uid):
+                                    if uid not in (drafts or {}):
+                                        return gr.skip()
+                                    return {**drafts, uid: {"text": current, "action": act}}
+
+                                def _close(drafts: dict[str, Any], f: dict[str, Any] = f, uid: str = uid):
+                                    return (gr.update(visible=False), f["sentence"], "",
+                                            {k: v for k, v in (drafts or {}).items() if k != uid})
+
+                                for j, b in enumerate(use_btns):
+                                    b.click(partial(_open, j=j), inputs=[edit, drafts_state],
+                                            outputs=[editor, guide, action, edit, card_msg, drafts_state], queue=False,
+                                            api_visibility="private")
+                                edit_btn.click(_open, inputs=[edit, drafts_state],
+                                               outputs=[editor, guide, action, edit, card_msg, drafts_state],
+                                               queue=False, api_visibility="private")
+                                # leaving the field hands the draft to the server (not every keystroke)
+                                edit.blur(_keep_draft, inputs=[edit, action, drafts_state], outputs=[drafts_state],
+                                          queue=False, show_progress="hidden", api_visibility="private")
+                                cancel.click(_close, inputs=[drafts_state], outputs=[editor, edit, card_msg, drafts_state],
+                                             queue=False, api_visibility="private")
+                                rep.click(partial(on_replace, f), inputs=[narrative, edit, action, drafts_state],
+                                          outputs=[narrative, card_msg, editor, edit, replaced, drafts_state],
+                                          api_visibility="private").then(
+                                    on_after_replace, inputs=[replaced, narrative, more, ignored_state],
+                                    outputs=[findings_state, highlighted, profile, status], api_visibility="private")
+                                reanalyse.click(lambda: "", outputs=[card_msg], queue=False,
+                                                api_visibility="private").then(
+                                    partial(on_analyse_g, prefix="Analyseret igen; din omskrivning står stadig i "
+                                                                 "feltet."),
+                                    inputs=[narrative, more, ignored_state],
+                                    outputs=[findings_state, highlighted, profile, status], api_visibility="private")
+                            ign.click(partial(on_ignore, f), inputs=[ignored_state], outputs=[ignored_state],
+                                      api_visibility="private").then(
+                                partial(on_analyse_g, prefix=f"Fund {f['n']} er skjult for denne tekst."),
+                                inputs=[narrative, more, ignored_state],
                                 outputs=[findings_state, highlighted, profile, status], api_visibility="private")
-                        ign.click(partial(on_ignore, f), inputs=[ignored_state], outputs=[ignored_state, status],
-                                  api_visibility="private").then(
-                            on_analyse_g, inputs=[narrative, more, ignored_state],
-                            outputs=[findings_state, highlighted, profile, status], api_visibility="private")
-                if len(findings) > write_h.MAX_CARDS:
-                    gr.Markdown(f"*{len(findings) - write_h.MAX_CARDS} flere fund er markeret i teksten, men vises ikke "
-                                "her. Ret de første, og analysér igen.*")
+                    if len(findings) > write_h.MAX_CARDS:
+                        gr.Markdown(f"*{len(findings) - write_h.MAX_CARDS} flere fund er markeret i teksten, men vises "
+                                    "ikke her. Ret de første, og analysér igen.*")
 
-            gr.Markdown("### Anonymisér og gem\nFør noget gemmes, finder værktøjet navne og andre oplysninger. "
-                        "Du gennemgår listen, ser den anonymiserede tekst og gemmer derefter kun den.")
-            anon_btn = gr.Button("Anonymisér og gem …", variant="primary", elem_id="anonymiser")
-            review_status = gr.HTML()
-            with gr.Group(visible=False) as review_box:
-                review = gr.CheckboxGroup(label="Oplysninger, der erstattes (fjern fluebenet ved det, der ikke skal)",
-                                          choices=[], value=[], elem_id="oplysninger")
+                gr.Markdown("### Anonymisér og gem\nFør noget gemmes, finder værktøjet navne og andre oplysninger. "
+                            "Du gennemgår listen, ser den anonymiserede tekst og gemmer derefter kun den.")
+                anon_btn = gr.Button("Anonymisér og gem …", variant="primary", elem_id="anonymiser")
+                review_status = gr.HTML(elem_id="gennemgang-status")
+                with gr.Group(visible=False) as review_box:
+                    review = gr.CheckboxGroup(label="Personer og oplysninger, der erstattes – én linje pr. person med "
+                                                    "alle forekomster (fjern fluebenet ved det, der ikke skal)",
+                                              choices=[], value=[], elem_id="oplysninger")
+                    with gr.Row():
+                        missed = gr.Textbox(label="Overset ord: skriv det, eller markér det i teksten ovenfor",
+                                            scale=3, elem_id="overset")
+                        missed_label = gr.Dropdown(label="Type", choices=[(LABEL_DA[k], k) for k in write_h.ADD_TYPES],
+                                                   value="PERSON", scale=1, elem_id="overset-type")
+                        add_btn = gr.Button("Tilføj (alle forekomster)", scale=1)
+                    with gr.Row():
+                        keep_text = gr.Textbox(label="Ikke et navn – bevares i hele teksten (ét ord pr. linje)", lines=2,
+                                               scale=3, elem_id="ikke-navn")
+                        keep_btn = gr.Button("Bevar ordene", scale=1)
+                    add_status = gr.HTML(elem_id="tilfoej-status")
+                    mode = gr.Radio(label="Erstat med", choices=[(v, k) for k, v in write_h.MODES_DA.items()],
+                                    value="placeholder")
+                    preview_btn = gr.Button("Vis anonymiseret tekst")
+                    preview_status = gr.HTML(elem_id="forhaandsvisning-status")
+                    preview_box = gr.Textbox(label="Forhåndsvisning – kun denne tekst gemmes", interactive=False,
+                                             lines=8, elem_id="forhaandsvisning")
+                    with gr.Row():
+                        group = gr.Dropdown(label="Gruppe (fx stuens navn)", choices=[], allow_custom_value=True,
+                                            value=None, elem_id="gruppe")
+                        date = gr.Textbox(label="Dato (fx 4.3.2026)", value=write_h.today_da, elem_id="dato")
+                    confirm_kept = gr.Checkbox(label="Gem også det, jeg har fjernet fluebenet fra (det gemmes, som det "
+                                                     "står)", value=False, elem_id="bekraeft-bevar")
+                    save_btn = gr.Button("Gem anonymiseret narrativ", variant="primary", elem_id="gem")
+                    save_status = gr.HTML(elem_id="gem-status")
+
+            analyse_outputs = [findings_state, highlighted, profile, status]
+            analyse_btn.click(on_analyse_g, inputs=[narrative, more, ignored_state], outputs=analyse_outputs,
+                              api_name="analyse", concurrency_limit=CONCURRENCY, concurrency_id="analyse")
+            more.input(on_analyse_g, inputs=[narrative, more, ignored_state], outputs=analyse_outputs,
+                       api_visibility="private", concurrency_id="analyse")
+            # typing sends nothing: the page script clicks the hidden button after a pause (live analysis on)
+            narrative.input(None, js=LIVE_JS, api_visibility="private")
+            live_run.click(on_analyse_g, inputs=[narrative, more, ignored_state], outputs=analyse_outputs,
+                           trigger_mode="always_last", show_progress="hidden", api_visibility="private",
+                           concurrency_id="analyse")
+            # selecting words in the narrative fills the "missed identifier" field (nothing else happens)
+            narrative.select(_selected_text, outputs=[missed], queue=False, show_progress="hidden",
+                             api_visibility="private")
+            clear_btn.click(on_clear, outputs=[narrative, findings_state, ignored_state, highlighted, profile, status,
+                                               review_state, add_state, review, review_box, preview_box, preview_state,
+                                               review_status, save_status, add_status, keep_text, drafts_state],
+                            api_visibility="private")
+            anon_btn.click(on_detect_g, inputs=[narrative, keep_text],
+                           outputs=[review_state, add_state, review, review_box, preview_box, preview_state,
+                                    review_status],
+                           api_name="detect")
+            add_btn.click(on_add_g, inputs=[narrative, review_state, review, add_state, missed, missed_label, keep_text],
+                          outputs=[review_state, add_state, review, missed, preview_box, preview_state, add_status],
+                          api_name="add_identifier")
+            keep_btn.click(on_keep_g, inputs=[narrative, review, add_state, keep_text],
+                           outputs=[review_state, review, preview_box, preview_state, add_status],
+                           api_name="keep_words")
+            for comp in (review, mode):
+                comp.input(lambda: ("", None, ""), outputs=[preview_box, preview_state, preview_status], queue=False,
+                           show_progress="hidden", api_visibility="private")
+            preview_btn.click(on_preview_g, inputs=[narrative, review_state, review, mode],
+                              outputs=[preview_box, preview_state, preview_status], api_name="preview")
+            save_btn.click(on_save_g, inputs=[narrative, review_state, preview_state, group, date, confirm_kept],
+                           outputs=[save_status, group], api_name="save")
+
+            # ------------------------------------------------------------ Anonymisér filer
+            with gr.Tab("Filer", id="filer", elem_id="fane-filer"):
+                gr.Markdown("### Anonymisér filer\nAnonymisér flere filer på én gang (.txt, .docx, .csv, .jsonl). "
+                            "Dine filer ændres ikke; du får anonymiserede kopier som zip. Nøglen (original → "
+                            "pseudonym) laves kun, hvis du beder om det.")
+                uploads = gr.File(label="Filer", file_count="multiple", file_types=list(files_h.SUFFIXES),
+                                  elem_id="filer-ind")
+                f_column_status = gr.HTML(elem_id="kolonne-status")
                 with gr.Row():
-                    missed = gr.Textbox(label="Overset oplysning: skriv den, eller markér den i teksten ovenfor",
-                                        scale=3)
-                    missed_label = gr.Dropdown(label="Type", choices=[(v, k) for k, v in LABEL_DA.items()],
-                                               value="PERSON", scale=1)
-                    add_btn = gr.Button("Tilføj (alle forekomster)", scale=1)
-                mode = gr.Radio(label="Erstat med", choices=[(v, k) for k, v in write_h.MODES_DA.items()],
-                                value="placeholder")
-                preview_btn = gr.Button("Vis anonymiseret tekst")
-                preview_box = gr.Textbox(label="Forhåndsvisning – kun denne tekst gemmes", interactive=False, lines=8,
-                                         elem_id="forhaandsvisning")
+                    f_mode = gr.Radio(label="Erstat med", choices=[(v, k) for k, v in write_h.MODES_DA.items()],
+                                      value="placeholder")
+                    f_column = gr.Dropdown(label="Kolonner, der bevares uændret (fx id, dato)", choices=[], value=[],
+                                           multiselect=True, visible=False, elem_id="bevar-kolonner")
+                    f_mapping = gr.Checkbox(label="Lav også nøglen (original → pseudonym)", value=False,
+                                            info="Følsom: gem den adskilt fra filerne")
+                with gr.Accordion("Gennemgang: ret det, værktøjet overså eller tog fejl af (gælder alle filerne)",
+                                  open=False):
+                    gr.Markdown("Se hver anonymiseret fil herunder. Mangler et navn, eller er et almindeligt ord "
+                                "erstattet, så skriv det her og anonymisér filerne igen.")
+                    with gr.Row():
+                        f_add = gr.Textbox(label="Overset navn eller ord – erstattes (ét pr. linje)", lines=2,
+                                           elem_id="filer-tilfoej")
+                        f_keep = gr.Textbox(label="Ikke et navn – bevares (ét pr. linje)", lines=2,
+                                            elem_id="filer-bevar")
+                f_run = gr.Button("Anonymisér filerne", variant="primary", elem_id="filer-koer")
+                f_status = gr.HTML(elem_id="filer-status")
+                f_table = gr.Dataframe(headers=files_h.HEADERS, label="Erstatninger pr. fil", interactive=False,
+                                       wrap=True)
                 with gr.Row():
-                    group = gr.Dropdown(label="Gruppe (fx stuens navn)", choices=[], allow_custom_value=True,
-                                        value=None)
-                    date = gr.Textbox(label="Dato (ÅÅÅÅ-MM-DD)", value=write_h.today)
-                save_btn = gr.Button("Gem anonymiseret narrativ", variant="primary", elem_id="gem")
-                save_status = gr.HTML(elem_id="gem-status")
+                    f_zip = gr.File(label="Anonymiserede filer (zip)", interactive=False)
+                    f_key = gr.File(label="Nøgle (følsom)", interactive=False, visible=False)
+                f_pick = gr.Dropdown(label="Gennemse en anonymiseret fil", choices=[], elem_id="gennemse")
+                f_preview = gr.Textbox(label="Uddrag af den anonymiserede fil", interactive=False, lines=10,
+                                       elem_id="uddrag")
+                uploads.change(on_upload_g, inputs=[uploads], outputs=[f_column, f_column_status],
+                               api_visibility="private")
+                f_run.click(on_files_g, inputs=[uploads, f_mode, f_column, f_mapping, f_add, f_keep],
+                            outputs=[f_table, f_zip, f_key, f_pick, f_status], api_name="anonymise_files")
+                f_pick.change(on_file_preview_g, inputs=[f_pick], outputs=[f_preview], api_visibility="private")
 
-        analyse_outputs = [findings_state, highlighted, profile, status]
-        analyse_btn.click(on_analyse_g, inputs=[narrative, more, ignored_state], outputs=analyse_outputs,
-                          api_name="analyse")
-        more.change(on_analyse_g, inputs=[narrative, more, ignored_state], outputs=analyse_outputs,
-                    api_visibility="private")
-        narrative.input(on_live, inputs=[narrative, more, ignored_state, live], outputs=analyse_outputs,
-                        trigger_mode="always_last", show_progress="hidden", api_visibility="private")
-        # a changed text makes an earlier preview stale: it must be made again before saving
-        narrative.input(lambda: ("", None), outputs=[preview_box, preview_state], queue=False,
-                        show_progress="hidden", api_visibility="private")
-        # selecting words in the narrative fills the "missed identifier" field (nothing else happens)
-        narrative.select(_selected_text, outputs=[missed], queue=False, show_progress="hidden",
-                         api_visibility="private")
-        clear_btn.click(on_clear, outputs=[narrative, findings_state, ignored_state, highlighted, profile, status,
-                                           rows_state, review, review_box, preview_box, preview_state, review_status,
-                                           save_status],
-                        api_visibility="private")
-        anon_btn.click(on_detect_g, inputs=[narrative],
-                       outputs=[rows_state, review, review_box, preview_box, preview_state, review_status],
-                       api_name="detect")
-        add_btn.click(on_add_g, inputs=[narrative, rows_state, review, missed, missed_label],
-                      outputs=[rows_state, review, missed, preview_box, preview_state, review_status],
-                      api_name="add_identifier")
-        for comp in (review, mode):
-            comp.change(lambda: ("", None), outputs=[preview_box, preview_state], queue=False,
-                        show_progress="hidden", api_visibility="private")
-        preview_btn.click(on_preview_g, inputs=[narrative, rows_state, review, mode],
-                          outputs=[preview_box, preview_state, review_status], api_name="preview")
-        save_btn.click(on_save_g, inputs=[narrative, preview_state, group, date], outputs=[save_status, group],
-                       api_name="save")
-
-        # ------------------------------------------------------------ Anonymisér filer
-        with gr.Tab("Anonymisér filer", id="filer"):
-            gr.Markdown("Anonymisér flere filer på én gang (.txt, .docx, .csv, .jsonl). Dine filer ændres ikke; "
-                        "du får anonymiserede kopier som zip. Nøglen (original → pseudonym) laves kun, hvis du beder "
-                        "om det.")
-            uploads = gr.File(label="Filer", file_count="multiple", file_types=list(files_h.SUFFIXES),
-                              elem_id="filer-ind")
-            with gr.Row():
-                f_mode = gr.Radio(label="Erstat med", choices=[(v, k) for k, v in write_h.MODES_DA.items()],
-                                  value="placeholder")
-                f_column = gr.Textbox(label="Tekstkolonne (for .csv og .jsonl)", value="text")
-                f_mapping = gr.Checkbox(label="Lav også nøglen (original → pseudonym)", value=False,
-                                        info="Følsom: gem den adskilt fra filerne")
-            with gr.Accordion("Gennemgang: ret det, værktøjet overså eller tog fejl af (gælder alle filerne)",
-                              open=False):
-                gr.Markdown("Se hver anonymiseret fil herunder. Mangler et navn, eller er et almindeligt ord "
-                            "erstattet, så skriv det her og anonymisér filerne igen.")
+            # ------------------------------------------------------------ Overblik
+            with gr.Tab("Overblik", id="overblik", elem_id="fane-overblik") as over_tab:
+                gr.Markdown("Overblik over gemte (anonymiserede) narrativer: temaer, ressourceandel og mønstre, som "
+                            "værktøjet har fundet. Skriv datoer som 1.9.2025 eller 2025-09-01; et tomt felt betyder "
+                            "ingen grænse.")
                 with gr.Row():
-                    f_add = gr.Textbox(label="Overset navn eller ord – erstattes (ét pr. linje)", lines=2,
-                                       elem_id="filer-tilfoej")
-                    f_keep = gr.Textbox(label="Ikke et navn – bevares (ét pr. linje)", lines=2, elem_id="filer-bevar")
-            f_run = gr.Button("Anonymisér filerne", variant="primary")
-            f_status = gr.HTML()
-            f_table = gr.Dataframe(headers=files_h.HEADERS, label="Erstatninger pr. fil", interactive=False,
-                                   wrap=True)
-            with gr.Row():
-                f_zip = gr.File(label="Anonymiserede filer (zip)", interactive=False)
-                f_key = gr.File(label="Nøgle (følsom)", interactive=False, visible=False)
-            f_pick = gr.Dropdown(label="Gennemse en anonymiseret fil", choices=[])
-            f_preview = gr.Textbox(label="Uddrag af den anonymiserede fil", interactive=False, lines=10)
-            f_run.click(on_files_g, inputs=[uploads, f_mode, f_column, f_mapping, f_add, f_keep],
-                        outputs=[f_table, f_zip, f_key, f_pick, f_status], api_name="anonymise_files")
-            f_pick.change(on_file_preview_g, inputs=[f_pick], outputs=[f_preview], api_visibility="private")
-
-        # ------------------------------------------------------------ Overblik
-        with gr.Tab("Overblik", id="overblik") as over_tab:
-            gr.Markdown("Overblik over gemte (anonymiserede) narrativer: temaer, ressourceandel og grupper af "
-                        "narrativer, som værktøjet har fundet. Datoer skrives ÅÅÅÅ-MM-DD; tomt felt = ingen grænse.")
-            with gr.Row():
-                o_group = gr.Dropdown(label="Gruppe", choices=[over_h.ALL_GROUPS], value=over_h.ALL_GROUPS,
-                                      allow_custom_value=True)
-                o_since = gr.Textbox(label="Fra dato", placeholder="ÅÅÅÅ-MM-DD")
-                o_until = gr.Textbox(label="Til dato", placeholder="ÅÅÅÅ-MM-DD")
-                o_run = gr.Button("Vis overblik", variant="primary")
-            o_status = gr.HTML(elem_id="overblik-status")
-            o_themes = gr.Dataframe(label="Narrativer pr. tema", interactive=False)
-            with gr.Row():
-                o_plot_theme = gr.Plot(label="Narrativer pr. tema", elem_id="diagram-temaer")
-                o_plot_month = gr.Plot(label="Temaer pr. måned")
-            with gr.Row():
-                o_plot_share = gr.Plot(label="Ressourceandel over tid", elem_id="diagram-ressource-tid")
-                o_plot_share_theme = gr.Plot(label="Ressourceandel pr. tema")
-            with gr.Row():
-                o_month = gr.Dataframe(label="Ressourceandel pr. måned", interactive=False)
-                o_theme = gr.Dataframe(label="Ressourceandel pr. tema", interactive=False)
-            gr.Markdown("#### Grupper af narrativer, som værktøjet har fundet")
-            o_clusters = gr.HTML(js_on_load=None, elem_id="overblik-klynger")
-            with gr.Row():
-                o_csv = gr.File(label="Hent CSV-filer (zip, uden tekst)", interactive=False)
-                o_xlsx = gr.File(label="Hent Excel (tabeller og diagrammer, uden tekst)", interactive=False)
-                o_qdc = gr.File(label="Hent kodebogen (.qdc til NVivo/ATLAS.ti)", interactive=False)
-            o_run.click(on_overview_g, inputs=[o_group, o_since, o_until],
-                        outputs=[o_status, o_themes, o_month, o_theme, o_plot_theme, o_plot_month, o_plot_share,
-                                 o_plot_share_theme, o_clusters, o_csv, o_xlsx, o_qdc],
-                        api_name="overview")
-            over_tab.select(guarded(group_choices, lambda m: gr.skip()), outputs=[o_group], api_visibility="private")
-
-        # ------------------------------------------------------------ Læring
-        with gr.Tab("Læring", id="laering"):
-            with gr.Accordion("Eksempelbank: fra underskud til ressource", open=True):
-                gr.Markdown("Eksempelsætninger fra projektets egne narrativer, som beskriver barnet ud fra mangler, og de "
-                            "omskrivninger værktøjet foreslår.")
+                    o_group = gr.Dropdown(label="Stue eller gruppe", choices=[over_h.ALL_GROUPS],
+                                          value=over_h.ALL_GROUPS, allow_custom_value=True, elem_id="overblik-gruppe")
+                    o_since = gr.Textbox(label="Fra dato", placeholder="fx 1.9.2025", elem_id="fra-dato")
+                    o_until = gr.Textbox(label="Til dato", placeholder="fx 31.12.2025", elem_id="til-dato")
+                    o_run = gr.Button("Vis overblik", variant="primary", elem_id="vis-overblik")
+                o_status = gr.HTML(elem_id="overblik-status")
+                o_themes = gr.Dataframe(label="Narrativer pr. tema", interactive=False)
+                # Gradio's own charts: drawn by the browser at the width of the screen (also a phone)
                 with gr.Row():
-                    l_cat = gr.Dropdown(label="Kategori", choices=[learn_h.ALL], value=learn_h.ALL)
-                    l_show = gr.Button("Vis eksempler")
-                l_status = gr.HTML()
-                l_bank = gr.Dataframe(headers=["Sætning", "Kategori", "Forslag"], interactive=False, wrap=True,
-                                      column_widths=["38%", "17%", "45%"])
-
-                def on_bank(cat: str):
-                    rows, msg = on_bank_g(cat)
-                    return rows, msg, gr.update(choices=learn_h.bank_categories())
-
-                l_show.click(guarded(on_bank, lambda m: ([], _error_status(m), gr.skip())), inputs=[l_cat],
-                             outputs=[l_bank, l_status, l_cat], api_name="example_bank")
-            with gr.Accordion("Øvelse: skriv sætningen om", open=False):
-                e_new = gr.Button("Ny sætning")
-                e_orig = gr.Textbox(label="Sætningen", interactive=False)
-                e_rewrite = gr.Textbox(label="Din omskrivning", lines=3)
-                e_check = gr.Button("Giv feedback", variant="primary")
-                e_feedback = gr.HTML(js_on_load=None)
-                e_new.click(on_new_ex_g, outputs=[e_orig, e_rewrite, e_feedback], api_visibility="private")
-                e_check.click(on_feedback_g, inputs=[e_orig, e_rewrite], outputs=[e_feedback],
-                              api_name="exercise_feedback")
-            with gr.Accordion("Refleksionskort", open=False):
-                gr.Markdown("Åbne spørgsmål til personalemøder og undervisning. Kortene ligger i en datafil, som "
-                            "undervisere kan rette (`narrativ_nlp/data/reflection_cards.yaml`).")
+                    o_plot_theme = gr.BarPlot(x="tema", y="narrativer", sort="-y", x_label_angle=-35, height=320,
+                                              label="Narrativer pr. tema", elem_id="diagram-temaer",
+                                              elem_classes=["nv-plot"], min_width=300)
+                    o_plot_month = gr.BarPlot(x="måned", y="narrativer", color="tema", height=320,
+                                              label="Temaer pr. måned", elem_classes=["nv-plot"], min_width=300)
                 with gr.Row():
-                    r_topic = gr.Dropdown(label="Emne", choices=[])
-                    r_all = gr.Button("Vis alle spørgsmål")
-                    r_draw = gr.Button("Træk et kort")
-                r_card = gr.HTML(js_on_load=None)
-                r_all.click(on_card_g, inputs=[r_topic], outputs=[r_card], api_name="reflection_card")
-                r_draw.click(on_draw_g, inputs=[r_topic], outputs=[r_card], api_visibility="private")
-                r_topic.change(on_card_g, inputs=[r_topic], outputs=[r_card], api_visibility="private")
-            with gr.Accordion("Reglerne i praksis (anonyme tællinger)", open=False):
-                gr.Markdown("Hvor ofte forslag fra hver regel er brugt, rettet eller ignoreret. Kun tal – ingen tekst. "
-                            "Regler, der ofte ignoreres, rammer måske forkert.")
-                fb_btn = gr.Button("Opdatér")
-                fb_table = gr.Dataframe(headers=learn_h.FEEDBACK_HEADERS, interactive=False, elem_id="regel-tal")
-                fb_btn.click(on_rules_g, outputs=[fb_table], api_name="rule_feedback")
+                    o_plot_share = gr.LinePlot(x="måned", y="ressourceandel (%)", y_lim=[0, 100], height=320,
+                                               label="Ressourceandel over tid", elem_id="diagram-ressource-tid",
+                                               elem_classes=["nv-plot"], min_width=300)
+                    o_plot_share_theme = gr.BarPlot(x="tema", y="ressourceandel (%)", y_lim=[0, 100], sort="-y",
+                                                    x_label_angle=-35, height=320, label="Ressourceandel pr. tema",
+                                                    elem_classes=["nv-plot"], min_width=300)
+                with gr.Row():
+                    o_month = gr.Dataframe(label="Ressourceandel pr. måned", interactive=False)
+                    o_theme = gr.Dataframe(label="Ressourceandel pr. tema", interactive=False)
+                gr.Markdown("#### Mønstre, som værktøjet har fundet")
+                o_clusters = gr.HTML(js_on_load=None, elem_id="overblik-klynger")
+                gr.Markdown("#### Hent tallene")
+                o_export = gr.Button("Lav filer til download (Excel, CSV, kodebog)", elem_id="lav-filer")
+                o_export_status = gr.HTML(elem_id="filer-klar")
+                with gr.Row():
+                    o_csv = gr.File(label="Hent CSV-filer (zip, uden tekst)", interactive=False)
+                    o_xlsx = gr.File(label="Hent Excel (tabeller og diagrammer, uden tekst)", interactive=False)
+                    o_qdc = gr.File(label="Hent kodebogen (.qdc til NVivo/ATLAS.ti)", interactive=False)
+                o_run.click(on_overview_g, inputs=[o_group, o_since, o_until],
+                            outputs=[o_status, o_themes, o_month, o_theme, o_plot_theme, o_plot_month, o_plot_share,
+                                     o_plot_share_theme, o_clusters, o_csv, o_xlsx, o_qdc, o_export_status],
+                            api_name="overview").success(
+                    on_patterns_g, inputs=[o_group, o_since, o_until], outputs=[o_clusters], api_name="patterns")
+                o_export.click(on_exports_g, inputs=[o_group, o_since, o_until],
+                               outputs=[o_csv, o_xlsx, o_qdc, o_export_status], api_name="overview_files")
+                over_tab.select(guarded(group_choices, lambda m: gr.skip()), outputs=[o_group],
+                                api_visibility="private")
 
-        demo.load(on_load_g, outputs=[group, o_group, r_topic], api_visibility="private")
+            # ------------------------------------------------------------ Læring
+            with gr.Tab("Læring", id="laering", elem_id="fane-laering"):
+                with gr.Accordion("Eksempelbank: fra underskud til ressource", open=True):
+                    gr.Markdown("Eksempelsætninger fra projektets egne narrativer, som beskriver barnet ud fra "
+                                "mangler, og de omskrivninger værktøjet foreslår.")
+                    with gr.Row():
+                        l_cat = gr.Dropdown(label="Kategori", choices=[learn_h.ALL], value=learn_h.ALL)
+                        l_show = gr.Button("Vis eksempler")
+                    l_status = gr.HTML()
+                    l_bank = gr.Dataframe(headers=["Sætning", "Kategori", "Forslag"], interactive=False, wrap=True,
+                                          column_widths=["38%", "17%", "45%"])
+                    l_show.click(on_bank_g, inputs=[l_cat], outputs=[l_bank, l_status], api_name="example_bank")
+                with gr.Accordion("Øvelse: skriv sætningen om", open=False):
+                    e_new = gr.Button("Ny sætning")
+                    e_orig = gr.Textbox(label="Sætningen", interactive=False)
+                    e_rewrite = gr.Textbox(label="Din omskrivning", lines=3)
+                    e_check = gr.Button("Giv feedback", variant="primary")
+                    e_feedback = gr.HTML(js_on_load=None)
+                    e_new.click(on_new_ex_g, outputs=[e_orig, e_rewrite, e_feedback], api_visibility="private")
+                    e_check.click(on_feedback_g, inputs=[e_orig, e_rewrite], outputs=[e_feedback],
+                                  api_name="exercise_feedback")
+                with gr.Accordion("Refleksionskort", open=False):
+                    gr.Markdown("Åbne spørgsmål til personalemøder og undervisning. Kortene ligger i en datafil, som "
+                                "undervisere kan rette (`narrativ_nlp/data/reflection_cards.yaml`).")
+                    with gr.Row():
+                        r_topic = gr.Dropdown(label="Emne", choices=[])
+                        r_all = gr.Button("Vis alle spørgsmål")
+                        r_draw = gr.Button("Træk et kort")
+                    r_card = gr.HTML(js_on_load=None)
+                    r_all.click(on_card_g, inputs=[r_topic], outputs=[r_card], api_name="reflection_card")
+                    r_draw.click(on_draw_g, inputs=[r_topic], outputs=[r_card], api_visibility="private")
+                    r_topic.input(on_card_g, inputs=[r_topic], outputs=[r_card], api_visibility="private")
+                with gr.Accordion("Reglerne i praksis (anonyme tællinger)", open=False):
+                    gr.Markdown("Hvor ofte forslag fra hver regel er brugt, rettet eller ignoreret. Kun tal – ingen "
+                                "tekst. Regler, der ofte ignoreres, rammer måske forkert.")
+                    fb_btn = gr.Button("Opdatér")
+                    fb_table = gr.Dataframe(headers=learn_h.FEEDBACK_HEADERS, interactive=False, elem_id="regel-tal")
+                    fb_btn.click(on_rules_g, outputs=[fb_table], api_name="rule_feedback")
+
+        demo.load(on_load_g, outputs=[group, o_group, r_topic, l_cat], api_visibility="private")
     return demo
 
 
@@ -476,24 +613,30 @@ def exposure_warning(host: str, auth: tuple[str, str] | None) -> str | None:
 def start(host: str = LOCALHOST, port: int = 7860, auth: str | tuple[str, str] | None = None, db: str | None = None,
           warm: bool = True, quiet: bool = False) -> gr.Blocks:
     """Build and launch the app without blocking; returns the running Blocks (``close()`` stops it)."""
-    from narrativ_nlp.store import NarrativeStore, default_db_path
-
     credentials = parse_auth(auth if auth else auth_from_env())
     warning = exposure_warning(host, credentials)
     if warning:
         logger.warning(warning)
         print(f"ADVARSEL: {warning}", file=sys.stderr)
-    db_path = str(db or default_db_path())
-    NarrativeStore(db_path).close()  # create or migrate now: a broken database fails here, in Danish
+    db_path = library.open_store(db)  # create or migrate now: a broken database fails here, in Danish
     if warm:
-        threading.Thread(target=warm_up, name="narrativ-warm-up", daemon=True).start()
+        threading.Thread(target=_warm, args=(db_path,), name="narrativ-warm-up", daemon=True).start()
     demo = build_app(db_path)
-    demo.queue(default_concurrency_limit=4)
+    demo.queue(default_concurrency_limit=CONCURRENCY)
     demo.launch(server_name=host, server_port=port, share=False, auth=credentials,
                 auth_message="Log ind for at bruge narrativ.", prevent_thread_lock=True, inbrowser=False,
-                quiet=quiet, theme=THEME, css=CSS, footer_links=["settings"], max_file_size="25mb",
-                ssr_mode=False, mcp_server=False, enable_monitoring=False)
+                quiet=quiet, theme=THEME, css=CSS, js=page_js(), i18n=i18n(), footer_links=["settings"],
+                max_file_size="25mb", ssr_mode=False, mcp_server=False, enable_monitoring=False)
     return demo
+
+
+def _warm(db: str) -> None:
+    """Models first, then the lemmas of the stored narratives (for Overblik's patterns)."""
+    warm_up()
+    try:
+        over_h.warm_lemmas(db)
+    except Exception as exc:  # noqa: BLE001  (only a head start; Overblik computes them when needed)
+        logger.warning("lemmaer kunne ikke forberedes (%s)", type(exc).__name__)
 
 
 def launch(host: str = LOCALHOST, port: int = 7860, auth: str | None = None, db: str | None = None) -> int:

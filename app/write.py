@@ -28,11 +28,16 @@ from narrativ_nlp.app.common import (
     KIND_DA,
     TEXT_ON,
     AppMessage,
+    category_label,
     check_length,
+    date_da,
     ensure_pipeline,
     esc,
+    num,
+    parse_date_da,
+    plural,
 )
-from narrativ_nlp.identifiers.types import LABEL_DA
+from narrativ_nlp.workflows import LABEL_DA
 
 #: at most this many findings get their own card (the rest are highlighted and counted)
 MAX_CARDS = 30
@@ -69,7 +74,7 @@ def _finding_dict(i: int, f: Any, sentence: tuple[int, int] | None = None, text:
         "text": f.text,
         "kind": f.kind,
         "label": f.label,
-        "category_label": f.category_label,
+        "category_label": category_label(f.category_label),
         "rule_id": f.rule_id,
         "source": f.source,
         "confidence": round(float(f.confidence), 3),
@@ -84,12 +89,26 @@ def _finding_dict(i: int, f: Any, sentence: tuple[int, int] | None = None, text:
     return d
 
 
+def with_uids(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Give each finding a ``uid``: its ignore key and the occurrence of that key in the text.
+
+    The uid does not depend on offsets, so a card of the same finding keeps what the writer
+    typed in its edit field when the text is analysed again after an edit elsewhere.
+    """
+    seen: dict[str, int] = {}
+    for f in findings:
+        i = seen.get(f["key"], 0)
+        seen[f["key"]] = i + 1
+        f["uid"] = f"{f['key']}#{i}"
+    return findings
+
+
 def analyse_narrative(text: str | None, more: bool = False, ignored: list[str] | None = None) -> dict[str, Any]:
     """Analyse ``text``; findings the user ignored are left out. Raises ``NarrativError`` (E030) when too long.
 
     Returns ``{"findings", "n_ignored", "html", "profile_html", "notes", "status"}``.
     """
-    from narrativ_nlp.framing.analysis import analyse
+    from narrativ_nlp.workflows import analyse_text as analyse
 
     text = check_length(text)
     ignored_set = set(ignored or [])
@@ -105,13 +124,8 @@ def analyse_narrative(text: str | None, more: bool = False, ignored: list[str] |
             n_ignored += 1
             continue
         findings.append(d)
-    n_def = sum(f["kind"] == "deficit" for f in findings)
-    n_res = len(findings) - n_def
-    status = f"Fund: {n_def} underskudsfokuserede og {n_res} ressourcefokuserede formuleringer."
-    if n_ignored:
-        status += f" {n_ignored} ignoreret."
-    if analysis.hidden_findings and not more:
-        status += f" {len(analysis.hidden_findings)} mere usikre fund vises med »Flere forslag«."
+    with_uids(findings)
+    status = findings_status(findings, n_ignored, 0 if more else len(analysis.hidden_findings))
     profile = None if analysis.profile is None else asdict(analysis.profile)
     return {
         "findings": findings,
@@ -121,6 +135,20 @@ def analyse_narrative(text: str | None, more: bool = False, ignored: list[str] |
         "notes": list(analysis.notes),
         "status": status,
     }
+
+
+def findings_status(findings: list[dict[str, Any]], n_ignored: int = 0, n_hidden: int = 0) -> str:
+    """``Fund: 2 underskudsfokuserede formuleringer og 1 ressourcefokuseret formulering. …`` (singular/plural)."""
+    n_def = sum(f["kind"] == "deficit" for f in findings)
+    n_res = len(findings) - n_def
+    status = (f"Fund: {plural(n_def, 'underskudsfokuseret formulering', 'underskudsfokuserede formuleringer')} og "
+              f"{plural(n_res, 'ressourcefokuseret formulering', 'ressourcefokuserede formuleringer')}.")
+    if n_ignored:
+        status += f" {n_ignored} ignoreret."
+    if n_hidden:
+        more = "1 usikkert fund mere vises" if n_hidden == 1 else f"{n_hidden} usikre fund mere vises"
+        status += f" {more} med »Flere forslag«."
+    return status
 
 
 def highlight_html(text: str, findings: list[dict[str, Any]]) -> str:
@@ -172,7 +200,7 @@ def card_html(f: dict[str, Any]) -> str:
     return (
         f'<div class="nv-card nv-card-{kind}" style="border-left:6px solid {COLOURS[kind]}">'
         f'<div><b>{f["n"]}. {esc(KIND_DA[kind])}</b> · {esc(f["category_label"])} '
-        f'<small>(sikkerhed {f["confidence"]:.2f})</small></div>'
+        f'<small>(sikkerhed {num(f["confidence"])})</small></div>'
         f'<div class="nv-quote">»{esc(f["text"])}«</div>'
         f'<div class="nv-expl">{esc(f["explanation"])}</div>'
         + (f'<ol class="nv-sugg">{sugg}</ol>' if sugg else "")
@@ -192,15 +220,17 @@ def guidance_html(f: dict[str, Any], j: int | None) -> str:
 
 def profile_html(profile: dict[str, Any] | None, notes: list[str] | None = None) -> str:
     """The narrative profile and checklist (escaped)."""
-    from narrativ_nlp.resources import framing_categories
+    import yaml
+
+    from narrativ_nlp.app.common import data_text
 
     parts = []
     for note in notes or []:
         parts.append(f'<p class="nv-note">{esc(note)}</p>')
     if profile is None:
         return "".join(parts)
-    cats = framing_categories()
-    labels = {k: v["label"] for kind in cats.values() for k, v in kind.items()}
+    cats = yaml.safe_load(data_text("framing_categories.yaml")) or {}
+    labels = {k: v["label"] for kind in ("deficit", "resource") for k, v in (cats.get(kind) or {}).items()}
     share = profile.get("resource_share")
     share_txt = "–" if share is None else f"{share:.0f} %"
     parts.append(
@@ -233,11 +263,12 @@ def replace_span(text: str, finding: dict[str, Any], new: str, action: str = EDI
     """
     if action not in (ACCEPTED, EDITED):
         raise ValueError(f"action={action!r}")
-    start = int(finding.get("sent_start", finding["start"]))
-    end = int(finding.get("sent_end", finding["end"]))
     original = finding.get("sentence", finding["text"]) if "sent_start" in finding else finding["text"]
-    if not (0 <= start < end <= len(text)) or text[start:end] != original:
-        raise AppMessage("Teksten er ændret siden analysen. Tryk på »Analysér« og prøv igen.")
+    where = locate_sentence(text, finding)
+    if where is None:
+        raise StaleText("Sætningen er rettet i teksten siden analysen, så den kan ikke erstattes sikkert. Din "
+                        "omskrivning er bevaret her. Tryk »Analysér igen«, og tryk derefter »Erstat i teksten« igen.")
+    start, end = where
     new = (new or "").strip()
     if not new:
         raise AppMessage("Skriv din nye formulering i feltet først.")
@@ -246,114 +277,125 @@ def replace_span(text: str, finding: dict[str, Any], new: str, action: str = EDI
     return text[:start] + new + text[end:], action
 
 
+class StaleText(AppMessage):
+    """The sentence of a finding is no longer in the text as it was analysed (the writer's rewrite is kept)."""
+
+
+def locate_sentence(text: str, finding: dict[str, Any]) -> tuple[int, int] | None:
+    """Where the finding's sentence is in ``text`` now: at its analysed offsets, or — when the text was
+    edited elsewhere — the one place it occurs unchanged; None when it was edited or occurs more than once."""
+    if "sent_start" in finding:
+        start, end, original = int(finding["sent_start"]), int(finding["sent_end"]), finding.get("sentence", "")
+    else:
+        start, end, original = int(finding["start"]), int(finding["end"]), finding["text"]
+    if not original:
+        return None
+    if 0 <= start < end <= len(text) and text[start:end] == original:
+        return start, end
+    first = text.find(original)
+    if first >= 0 and text.find(original, first + 1) < 0:
+        return first, first + len(original)
+    return None
+
+
 def record_feedback(db: str | None, rule_id: str | None, action: str) -> None:
     """Count (text-free) that a finding of ``rule_id`` was accepted, edited or ignored."""
-    from narrativ_nlp.store import NarrativeStore
+    from narrativ_nlp.app import library
 
     if action not in (ACCEPTED, EDITED, IGNORED):
         raise ValueError(f"action={action!r}")
-    with closing(NarrativeStore(db)) as store:
-        store.record_feedback(rule_id or "classifier", action)
+    library.record_feedback(db, rule_id or "classifier", action)
 
 
-# ------------------------------------------------------------------ anonymise and save
+# ------------------------------------------------------------------ anonymise and save: review by person
+#
+# The library side is the workflow layer (``narrativ_nlp.workflows``): ``detect_for_review`` groups the
+# identifiers by person (full name, first name, possessive: one row, one decision, one pseudonym),
+# ``pseudonymise`` applies the ticked spans, ``save_reviewed`` stores one reviewed narrative after
+# ``enrich()``. This module only turns its results into plain values for the components.
+
+#: the types a user can give a word the detector missed (person, place, institution, other first)
+ADD_TYPES = ("PERSON", "PLACE", "INSTITUTION", "OTHER", "ADDRESS", "PHONE", "EMAIL", "CPR")
 
 
-def _row_id(start: int, end: int, label: str) -> str:
-    return f"{start}-{end}-{label}"
+def _span_tuple(s: Any) -> list[Any]:
+    return [int(s.start), int(s.end), s.label, s.source, round(float(s.score), 3)]
 
 
-def _row(text: str, start: int, end: int, label: str, source: str, score: float, selected: bool) -> dict[str, Any]:
-    return {"id": _row_id(start, end, label), "start": start, "end": end, "label": label,
-            "label_da": LABEL_DA.get(label, label), "text": text[start:end], "source": source,
-            "score": round(float(score), 2), "selected": selected}
+def _spans_of(review: dict[str, Any], keys: set[tuple[int, int, str]]) -> list[Any]:
+    """The workflow's spans (kept in the review) whose (start, end, label) are in ``keys``, in text order."""
+    return [s for s in review["review"].all_spans() if (s.start, s.end, s.label) in keys]
 
 
-def detect_for_review(text: str | None) -> list[dict[str, Any]]:
-    """Identifiers for review: detected spans (ticked) and weaker suggestions (unticked), in text order."""
-    from narrativ_nlp.anonymise import detect
+def review_persons(text: str | None, keep: list[str] | None = None, add: list[list[str]] | None = None) -> dict[str, Any]:
+    """One row per person (or other identifier) with all its occurrences, for review.
+
+    ``keep``: words the user said are not names ("ikke et navn", for the whole text); ``add``:
+    ``[surface, type]`` pairs the detector missed (every occurrence). Returns ``{"token", "persons",
+    "detected"}``: ``persons`` are plain dicts (id, label, label_da, display, forms, n, score, source,
+    preselected, spans); ``detected`` the pre-selected spans (what "kept" is counted against).
+    """
+    from narrativ_nlp.workflows import AddTerm, detect_for_review
 
     text = check_length(text)
     if not text.strip():
         raise AppMessage("Der er ingen tekst at anonymisere.")
     ensure_pipeline()
-    detection = detect(text)
-    rows = [_row(text, s.start, s.end, s.label, s.source, s.score, True) for s in detection.spans]
-    rows += [_row(text, s.start, s.end, s.label, s.source, s.score, False) for s in detection.suggestions]
-    return sorted(rows, key=lambda r: (r["start"], -r["end"]))
+    terms = [AddTerm(str(a[0]), str(a[1])) for a in (add or []) if a and str(a[0]).strip()]
+    review = detect_for_review(text, keep=[k for k in (keep or []) if k.strip()], add=terms)
+    persons = [{"id": p.id, "label": p.label, "label_da": p.label_da, "display": p.display, "forms": list(p.forms),
+                "n": p.n, "score": round(float(p.score), 2), "source": p.source, "preselected": bool(p.preselected),
+                "spans": [_span_tuple(s) for s in p.spans]} for p in review.persons]
+    detected = [t for p in persons if p["preselected"] and p["source"] != "bruger" for t in p["spans"]]
+    return {"token": text_token(text), "persons": persons, "detected": detected, "review": review}
 
 
-def check_rows(text: str, rows: list[dict[str, Any]]) -> None:
-    """The review rows must still point at the same words: an edit after the review needs a new review."""
-    for r in rows:
-        if not (0 <= r["start"] < r["end"] <= len(text)) or text[r["start"]:r["end"]] != r["text"]:
-            raise AppMessage("Teksten er ændret efter gennemgangen. Tryk på »Anonymisér og gem …« igen.")
+def person_choices(review: dict[str, Any] | None, selected: list[str] | None = None) -> tuple[list[tuple[str, str]], list[str]]:
+    """CheckboxGroup choices (display, id), one per person, and the ticked ids (the user's earlier
+    choice where the person is still there, else the pre-selection)."""
+    persons = (review or {}).get("persons", [])
+    known = set(selected) if selected is not None else None
+    choices, ticked = [], []
+    for p in persons:
+        others = [f for f in p["forms"] if f != p["display"]]
+        forms = f" ({', '.join(others)})" if others else ""
+        who = "tilføjet af dig" if p["source"] == "bruger" else f"sikkerhed {num(p['score'])}"
+        hint = "" if p["preselected"] else " – forslag"
+        choices.append((f"{p['label_da']}: {p['display']}{forms} – {plural(p['n'], 'forekomst', 'forekomster')}, "
+                        f"{who}{hint}", p["id"]))
+        if (known is not None and p["id"] in known) or (known is None and p["preselected"]) \
+                or (known is not None and p["source"] == "bruger"):
+            ticked.append(p["id"])
+    return choices, ticked
 
 
-def add_identifier(text: str, rows: list[dict[str, Any]], surface: str, label: str) -> tuple[list[dict[str, Any]], int]:
-    """Add every whole-word occurrence of ``surface`` as ``label`` (ticked); returns (rows, n_added)."""
-    surface = (surface or "").strip()
-    if not surface:
-        raise AppMessage("Skriv eller markér den tekst, der skal anonymiseres.")
-    if label not in LABEL_DA:
-        raise AppMessage("Vælg en type for oplysningen.")
-    check_rows(text, rows)
-    pattern = re.compile(r"(?<!\w)" + re.escape(surface) + r"(?!\w)")
-    rows = [dict(r) for r in rows]
-    have = {r["id"]: r for r in rows}
-    added = 0
-    for m in pattern.finditer(text):
-        rid = _row_id(m.start(), m.end(), label)
-        if rid in have:
-            have[rid]["selected"] = True
-            continue
-        row = _row(text, m.start(), m.end(), label, "user", 1.0, True)
-        rows.append(row)
-        have[rid] = row
-        added += 1
-    if not added and not any(pattern.finditer(text)):
-        raise AppMessage("Teksten findes ikke i narrativen (skriv den præcis, som den står).")
-    return sorted(rows, key=lambda r: (r["start"], -r["end"])), added
+def chosen_spans(review: dict[str, Any], ids: list[str] | None) -> list[Any]:
+    chosen = set(ids or [])
+    spans = _spans_of(review, {(t[0], t[1], t[2]) for p in review.get("persons", []) if p["id"] in chosen
+                               for t in p["spans"]})
+    return sorted(spans, key=lambda s: s.start)
 
 
-def review_choices(rows: list[dict[str, Any]]) -> tuple[list[tuple[str, str]], list[str]]:
-    """CheckboxGroup choices (display, id) and the ticked ids."""
-    choices = []
-    for r in rows:
-        who = "tilføjet af dig" if r["source"] == "user" else f"sikkerhed {r['score']:.2f}"
-        hint = "" if r["selected"] or r["source"] == "user" else " – forslag"
-        choices.append((f"{r['label_da']}: {r['text']} ({who}{hint})", r["id"]))
-    return choices, [r["id"] for r in rows if r["selected"]]
+def _check_review(text: str, review: dict[str, Any] | None) -> dict[str, Any]:
+    if not review or "persons" not in review or "review" not in review:
+        raise AppMessage("Tryk først på »Anonymisér og gem …«, så værktøjet kan finde navne og andre oplysninger.")
+    if review.get("token") != text_token(text or ""):
+        raise AppMessage("Teksten er ændret efter gennemgangen. Tryk på »Anonymisér og gem …« igen.")
+    return review
 
 
-def selected_spans(rows: list[dict[str, Any]], selected_ids: list[str] | None) -> list[Any]:
-    """The ticked rows as ``IdentifierSpan``s without overlaps (the user's own and longer spans win)."""
-    from narrativ_nlp.identifiers.types import IdentifierSpan
-
-    chosen = [r for r in rows if r["id"] in set(selected_ids or [])]
-    chosen.sort(key=lambda r: (r["source"] != "user", -(r["end"] - r["start"]), r["start"]))
-    kept: list[dict[str, Any]] = []
-    for r in chosen:
-        if all(r["end"] <= k["start"] or r["start"] >= k["end"] for k in kept):
-            kept.append(r)
-    return [IdentifierSpan(r["start"], r["end"], r["label"], r["source"], float(r["score"]))
-            for r in sorted(kept, key=lambda r: r["start"])]
-
-
-def text_token(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def preview(text: str, rows: list[dict[str, Any]], selected_ids: list[str] | None, mode: str = "placeholder") -> dict[str, Any]:
-    """Pseudonymise the ticked spans; returns ``{"text", "counts", "token"}`` (token ties it to the text)."""
-    from narrativ_nlp.identifiers.pseudonymise import MODES, Pseudonymiser
+def preview(text: str, review: dict[str, Any] | None, selected_ids: list[str] | None, mode: str = "placeholder") -> dict[str, Any]:
+    """Pseudonymise the ticked persons (one pseudonym per person); returns ``{"text", "counts", "token",
+    "ids", "mode"}`` (the token ties it to the text, ``ids`` to the choice)."""
+    from narrativ_nlp.workflows import pseudonymise
 
     text = check_length(text)
-    if mode not in MODES:
+    review = _check_review(text, review)
+    if mode not in MODES_DA:
         mode = "placeholder"
-    check_rows(text, rows)
-    result = Pseudonymiser(mode=mode).apply(text, selected_spans(rows, selected_ids))
-    return {"text": result.text, "counts": result.counts(), "token": text_token(text)}
+    result = pseudonymise(text, chosen_spans(review, selected_ids), mode)
+    return {"text": result.text, "counts": result.counts(), "token": text_token(text),
+            "ids": sorted(selected_ids or []), "mode": mode}
 
 
 def counts_text(counts: dict[str, int]) -> str:
@@ -362,51 +404,52 @@ def counts_text(counts: dict[str, int]) -> str:
     return "Erstattet: " + ", ".join(f"{LABEL_DA.get(k, k)} {v}" for k, v in sorted(counts.items()))
 
 
-def save(db: str | None, text: str, preview_state: dict[str, Any] | None, group: str | None, date: str | None) -> tuple[int | None, str]:
-    """Store the previewed, pseudonymised text with group, date, themes and profile; returns (id, message).
+def text_token(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    Refuses without a preview for the current text. Only the pseudonymised text is stored.
+
+def save(db: str | None, text: str, review: dict[str, Any] | None, preview_state: dict[str, Any] | None,
+         group: str | None, date: str | None, confirm_kept: bool = False) -> tuple[int | None, str]:
+    """Store the previewed narrative through the workflow (one ``enrich()`` step); returns (id, message).
+
+    Refuses without a preview of the current text and choice. Only the pseudonymised text is stored.
     """
-    from narrativ_nlp.framing.analysis import analyse
-    from narrativ_nlp.store import NarrativeStore, parse_date
-    from narrativ_nlp.themes.tagger import default_tagger
-    from narrativ_nlp.themes.features import texts_to_lemmas
+    from narrativ_nlp.workflows import SaveRequest, save_reviewed
 
     if not preview_state or not preview_state.get("text"):
         raise AppMessage("Lav først en forhåndsvisning af den anonymiserede tekst (»Vis anonymiseret tekst«).")
     if preview_state.get("token") != text_token(text or ""):
         raise AppMessage("Teksten er ændret efter forhåndsvisningen. Gennemgå oplysningerne og lav forhåndsvisningen igen.")
+    review = _check_review(text, review)
     group = (group or "").strip()
     if not group:
         raise AppMessage("Vælg eller skriv en gruppe (fx stuens navn).")
-    date = parse_date(date)  # a Danish NarrativError (E060) when invalid
-    anon = preview_state["text"]
+    iso = parse_date_da(date)  # a Danish message when invalid
     ensure_pipeline()
-    analysis = analyse(anon)
-    profile = None
-    if analysis.profile is not None:
-        p = analysis.profile
-        # text-free profile: counts and which checklist items are present (no evidence text)
-        profile = {"n_sentences": p.n_sentences, "n_deficit_sentences": p.n_deficit_sentences,
-                   "n_resource_sentences": p.n_resource_sentences, "resource_share": p.resource_share,
-                   "categories": dict(p.categories), "checklist": {c.id: c.present for c in p.checklist}}
-    tags = default_tagger().tag(texts_to_lemmas([anon]))[0]
-    themes = [{"theme": t.theme, "label": t.label, "score": t.score} for t in tags]
-    with closing(NarrativeStore(db)) as store:
-        nid = store.add(anon, group, date, themes=themes, profile=profile, anonymised=True)
-    if nid is None:
-        return None, "Narrativen er allerede gemt (samme tekst findes i forvejen)."
-    when = f" den {date}" if date else ""
-    return nid, f"Gemt som narrativ nr. {nid} i gruppen »{group}«{when}. Kun den anonymiserede tekst er gemt."
+    result = save_reviewed(SaveRequest(
+        text=text, spans=chosen_spans(review, preview_state.get("ids")), detected=_spans_of(review, {(t[0], t[1], t[2]) for t in review["detected"]}),
+        group=group, date=iso, mode=preview_state.get("mode", "placeholder"), confirm_kept=bool(confirm_kept)), db)
+    if result.id is None:
+        return None, "Narrativen er allerede gemt (samme tekst, gruppe og dato findes i forvejen)."
+    when = f" den {date_da(result.date)}" if result.date else ""
+    msg = f"Gemt som narrativ nr. {result.id} i gruppen »{result.group}«{when}."
+    if result.kept:
+        what = ", ".join(f"{n} × {LABEL_DA.get(k, k)}" for k, n in sorted(result.kept.items()))
+        return result.id, msg + f" Du valgte at beholde: {what}; resten er anonymiseret."
+    return result.id, msg + " Kun den anonymiserede tekst er gemt."
 
 
 def today() -> str:
     return dt.date.today().isoformat()
 
 
-def groups(db: str | None) -> list[str]:
-    from narrativ_nlp.store import NarrativeStore
+def today_da() -> str:
+    """Today as the date field shows it (``7.12.2026``)."""
+    return date_da(today())
 
-    with closing(NarrativeStore(db)) as store:
-        return store.groups()
+
+def groups(db: str | None) -> list[str]:
+    from narrativ_nlp.app import library
+
+    return library.groups(db)
 

@@ -9,13 +9,25 @@ import sqlite3
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from narrativ_nlp.app import files as files_h
 from narrativ_nlp.app import learning as learn_h
 from narrativ_nlp.app import overview as over_h
 from narrativ_nlp.app import write as write_h
-from narrativ_nlp.app.common import MAX_CHARS, AppMessage, check_length, esc, guarded
+from narrativ_nlp.app.common import (
+    MAX_CHARS,
+    AppMessage,
+    check_length,
+    date_da,
+    esc,
+    guarded,
+    num,
+    parse_date_da,
+    plural,
+    rule_name,
+)
 from narrativ_nlp.errors import NarrativError
 from narrativ_nlp.store import NarrativeStore
 
@@ -54,7 +66,7 @@ def test_too_long_text_is_refused_in_danish():
     with pytest.raises(NarrativError, match="Teksten er for lang: 50001 tegn"):
         write_h.analyse_narrative("a" * (MAX_CHARS + 1))
     with pytest.raises(NarrativError, match="for lang"):
-        write_h.detect_for_review("Emma leger. " * 5000)
+        write_h.review_persons("Emma leger. " * 5000)
 
 
 def test_empty_text_gives_a_hint():
@@ -89,8 +101,16 @@ def test_using_a_suggestion_opens_the_sentence_and_replaces_it_only_when_confirm
     assert action == "accepted" and new == rewrite + NARRATIVE[f["sent_end"]:]
     new, action = write_h.replace_span(NARRATIVE, f, "Emma sad på skødet ved frokosten.")
     assert action == "edited" and new.startswith("Emma sad på skødet ved frokosten. Mor siger")
-    with pytest.raises(AppMessage, match="ændret siden analysen"):
-        write_h.replace_span("X" + NARRATIVE, f, rewrite, "accepted")
+    # text added before the sentence: the unchanged sentence is found where it now is and replaced there
+    moved, _ = write_h.replace_span("Det regnede. " + NARRATIVE, f, rewrite, "accepted")
+    assert moved == "Det regnede. " + rewrite + NARRATIVE[f["sent_end"]:]
+    # the sentence itself was edited since the analysis: refused with a message that the rewrite is kept
+    edited = NARRATIVE.replace("umulig ved frokosten", "urolig ved frokosten")
+    with pytest.raises(write_h.StaleText, match="rettet i teksten siden analysen.*omskrivning er bevaret"):
+        write_h.replace_span(edited, f, rewrite, "accepted")
+    assert write_h.locate_sentence(edited, f) is None
+    twice = NARRATIVE + " " + f["sentence"]  # the same sentence twice after an edit: not guessed
+    assert write_h.locate_sentence("Ny start. " + twice, f) is None
     with pytest.raises(AppMessage, match="Skriv din nye formulering"):
         write_h.replace_span(NARRATIVE, f, "   ", "accepted")
     with pytest.raises(AppMessage, match="ikke ændret"):  # confirming the unchanged sentence does nothing
@@ -109,64 +129,77 @@ def test_feedback_counts_accept_and_ignore_and_are_text_free(tmp_path, view):
     fb = NarrativeStore(db).feedback()
     assert fb[f["rule_id"]] == {"accepted": 1, "ignored": 2} and fb["classifier"] == {"edited": 1}
     rows = learn_h.feedback_table(str(db))
-    assert rows[0] == [f["rule_id"], 1, 0, 2, 66.7]  # the rule ignored most often comes first
+    # the rule ignored most often comes first, by its Danish name, with a decimal comma
+    assert rows[0] == [rule_name(f["rule_id"]), 1, 0, 2, "66,7"] and "." not in rows[0][0].split("»")[0]
+    assert rule_name("generalisation.altid_aldrig") == "Generalisering: »altid/aldrig«"
     dump = "\n".join(sqlite3.connect(db).iterdump())
     assert "Emma" not in dump and "umulig" not in dump and f["sentence"] not in dump
     with pytest.raises(ValueError):
         write_h.record_feedback(str(db), f["rule_id"], "deleted")
 
 
-def test_review_preselects_spans_and_adds_every_occurrence_of_a_missed_one():
-    rows = write_h.detect_for_review(NARRATIVE)
-    names = {r["text"] for r in rows if r["selected"]}
-    assert {"Emma", "Jonas"} <= names
-    rows = [dict(r, selected=False) if r["text"] == "Jonas" else r for r in rows]  # the user unticks Jonas
-    rows, added = write_h.add_identifier(NARRATIVE, rows, "frokosten", "INSTITUTION")
-    assert added == 1
-    choices, selected = write_h.review_choices(rows)
-    by_id = {r["id"]: r for r in rows}
-    assert all(by_id[i]["text"] != "Jonas" for i in selected)
-    assert any("frokosten" in label for label, _ in choices)
-    text = "Ali og Ali leger. Alina ser på."
-    rows2, added2 = write_h.add_identifier(text, [], "Ali", "PERSON")
-    assert added2 == 2 and all(r["text"] == "Ali" for r in rows2)  # whole words only: not "Alina"
-    with pytest.raises(AppMessage, match="findes ikke"):
-        write_h.add_identifier(text, [], "Bo", "PERSON")
+PERSONS = ("Oliver Hansen kom glad ind ad døren. Olivers CPR-nummer står i mappen: 010203-1234. Bagefter legede "
+           "Oliver med bamsen Trofast og Emma i Vanløse, og Oliver lo.")
 
 
-def test_suggestions_are_offered_unticked():
-    rows = [write_h._row("Ib og Bo", 0, 2, "PERSON", "ner", 0.9, True), write_h._row("Ib og Bo", 6, 8, "PERSON", "ner", 0.3, False)]
-    choices, selected = write_h.review_choices(rows)
-    assert selected == ["0-2-PERSON"] and "forslag" in choices[1][0]
+def test_review_has_one_row_per_person_with_all_its_occurrences():
+    review = write_h.review_persons(PERSONS)
+    oliver = next(p for p in review["persons"] if p["display"] == "Oliver Hansen")
+    assert set(oliver["forms"]) == {"Oliver Hansen", "Olivers", "Oliver"} and oliver["n"] == 4
+    # the possessive never swallows the next noun
+    assert all(PERSONS[s[0]:s[1]] in {"Oliver Hansen", "Olivers", "Oliver"} for s in oliver["spans"])
+    choices, ticked = write_h.person_choices(review)
+    label = next(lbl for lbl, pid in choices if pid == oliver["id"])
+    assert label.startswith("Person: Oliver Hansen (") and "4 forekomster" in label and "sikkerhed 0," in label
+    assert sum("Oliver" in lbl for lbl, _ in choices) == 1  # one row, one decision
+    # one decision covers every occurrence: one pseudonym for all of them
+    prev = write_h.preview(PERSONS, review, ticked)
+    assert "Oliver" not in prev["text"] and "010203-1234" not in prev["text"]
+    assert prev["text"].startswith("[Person 1] kom glad ind") and "[Person 1]s CPR-nummer" in prev["text"]
+    assert prev["text"].count("[Person 1]") == 4
+    with pytest.raises(AppMessage, match="ændret efter gennemgangen"):
+        write_h.preview("Hej. " + PERSONS, review, ticked)
 
 
-def test_overlapping_selections_keep_the_users_span():
-    text = "Emma Hansen kom."
-    rows = [write_h._row(text, 0, 4, "PERSON", "ner", 0.9, True), write_h._row(text, 0, 11, "PERSON", "user", 1.0, True)]
-    spans = write_h.selected_spans(rows, [r["id"] for r in rows])
-    assert [(s.start, s.end) for s in spans] == [(0, 11)]
+def test_missed_words_get_a_type_and_not_a_name_applies_once_for_the_text():
+    review = write_h.review_persons(PERSONS, keep=["Trofast"], add=[["Vanløse", "PLACE"], ["døren", "OTHER"]])
+    by_display = {p["display"]: p for p in review["persons"]}
+    assert "Trofast" not in by_display  # "ikke et navn": dropped, for the whole text
+    assert by_display["Vanløse"]["label"] == "PLACE" and by_display["døren"]["label"] == "OTHER"
+    choices, ticked = write_h.person_choices(review)
+    assert any(lbl.startswith("Sted: Vanløse – 1 forekomst, tilføjet af dig") for lbl, _ in choices)
+    assert set(write_h.ADD_TYPES[:4]) == {"PERSON", "PLACE", "INSTITUTION", "OTHER"}
+    text = write_h.preview(PERSONS, review, ticked)["text"]
+    assert "[Sted 1]" in text and "Vanløse" not in text and "Trofast" in text and "[Andet 1]" in text
+    # the user's earlier choice survives a new detection; a suggestion is offered unticked
+    mine = [pid for pid in ticked if pid != by_display["Oliver Hansen"]["id"]]
+    _, again = write_h.person_choices(review, mine)
+    assert by_display["Oliver Hansen"]["id"] not in again and by_display["Vanløse"]["id"] in again
 
 
 def test_preview_and_save_store_only_the_pseudonymised_text(tmp_path):
     db = str(tmp_path / "n.sqlite3")
-    rows = write_h.detect_for_review(NARRATIVE)
-    selected = [r["id"] for r in rows if r["selected"]]
+    review = write_h.review_persons(NARRATIVE)
+    _, ticked = write_h.person_choices(review)
     with pytest.raises(AppMessage, match="forhåndsvisning"):
-        write_h.save(db, NARRATIVE, None, "Myretuen", "2026-03-04")  # nothing saved without the review step
-    with pytest.raises(AppMessage, match="ændret efter gennemgangen"):
-        write_h.preview("Hej. " + NARRATIVE, rows, selected, "placeholder")  # offsets of an older text
-    prev = write_h.preview(NARRATIVE, rows, selected, "placeholder")
+        write_h.save(db, NARRATIVE, review, None, "Myretuen", "2026-03-04")  # nothing saved without the review step
+    prev = write_h.preview(NARRATIVE, review, ticked, "placeholder")
     assert "Emma" not in prev["text"] and "[Person 1]" in prev["text"]
     with pytest.raises(AppMessage, match="ændret"):
-        write_h.save(db, NARRATIVE + " Mere.", prev, "Myretuen", "2026-03-04")
-    with pytest.raises(NarrativError, match="Ugyldig dato"):
-        write_h.save(db, NARRATIVE, prev, "Myretuen", "4. marts")
-    nid, msg = write_h.save(db, NARRATIVE, prev, "Myretuen", "2026-03-04")
-    assert nid and "Gemt" in msg
+        write_h.save(db, NARRATIVE + " Mere.", review, prev, "Myretuen", "2026-03-04")
+    with pytest.raises(AppMessage, match="Ugyldig dato: »4. marts«. Skriv datoen som fx 1.9.2025"):
+        write_h.save(db, NARRATIVE, review, prev, "Myretuen", "4. marts")
+    # an unticked person is kept only when the user confirms it
+    jonas = next(p["id"] for p in review["persons"] if p["display"] == "Jonas")
+    less = write_h.preview(NARRATIVE, review, [i for i in ticked if i != jonas])
+    with pytest.raises(NarrativError, match="ikke sat til at blive erstattet"):
+        write_h.save(db, NARRATIVE, review, less, "Myretuen", "4.3.2026")
+    nid, msg = write_h.save(db, NARRATIVE, review, prev, "Myretuen", "4.3.2026")  # a Danish date
+    assert nid and "Gemt" in msg and "den 4.3.2026" in msg
     (stored,) = NarrativeStore(db).narratives()
-    assert stored.text == prev["text"] and stored.anonymised and stored.group == "Myretuen"
-    assert stored.themes and stored.profile and "checklist" in stored.profile
-    assert write_h.save(db, NARRATIVE, prev, "Myretuen", "2026-03-04")[0] is None  # duplicate
+    assert stored.date == "2026-03-04" and stored.text == prev["text"] and stored.anonymised
+    assert stored.group == "Myretuen" and stored.themes and stored.profile
+    assert write_h.save(db, NARRATIVE, review, prev, "Myretuen", "2026-03-04")[0] is None  # duplicate
     con = sqlite3.connect(db)
     dump = "\n".join(con.iterdump())
     assert "Emma" not in dump and "Jonas" not in dump
@@ -185,9 +218,11 @@ def test_files_per_file_counts_zip_and_mapping_only_when_asked(tmp_path):
     bad.write_text("x", encoding="utf-8")
     r = files_h.anonymise_uploads([str(a), str(b), str(bad)], workdir=str(tmp_path / "w1"))
     by_name = {row[0]: row for row in r["rows"]}
-    assert by_name["a.txt"][1] == "OK" and by_name["a.txt"][-1] >= 3
-    assert by_name["b.csv"][1] == "OK" and by_name["b.csv"][-1] >= 1
-    assert "Filtypen .pdf" in by_name["c.pdf"][1] and str(tmp_path) not in by_name["c.pdf"][1]
+    assert by_name["a.txt"][1] == "Anonymiseret" and by_name["a.txt"][-1] >= 3
+    assert by_name["b.csv"][1] == "Anonymiseret" and by_name["b.csv"][-1] >= 1
+    assert by_name["c.pdf"][1].startswith("Fejl: Filtypen .pdf") and str(tmp_path) not in by_name["c.pdf"][1]
+    # one of three failed: the status says so in words and is a warning, not a success
+    assert r["level"] == "warn" and r["status"].startswith("2 af 3 filer er anonymiseret; 1 fil kunne ikke")
     assert r["mapping"] is None
     with zipfile.ZipFile(r["zip"]) as zf:
         assert sorted(zf.namelist()) == ["a.txt", "b.csv"]
@@ -195,13 +230,46 @@ def test_files_per_file_counts_zip_and_mapping_only_when_asked(tmp_path):
     assert not (tmp_path / "w1" / "ind").exists()  # the copies of the inputs are gone
     assert "Emma" not in files_h.read_output(r["outputs"]["a.txt"])
     r2 = files_h.anonymise_uploads([str(a)], want_mapping=True, workdir=str(tmp_path / "w2"))
+    assert r2["level"] == "ok" and r2["status"].startswith("Filen er anonymiseret.")
     mapping = json.loads(Path(r2["mapping"]).read_text(encoding="utf-8"))
-    assert mapping["filer"] == ["a.txt"] and "følsom" in r2["status"]
-    assert {"label": "PERSON", "original": "emma", "replacement": "[Person 1]"} in mapping["nøgle"]
+    assert "følsom" in r2["status"] and Path(r2["mapping"]).parent != Path(r2["outputs"]["a.txt"]).parent
+    assert any(m["original"].lower() == "emma" and m["replacement"] == "[Person 1]" for m in mapping)
     with zipfile.ZipFile(r2["zip"]) as zf:
         assert zf.namelist() == ["a.txt"]  # the key is never in the zip
     with pytest.raises(AppMessage):
         files_h.anonymise_uploads([])
+
+
+def test_text_column_is_detected_and_asked_for_when_unsure(tmp_path):
+    da = tmp_path / "stue.csv"
+    with da.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([["id", "dato", "Tekst"], ["1", "2026-03-04", "Sofie hjalp Ali med skoene."]])
+    jl = tmp_path / "noter.jsonl"
+    jl.write_text(json.dumps({"nr": 1, "beskrivelse": "Emma gyngede med Noah."}, ensure_ascii=False) + "\n",
+                  encoding="utf-8")
+    odd = tmp_path / "andet.csv"
+    with odd.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([["nr", "indtastning"], ["1", "Mads legede med Ida."]])
+    assert files_h.guess_column(["id", "dato", "Tekst"]) == "Tekst"
+    assert files_h.guess_column(["nr", "narrativ_tekst"]) == "narrativ_tekst"
+    assert files_h.guess_column(["nr", "indtastning"]) is None
+    sure = files_h.column_choice([str(da)])
+    assert sure["value"] == "Tekst" and sure["needed"] and "»Tekst« er fundet i filen" in sure["message"]
+    unsure = files_h.column_choice([str(odd)])
+    assert unsure["value"] is None and unsure["level"] == "warn" and unsure["choices"] == ["nr", "indtastning"]
+    assert not files_h.column_choice([str(tmp_path / "x.txt")])["needed"]  # no column field for text files
+    # every column is read for names (also the one without a known name); chosen columns are kept as they are
+    r = files_h.anonymise_uploads([str(da), str(jl), str(odd)], workdir=str(tmp_path / "w"))
+    assert r["level"] == "ok" and {row[1] for row in r["rows"]} == {"Anonymiseret"}
+    out = Path(r["outputs"]["stue.csv"]).read_text(encoding="utf-8")
+    assert "Sofie" not in out and "Ali" not in out and "2026-03-04" in out
+    assert "Emma" not in Path(r["outputs"]["noter.jsonl"]).read_text(encoding="utf-8")
+    assert "Mads" not in Path(r["outputs"]["andet.csv"]).read_text(encoding="utf-8")
+    # the text column itself cannot be kept unchanged: that file fails with a Danish message, the others pass
+    kept = files_h.anonymise_uploads([str(da), str(odd)], keep_columns=["Tekst"], workdir=str(tmp_path / "v"))
+    by_name = {row[0]: row for row in kept["rows"]}
+    assert by_name["stue.csv"][1].startswith("Fejl: Tekstkolonnen »Tekst« kan ikke bevares")
+    assert by_name["andet.csv"][1] == "Anonymiseret" and kept["level"] == "warn"
 
 
 def test_one_pseudonymiser_for_the_batch_same_child_same_pseudonym_in_both_files(tmp_path):
@@ -228,6 +296,19 @@ def test_one_pseudonymiser_for_the_batch_same_child_same_pseudonym_in_both_files
     assert rb.startswith("Ali og [Person 1]") and "1 tilføjet, 1 bevaret" in reviewed["status"]
     assert files_h.parse_terms("Ali\n ali ; Bo,,") == ["Ali", "Bo"]
 
+    # a full name in one file and the first name or a possessive in the next: one person, one pseudonym
+    c = tmp_path / "mandag.txt"
+    c.write_text("Sofus Bech og Mette Lauridsen malede sammen ved bordet.", encoding="utf-8")
+    d = tmp_path / "tirsdag.txt"
+    d.write_text("Sofus hentede Mettes pensel, og Mette takkede.", encoding="utf-8")
+    parts = files_h.anonymise_uploads([str(c), str(d)], want_mapping=True, workdir=str(tmp_path / "p"))
+    oc = Path(parts["outputs"]["mandag.txt"]).read_text(encoding="utf-8")
+    od = Path(parts["outputs"]["tirsdag.txt"]).read_text(encoding="utf-8")
+    assert oc == "[Person 1] og [Person 2] malede sammen ved bordet."
+    assert od == "[Person 1] hentede [Person 2]s pensel, og [Person 2] takkede."
+    key = json.loads(Path(parts["mapping"]).read_text(encoding="utf-8"))
+    assert len({m["replacement"] for m in key}) == 2  # the key lists two people, not four
+
 
 # ------------------------------------------------------------------ Overblik
 
@@ -249,33 +330,44 @@ def _store_five(db: Path) -> None:
     store.close()
 
 
-def test_overview_uses_the_library_tables_charts_clusters_and_exports(tmp_path):
+def test_overview_uses_the_library_tables_charts_clusters_and_exports(tmp_path, monkeypatch):
     import openpyxl
 
     db = tmp_path / "n.sqlite3"
     _store_five(db)
-    r = over_h.overview(str(db), "Myretuen", "2026-01-01", "2026-12-31")
+    # patterns need a large selection; lowered here so four narratives show them
+    monkeypatch.setattr(over_h, "MIN_FOR_PATTERNS", 4)
+    monkeypatch.setattr(over_h, "MIN_PATTERN_SIZE", 1)
+    monkeypatch.setattr(over_h, "PATTERN_K", (2, 3))
+    r = over_h.overview(str(db), "Myretuen", "1.1.2026", "31.12.2026")
     assert r["n"] == 4 and r["overview"].group == "Myretuen"
     themes = r["themes"].set_index("tema")
     assert themes.loc["Leg", "som et af temaerne"] == 2 and "Sprog" not in themes.index  # only Myretuen's themes
     assert list(r["by_month"]["måned"]) == ["2026-01", "2026-02", "2026-03"]
     assert list(r["by_month"]["narrativer"]) == [2, 1, 1]
     by_theme = r["by_theme"].set_index("tema")
-    assert by_theme.loc["Leg", "ressourceandel, gennemsnit (%)"] == 60.0  # (50 + 70) / 2
-    assert len(r["figures"]) == 4 and all(f is not None for f in r["figures"])
-    titles = [ax.get_title() for f in r["figures"] for ax in f.axes]
-    assert titles == ["Narrativer pr. tema · Myretuen", "Temaer pr. måned · Myretuen", "Ressourceandel over tid · Myretuen",
-                      "Ressourceandel pr. tema · Myretuen"]
-    assert "Fundne grupper" in r["clusters_html"] and "typiske ord" in r["clusters_html"]
-    assert "<li>[Person 1]" in r["clusters_html"]  # example narratives (anonymised)
-    with zipfile.ZipFile(r["csv"]) as zf:
+    assert by_theme.loc["Leg", "ressourceandel, gennemsnit (%)"] == "60,0"  # (50 + 70) / 2, decimal comma
+    # the charts' data (Gradio's own bar and line charts, drawn by the browser)
+    charts = r["charts"]
+    assert dict(zip(charts["themes"]["tema"], charts["themes"]["narrativer"]))["Leg"] == 2
+    assert set(charts["month"].columns) == {"måned", "tema", "narrativer"} and charts["month"]["narrativer"].sum() == 4
+    assert list(charts["share_time"]["måned"]) == ["2026-01", "2026-02", "2026-03"]
+    assert dict(zip(charts["share_theme"]["tema"], charts["share_theme"]["ressourceandel (%)"]))["Leg"] == 60.0
+    html = over_h.patterns_for(str(db), "Myretuen", "1.1.2026", "31.12.2026")
+    assert "Mønster 1</b>" in html and "typiske ord" in html
+    assert "Gruppe" not in html and "(1 narrativer)" not in html
+    assert "<li>[Person 1]" in html  # example narratives (anonymised)
+    files = over_h.exports_for(str(db), "Myretuen", "1.1.2026", "31.12.2026")
+    assert over_h.exports_for(str(db), "Myretuen", "1.1.2026", "31.12.2026") is files  # cached
+    with zipfile.ZipFile(files["csv"]) as zf:
         names = set(zf.namelist())
         content = "".join(zf.read(n).decode("utf-8-sig") for n in names)
-    assert {"narratives.csv", "per_theme.csv", "clusters.csv"} <= names
+    assert {"narrativer.csv", "temaer.csv", "temafund.csv", "ressourceandel_pr_tema.csv", "om_rapporten.csv"} <= names
+    assert not any(n in names for n in ("narratives.csv", "per_theme.csv", "clusters.csv"))  # Danish file names
     assert "sandkassen" not in content and "Myretuen" in content  # no narrative text in the export
-    wb = openpyxl.load_workbook(r["xlsx"])
+    wb = openpyxl.load_workbook(files["xlsx"])
     assert "Ressourceandel pr. tema" in wb.sheetnames and "Diagrammer" in wb.sheetnames
-    assert Path(r["qdc"]).read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    assert Path(files["qdc"]).read_text(encoding="utf-8").lstrip().startswith("<?xml")
     assert over_h.overview(str(db), over_h.ALL_GROUPS)["n"] == 5
 
 
@@ -284,12 +376,64 @@ def test_overview_with_one_to_three_narratives_says_too_few_to_cluster(tmp_path)
     _store_five(db)
     few = over_h.overview(str(db), "Myretuen", "2026-02-01", "2026-03-31")
     assert few["n"] == 2
-    assert "For få narrativer til at finde grupper" in few["clusters_html"] and "mindst være 4" in few["clusters_html"]
-    assert few["xlsx"] and few["csv"]
+    few_html = over_h.patterns_for(str(db), "Myretuen", "2026-02-01", "2026-03-31")
+    assert "For få narrativer til at finde mønstre" in few_html and f"mindst være {over_h.MIN_FOR_PATTERNS}" in few_html
+    assert over_h.exports_for(str(db), "Myretuen", "2026-02-01", "2026-03-31")["xlsx"]
     empty = over_h.overview(str(db), "Ingen")
-    assert empty["n"] == 0 and "findes ikke" in empty["status"] and empty["csv"] is None
-    with pytest.raises(NarrativError, match="Ugyldig dato"):
+    assert empty["n"] == 0 and "ingen gemte narrativer" in empty["status"]
+    with pytest.raises(AppMessage, match="ingen narrativer i udvalget at eksportere"):
+        over_h.exports_for(str(db), "Ingen")
+    assert "narrativ import" not in empty["status"] and "--" not in empty["status"]  # no command-line hints
+    quiet = over_h.overview(str(db), "Myretuen", "1.1.2025", "31.12.2025")
+    assert quiet["n"] == 0 and "i perioden 1.1.2025–31.12.2025" in quiet["status"] and "narrativ import" not in quiet["status"]
+    with pytest.raises(AppMessage, match="Perioden er vendt om: fra-datoen \\(31.3.2026\\) ligger efter"):
+        over_h.overview(str(db), "Myretuen", "31.3.2026", "2026-02-01")
+    with pytest.raises(AppMessage, match="Ugyldig dato"):
         over_h.overview(str(db), None, "januar")
+
+
+def test_patterns_only_of_a_minimum_size_largest_first():
+    from narrativ_nlp.overview.tables import Overview
+
+    clusters = pd.DataFrame({"cluster": [0, 1, 2], "size": [3, 12, 7], "top_terms": ["a, b", "c, d", "e, f"],
+                             "typical_ids": ["1", "2", "3"]})
+    ov = Overview(None, None, None, 60, {"clusters": clusters})
+    assert list(over_h.patterns(ov)["size"]) == [12, 7]  # below MIN_PATTERN_SIZE (5): not shown
+    html = over_h.clusters_html(ov, {2: "[Person 1] legede i sandkassen."})
+    assert "2 mønstre</b>" in html and "Mønster 1</b> (12 narrativer)" in html and "Mønster 2</b> (7 narrativer)" in html
+    assert "[Person 1] legede" in html and "Gruppe" not in html
+    few = Overview(None, None, None, 39, {"clusters": clusters})
+    assert "For få narrativer til at finde mønstre (39" in over_h.clusters_html(few, {})
+
+
+def test_overview_is_cached_per_selection_until_the_store_changes(tmp_path):
+    db = tmp_path / "n.sqlite3"
+    _store_five(db)
+    first = over_h.overview(str(db), "Myretuen")
+    assert over_h.overview(str(db), "Myretuen") is first  # the same selection again: from the cache
+    assert over_h.overview(str(db), "Bien") is not first
+    store = NarrativeStore(db)
+    store.add("[Person 1] malede en sol sammen med [Person 2].", "Myretuen", "2026-03-11")
+    store.close()
+    again = over_h.overview(str(db), "Myretuen")
+    assert again is not first and again["n"] == 5  # a new narrative: built again
+    over_h.invalidate(str(db))
+    assert over_h.overview(str(db), "Myretuen") is not again
+
+
+def test_danish_numbers_dates_and_plurals():
+    assert num(0.876) == "0,88" and num(1234.5, 1) == "1.234,5" and num(None) == "–"
+    assert plural(1, "narrativ", "narrativer") == "1 narrativ" and plural(3, "narrativ", "narrativer") == "3 narrativer"
+    for text in ("1.9.2025", "01.09.2025", "1/9/2025", "1-9-25", "2025-09-01", "1. september 2025", "1 sep. 2025"):
+        assert parse_date_da(text) == "2025-09-01", text
+    assert parse_date_da("  ") is None and date_da("2025-09-01") == "1.9.2025"
+    for bad in ("31.2.2025", "januar", "2025/13/01"):
+        with pytest.raises(AppMessage, match="Ugyldig dato"):
+            parse_date_da(bad)
+    status = write_h.findings_status([{"kind": "deficit"}, {"kind": "resource"}, {"kind": "resource"}], 0, 1)
+    assert status == ("Fund: 1 underskudsfokuseret formulering og 2 ressourcefokuserede formuleringer. "
+                      "1 usikkert fund mere vises med »Flere forslag«.")
+    assert "3 usikre fund mere" in write_h.findings_status([], 0, 3)
 
 
 # ------------------------------------------------------------------ Læring
@@ -300,12 +444,35 @@ def test_example_bank_exercise_and_reflection_cards():
     assert rows and all(r[0] and r[2] for r in rows)
     cat = rows[0][1]
     assert all(r[1] == cat for r in learn_h.example_bank(cat))
+    # every entry has a category (no classifier-only "Uden kategori") and prompts
+    assert all(r[1] and "klassifikator" not in r[1] and r[2].startswith("•") for r in rows)
+    assert len(learn_h.bank_categories()) >= 6
     sentence = learn_h.new_exercise(seed=1)
+    assert sentence in {r[0] for r in rows}
     assert "ikke ændret" in learn_h.exercise_feedback(sentence, sentence)
-    still = learn_h.exercise_feedback(sentence, "Emma er altid umulig.")
+    original = "Emma er altid umulig ved frokosten."
+    still = learn_h.exercise_feedback(original, "Emma er altid umulig ved frokosten, men hun hjalp Ali i dag.")
     assert "stadig" in still
-    good = learn_h.exercise_feedback(sentence, "I dag hjalp Emma Ali med at bygge et tårn sammen med de andre.")
-    assert "Det virker" in good or "ingen underskudsfokuserede" in good
+    good = learn_h.exercise_feedback(original, "Ved frokosten i dag hjalp Emma Ali med at hente kanden.")
+    assert ("Det virker" in good or "ingen underskudsfokuserede" in good) and "stadig" not in good
+    # an unrelated rewrite is told so, and gets no ✅
+    other = learn_h.exercise_feedback(original, "Solen skinnede på legepladsen hele formiddagen.")
+    assert "handle om noget andet" in other and "✅" not in other
+
+
+def test_exercise_feedback_never_lists_a_passage_both_as_deficit_and_as_working():
+    import re
+
+    original = "Ali kan ikke sidde stille til samling."
+    for rewrite in ("Ali kan ikke sidde stille til samling, men han hjalp Noah med at finde en pude.",
+                    "Til samling rejste Ali sig to gange og kan ikke sidde stille, selv om han ville.",
+                    "Ali sad stille til samling og lyttede til historien."):
+        html = learn_h.exercise_feedback(original, rewrite)
+        if "stadig" in html and "Det virker" in html:
+            bad, good = html.split("Det virker")
+            quoted_bad = set(re.findall(r"»([^«]+)«", bad))
+            quoted_good = set(re.findall(r"»([^«]+)«", good))
+            assert not quoted_bad & quoted_good, rewrite
     cards = learn_h.reflection_cards()
     labels = [t["label"] for t in cards]
     assert labels == ["Inklusion og eksklusion", "Forældresamarbejde", "Tværprofessionelt samarbejde", "Etik"]
@@ -358,3 +525,32 @@ def test_download_folders_are_removed_after_an_hour():
     new = work_dir("test-")
     assert new.is_dir() and not old.exists()
     new.rmdir()
+
+
+def test_app_strings_are_danish_data_with_a_name_for_every_rule():
+    from narrativ_nlp.app.common import app_strings
+    from narrativ_nlp.app.page import THEME, gradio_translations, page_js
+    from narrativ_nlp.resources import load_yaml
+
+    strings = app_strings()
+    rule_ids = {r["id"] for r in load_yaml("framing_rules.yaml")["rules"]}
+    assert rule_ids <= set(strings["rule_names"]), rule_ids - set(strings["rule_names"])
+    ui = gradio_translations()
+    assert ui["upload_text"]["drop_file"] == "Slip filer her" and ui["common"]["settings"] == "Indstillinger"
+    assert all(isinstance(v, str) and v for group in ui.values() for v in group.values())
+    assert strings["gradio_fixed"]["Copy table data"] == "Kopiér tabellens data"
+    js = page_js()
+    assert "changeLocale" in js and '"da"' in js and "ArrowRight" in js and "Kopiér tabellens data" in js
+    # white text on the primary colour reaches 4.5:1 (Gradio's default orange #F97316 gives 2.8:1)
+    assert THEME.button_primary_background_fill == "#C2410C" and _contrast("#FFFFFF", "#C2410C") >= 4.5
+    assert _contrast("#FFFFFF", "#F97316") < 3
+
+
+def _contrast(fg: str, bg: str) -> float:
+    def lum(hex_: str) -> float:
+        rgb = [int(hex_[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    a, b = sorted((lum(fg), lum(bg)), reverse=True)
+    return (a + 0.05) / (b + 0.05)

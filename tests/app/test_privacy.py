@@ -147,7 +147,7 @@ def test_password_is_required_and_the_app_loads_nothing_from_outside(served_app)
         _get(urljoin(url, "config"))
     assert refused.value.code in (401, 403)
     status, _ctype, page = _get(url)
-    assert status == 200 and "Skriv narrativ" not in page  # the login form only
+    assert status == 200 and "Et dansk sprogværktøj" not in page  # the login form only
     with pytest.raises(Exception):  # noqa: B017  (the client cannot even read the API without the password)
         from gradio_client import Client
 
@@ -157,7 +157,7 @@ def test_password_is_required_and_the_app_loads_nothing_from_outside(served_app)
     _status, _ctype, page = _get(url, opener)
     config = json.loads(_get(urljoin(url, "config"), opener)[2])
     assert config.get("title") == "narrativ" and config.get("analytics_enabled") is False
-    assert "Skriv narrativ" in json.dumps(config, ensure_ascii=False)
+    assert "Et dansk sprogværktøj" in json.dumps(config, ensure_ascii=False)
     assert not _external_refs(url, page), _external_refs(url, page)
     # every stylesheet and script the page loads, and the theme's CSS (fonts): all from 127.0.0.1
     assets = {urljoin(url, m.group(1)) for m in
@@ -183,8 +183,8 @@ def test_the_running_app_opens_no_connection_except_to_loopback(served_app):
     client = Client(url, auth=(USER, PASSWORD), verbose=False, download_files=False)
     html, _profile, status = client.predict(NARRATIVE, False, api_name="/analyse")
     assert "nv-deficit" in html and "Fund:" in status
-    _review, _preview, msg = client.predict(NARRATIVE, api_name="/detect")
-    assert "oplysninger fundet" in msg
+    _review, _preview, msg = client.predict(NARRATIVE, "", api_name="/detect")
+    assert "fundet og valgt" in msg
     assert proc.poll() is None
     records = [json.loads(line) for line in net_log.read_text(encoding="utf-8").splitlines() if line.strip()]
     # the hook works: the app's own start-up check of its local URL was seen

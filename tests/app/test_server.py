@@ -41,23 +41,25 @@ def test_too_long_text_refused_through_the_client(client):
 
 def test_anonymise_review_preview_and_save_through_the_client(client, running_app):
     _, db = running_app
-    review, _preview, msg = client.predict(NARRATIVE, api_name="/detect")
-    assert "oplysninger fundet" in msg
+    review, _preview, msg = client.predict(NARRATIVE, "", api_name="/detect")
+    assert "fundet og valgt" in msg
     ids = {value: label for label, value in review["choices"]}
-    assert any("Emma" in label for label in ids.values()) and set(review["value"]) <= set(ids)
-    # the user unticks nothing, adds a missed identifier and previews
-    review2, _missed, _p, msg2 = client.predict(NARRATIVE, review["value"], "frokosten", "INSTITUTION",
+    assert any(label.startswith("Person: Emma") for label in ids.values()) and set(review["value"]) <= set(ids)
+    # one row per person: Emma occurs twice in the text but has one row
+    assert sum(label.startswith("Person: Emma") for label in ids.values()) == 1
+    # the user unticks nothing, adds a missed word as an institution and previews
+    review2, _missed, _p, msg2 = client.predict(NARRATIVE, review["value"], "frokosten", "INSTITUTION", "",
                                                api_name="/add_identifier")
-    assert "tilføjet" in msg2 and len(review2["value"]) == len(review["value"]) + 1
+    assert "Tilføjet som Institution" in msg2 and len(review2["value"]) == len(review["value"]) + 1
     # saving before the preview is refused
-    saved_msg, _ = client.predict(NARRATIVE, "Myretuen", "2026-03-04", api_name="/save")
+    saved_msg, _ = client.predict(NARRATIVE, "Myretuen", "4.3.2026", False, api_name="/save")
     assert "forhåndsvisning" in saved_msg and NarrativeStore(db).count() == 0
     text, counts = client.predict(NARRATIVE, review2["value"], "placeholder", api_name="/preview")
     assert "Emma" not in text and "Jonas" not in text and "frokosten" not in text and "Erstattet" in counts
-    saved_msg, _ = client.predict(NARRATIVE, "Myretuen", "2026-03-04", api_name="/save")
-    assert "Gemt som narrativ" in saved_msg
+    saved_msg, _ = client.predict(NARRATIVE, "Myretuen", "4.3.2026", False, api_name="/save")
+    assert "Gemt som narrativ" in saved_msg and "den 4.3.2026" in saved_msg
     (stored,) = NarrativeStore(db).narratives(group="Myretuen")
-    assert stored.text == text
+    assert stored.text == text and stored.date == "2026-03-04"
     status, themes, *_ = client.predict("Myretuen", "", "", api_name="/overview")
     assert "1 narrativ i udvalget" in status and themes["data"]
 

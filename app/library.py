@@ -1,0 +1,131 @@
+"""The app's calls into the core that the workflow layer does not offer yet — all in this one module.
+
+Everything else of the app goes through ``narrativ_nlp.workflows``. What is here should move into
+the workflow layer (then this module becomes imports from there):
+
+* the store: ``groups``, ``count``, ``narratives``, ``record_feedback``, ``feedback``, ``open_store``
+  (create or migrate at start);
+* Overblik: the Danish column headings and table names, the per-format exports, and patterns from
+  content lemmas kept per stored narrative (``build_overview(discover=True)`` computes the lemmas of
+  every narrative again on each call; the store's ``lemmas`` column is not used by discovery yet);
+* ``read_file_for_check``: open one file for anonymising, to tell which file of a batch is broken.
+"""
+
+from __future__ import annotations
+
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+
+# ------------------------------------------------------------------ the store
+
+
+def open_store(db: str | None) -> str:
+    """Create or migrate the database now (a broken one fails here, in Danish); returns its path."""
+    from narrativ_nlp.store import NarrativeStore, default_db_path
+
+    path = str(db or default_db_path())
+    NarrativeStore(path).close()
+    return path
+
+
+def groups(db: str | None) -> list[str]:
+    from narrativ_nlp.store import NarrativeStore
+
+    with closing(NarrativeStore(db)) as store:
+        return store.groups()
+
+
+def count(db: str | None) -> int:
+    from narrativ_nlp.store import NarrativeStore
+
+    with closing(NarrativeStore(db)) as store:
+        return store.count()
+
+
+def narratives(db: str | None, group: str | None = None, since: str | None = None, until: str | None = None) -> list[Any]:
+    from narrativ_nlp.store import NarrativeStore
+
+    with closing(NarrativeStore(db)) as store:
+        return store.narratives(group=group, since=since, until=until)
+
+
+def record_feedback(db: str | None, rule_id: str, action: str) -> None:
+    from narrativ_nlp.store import NarrativeStore
+
+    with closing(NarrativeStore(db)) as store:
+        store.record_feedback(rule_id, action)
+
+
+def feedback(db: str | None) -> dict[str, dict[str, int]]:
+    from narrativ_nlp.store import NarrativeStore
+
+    with closing(NarrativeStore(db)) as store:
+        return store.feedback()
+
+
+# ------------------------------------------------------------------ Overblik
+
+
+def columns_da() -> dict[str, str]:
+    from narrativ_nlp.overview import COLUMNS_DA
+
+    return COLUMNS_DA
+
+
+def tables_da() -> dict[str, str]:
+    from narrativ_nlp.overview import TABLES
+
+    return TABLES
+
+
+def export_csv(ov: Any, folder: Path) -> list[Path]:
+    from narrativ_nlp.overview import export_csv as run
+
+    return run(ov, folder)
+
+
+def export_excel(ov: Any, path: Path) -> Path:
+    from narrativ_nlp.overview import export_excel as run
+
+    return run(ov, path)
+
+
+def export_qdc(codebook: Any, path: Path) -> Path:
+    from narrativ_nlp.overview import export_qdc as run
+
+    return run(codebook, path)
+
+
+def lemmas_of(texts: list[str]) -> list[str]:
+    """Content lemmas of stored (anonymised) texts."""
+    from narrativ_nlp.themes.scale import anonymised_lemmas
+
+    return anonymised_lemmas(texts)
+
+
+def patterns_table(lemmas: list[str], ids: list[int], k_range: tuple[int, int]) -> Any:
+    """Clusters of the narratives (TF-IDF + NMF, sampled above 2,000) as the overview's clusters table."""
+    from narrativ_nlp.overview.tables import clusters_table
+    from narrativ_nlp.themes.scale import discover_sampled
+
+    return clusters_table(discover_sampled(lemmas, k_range=k_range), ids)
+
+
+def overview_of(n: int, clusters: Any, group: str | None = None, since: str | None = None,
+                until: str | None = None) -> Any:
+    """An overview object holding only a clusters table (for the patterns view)."""
+    from narrativ_nlp.overview.tables import Overview
+
+    return Overview(group, since, until, n, {"clusters": clusters})
+
+
+# ------------------------------------------------------------------ files
+
+
+def read_file_for_check(path: Path, keep_columns: frozenset[str]) -> None:
+    """Open one file as the anonymiser will (a damaged or unsupported file raises a Danish NarrativError)."""
+    from narrativ_nlp.io import open_for_anonymise
+
+    open_for_anonymise(path, keep_columns)

@@ -1,0 +1,159 @@
+"""The page around the handlers: theme (WCAG AA contrast), CSS, Danish for Gradio's own strings, page script.
+
+* Theme: Gradio's default orange (#F97316) carries white text at 2.8:1; the primary colour here is
+  a darker orange (#C2410C, 5.2:1 with white; hover #9A3412, 7.3:1).
+* Danish: Gradio 6 has no Danish dictionary and picks English for a Danish browser; the app passes
+  its Danish strings (``narrativ_nlp/data/app_da.yaml``) as ``gr.I18n(da=...)`` and the page script
+  switches Gradio's locale to ``da`` (which also sets ``<html lang="da">`` for screen readers). A few
+  labels Gradio writes without its i18n system (``Copy table data``, ``Fullscreen`` …) are translated
+  by the same script where they appear.
+* Keyboard: arrow keys, Home and End move between tabs (WAI-ARIA tabs pattern).
+* Light typing: live analysis is started by the page script after a pause in typing (and only when
+  "Analysér mens jeg skriver" is ticked), by clicking a hidden button; typing itself sends nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from narrativ_nlp.app.common import app_strings
+
+#: the pause after the last keystroke before a live analysis starts (ms)
+LIVE_DEBOUNCE_MS = 900
+
+PRIMARY = gr.themes.Color(
+    name="narrativ_orange", c50="#FFF7ED", c100="#FFEDD5", c200="#FED7AA", c300="#FDBA74", c400="#EA580C",
+    c500="#C2410C", c600="#9A3412", c700="#7C2D12", c800="#6C2710", c900="#5A200D", c950="#431407")
+
+#: system fonts only: nothing is fetched from a font CDN
+THEME = gr.themes.Default(primary_hue=PRIMARY, font=["system-ui", "Segoe UI", "Roboto", "Helvetica", "Arial", "sans-serif"],
+                          font_mono=["ui-monospace", "Consolas", "monospace"]).set(
+    button_primary_background_fill="#C2410C", button_primary_background_fill_hover="#9A3412",
+    button_primary_text_color="#FFFFFF", button_primary_border_color="#C2410C",
+    body_text_color_subdued="#4B5563", block_info_text_color="#4B5563", input_placeholder_color="#6B7280",
+    checkbox_label_text_color_selected="#1F2937", link_text_color="#9A3412", link_text_color_visited="#7C2D12",
+    color_accent_soft="#FFEDD5",
+)
+
+CSS = """
+.nv-legend {margin: 0.3em 0 0.6em 0;}
+.nv-mark {padding: 0 0.15em; border-radius: 3px;}
+.nv-deficit {text-decoration: underline dotted 2px;}
+.nv-resource {text-decoration: underline solid 2px;}
+.nv-text {line-height: 1.8; padding: 0.6em; border: 1px solid var(--border-color-primary); border-radius: 6px;}
+.nv-ref {font-size: 0.7em; font-weight: bold; margin-left: 1px;}
+.nv-card {padding: 0.5em 0.8em; margin: 0.2em 0;}
+.nv-quote {font-style: italic; margin: 0.3em 0;}
+.nv-status {padding: 0.4em 0.6em; border-radius: 6px; margin: 0.2em 0;}
+.nv-status:empty {display: none;}
+.nv-ok {background: #E7F5EC; color: #14532D; border-left: 5px solid #15803D;}
+.nv-warn {background: #FEF3C7; color: #713F12; border-left: 5px solid #A16207; font-weight: bold;}
+.nv-error {background: #FDECEC; color: #7F1D1D; border-left: 5px solid #B91C1C; font-weight: bold;}
+.nv-info {color: #1F2937;}
+.nv-note {color: #4B5563;}
+.nv-sr {position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap;}
+.nv-hidden {display: none !important;}
+.nv-stale {background: #FEF3C7; color: #713F12; border-left: 5px solid #A16207; padding: 0.4em 0.6em;}
+.nv-person {padding: 0.3em 0;}
+/* phone: tabs wrap instead of hiding behind a menu; charts use the full width */
+@media (max-width: 640px) {
+  .tab-wrapper button[role="tab"] {padding: 0.4em 0.6em; font-size: 0.95em;}
+  .nv-plot {min-width: 100% !important;}
+}
+"""
+
+
+def gradio_translations() -> dict[str, Any]:
+    """Gradio's own strings in Danish, by its i18n keys."""
+    return app_strings().get("gradio", {})
+
+
+def i18n() -> gr.I18n:
+    return gr.I18n(da=gradio_translations())
+
+
+def _core_asset() -> str | None:
+    """The file name of Gradio's front-end core module (it exports ``changeLocale``), e.g. ``core-Bdx9080F.js``."""
+    assets = Path(gr.__file__).resolve().parent / "templates" / "frontend" / "assets"
+    found = sorted(p.name for p in assets.glob("core-*.js"))
+    return found[0] if found else None
+
+
+def page_js() -> str:
+    """The page script (run once when the app has loaded)."""
+    fixed = json.dumps(app_strings().get("gradio_fixed", {}), ensure_ascii=False)
+    core = json.dumps(_core_asset())
+    return """
+() => {
+  const core = %(core)s;
+  if (core) {
+    import(new URL("assets/" + core, document.baseURI).href)
+      .then(m => { if (m.changeLocale) m.changeLocale("da"); })
+      .catch(() => {});
+  }
+  document.documentElement.setAttribute("lang", "da");
+
+  // labels Gradio writes without its i18n system
+  const FIXED = %(fixed)s;
+  const fix = (el) => {
+    if (!(el instanceof Element)) return;
+    // Gradio's empty-state boxes carry an aria-label on a plain div (not allowed without a role)
+    if (el.tagName === "DIV" && el.classList.contains("empty") && el.hasAttribute("aria-label") && !el.hasAttribute("role")) {
+      el.setAttribute("role", "img");
+    }
+    for (const attr of ["aria-label", "title", "placeholder"]) {
+      const v = el.getAttribute(attr);
+      if (v && FIXED[v.trim()]) el.setAttribute(attr, FIXED[v.trim()]);
+    }
+    if ((el.tagName === "BUTTON" || el.tagName === "SPAN") && el.childElementCount === 0) {
+      const t = (el.textContent || "").trim();
+      if (t && FIXED[t]) el.textContent = FIXED[t];
+    }
+  };
+  const fixAll = (root) => { fix(root); root.querySelectorAll && root.querySelectorAll("[aria-label],[title],[placeholder],button,span,div.empty").forEach(fix); };
+  fixAll(document.body);
+  new MutationObserver(ms => {
+    for (const m of ms) {
+      if (m.type === "attributes") fix(m.target);
+      else m.addedNodes.forEach(n => { if (n instanceof Element) fixAll(n); });
+    }
+  }).observe(document.body, {subtree: true, childList: true, attributes: true,
+                              attributeFilter: ["aria-label", "title", "placeholder"]});
+
+  // arrow keys, Home and End between tabs (WAI-ARIA tabs pattern)
+  document.addEventListener("keydown", (e) => {
+    const tab = e.target && e.target.closest ? e.target.closest('[role="tab"]') : null;
+    if (!tab || !["ArrowLeft", "ArrowRight", "Home", "End"].includes(e.key)) return;
+    const list = tab.closest('[role="tablist"]');
+    if (!list) return;
+    const tabs = [...list.querySelectorAll('[role="tab"]')].filter(t => !t.disabled && t.offsetParent !== null);
+    let i = tabs.indexOf(tab);
+    if (i < 0) return;
+    if (e.key === "ArrowRight") i = (i + 1) %% tabs.length;
+    else if (e.key === "ArrowLeft") i = (i - 1 + tabs.length) %% tabs.length;
+    else if (e.key === "Home") i = 0;
+    else i = tabs.length - 1;
+    e.preventDefault();
+    tabs[i].click();
+    tabs[i].focus();
+  });
+}
+""" % {"core": core, "fixed": fixed}
+
+
+#: run on every keystroke in the narrative (in the browser only): start a live analysis after a pause
+LIVE_JS = """
+() => {
+  clearTimeout(window.__nvLive);
+  window.__nvLive = setTimeout(() => {
+    const live = document.querySelector("#live input");
+    const run = document.querySelector("#live-run");
+    if (live && live.checked && run) run.click();
+  }, %d);
+  return [];
+}
+""" % LIVE_DEBOUNCE_MS
