@@ -90,7 +90,7 @@ def warm_up() -> None:
     """Load models in the background so the first analysis is fast (errors are shown later, in Danish)."""
     try:
         ensure_pipeline()
-        from narrativ_nlp.workflows.enrich import enrich  # (the package attribute is shadowed by the submodule)
+        from narrativ_nlp.workflows.enrichment import enrich  # (the package attribute is shadowed by the submodule)
 
         enrich(["Barnet legede i sandkassen."])  # loads the theme tagger
         logger.info("modeller indlæst")

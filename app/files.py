@@ -148,7 +148,7 @@ def anonymise_uploads(paths: list[str] | None, mode: str = "placeholder", keep_c
     "status", "level"}``: ``outputs`` maps the user's file name to its anonymised copy; ``level`` is ``ok``
     when every file was anonymised, ``warn`` when some failed, ``error`` when all did.
     """
-    from narrativ_nlp.app.library import read_file_for_check
+    from narrativ_nlp.workflows.records import read_file_for_check
     from narrativ_nlp.workflows import AddTerm, FilesRequest, anonymise_files
 
     paths = [p for p in (paths or []) if p]

@@ -166,7 +166,7 @@ def reflection_card(topic: str, draw: bool = False, seed: int | None = None) -> 
 
 def feedback_table(db: str | None) -> list[list[Any]]:
     """Text-free counts per rule: used, edited, ignored, and the share ignored."""
-    from narrativ_nlp.app import library
+    from narrativ_nlp.workflows import records as library
 
     fb = library.feedback(db)
     rows = []

@@ -46,7 +46,7 @@ from narrativ_nlp.app.common import (
     warm_up,
 )
 from narrativ_nlp.app.page import CSS, LIVE_JS, THEME, i18n, page_js
-from narrativ_nlp.app import library
+from narrativ_nlp.workflows import records as library
 from narrativ_nlp.workflows import LABEL_DA
 
 LOCALHOST = "127.0.0.1"

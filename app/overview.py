@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from narrativ_nlp.app import library
+from narrativ_nlp.workflows import records as library
 from narrativ_nlp.app.common import AppMessage, date_da, esc, num, parse_date_da, plural, work_dir
 
 ALL_GROUPS = "Alle grupper"

@@ -300,7 +300,7 @@ def locate_sentence(text: str, finding: dict[str, Any]) -> tuple[int, int] | Non
 
 def record_feedback(db: str | None, rule_id: str | None, action: str) -> None:
     """Count (text-free) that a finding of ``rule_id`` was accepted, edited or ignored."""
-    from narrativ_nlp.app import library
+    from narrativ_nlp.workflows import records as library
 
     if action not in (ACCEPTED, EDITED, IGNORED):
         raise ValueError(f"action={action!r}")
@@ -449,7 +449,7 @@ def today_da() -> str:
 
 
 def groups(db: str | None) -> list[str]:
-    from narrativ_nlp.app import library
+    from narrativ_nlp.workflows import records as library
 
     return library.groups(db)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from narrativ_nlp.io.segments import RawNarrative  # noqa: F401
-from narrativ_nlp.workflows.enrich import profile_dict, tags_dicts  # noqa: F401
+from narrativ_nlp.workflows.enrichment import profile_dict, tags_dicts  # noqa: F401
 from narrativ_nlp.workflows.narratives import (  # noqa: F401
     DEFAULT_GROUP,
     ImportReport,

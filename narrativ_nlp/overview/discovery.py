@@ -43,7 +43,7 @@ def themes_from_store(store: NarrativeStore, group: str | None, since: str | Non
     untagged = [k for k, n in enumerate(narratives) if not n.themes]
     themes = [n.themes for n in narratives]
     if untagged:  # stored without themes: tag them now (not written back)
-        from narrativ_nlp.workflows.enrich import tags_dicts
+        from narrativ_nlp.workflows.enrichment import tags_dicts
         from narrativ_nlp.themes.tagger import default_tagger
         from narrativ_nlp.themes.scale import anonymised_lemmas, tag_many
 

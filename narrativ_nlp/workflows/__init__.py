@@ -28,7 +28,7 @@ _EXPORTS = {
     "LABEL_DA": "review",
     "AddTerm": "review", "PersonGroup": "review", "Review": "review", "ADD_LABELS": "review",
     "detect_for_review": "review", "pseudonymise": "review", "anonymise_text": "review", "group_spans": "review",
-    "Enrichment": "enrich", "enrich": "enrich",
+    "Enrichment": "enrichment", "enrich": "enrichment",
     "SaveRequest": "narratives", "SaveResult": "narratives", "save_reviewed": "narratives",
     "ImportRequest": "narratives", "ImportReport": "narratives", "import_files": "narratives",
     "normalise_date": "narratives",

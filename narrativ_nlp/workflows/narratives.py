@@ -31,7 +31,7 @@ from narrativ_nlp.identifiers.types import LABEL_DA, IdentifierSpan
 from narrativ_nlp.io import SUFFIXES, read_narratives
 from narrativ_nlp.io.segments import RawNarrative
 from narrativ_nlp.store import NarrativeStore, content_hash, parse_date
-from narrativ_nlp.workflows.enrich import enrich
+from narrativ_nlp.workflows.enrichment import enrich
 
 DEFAULT_GROUP = "Uden gruppe"
 #: an author code such as "P2", "PÆD-3" or "14" (capitals and digits): kept as it is; anything else

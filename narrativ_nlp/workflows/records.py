@@ -1,13 +1,10 @@
-"""The app's calls into the core that the workflow layer does not offer yet — all in this one module.
-
-Everything else of the app goes through ``narrativ_nlp.workflows``. What is here should move into
-the workflow layer (then this module becomes imports from there):
+"""Stored records and the overview's data for the faces: the store (groups, counts, narratives, rule
+feedback), the Overblik's Danish headings, exports and patterns, and checking one file of a batch.
 
 * the store: ``groups``, ``count``, ``narratives``, ``record_feedback``, ``feedback``, ``open_store``
   (create or migrate at start);
 * Overblik: the Danish column headings and table names, the per-format exports, and patterns from
-  content lemmas kept per stored narrative (``build_overview(discover=True)`` computes the lemmas of
-  every narrative again on each call; the store's ``lemmas`` column is not used by discovery yet);
+  content lemmas kept per stored narrative (the store's ``lemmas`` column, computed at save/import);
 * ``read_file_for_check``: open one file for anonymising, to tell which file of a batch is broken.
 """
 
