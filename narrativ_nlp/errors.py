@@ -28,6 +28,7 @@ class Errors:
     E051 = "Databasen {path} er beskadiget eller ikke en narrativ-database: {detail}"
     E060 = "Ugyldig dato: {value!r}. Brug formatet ÅÅÅÅ-MM-DD."
     E070 = "Spændet {start}-{end} ligger uden for teksten (længde {length})."
+    E105 = "Den grundige analyse er ikke tilgængelig: {detail}. Den hurtige analyse bruges i stedet. (accurate framing path unavailable)"
 
 
 class NarrativError(Exception):
