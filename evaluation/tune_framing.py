@@ -24,6 +24,7 @@ import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -58,10 +59,24 @@ class _Recorder:
         return self.inner.predict_proba(sentences)
 
 
+@lru_cache(maxsize=1)
+def genre_map(src: str = "corpora/src") -> dict[str, str]:
+    """Record id -> genre: the name of the authoring file that holds it ("register-ra-notes" -> "ra-notes")."""
+    out = {}
+    for path in sorted(Path(src).glob("*.txt")):
+        genre = "narratives" if path.stem.startswith("narratives-") else path.stem.removeprefix("register-")
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("### "):
+                out[line[4:].split("|")[0].strip()] = genre
+    return out
+
+
 def genre_of(rec) -> str:
     for key in ("genre", "register"):
         if rec.extra.get(key):
             return str(rec.extra[key])
+    if rec.id in genre_map():
+        return genre_map()[rec.id]
     m = re.match(r"^([a-zA-Z]+)", rec.id)
     return m.group(1) if m else "?"
 
