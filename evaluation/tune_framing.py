@@ -211,6 +211,8 @@ def report(items: list[Item], probs: list[np.ndarray], settings: dict, title: st
         by_genre: dict[str, list] = defaultdict(list)
         for item, pair in zip(items, scored):
             by_genre[item.genre].append(pair)
+            # the two halves the targets name: the older narratives and sentences, and the register data
+            by_genre["ALL register" if re.match(r"^r[a-z]-", item.genre) else "ALL old"].append(pair)
         out["per_genre"][kind] = {}
         for g, pairs in sorted(by_genre.items()):
             s = score_framing(pairs)[kind]
