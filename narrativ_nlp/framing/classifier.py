@@ -180,6 +180,28 @@ class _LinearScorer:
         return 1.0 / (1.0 + np.exp(-z))
 
 
+def shrink_short(probs: np.ndarray, sentences: list[str], words: int, intercept: np.ndarray | None = None) -> np.ndarray:
+    """Pull the scores of sentences shorter than ``words`` words towards the model's prior.
+
+    A heading ("Sociale kompetencer") or a fragment ("lidt off topic men") has two or three
+    words, and their TF-IDF vectors, normalised to length one, make the few n-grams they share
+    with deficit sentences count fully: such lines got deficit scores of 0.97. Scaling the
+    evidence (the log-odds above the intercept) by ``n_words / words`` asks more of a short line.
+    """
+    if words <= 0 or not len(sentences):
+        return probs
+    p = np.clip(probs, 1e-9, 1 - 1e-9)
+    z = np.log(p / (1 - p))
+    base = np.zeros(z.shape[1]) if intercept is None else intercept
+    n = np.array([len(_WORDS_ONLY.findall(s)) for s in sentences], dtype=float)
+    factor = np.minimum(1.0, n / float(words))[:, None]
+    z = base + (z - base) * factor
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+_WORDS_ONLY = re.compile(r"\w+")
+
+
 @dataclass
 class SentenceClassifier:
     """A fitted estimator with ``predict_proba(sentences) -> (n, 2)`` for (deficit, resource)."""
@@ -210,7 +232,8 @@ class SentenceClassifier:
             return np.zeros((0, 2))
         if self._scorer is None:
             self._scorer = _LinearScorer(self.estimator)
-        return self._scorer.predict_proba(self._prepare(sentences))
+        probs = self._scorer.predict_proba(self._prepare(sentences))
+        return shrink_short(probs, sentences, int(self.meta.get("short_sentence_words", 0)), self._scorer.intercept)
 
     def save(self, directory: Path) -> Path:
         directory.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from narrativ_nlp.framing.classifier import SentenceClassifier, mark_negation
+from narrativ_nlp.framing.classifier import SentenceClassifier, mark_negation, shrink_short
 from narrativ_nlp.pipeline import models_dir
 from tests.conftest import CORPORA
 
@@ -19,7 +19,9 @@ def classifier() -> SentenceClassifier:
 
 def _sklearn_proba(clf: SentenceClassifier, sentences: list[str]) -> np.ndarray:
     per_label = clf.estimator.predict_proba(clf._prepare(sentences))  # the text the model was trained on
-    return np.column_stack([p[:, 1] for p in per_label])
+    probs = np.column_stack([p[:, 1] for p in per_label])
+    intercept = np.array([lr.intercept_[0] for lr in clf.estimator.steps[-1][1].estimators_])
+    return shrink_short(probs, sentences, int(clf.meta.get("short_sentence_words", 0)), intercept)
 
 
 def test_fast_scores_equal_sklearn_on_corpus_sentences(classifier):
@@ -69,3 +71,12 @@ def test_negation_marking_follows_the_model_metadata(classifier):
     sentence = ["Hun er ikke ked af det længere."]
     assert plain._prepare(sentence) == sentence
     assert marked._prepare(sentence) == [mark_negation(sentence[0])]
+
+
+def test_short_lines_need_more_evidence():
+    probs = np.array([[0.97, 0.1], [0.97, 0.1]])
+    out = shrink_short(probs, ["Sociale kompetencer", "Han slår de andre børn, når de leger i sandkassen."], 6,
+                       intercept=np.array([-1.0, -1.0]))
+    assert out[0, 0] < 0.8 < out[1, 0]  # the two-word heading keeps a third of its evidence
+    np.testing.assert_allclose(out[1], probs[1])  # a long sentence is unchanged
+    np.testing.assert_allclose(shrink_short(probs, ["a", "b"], 0), probs)  # off
