@@ -74,6 +74,7 @@ class Errors:
     E114 = "Ukendt periode: {period!r}. Brug 'month' (måned) eller 'quarter' (kvartal)."
     E115 = "Ukendt læreplanstema: {id!r}. Kendte: {known}"
     E116 = "Narrativet {id!r} findes ikke i udvalget."
+    E105 = "Den grundige analyse er ikke tilgængelig: {detail}. Den hurtige analyse bruges i stedet. (accurate framing path unavailable)"
 
 
 class NarrativError(Exception):

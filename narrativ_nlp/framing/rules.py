@@ -26,11 +26,38 @@ class FramingRule:
     suggestions: tuple[str, ...]
     exceptions: tuple[str, ...] = ()
     unless_sentence_has: frozenset[str] = frozenset()
+    negatable: bool = False  # a negator just before or inside the match cancels it ("ikke doven", "nyder ikke")
     examples: dict[str, list[str]] = field(default_factory=dict, hash=False, compare=False)
 
 
-def compile_pattern(pattern: str) -> list[dict[str, Any]]:
-    """The compact token syntax of ``framing_rules.yaml`` → a spaCy Matcher pattern."""
+_LEXICON: dict[str, list[str]] | None = None
+
+
+def framing_lexicon() -> dict[str, list[str]]:
+    """The word lists of ``data/framing_lexicon.yaml``: name → lower-case one-token words."""
+    global _LEXICON
+    if _LEXICON is None:
+        data = load_yaml("framing_lexicon.yaml")
+        lists: dict[str, list[str]] = {}
+        for name, entry in data["lists"].items():
+            words: list[str] = []
+            for line in entry["words"]:
+                for w in str(line).split("|"):
+                    w = w.strip().lower()
+                    if not w or " " in w:
+                        raise ValueError(f"lexicon list {name!r}: {w!r} is not one token")
+                    if w not in words:
+                        words.append(w)
+            lists[name] = words
+        _LEXICON = lists
+    return _LEXICON
+
+
+def compile_pattern(pattern: str, lexicon: dict[str, list[str]] | None = None) -> list[dict[str, Any]]:
+    """The compact token syntax of ``framing_rules.yaml`` → a spaCy Matcher pattern.
+
+    ``@name`` is a word of the list ``name`` of ``framing_lexicon.yaml`` (or of ``lexicon``).
+    """
     tokens: list[dict[str, Any]] = []
     for raw in pattern.split():
         m = _QUANT.match(raw)
@@ -38,6 +65,11 @@ def compile_pattern(pattern: str) -> list[dict[str, Any]]:
         body, quant = m.group(1), m.group(2)
         if body == "_":
             spec: dict[str, Any] = {}
+        elif body.startswith("@") and len(body) > 1:
+            lists = lexicon if lexicon is not None else framing_lexicon()
+            if body[1:] not in lists:
+                raise ValueError(f"pattern {pattern!r}: no word list {body[1:]!r} in framing_lexicon.yaml")
+            spec = {"LOWER": {"IN": list(lists[body[1:]])}}
         elif body.startswith("re:"):
             spec = {"LOWER": {"REGEX": body[3:]}}
         elif body.startswith("~"):
@@ -89,6 +121,7 @@ def load_rules(data: dict[str, Any] | None = None) -> list[FramingRule]:
                 suggestions=tuple(r["suggestions"]),
                 exceptions=tuple(r.get("exceptions", [])),
                 unless_sentence_has=frozenset(w.lower() for w in r.get("unless_sentence_has", [])),
+                negatable=bool(r.get("negatable", False)),
                 examples=r.get("examples", {}),
             )
         )
@@ -196,6 +229,10 @@ def _starts(first: _Token, doc: Doc) -> list[int]:
     return [i for i, (low, lem) in enumerate(zip(lowers, lemmas)) if first.test(low, lem)]
 
 
+#: words that end the scope of a negation looking back from a match
+_CLAUSE_BREAKS = frozenset({",", ";", ":", ".", "!", "?", "men", "og", "eller", "fordi", "når", "der", "som"})
+
+
 class RuleMatcher:
     """Run all rules over a ``Doc``: longest non-overlapping match per rule, minus exceptions.
 
@@ -208,6 +245,7 @@ class RuleMatcher:
 
     def __init__(self, vocab: Vocab, rules: list[FramingRule]) -> None:
         self.rules = {r.id: r for r in rules}
+        self.negators = frozenset(framing_lexicon().get("negators", ()))
         self.patterns: list[tuple[str, list[_Token]]] = []
         self.exceptions: dict[str, list[list[_Token]]] = {}
         for r in rules:
@@ -233,6 +271,8 @@ class RuleMatcher:
             for s, e in kept:
                 if self._excepted(rule_id, s, e, lowers, lemmas, sent_end):
                     continue
+                if rule.negatable and self._negated(s, e, lowers, sent_end):
+                    continue
                 if rule.unless_sentence_has:
                     sent_start = max((i + 1 for i in range(s) if sent_end[i] <= s), default=0)
                     if not rule.unless_sentence_has.isdisjoint(lowers[sent_start : sent_end[s]]):
@@ -240,6 +280,25 @@ class RuleMatcher:
                 span = doc[s:e]
                 out.append(RuleMatch(rule, span))
         return sorted(out, key=lambda m: (m.span.start, m.rule.id))
+
+    def _negated(self, s: int, e: int, lowers: list[str], sent_end: list[int]) -> bool:
+        """True when a negator scopes over the match [s, e).
+
+        Danish puts the negation after the finite verb in a main clause ("han er ikke doven",
+        "hun nyder ikke", "han slapper ikke af") and before it in a subordinate clause ("at hun
+        ikke er bange", "ikke længere urolig"): a negator inside the match, right after its first
+        word, or up to three words before it in the same clause (no comma or "men" between) counts.
+        """
+        neg = self.negators
+        stop = sent_end[s]
+        if any(lowers[i] in neg for i in range(s, min(max(e, s + 2), stop))):
+            return True
+        for i in range(s - 1, max(-1, s - 4), -1):
+            if sent_end[i] != stop or lowers[i] in _CLAUSE_BREAKS:
+                break
+            if lowers[i] in neg:
+                return True
+        return False
 
     def _excepted(self, rule_id: str, s: int, e: int, lowers: list[str], lemmas: list[str], sent_end: list[int]) -> bool:
         """True when an exception pattern matches a span overlapping [s, e)."""

@@ -24,11 +24,20 @@ def gold_sentences(paths: list[Path]) -> tuple[list[str], np.ndarray]:
     return texts, np.array(labels, dtype=int).reshape(-1, 2)
 
 
-def train_framing(paths: list[Path], out: Path, limit: int | None = None, seed: int = 0) -> dict[str, Any]:
+#: fuse a negation with the words it scopes over before the features (``classifier.mark_negation``)
+NEGATION_MARKING = True
+#: sentences shorter than this many words get their evidence scaled down (``classifier.shrink_short``);
+#: chosen on the dev split with ``evaluation/tune_framing.py``
+SHORT_SENTENCE_WORDS = 3
+
+
+def train_framing(paths: list[Path], out: Path, limit: int | None = None, seed: int = 0,
+                  negation_marking: bool = NEGATION_MARKING) -> dict[str, Any]:
     texts, y = gold_sentences(paths)
     if limit:
         texts, y = texts[:limit], y[:limit]
-    clf = SentenceClassifier.train(texts, y, seed=seed)
+    clf = SentenceClassifier.train(texts, y, seed=seed, negation_marking=negation_marking)
+    clf.meta["short_sentence_words"] = SHORT_SENTENCE_WORDS
     clf.meta["train_files"] = [p.name for p in paths]
     clf.meta["label_counts"] = {"deficit": int(y[:, 0].sum()), "resource": int(y[:, 1].sum()), "n": len(texts)}
     clf.save(out)

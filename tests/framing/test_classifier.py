@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from narrativ_nlp.framing.classifier import SentenceClassifier
+from narrativ_nlp.framing.classifier import SentenceClassifier, mark_negation, shrink_short
 from narrativ_nlp.pipeline import models_dir
 from tests.conftest import CORPORA
 
@@ -18,8 +18,10 @@ def classifier() -> SentenceClassifier:
 
 
 def _sklearn_proba(clf: SentenceClassifier, sentences: list[str]) -> np.ndarray:
-    per_label = clf.estimator.predict_proba(sentences)
-    return np.column_stack([p[:, 1] for p in per_label])
+    per_label = clf.estimator.predict_proba(clf._prepare(sentences))  # the text the model was trained on
+    probs = np.column_stack([p[:, 1] for p in per_label])
+    intercept = np.array([lr.intercept_[0] for lr in clf.estimator.steps[-1][1].estimators_])
+    return shrink_short(probs, sentences, int(clf.meta.get("short_sentence_words", 0)), intercept)
 
 
 def test_fast_scores_equal_sklearn_on_corpus_sentences(classifier):
@@ -48,3 +50,33 @@ def test_deficit_sentence_scores_higher_on_deficit_than_a_resource_sentence(clas
     assert p[0, 0] > p[1, 0]
     assert p[1, 1] > p[0, 1]
     assert p.shape == (2, 2)
+
+
+@pytest.mark.parametrize(
+    "text, marked",
+    [
+        ("Han er ikke bange for hunden.", "Han er ikke ikke_bange ikke_for hunden ."),
+        ("Hun er ikke ked af det, men glad.", "Hun er ikke ikke_ked ikke_af det , men glad ."),
+        ("Det er ikke fordi han ikke vil.", "Det er ikke fordi han ikke ikke_vil ."),
+        ("Han leger med Emma.", "Han leger med Emma ."),
+    ],
+)
+def test_negation_marks_stop_at_the_clause(text, marked):
+    assert mark_negation(text) == marked
+
+
+def test_negation_marking_follows_the_model_metadata(classifier):
+    plain = SentenceClassifier(classifier.estimator, dict(classifier.meta, negation_marking=False))
+    marked = SentenceClassifier(classifier.estimator, dict(classifier.meta, negation_marking=True))
+    sentence = ["Hun er ikke ked af det længere."]
+    assert plain._prepare(sentence) == sentence
+    assert marked._prepare(sentence) == [mark_negation(sentence[0])]
+
+
+def test_short_lines_need_more_evidence():
+    probs = np.array([[0.97, 0.1], [0.97, 0.1]])
+    out = shrink_short(probs, ["Sociale kompetencer", "Han slår de andre børn, når de leger i sandkassen."], 6,
+                       intercept=np.array([-1.0, -1.0]))
+    assert out[0, 0] < 0.8 < out[1, 0]  # the two-word heading keeps a third of its evidence
+    np.testing.assert_allclose(out[1], probs[1])  # a long sentence is unchanged
+    np.testing.assert_allclose(shrink_short(probs, ["a", "b"], 0), probs)  # off
