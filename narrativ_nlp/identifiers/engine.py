@@ -149,6 +149,7 @@ class IdentifierEngine:
         written without capitals ("i dag legede sten ...") in any case. A single
         capital letter found as a name ("vores M") is matched as written; a room ("Myretuen") too.
         """
+        lex = load_lexicon()
         names: dict[str, float] = {}
         letters: dict[str, float] = {}
         rooms: dict[str, float] = {}
@@ -163,7 +164,9 @@ class IdentifierEngine:
                     continue
                 parts = re.split(r"[\s]+", surface)
                 for part in parts:
-                    part = re.sub(r"(?:'s|’s|s|'|’)$", "", part) if len(part) > 3 and part[-1] in "s'’" else part
+                    # a possessive ending comes off, unless the word is a name as it stands ("Hans", "Klaus")
+                    if len(part) > 3 and part[-1] in "s'’" and lex.base_name(part) != part.lower():
+                        part = re.sub(r"(?:'s|’s|s|'|’)$", "", part)
                     part = part.strip(".,")
                     if len(parts) > 1 and part.lower() in STOP_WORDS:
                         continue  # "Vega Jeg" joined by mistake: "jeg" is never propagated
@@ -178,7 +181,6 @@ class IdentifierEngine:
                     institutions[" ".join(words[1:])] = s.score
         found = []
         lower_text: bool | None = None
-        lex = load_lexicon()
         for name, score in names.items():
             if len(name) < 2:
                 continue

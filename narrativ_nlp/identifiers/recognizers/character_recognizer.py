@@ -70,6 +70,14 @@ class CharacterRecognizer(Recognizer):
         out: list[IdentifierSpan] = []
         n = len(texts)
         for i, word in enumerate(texts):
+            if word.lower() in ("hedder", "navnet") and i + 1 < n and _CAP.match(texts[i + 1]):
+                # "en kanin på stuen, den hedder Trofast": an animal noun earlier in the same sentence
+                window = texts[max(0, i - 7) : i]
+                if "." in window:
+                    window = window[len(window) - window[::-1].index(".") :]
+                if any(w.lower() in self._pets for w in window):
+                    out.append(self.span(idxs[i + 1], idxs[i + 1] + len(texts[i + 1]), "NOT_PERSON", 0.8))
+                continue
             if word.lower() not in self._pets:
                 continue
             j = i + 1

@@ -69,7 +69,8 @@ class ContextRecognizer(Recognizer):
                 found.append(self.span(tok.idx, tok.idx + len(word), "PERSON", 0.8))
                 continue
             # "Kh. Lise", "Mvh. Søren Berg": a greeting abbreviation with its full stop
-            if tok.i > 1 and prev is not None and prev.text == "." and doc[tok.i - 2].lower_ in _GREETINGS:
+            if tok.i > 1 and prev is not None and prev.text == "." and doc[tok.i - 2].lower_ in _GREETINGS and not (
+                    lex.is_word(word) and not lex.is_first_name(word)):
                 found.append(self.span(tok.idx, tok.idx + len(word), "PERSON", 0.8))
                 continue
             if tok.i > 1 and prev is not None and prev.lower_ in ("til", "lille", "søde") and doc[tok.i - 2].lower_ in self.triggers:

@@ -52,8 +52,20 @@ class GazetteerRecognizer(Recognizer):
             low = word.lower()
             if low in lex.not_person or low in lex.towns or low in STOP_WORDS:
                 continue
-            # "Sten", "Lærke", "Storm" are everyday words; "Noah", "Mads", "Ellen" are not (name_words)
-            is_word = lex.name_is_word(word)
+            # capitalised, "Sten", "Lærke", "Storm" are everyday words, "Noah", "Mads", "Ellen" are not
+            # (name_words); in lower case in a text with capitals any form the lemma table knows is a
+            # word ("lys", "ben", "dans"); in a text without capitals, the listed words and the words
+            # that only look like a possessive name ("lys", "dans", "andres"), so "mads" and "noah" count
+            if word[0].isupper():
+                is_word = lex.name_is_word(word)
+            elif word.islower():
+                if lower_text is None:
+                    lower_text = doc_lower_case(doc)
+                base = lex.base_name(word) or low
+                is_word = lex.name_is_word(word) or (lex.is_word(word) and base != low) if lower_text else (
+                    lex.name_is_word(word) or lex.is_word(word) or lex.is_word(base))
+            else:
+                is_word = lex.is_word(word)
             if word[0].isupper() and not word.isupper():
                 if not is_initial(tok):
                     score = 0.8
@@ -73,8 +85,6 @@ class GazetteerRecognizer(Recognizer):
                     if _opens_sentence(tok) and looks_like_subject(tok, self.context.cues) and _next_is_word(tok):
                         score = 0.45
                     else:
-                        if lower_text is None:
-                            lower_text = doc_lower_case(doc)
                         if lower_text:
                             word_names.append(i)  # "mor til lærke", "lærke og mads": decided below
                         continue
@@ -86,6 +96,13 @@ class GazetteerRecognizer(Recognizer):
         if word_names:
             found.extend(self._word_names_in_context(doc, word_names, found))
         return found
+
+    def _subject_pair(self, texts: list[str], first: int, second: int) -> bool:
+        """"lærke og bo byggede": the pair opens a sentence and a finite verb follows it."""
+        if first > 0 and texts[first - 1] not in (".", "!", "?") and "\n" not in texts[first - 1]:
+            return False
+        verb = texts[second + 1].lower() if second + 1 < len(texts) else ""
+        return verb in self.context.cues.verbs or (len(verb) > 3 and verb.endswith(("ede", "te", "er")))
 
     def _word_names_in_context(self, doc: Doc, candidates: list[int], found: list[IdentifierSpan]) -> list[IdentifierSpan]:
         """In a text written without capitals, a lower-case given name that is also a word ("lærke",
@@ -105,18 +122,30 @@ class GazetteerRecognizer(Recognizer):
                 prev = texts[i - 1].lower() if i > 0 else ""
                 prev2 = texts[i - 2].lower() if i > 1 else ""
                 nxt = texts[i + 1].lower() if i + 1 < len(texts) else ""
-                # a name beside it, or two such words joined by "og" ("lærke og bo byggede ...")
-                listed = (prev in ("og", ",", "eller") and (i - 2 in names or (prev == "og" and i - 2 in candidates))) or (
-                    nxt in ("og", ",", "eller") and (i + 2 in names or (nxt == "og" and i + 2 in candidates)))
+                # a name beside it, or two such words joined by "og" opening a sentence before a verb
+                # ("lærke og bo byggede ...", not "der var lys og dans")
+                listed = (prev in ("og", ",", "eller") and (i - 2 in names or (
+                    prev == "og" and i - 2 in candidates and self._subject_pair(texts, i - 2, i)))) or (
+                    nxt in ("og", ",", "eller") and (i + 2 in names or (
+                        nxt == "og" and i + 2 in candidates and self._subject_pair(texts, i, i + 2))))
                 role = prev in self.triggers or (prev in ("til", "lille", "søde") and prev2 in self.triggers)
                 possessive = texts[i].lower() != self.context.lexicon.base_name(texts[i]) and nxt in cues.family_nouns
-                if listed or role or possessive or age_follows(doc[i], cues):
+                # "i dag klatrede sol selv ...": the subject after the verb (a sentence opened by an adverb);
+                # not after a verb that takes a bare noun ("der var sol", "vi fik sten")
+                after_verb = (prev in cues.verbs or (len(prev) > 4 and prev.endswith(("ede", "te")))) and \
+                    prev not in _BARE_NOUN_VERBS and nxt in ("selv", "og", ",", ".", "!", "også", "lige", "ikke", "hele")
+                if listed or role or possessive or after_verb or age_follows(doc[i], cues):
                     tok = doc[i]
                     out.append(self.span(tok.idx, tok.idx + len(tok.text), "PERSON", 0.45))
                     names.add(i)
                     pending.remove(i)
                     changed = True
         return out
+
+
+#: verbs after which a bare noun is common ("der var sol", "vi fik sten med hjem")
+_BARE_NOUN_VERBS = frozenset({"er", "var", "blev", "bliver", "har", "havde", "fik", "får", "giver", "gav", "så", "ser",
+                              "samlede", "fandt", "kastede", "byggede", "tegnede", "malede", "lavede", "spiste", "hentede"})
 
 
 def _opens_sentence(tok) -> bool:

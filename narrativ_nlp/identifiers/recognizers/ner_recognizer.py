@@ -30,8 +30,8 @@ class NerRecognizer(Recognizer):
                 ent = ent[:-1]
             while len(ent) > 1 and ent[0].is_space:
                 ent = ent[1:]
-            if ent[0].is_space:
-                continue
+            if ent[0].is_space or not any(ch.isalpha() for ch in ent.text):
+                continue  # an emoji tagged PER ("🙂") is no name
             # "Hej Sol", "Pædagog Lærke": a greeting or role is not part of the name
             while len(ent) > 1 and ent[0].lower_ in self.triggers:
                 ent = ent[1:]

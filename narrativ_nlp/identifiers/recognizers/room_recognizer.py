@@ -8,9 +8,10 @@ by default they are offered unticked, i.e. kept). Evidence, any of:
 * a capitalised word after a room word: "Stue Myretuen", "gruppen Solsikken";
 * a capitalised ordinary word before "gruppe"/"stue": "Grøn gruppe", "Røde stue";
 * a compound ending in a room suffix: "Egernstuen", "Troldestuen", "Skovgruppen";
-* the definite form of an ordinary noun, capitalised after "på", "fra", "i", "til", "med" or a comma
+* the definite form of an ordinary noun, capitalised after "på", "fra", "til", "med" or a comma
   ("på Myretuen", "fra Ræven", "Hilsen Bettina, Bamserne"): Danish capitalises only proper nouns,
-  and a definite noun as a proper noun names a room, not a person.
+  and a definite noun as a proper noun names a room, not a person. After "i" it names an
+  institution ("gik i Paddehatten"; one is *in* a day care, *on* a room) and is labelled so.
 
 A known given name or surname is never a room ("stuen Ida" stays a name).
 """
@@ -31,7 +32,7 @@ _DEFINITE = ("en", "et", "ne", "n")
 
 class RoomRecognizer(Recognizer):
     name = "room"
-    labels = ("ROOM",)
+    labels = ("ROOM", "INSTITUTION")
     guards_person = True  # runs whenever names are detected: a room overrides a name guess
 
     def __init__(self, context: RecognizerContext) -> None:
@@ -68,6 +69,8 @@ class RoomRecognizer(Recognizer):
                 found.append(self.span(m.start(), m.end(), "ROOM", 0.7))
         for m in self._compound.finditer(text):
             word = m.group(0)
+            if _name_follows(text, m.end()):
+                continue  # "Troldestuen Vest": a longer name, the other recognizers' (an institution)
             if not self._is_name(word) and not lex.is_word(word):
                 found.append(self.span(m.start(), m.end(), "ROOM", 0.6))
         texts, idxs = token_texts(doc)
@@ -75,13 +78,24 @@ class RoomRecognizer(Recognizer):
             word = texts[i]
             if len(word) < 3 or not word[0].isupper() or word.isupper() or not word.endswith(_DEFINITE):
                 continue
-            if texts[i - 1].lower() not in self._prepositions:
+            prep = texts[i - 1].lower()
+            if prep not in self._prepositions:
                 continue
-            if lex.base_name(word) is not None or word.lower() in lex.not_person or word.lower() in lex.towns:
+            if i + 1 < len(texts) and texts[i + 1][:1].isupper() and texts[i + 1].isalpha():
+                continue  # "på Plejecentret Solhøj", "i Aktivitetshuset Tranen": a longer name (an institution)
+            if self._is_name(word) or word.lower() in lex.not_person or word.lower() in lex.towns:
                 continue
             if _definite_noun(word, lex):
-                found.append(self.span(idxs[i], idxs[i] + len(word), "ROOM", 0.6))
+                # "gik i Paddehatten": one goes *in* an institution, *on* a room ("på Myretuen"); an
+                # institution is replaced like a name, a room is the user's choice
+                label = "INSTITUTION" if prep == "i" else "ROOM"
+                found.append(self.span(idxs[i], idxs[i] + len(word), label, 0.6))
         return found
+
+
+def _name_follows(text: str, end: int) -> bool:
+    """A capitalised word right after ``end`` (one space between)."""
+    return end + 1 < len(text) and text[end] == " " and text[end + 1].isupper()
 
 
 def _definite_noun(word: str, lex) -> bool:
