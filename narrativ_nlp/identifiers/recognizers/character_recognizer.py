@@ -10,7 +10,8 @@ the same words unticked (a suggestion), never pre-selected, and never shows the
   ``data/identifiers.yaml``), with "hedder" or a comma between, or in
   parentheses: "kaninen Trofast", "hunden hedder Fido", "vores kat Mille",
   "stuens to kaniner, Trofast og Pjuske", "kaninen på stuen (Trofast)". The
-  engine finds the pet's other occurrences as written.
+  engine finds the pet's other occurrences as written;
+* a child's way of saying a word, in quotes: "Pandekae!", "Fodbol".
 """
 
 from __future__ import annotations
@@ -63,7 +64,23 @@ class CharacterRecognizer(Recognizer):
             if any(c in text for c in cues):
                 found.extend(self.span(m.start(), m.end(), "NOT_PERSON", 0.9) for m in rx.finditer(text))
         found.extend(self._pet_names(doc))
+        found.extend(self._child_words(doc))
         return found
+
+    def _child_words(self, doc: Doc) -> list[IdentifierSpan]:
+        """A child's way of saying a word, quoted: "Pandekae!", "Fodbol" (one letter from "pandekage",
+        "fodbold"): a capitalised unknown word in quotes that one letter changed, added or dropped
+        makes an ordinary word of six letters or more, and that is no known name."""
+        text = doc_text(doc)
+        lex = self.context.lexicon
+        out = []
+        for m in _QUOTED_WORD.finditer(text):
+            word = m.group(1)
+            if len(word) < 5 or lex.base_name(word) is not None or lex.is_word(word):
+                continue
+            if _one_letter_from_word(word.lower(), lex):
+                out.append(self.span(m.start(1), m.end(1), "NOT_PERSON", 0.7))
+        return out
 
     def _pet_names(self, doc: Doc) -> list[IdentifierSpan]:
         texts, idxs = token_texts(doc)
@@ -101,6 +118,24 @@ class CharacterRecognizer(Recognizer):
                 continue  # "en hund, Ida blev bange": a new clause, not the pet's name
             out.extend(self.span(idxs[k], idxs[k] + len(texts[k]), "NOT_PERSON", 0.8) for k in names)
         return out
+
+
+_QUOTED_WORD = re.compile(r"[\"“„»']([A-ZÆØÅ][a-zæøå]+)[!?.,]*[\"”«']")
+_LETTERS = "abcdefghijklmnopqrstuvwxyzæøå"
+
+
+def _one_letter_from_word(low: str, lex) -> bool:
+    """True when one letter added, dropped or changed turns ``low`` into an ordinary word of six letters or more."""
+    words = lex.danish_words
+    cands = set()
+    for i in range(len(low) + 1):
+        for ch in _LETTERS:
+            cands.add(low[:i] + ch + low[i:])
+            if i < len(low):
+                cands.add(low[:i] + ch + low[i + 1 :])
+        if i < len(low):
+            cands.add(low[:i] + low[i + 1 :])
+    return any(len(c) >= 6 and c != low and c in words for c in cands)
 
 
 def _alternation(names) -> re.Pattern[str]:

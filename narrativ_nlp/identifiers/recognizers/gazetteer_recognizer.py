@@ -50,8 +50,11 @@ class GazetteerRecognizer(Recognizer):
                 continue
             tok = doc[i]  # a Token object only for candidates
             low = word.lower()
-            if low in lex.not_person or low in lex.towns or low in STOP_WORDS:
+            if low in lex.not_person or low in lex.towns:
                 continue
+            if low in STOP_WORDS and not (low in _STOP_WORD_NAMES and word[0].isupper() and not word.isupper() and (
+                    not is_initial(tok) or _verb_next(tok, self.context.cues))):
+                continue  # "Hans byggede", "med Hans": a name; "Hans bror", "hans": the pronoun
             # capitalised, "Sten", "Lærke", "Storm" are everyday words, "Noah", "Mads", "Ellen" are not
             # (name_words); in lower case in a text with capitals any form the lemma table knows is a
             # word ("lys", "ben", "dans"); in a text without capitals, the listed words and the words
@@ -128,12 +131,15 @@ class GazetteerRecognizer(Recognizer):
                     prev == "og" and i - 2 in candidates and self._subject_pair(texts, i - 2, i)))) or (
                     nxt in ("og", ",", "eller") and (i + 2 in names or (
                         nxt == "og" and i + 2 in candidates and self._subject_pair(texts, i, i + 2))))
-                role = prev in self.triggers or (prev in ("til", "lille", "søde") and prev2 in self.triggers)
+                # "en lille dans": "lille"/"søde" after an article or a possessive is an adjective
+                role = (prev in self.triggers and not (prev in ("lille", "søde") and prev2 in _DETERMINERS)) or (
+                    prev in ("til", "lille", "søde") and prev2 in self.triggers)
                 possessive = texts[i].lower() != self.context.lexicon.base_name(texts[i]) and nxt in cues.family_nouns
                 # "i dag klatrede sol selv ...": the subject after the verb (a sentence opened by an adverb);
                 # not after a verb that takes a bare noun ("der var sol", "vi fik sten")
                 after_verb = (prev in cues.verbs or (len(prev) > 4 and prev.endswith(("ede", "te")))) and \
-                    prev not in _BARE_NOUN_VERBS and nxt in ("selv", "og", ",", ".", "!", "også", "lige", "ikke", "hele")
+                    prev not in _BARE_NOUN_VERBS and prev2 not in _SUBJECT_PRONOUNS and \
+                    nxt in ("selv", "og", ",", ".", "!", "også", "lige", "ikke", "hele")
                 if listed or role or possessive or after_verb or age_follows(doc[i], cues):
                     tok = doc[i]
                     out.append(self.span(tok.idx, tok.idx + len(tok.text), "PERSON", 0.45))
@@ -143,9 +149,25 @@ class GazetteerRecognizer(Recognizer):
         return out
 
 
+#: a subject before the verb: the word after the verb is then its object ("vi tændte lys og ...")
+_SUBJECT_PRONOUNS = frozenset({"jeg", "du", "han", "hun", "vi", "i", "de", "den", "det", "der", "man", "hvem", "som"})
+_DETERMINERS = frozenset({"en", "et", "den", "det", "de", "min", "mit", "din", "dit", "sin", "sit", "hans", "hendes",
+                          "vores", "jeres", "deres", "denne", "dette"})
 #: verbs after which a bare noun is common ("der var sol", "vi fik sten med hjem")
 _BARE_NOUN_VERBS = frozenset({"er", "var", "blev", "bliver", "har", "havde", "fik", "får", "giver", "gav", "så", "ser",
                               "samlede", "fandt", "kastede", "byggede", "tegnede", "malede", "lavede", "spiste", "hentede"})
+
+
+#: given names that are Danish function words: a name only capitalised, inside a sentence or before a verb
+_STOP_WORD_NAMES = frozenset({"hans", "per"})
+
+
+def _verb_next(tok, cues) -> bool:
+    """A finite verb after ``tok`` ("Hans byggede", "Per har")."""
+    if tok.i + 1 >= len(tok.doc):
+        return False
+    low = tok.doc[tok.i + 1].lower_
+    return low in cues.verbs or (tok.doc[tok.i + 1].is_alpha and len(low) > 3 and low.endswith(("ede", "te")))
 
 
 def _opens_sentence(tok) -> bool:
