@@ -221,3 +221,8 @@ def test_pronoun_i_is_no_initial():
 def test_room_span_type_is_public():
     span = IdentifierSpan(0, 8, "ROOM", "room", 0.6)
     assert LABEL_DA[span.label] == "Stue"
+
+
+def test_a_name_after_an_animal_noun_that_starts_a_clause_stays_a_name():
+    assert names("Vi kiggede på kaninen Ida holdt i armene.") == ["Ida"]
+    assert names("Jeg talte med Tien og Maren om turen på Myretuen.") == ["Tien", "Maren"]

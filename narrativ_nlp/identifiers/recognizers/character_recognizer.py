@@ -114,8 +114,11 @@ class CharacterRecognizer(Recognizer):
                     j += 2
                 else:
                     break
-            if names and texts[i + 1] == "," and not (names[-1] + 1 >= n or texts[names[-1] + 1] in (",", ".", ")", "og", "!")):
+            closed = names and (names[-1] + 1 >= n or texts[names[-1] + 1] in (",", ".", ")", "og", "!", "?", ":"))
+            if names and texts[i + 1] == "," and not closed:
                 continue  # "en hund, Ida blev bange": a new clause, not the pet's name
+            if names and not closed and not owned and any(self.context.lexicon.is_first_name(texts[k]) for k in names):
+                continue  # "så på kaninen Ida holdt": a child's name starting a clause stays a name
             out.extend(self.span(idxs[k], idxs[k] + len(texts[k]), "NOT_PERSON", 0.8) for k in names)
         return out
 

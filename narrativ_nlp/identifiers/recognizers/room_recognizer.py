@@ -83,7 +83,8 @@ class RoomRecognizer(Recognizer):
                 continue
             if i + 1 < len(texts) and texts[i + 1][:1].isupper() and texts[i + 1].isalpha():
                 continue  # "på Plejecentret Solhøj", "i Aktivitetshuset Tranen": a longer name (an institution)
-            if self._is_name(word) or word.lower() in lex.not_person or word.lower() in lex.towns:
+            # any given name, also one that is a word form ("med Tien", "til Maren"), is a person here
+            if lex.is_first_name(word) or self._is_name(word) or word.lower() in lex.not_person or word.lower() in lex.towns:
                 continue
             if _definite_noun(word, lex):
                 # "gik i Paddehatten": one goes *in* an institution, *on* a room ("på Myretuen"); an
