@@ -226,3 +226,8 @@ def test_room_span_type_is_public():
 def test_a_name_after_an_animal_noun_that_starts_a_clause_stays_a_name():
     assert names("Vi kiggede på kaninen Ida holdt i armene.") == ["Ida"]
     assert names("Jeg talte med Tien og Maren om turen på Myretuen.") == ["Tien", "Maren"]
+
+
+def test_lower_case_word_names_need_a_subject_context():
+    text = "vi var i skoven i dag. da lærke kom, løb bo hen til hende. en sten faldt ned, og vi tog sten med hjem."
+    assert names(text) == ["lærke", "bo"]

@@ -139,8 +139,12 @@ class GazetteerRecognizer(Recognizer):
                 # not after a verb that takes a bare noun ("der var sol", "vi fik sten")
                 after_verb = (prev in cues.verbs or (len(prev) > 4 and prev.endswith(("ede", "te")))) and \
                     prev not in _BARE_NOUN_VERBS and prev2 not in _SUBJECT_PRONOUNS and \
-                    nxt in ("selv", "og", ",", ".", "!", "også", "lige", "ikke", "hele")
-                if listed or role or possessive or after_verb or age_follows(doc[i], cues):
+                    nxt in ("selv", "og", ",", ".", "!", "også", "lige", "ikke", "hele", "hen", "ud", "ind", "op", "ned", "hjem",
+                            "rundt", "videre", "straks", "med")
+                # "da lærke kom", "og bo løb": a subject before a finite verb, not after an article ("en sten faldt")
+                before_verb = (prev in _CLAUSE_OPENERS or "\n" in prev) and (
+                    nxt in cues.verbs or (len(nxt) > 4 and nxt.endswith(("ede", "te")) and nxt.isalpha()))
+                if listed or role or possessive or after_verb or before_verb or age_follows(doc[i], cues):
                     tok = doc[i]
                     out.append(self.span(tok.idx, tok.idx + len(tok.text), "PERSON", 0.45))
                     names.add(i)
@@ -152,10 +156,16 @@ class GazetteerRecognizer(Recognizer):
 #: a subject before the verb: the word after the verb is then its object ("vi tændte lys og ...")
 _SUBJECT_PRONOUNS = frozenset({"jeg", "du", "han", "hun", "vi", "i", "de", "den", "det", "der", "man", "hvem", "som"})
 _DETERMINERS = frozenset({"en", "et", "den", "det", "de", "min", "mit", "din", "dit", "sin", "sit", "hans", "hendes",
-                          "vores", "jeres", "deres", "denne", "dette"})
+                          "vores", "jeres", "deres", "denne", "dette", "store", "stor", "lille", "små", "mange", "nogle",
+                          "flere", "ingen", "hver", "af", "at", "vil", "skal", "kan", "må", "ville", "skulle", "kunne",
+                          "meget", "så", "helt", "var", "er", "blev"})
+#: words after which a clause's subject comes ("da lærke kom", "og bo løb", "mens sol sov")
+_CLAUSE_OPENERS = frozenset({"", ".", ",", "!", "?", "og", "da", "når", "mens", "men", "hvor", "fordi", "hvis", "eller",
+                             "både", "selvom", "indtil", "før", "efter", "mens", "så"})
 #: verbs after which a bare noun is common ("der var sol", "vi fik sten med hjem")
 _BARE_NOUN_VERBS = frozenset({"er", "var", "blev", "bliver", "har", "havde", "fik", "får", "giver", "gav", "så", "ser",
-                              "samlede", "fandt", "kastede", "byggede", "tegnede", "malede", "lavede", "spiste", "hentede"})
+                              "samlede", "fandt", "kastede", "byggede", "tegnede", "malede", "lavede", "spiste", "hentede",
+                              "tog", "tager", "bar", "bærer", "plantede", "plukkede", "købte", "fik", "satte", "lagde"})
 
 
 #: given names that are Danish function words: a name only capitalised, inside a sentence or before a verb
