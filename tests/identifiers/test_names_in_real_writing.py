@@ -231,3 +231,10 @@ def test_a_name_after_an_animal_noun_that_starts_a_clause_stays_a_name():
 def test_lower_case_word_names_need_a_subject_context():
     text = "vi var i skoven i dag. da lærke kom, løb bo hen til hende. en sten faldt ned, og vi tog sten med hjem."
     assert names(text) == ["lærke", "bo"]
+
+
+def test_institution_named_after_its_noun_is_an_institution():
+    text = "Vi var på besøg i hans kommende børnehave, Solbakken. Hilsen Maja, Bamserne"
+    det = detect(text)
+    assert "Solbakken" in [text[s.start : s.end] for s in det.spans if s.label == "INSTITUTION"]
+    assert "Bamserne" in [text[s.start : s.end] for s in det.suggestions if s.label == "ROOM"]

@@ -47,6 +47,9 @@ class RoomRecognizer(Recognizer):
         # "Egernstuen", "Troldestuen", "Skovgruppen"
         self._compound = re.compile(rf"\b[A-ZÆØÅ][a-zæøå]+(?:{suffixes})\b")
         self._prepositions = frozenset(rooms["prepositions"])
+        # "hendes kommende børnehave, Troldehøjen": after an institution noun and a comma, an institution
+        self._institution_nouns = frozenset(w.lower() for key in ("institution_prefixes", "institution_suffixes")
+                                            for w in context.settings[key])
 
     def _is_name(self, word: str) -> bool:
         lex = self.context.lexicon
@@ -89,7 +92,8 @@ class RoomRecognizer(Recognizer):
             if _definite_noun(word, lex):
                 # "gik i Paddehatten": one goes *in* an institution, *on* a room ("på Myretuen"); an
                 # institution is replaced like a name, a room is the user's choice
-                label = "INSTITUTION" if prep == "i" else "ROOM"
+                label = "INSTITUTION" if prep == "i" or (
+                    prep in (",", "–") and i > 1 and texts[i - 2].lower() in self._institution_nouns) else "ROOM"
                 found.append(self.span(idxs[i], idxs[i] + len(word), label, 0.6))
         return found
 
