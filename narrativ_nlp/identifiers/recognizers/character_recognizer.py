@@ -45,6 +45,8 @@ class CharacterRecognizer(Recognizer):
         super().__init__(context)
         lex = context.lexicon
         self._pets = frozenset(w.lower() for w in context.settings["pet_words"])
+        # the words that start a pet's name's context, in the cases they are written: one set test per token
+        self._pet_cues = frozenset(x for w in (*self._pets, "hedder", "navnet") for x in (w, w.capitalize()))
         always: set[str] = set()
         cued: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
         for cues, characters in _stories():
@@ -56,15 +58,25 @@ class CharacterRecognizer(Recognizer):
                 cued.append((cues, names))
         self._always = _alternation(always)
         self._cued = [(cues, _alternation(names)) for cues, names in cued]
+        # the first word of every character or cue: the regexes run only on a text holding one
+        self._first_words = frozenset(re.split(r"[\s-]", c)[0].rstrip(".") for c in always) | frozenset(
+            re.split(r"[\s-]", c)[0] for cues, names in cued for c in (*cues, *names))
 
     def analyze(self, doc: Doc) -> list[IdentifierSpan]:
         text = doc_text(doc)
-        found = [self.span(m.start(), m.end(), "NOT_PERSON", 0.9) for m in self._always.finditer(text)]
-        for cues, rx in self._cued:
-            if any(c in text for c in cues):
-                found.extend(self.span(m.start(), m.end(), "NOT_PERSON", 0.9) for m in rx.finditer(text))
-        found.extend(self._pet_names(doc))
-        found.extend(self._child_words(doc))
+        texts, _ = token_texts(doc)
+        found: list[IdentifierSpan] = []
+        first_words = self._first_words
+        if any(t in first_words or t.rstrip(".").split("-")[0] in first_words for t in texts if t[:1].isupper()):
+            found.extend(self.span(m.start(), m.end(), "NOT_PERSON", 0.9) for m in self._always.finditer(text))
+            for cues, rx in self._cued:
+                if any(c in text for c in cues):
+                    found.extend(self.span(m.start(), m.end(), "NOT_PERSON", 0.9) for m in rx.finditer(text))
+        pet_cues = self._pet_cues
+        if any(t in pet_cues for t in texts):
+            found.extend(self._pet_names(doc))
+        if '"' in text or "“" in text or "„" in text or "»" in text or "'" in text:
+            found.extend(self._child_words(doc))
         return found
 
     def _child_words(self, doc: Doc) -> list[IdentifierSpan]:

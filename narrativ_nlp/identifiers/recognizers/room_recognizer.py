@@ -47,6 +47,9 @@ class RoomRecognizer(Recognizer):
         # "Egernstuen", "Troldestuen", "Skovgruppen"
         self._compound = re.compile(rf"\b[A-ZÆØÅ][a-zæøå]+(?:{suffixes})\b")
         self._prepositions = frozenset(rooms["prepositions"])
+        # any room word in the text (lower case, also inside a compound): the three room regexes run only then
+        self._any_room_word = re.compile("|".join(re.escape(w) for w in sorted(set(rooms["words"]) | set(rooms["suffixes"]),
+                                                                                key=len, reverse=True)))
         # "hendes kommende børnehave, Troldehøjen": after an institution noun and a comma, an institution
         self._institution_nouns = frozenset(w.lower() for key in ("institution_prefixes", "institution_suffixes")
                                             for w in context.settings[key])
@@ -58,6 +61,14 @@ class RoomRecognizer(Recognizer):
 
     def analyze(self, doc: Doc) -> list[IdentifierSpan]:
         text = doc_text(doc)
+        found: list[IdentifierSpan] = []
+        if self._any_room_word.search(text.lower()):
+            found.extend(self._room_word_rooms(text))
+        found.extend(self._definite_rooms(doc))
+        return found
+
+    def _room_word_rooms(self, text: str) -> list[IdentifierSpan]:
+        """"Stue Myretuen", "Grøn gruppe", "Egernstuen"."""
         lex = self.context.lexicon
         found: list[IdentifierSpan] = []
         for m in self._after_word.finditer(text):
@@ -76,10 +87,16 @@ class RoomRecognizer(Recognizer):
                 continue  # "Troldestuen Vest": a longer name, the other recognizers' (an institution)
             if not self._is_name(word) and not lex.is_word(word):
                 found.append(self.span(m.start(), m.end(), "ROOM", 0.6))
+        return found
+
+    def _definite_rooms(self, doc: Doc) -> list[IdentifierSpan]:
+        """"på Myretuen", "fra Ræven", "Hilsen Bettina, Bamserne"; "gik i Paddehatten" (an institution)."""
+        lex = self.context.lexicon
+        found: list[IdentifierSpan] = []
         texts, idxs = token_texts(doc)
         for i in range(1, len(texts)):
             word = texts[i]
-            if len(word) < 3 or not word[0].isupper() or word.isupper() or not word.endswith(_DEFINITE):
+            if not word[:1].isupper() or len(word) < 3 or word.isupper() or not word.endswith(_DEFINITE):
                 continue
             prep = texts[i - 1].lower()
             if prep not in self._prepositions:
