@@ -14,18 +14,21 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+from spacy.lang.da.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from narrativ_nlp.identifiers.lexicon import load_lexicon
 from narrativ_nlp.identifiers.recognizers import RECOGNIZERS, Recognizer, RecognizerContext
-from narrativ_nlp.identifiers.recognizers.base import doc_text
+from narrativ_nlp.identifiers.recognizers.base import doc_text, lower_case_text
 from narrativ_nlp.identifiers.types import Detection, IdentifierSpan, is_initials
 from narrativ_nlp.resources import load_yaml
 
 logger = logging.getLogger(__name__)
 
 #: which label wins when spans of different labels overlap
-LABEL_PRIORITY = {"EMAIL": 6, "CPR": 5, "PHONE": 4, "ADDRESS": 3, "INSTITUTION": 2, "PERSON": 1}
+LABEL_PRIORITY = {"EMAIL": 6, "CPR": 5, "PHONE": 4, "ADDRESS": 3, "INSTITUTION": 2, "PERSON": 1, "ROOM": 0}
+#: a name guess on a story character or a pet is offered with this score (a suggestion, unticked)
+GUARDED_SCORE = 0.3
 _POSSESSIVE = r"(?:s|'s|’s|'|’)?"
 
 
@@ -33,8 +36,11 @@ class IdentifierEngine:
     """Combine recognizers into one detection of identifiers in a ``Doc``."""
 
     def __init__(self, recognizers: Sequence[Recognizer], threshold: float = 0.4, min_score: float = 0.2,
-                 name_particles: Sequence[str] = (), name_particles_also_words: Sequence[str] = ()) -> None:
+                 name_particles: Sequence[str] = (), name_particles_also_words: Sequence[str] = (),
+                 replace_rooms: bool = False) -> None:
         self.recognizers = list(recognizers)
+        # rooms and groups ("Myretuen") are pre-selected for replacement only when the user chose so
+        self.replace_rooms = replace_rooms
         self.threshold = threshold
         self.min_score = min_score
         # "Omar bin Saleh", "João Pereira da Silva": lower-case particles inside one full name
@@ -52,7 +58,8 @@ class IdentifierEngine:
         recognizers = [RECOGNIZERS[name](context) for name in settings["recognizers"]]
         return cls(recognizers, threshold=settings["threshold"], min_score=settings["min_score"],
                    name_particles=settings.get("name_particles", ()),
-                   name_particles_also_words=settings.get("name_particles_also_words", ()))
+                   name_particles_also_words=settings.get("name_particles_also_words", ()),
+                   replace_rooms=bool(settings.get("replace_rooms", False)))
 
     def analyze(self, doc: Doc, labels: frozenset[str] | None = None) -> list[IdentifierSpan]:
         """All spans at or above ``min_score``, non-overlapping, sorted by offset.
@@ -62,24 +69,56 @@ class IdentifierEngine:
         """
         spans: list[IdentifierSpan] = []
         for rec in self.recognizers:
-            if labels is not None and labels.isdisjoint(rec.labels):
+            if labels is not None and labels.isdisjoint(rec.labels) and not (rec.guards_person and "PERSON" in labels):
                 continue
             spans.extend(rec.analyze(doc))
         text = doc_text(doc)
         spans = self._combine_evidence(spans)
+        guards = [s for s in spans if s.label == "NOT_PERSON"]
+        spans = self._guard([s for s in spans if s.label != "NOT_PERSON"], guards)
         spans = spans + self._propagate(text, spans)
-        spans = self._resolve(text, spans)
+        guards = guards + self._propagate_guards(text, guards)
+        spans = self._resolve(text, self._guard(spans, guards))
         return [s for s in spans if s.score >= self.min_score]
 
     def detect(self, doc: Doc, labels: frozenset[str] | None = None) -> Detection:
         """A detection for review: pre-selected spans and unticked suggestions."""
-        spans = self.analyze(doc, labels)
-        return Detection(
-            text=doc_text(doc),
-            spans=[s for s in spans if s.score >= self.threshold],
-            threshold=self.threshold,
-            suggestions=[s for s in spans if s.score < self.threshold],
-        )
+        return self._split(doc_text(doc), self.analyze(doc, labels))
+
+    def _split(self, text: str, spans: list[IdentifierSpan]) -> Detection:
+        """Pre-selected spans (at or above the threshold) and unticked suggestions; rooms are suggestions
+        unless ``replace_rooms``."""
+        def selected(s: IdentifierSpan) -> bool:
+            return s.score >= self.threshold and (s.label != "ROOM" or self.replace_rooms)
+
+        return Detection(text=text, spans=[s for s in spans if selected(s)], threshold=self.threshold,
+                         suggestions=[s for s in spans if not selected(s) and s.score >= self.min_score])
+
+    @staticmethod
+    def _guard(spans: list[IdentifierSpan], guards: list[IdentifierSpan]) -> list[IdentifierSpan]:
+        """A name guess inside a room drops out (the room stays); one inside a story character or a
+        pet's name is offered unticked."""
+        rooms = [r for r in spans if r.label == "ROOM"]
+        if not rooms and not guards:
+            return spans
+        out = []
+        for s in spans:
+            if s.label == "PERSON":
+                if any(r.start <= s.start and s.end <= r.end for r in rooms):
+                    continue
+                if s.score > GUARDED_SCORE and any(g.start <= s.start and s.end <= g.end for g in guards):
+                    s = IdentifierSpan(s.start, s.end, s.label, s.source, GUARDED_SCORE)
+            out.append(s)
+        return out
+
+    @staticmethod
+    def _propagate_guards(text: str, guards: list[IdentifierSpan]) -> list[IdentifierSpan]:
+        """Every other occurrence of a pet's or character's name, as written ("Trofast er en gammel kanin")."""
+        found = []
+        for surface in {text[g.start : g.end] for g in guards}:
+            for m in re.finditer(rf"(?<![\w-]){re.escape(surface)}{_POSSESSIVE}(?![\w-])", text):
+                found.append(IdentifierSpan(m.start(), m.end(), "NOT_PERSON", "propagation", 0.8))
+        return found
 
     @staticmethod
     def _combine_evidence(spans: list[IdentifierSpan]) -> list[IdentifierSpan]:
@@ -99,38 +138,73 @@ class IdentifierEngine:
         """Spans detected in parts of ``text`` (chunks, cells, files of a batch), made whole: every
         other occurrence of a found name is added, overlaps resolved, and the result split at the
         threshold into pre-selected spans and suggestions, as ``detect`` does for one text."""
-        resolved = self._resolve(text, spans + self._propagate(text, spans))
-        return Detection(text=text, spans=[s for s in resolved if s.score >= self.threshold], threshold=self.threshold,
-                         suggestions=[s for s in resolved if self.min_score <= s.score < self.threshold])
+        return self._split(text, self._resolve(text, spans + self._propagate(text, spans)))
 
     def _propagate(self, text: str, spans: list[IdentifierSpan]) -> list[IdentifierSpan]:
-        """Every other occurrence of a found name (any case, with possessive -s) is found too."""
+        """Every other occurrence of a found name (with possessive -s), room or institution is found too.
+
+        A name is matched in any case, except a name that is also an everyday word ("Sten", "Lærke",
+        "Storm") or a Danish function word, and initials: those are pre-selected only as written, and
+        offered unticked in another case ("en sten" stays a stone unless the user ticks it); in a text
+        written without capitals ("i dag legede sten ...") in any case. A single
+        capital letter found as a name ("vores M") is matched as written; a room ("Myretuen") too.
+        """
+        lex = load_lexicon()
         names: dict[str, float] = {}
+        letters: dict[str, float] = {}
+        rooms: dict[str, float] = {}
         institutions: dict[str, float] = {}
         for s in spans:
             if s.score < self.threshold:
                 continue
             surface = text[s.start : s.end]
             if s.label == "PERSON":
-                for part in re.split(r"[\s]+", surface):
-                    part = re.sub(r"(?:'s|’s|s|'|’)$", "", part) if len(part) > 3 and part[-1] in "s'’" else part
+                if len(surface) == 1 and surface.isupper() and surface != "I":
+                    letters[surface] = max(letters.get(surface, 0.0), s.score)
+                    continue
+                parts = re.split(r"[\s]+", surface)
+                for part in parts:
+                    # a possessive ending comes off, unless the word is a name as it stands ("Hans", "Klaus")
+                    if len(part) > 3 and part[-1] in "s'’" and lex.base_name(part) != part.lower():
+                        part = re.sub(r"(?:'s|’s|s|'|’)$", "", part)
                     part = part.strip(".,")
+                    if len(parts) > 1 and part.lower() in STOP_WORDS:
+                        continue  # "Vega Jeg" joined by mistake: "jeg" is never propagated
                     if len(part) >= 2 and not (len(part) == 2 and part.endswith(".")):
                         names[part] = max(names.get(part, 0.0), s.score)
                         names[surface] = max(names.get(surface, 0.0), s.score)
+            elif s.label == "ROOM":
+                rooms[surface] = max(rooms.get(surface, 0.0), s.score)
             elif s.label == "INSTITUTION":
                 words = surface.split()
                 if len(words) >= 2:
                     institutions[" ".join(words[1:])] = s.score
         found = []
+        lower_text: bool | None = None
         for name, score in names.items():
             if len(name) < 2:
                 continue
             stem = name[:-1] if name.endswith("s") and name[:-1] in names else name
             # initials ("SØ", "AB") only as written: in lower case they are words ("sø", "ab")
-            flags = 0 if is_initials(stem) else re.IGNORECASE
-            for m in re.finditer(rf"(?<![\w-]){re.escape(stem)}{_POSSESSIVE}(?![\w-])", text, flags=flags):
+            if is_initials(stem):
+                flags = 0
+            elif lex.is_ordinary(stem) or stem.lower() in STOP_WORDS:
+                if lower_text is None:
+                    lower_text = lower_case_text(text)
+                flags = re.IGNORECASE if lower_text else 0
+            else:
+                flags = re.IGNORECASE
+            for m in re.finditer(rf"(?<![\w-]){re.escape(stem)}{_POSSESSIVE}(?![\w-])", text, flags=re.IGNORECASE):
+                # a word-name in another case ("en sten" after "Sten") is offered unticked, not pre-selected
+                as_written = flags or m.group(0).startswith(stem)
+                found.append(IdentifierSpan(m.start(), m.end(), "PERSON", "propagation",
+                                            score if as_written else min(score, GUARDED_SCORE)))
+        for letter, score in letters.items():
+            for m in re.finditer(rf"(?<![\w.'’-]){letter}(?![\w.'’-])", text):
                 found.append(IdentifierSpan(m.start(), m.end(), "PERSON", "propagation", score))
+        for name, score in rooms.items():
+            for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+                found.append(IdentifierSpan(m.start(), m.end(), "ROOM", "propagation", score))
         for name, score in institutions.items():
             for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
                 found.append(IdentifierSpan(m.start(), m.end(), "INSTITUTION", "propagation", score))

@@ -26,6 +26,7 @@ class NameLexicon:  # noqa: D101 (fields documented inline)
     danish_words: Any  # a spaCy lookups Table (or set) of ordinary word forms
     towns: frozenset[str]  # lower case
     not_person: frozenset[str]  # lower case
+    name_words: frozenset[str] = frozenset()  # given names that are everyday words ("sten", "lærke"), lower case
     _bases: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)  # memo of base_name
 
     def base_name(self, word: str) -> str | None:
@@ -53,6 +54,21 @@ class NameLexicon:  # noqa: D101 (fields documented inline)
     def is_first_name(self, word: str) -> bool:
         b = self.base_name(word)
         return b is not None and b in self.first_names
+
+    def name_is_word(self, word: str) -> bool:
+        """True when ``word`` is a given name (or its possessive) that is also an everyday Danish word
+        (``names/given_names_also_words.txt``: "Sten", "Lærke", "Storm"; not "Noah", "Mads", "Ellen",
+        whose lower-case forms the lemma table holds only as rare forms)."""
+        b = self.base_name(word)
+        return b is not None and b in self.name_words
+
+    def is_ordinary(self, word: str) -> bool:
+        """A given name is an ordinary word only when listed in ``name_words``; any other word when the
+        lemma table holds it."""
+        b = self.base_name(word)
+        if b is not None and b in self.first_names:
+            return b in self.name_words
+        return self.is_word(word)
 
     def is_word(self, word: str) -> bool:
         """True when the lower-cased form is an ordinary Danish word form."""
@@ -101,4 +117,5 @@ def load_lexicon() -> NameLexicon:
     towns = frozenset(ln.strip().lower() for src in ("names/towns_faker.txt", "names/places_extra.txt")
                       for ln in _lines(src)) - first.keys() - last
     not_person = frozenset(ln.strip().lower() for ln in _lines("names/not_person_proper_nouns.txt"))
-    return NameLexicon(first, frozenset(last), table, towns, not_person)
+    name_words = frozenset(ln.strip().lower() for ln in _lines("names/given_names_also_words.txt"))
+    return NameLexicon(first, frozenset(last), table, towns, not_person, name_words)

@@ -25,7 +25,9 @@ from narrativ_nlp.identifiers.lexicon import NameLexicon, load_lexicon
 from narrativ_nlp.identifiers.types import INITIALS, LABEL_DA, IdentifierSpan, is_initials, split_apostrophe
 
 MODES = ("placeholder", "surrogate", "mask")
-_NUMBERED = {"PERSON", "INSTITUTION", "ADDRESS", "PLACE", "OTHER"}
+_NUMBERED = {"PERSON", "INSTITUTION", "ADDRESS", "PLACE", "OTHER", "ROOM"}
+#: invented room names for surrogate mode (a room the user chose to replace)
+_SURROGATE_ROOMS = ["Stjernestuen", "Regnbuen", "Spirerne", "Troldestuen", "Månestuen", "Humlebierne"]
 _SURROGATE_INSTITUTIONS = ["Børnehuset Kløveren", "Vuggestuen Ahornen", "Børnehaven Lærkereden", "Dagplejen Vest",
                            "Børnehuset Bøgen", "Vuggestuen Tusindfryd", "Østre Skole", "Bakkeskolen"]
 _SURROGATE_ADDRESSES = ["Egevej 1", "Lindegade 2", "Birkealle 3", "Bøgevænget 4", "Ahornvej 5", "Elmegade 6"]
@@ -184,6 +186,8 @@ class Pseudonymiser:
             return _SURROGATE_INSTITUTIONS[(n - 1) % len(_SURROGATE_INSTITUTIONS)]
         if label == "ADDRESS":
             return _SURROGATE_ADDRESSES[(n - 1) % len(_SURROGATE_ADDRESSES)]
+        if label == "ROOM":
+            return _SURROGATE_ROOMS[(n - 1) % len(_SURROGATE_ROOMS)]
         return f"[{LABEL_DA[label]}]"
 
     def _is_real(self, word: str, own: set[str]) -> bool:

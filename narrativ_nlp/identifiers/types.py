@@ -13,6 +13,7 @@ LABEL_DA = {
     "EMAIL": "E-mail",
     "ADDRESS": "Adresse",
     "INSTITUTION": "Institution",
+    "ROOM": "Stue",  # a room or group of the day care ("Myretuen"): kept unless the user ticks it (replace_rooms)
     "PLACE": "Sted",  # added by a user in the review (a town, a club, a room name the user hides)
     "OTHER": "Andet",  # added by a user: anything else that identifies (a book title, a nickname of a place)
 }

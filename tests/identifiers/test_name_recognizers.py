@@ -196,11 +196,13 @@ def test_capitalised_role_mid_sentence_is_not_a_span():
 
 @pytest.mark.parametrize("text, name", [("Der var en lærke i haven, og Lærke så den.", "Lærke"),
                                         ("Det blæste en storm, og Storm græd.", "Storm")])
-def test_word_name_is_propagated_to_every_occurrence(text, name):
-    """By design (privacy first): once a string is a name in a text, every occurrence is
-    pre-selected, also a lower-case one that may be the common noun; the person reviews it."""
+def test_word_name_is_propagated_only_as_written(text, name):
+    """Issue 14: a name that is also a word is pre-selected only as written; the lower-case common noun
+    is offered unticked (the person reviewing decides), no longer pre-selected."""
     found = [t for _, _, t in persons(text)]
-    assert found == [name.lower(), name]
+    assert found == [name]
+    det = detect(text)
+    assert [text[s.start:s.end] for s in det.suggestions if s.label == "PERSON"] == [name.lower()]
 
 
 # --- session 5: names of many origins, at a sentence start, with particles and apostrophes -----------

@@ -1,6 +1,7 @@
 """Identifier recognizers, one class per module, combined by ``IdentifierEngine``."""
 
 from narrativ_nlp.identifiers.recognizers.address_recognizer import AddressRecognizer
+from narrativ_nlp.identifiers.recognizers.character_recognizer import CharacterRecognizer
 from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerContext
 from narrativ_nlp.identifiers.recognizers.context_recognizer import ContextRecognizer
 from narrativ_nlp.identifiers.recognizers.cpr_recognizer import CprRecognizer
@@ -11,6 +12,7 @@ from narrativ_nlp.identifiers.recognizers.institution_recognizer import Institut
 from narrativ_nlp.identifiers.recognizers.ner_recognizer import NerRecognizer
 from narrativ_nlp.identifiers.recognizers.phone_recognizer import PhoneRecognizer
 from narrativ_nlp.identifiers.recognizers.proper_noun_recognizer import ProperNounRecognizer
+from narrativ_nlp.identifiers.recognizers.room_recognizer import RoomRecognizer
 
 #: registry name (as in ``data/identifiers.yaml``) → recognizer class
 RECOGNIZERS: dict[str, type[Recognizer]] = {
@@ -24,6 +26,8 @@ RECOGNIZERS: dict[str, type[Recognizer]] = {
     "email": EmailRecognizer,
     "address": AddressRecognizer,
     "institution": InstitutionRecognizer,
+    "room": RoomRecognizer,
+    "characters": CharacterRecognizer,
 }
 
 __all__ = ["RECOGNIZERS", "Recognizer", "RecognizerContext"] + [c.__name__ for c in RECOGNIZERS.values()]

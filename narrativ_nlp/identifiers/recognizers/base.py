@@ -37,6 +37,9 @@ class Recognizer:
 
     name: ClassVar[str] = "recognizer"
     labels: ClassVar[tuple[str, ...]] = ()
+    #: True for recognizers whose spans correct name guesses (rooms, story characters, pets):
+    #: they run whenever names are detected
+    guards_person: ClassVar[bool] = False
 
     def __init__(self, context: RecognizerContext) -> None:
         self.context = context
@@ -86,6 +89,37 @@ class PatternRecognizer(Recognizer):
 
 OPENERS = {'"', "“", "„", "'", "«", "»", "-", "–", "—", "•", "*", ":", "(", "[", "…"}
 
+#: where a sentence starts: the text start, after ".", "!", "?" (and quotes) and a space, or after a line break
+_SENTENCE_START = re.compile(r"(?:^|[.!?][\"”»)]*\s+|\n\s*)[^\w\n]*?([^\W\d_])")
+
+
+def lower_case_text(text: str) -> bool:
+    """True when ``text`` is written without capitals: at least 60 % of its sentences (of two or
+    more) open in lower case, or a one-sentence text holds no capital letter at all ("i dag legede
+    mads og sofie med klodser. mads var glad")."""
+    lower = upper = 0
+    for m in _SENTENCE_START.finditer(text):
+        if m.group(1).islower():
+            lower += 1
+        else:
+            upper += 1
+    if lower + upper >= 2:
+        return lower >= 0.6 * (lower + upper)
+    return lower == 1 and not any(ch.isupper() for ch in text)
+
+
+def doc_lower_case(doc: Doc) -> bool:
+    """``lower_case_text`` of the doc's text, computed once per doc."""
+    flag = doc.user_data.get("narrativ_lower_case")
+    if flag is None:
+        flag = doc.user_data["narrativ_lower_case"] = lower_case_text(doc_text(doc))
+    return flag
+
+
+def _is_symbol(text: str) -> bool:
+    """An emoji or other symbol ("🙂", "🐣", "✔️"): no letter, digit or punctuation that continues a sentence."""
+    return not any(ch.isalnum() for ch in text) and all(ord(ch) > 0x206F for ch in text)
+
 
 def is_initial(token: Token) -> bool:
     """True when a token stands where Danish capitalises any word (sentence or line start)."""
@@ -93,6 +127,9 @@ def is_initial(token: Token) -> bool:
         return True
     prev = token.doc[token.i - 1]
     if prev.is_space or prev.text in OPENERS or prev.text.endswith((".", "!", "?")) and len(prev.text) == 1:
+        return True
+    # after an emoji ("på tur 🌧️ Børnene elsker ...") or a number ending a sentence ("kl. 14. Husk ...")
+    if _is_symbol(prev.text) or (prev.text[:1].isdigit() and prev.text.endswith(".")):
         return True
     # bullet lines and numbered lists: "1." or "-" as the first token of a line
     if prev.i == 0 or prev.doc[prev.i - 1].is_space or "\n" in prev.doc[prev.i - 1].whitespace_:

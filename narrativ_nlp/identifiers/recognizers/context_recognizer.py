@@ -10,9 +10,12 @@
 
 from __future__ import annotations
 
+import re
+
+from spacy.lang.da.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
-from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerContext, is_initial, token_texts
+from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerContext, doc_text, is_initial, token_texts
 from narrativ_nlp.identifiers.types import IdentifierSpan
 
 
@@ -22,6 +25,16 @@ def _possessive(word: str, lex) -> bool:
         return True
     base = lex.base_name(word)
     return bool(base) and word.endswith("s") and base != word.lower() and base == word[:-1].lower()
+
+
+#: greetings written as abbreviations before the writer's name ("Kh. Lise", "Mvh. Søren")
+_GREETINGS = frozenset({"kh", "mvh", "vh", "kh", "hilsen", "knus", "kram"})
+#: possessives before a person written as one letter ("vores M", "min S")
+_POSSESSIVES = frozenset({"vores", "min", "mit", "mine", "hans", "hendes", "deres", "jeres", "sin", "sit"})
+#: "/Pernille", "/ sb", "/LV" closing a line
+_SLASH_SIGNATURE = re.compile(r"(?:^|(?<=\s))/\s?([^\W\d_][^\W\d_-]*(?:-[^\W\d_]+)?)[ \t.]*(?=\n|$)", re.MULTILINE)
+#: a text's last line of two or three lower-case letters: the writer's initials ("lk")
+_LAST_LINE_INITIALS = re.compile(r"\n[ \t]*([a-zæøå]{2,3})[ \t.]*\s*$")
 
 
 def _lower_compound(word: str) -> bool:
@@ -55,6 +68,11 @@ class ContextRecognizer(Recognizer):
             if prev is not None and prev.lower_ in self.triggers:
                 found.append(self.span(tok.idx, tok.idx + len(word), "PERSON", 0.8))
                 continue
+            # "Kh. Lise", "Mvh. Søren Berg": a greeting abbreviation with its full stop
+            if tok.i > 1 and prev is not None and prev.text == "." and doc[tok.i - 2].lower_ in _GREETINGS and not (
+                    lex.is_word(word) and not lex.is_first_name(word)):
+                found.append(self.span(tok.idx, tok.idx + len(word), "PERSON", 0.8))
+                continue
             if tok.i > 1 and prev is not None and prev.lower_ in ("til", "lille", "søde") and doc[tok.i - 2].lower_ in self.triggers:
                 found.append(self.span(tok.idx, tok.idx + len(word), "PERSON", 0.8))
                 continue
@@ -65,6 +83,8 @@ class ContextRecognizer(Recognizer):
             ) and not _possessive(prev.text, lex) and not _lower_compound(word):
                 found.append(self.span(prev.idx, tok.idx + len(word), "PERSON", 0.75))
         found.extend(self._initials(doc))
+        found.extend(self._single_letters(doc))
+        found.extend(self._signatures(doc))
         found.extend(self._leading_initials(doc))
         found.extend(self._lists(doc))
         return found
@@ -78,6 +98,42 @@ class ContextRecognizer(Recognizer):
             if (len(t) == 2 and t[0].isupper() and t[1] == ".") or (len(t) == 1 and t.isupper() and t.isalpha()):
                 if _capitalised(prev) and (self.context.lexicon.is_first_name(prev) or not is_initial(doc[i - 1])):
                     out.append(self.span(idxs[i - 1], idxs[i] + len(t), "PERSON", 0.75))
+        return out
+
+    def _single_letters(self, doc: Doc) -> list[IdentifierSpan]:
+        """A single capital letter standing for a person: after a possessive or a role ("vores M",
+        "pædagog J") or in parentheses after one ("mor (M)"). Not "I" (the pronoun)."""
+        texts, idxs = token_texts(doc)
+        out = []
+        for i in range(1, len(texts)):
+            t = texts[i]
+            if len(t) != 1 or not t.isupper() or not t.isalpha() or t == "I":
+                continue
+            nxt = texts[i + 1] if i + 1 < len(texts) else ""
+            if nxt == "." or nxt[:1].isupper() and nxt.isalpha():
+                continue  # "A. Hansen", "Lone K." are other rules'; "vores M Hansen" is the surname's
+            prev = texts[i - 1].lower()
+            if prev in _POSSESSIVES or self._is_role(prev) or (
+                    prev == "(" and nxt == ")" and i > 1 and (self._is_role(texts[i - 2].lower()) or _capitalised(texts[i - 2]))):
+                out.append(self.span(idxs[i], idxs[i] + 1, "PERSON", 0.6))
+        return out
+
+    def _signatures(self, doc: Doc) -> list[IdentifierSpan]:
+        """A signature: "/Pernille", "/ sb", "- Lise" at the end of a line, or a last line of two or three
+        lower-case letters ("lk"): staff sign their notes with a name or their initials."""
+        text = doc_text(doc)
+        lex = self.context.lexicon
+        out = []
+        for m in _SLASH_SIGNATURE.finditer(text):
+            word = m.group(1)
+            if word.lower() in STOP_WORDS or word.lower() in lex.not_person or (lex.is_word(word) and not lex.is_first_name(word)
+                                                                                 and len(word) > 3):
+                continue
+            out.append(self.span(m.start(1), m.end(1), "PERSON", 0.7))
+        m = _LAST_LINE_INITIALS.search(text)
+        if m and m.group(1).lower() not in STOP_WORDS and not lex.is_word(m.group(1)) \
+                and m.group(1).upper() not in self.context.not_initials:
+            out.append(self.span(m.start(1), m.end(1), "PERSON", 0.6))
         return out
 
     def _leading_initials(self, doc: Doc) -> list[IdentifierSpan]:

@@ -23,6 +23,20 @@ _INITIALS = re.compile(rf"(?<![\w'’.-])({INITIALS})(?:'s|’s|s)?(?![\w'’-])
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+#: words after which two capitals that spell a function word are still initials ("skriver OP.", "med OS.")
+_BEFORE_STOP_WORD_INITIALS = ("skriver", "skrev", "siger", "sagde", "fortæller", "fortalte", "med", "og", "fra", "til", "hos", "af")
+_PREV_WORD = re.compile(r"([^\W\d_]+)\s+$")
+
+
+def _initials_after_verb(text: str, start: int, end: int) -> bool:
+    """"skriver OP.", "legede videre med OS.": a function word in capitals after such a word, closing
+    the sentence, is a colleague's initials, not shouting."""
+    m = _PREV_WORD.search(text[max(0, start - 20) : start])
+    if not m or m.group(1) not in _BEFORE_STOP_WORD_INITIALS:
+        return False
+    return end >= len(text) or text[end] in ".,!?;:)\n"
+
+
 class InitialsRecognizer(Recognizer):
     name = "initials"
     labels = ("PERSON",)
@@ -34,7 +48,9 @@ class InitialsRecognizer(Recognizer):
         found = []
         for m in _INITIALS.finditer(text):
             letters = m.group(1)
-            if letters in self.context.not_initials or letters.lower() in STOP_WORDS or lex.is_first_name(letters):
+            if letters in self.context.not_initials or lex.is_first_name(letters):
+                continue
+            if letters.lower() in STOP_WORDS and not _initials_after_verb(text, m.start(), m.end()):
                 continue
             if self._in_capitals(text, m.start(), m.end()):
                 continue

@@ -25,7 +25,7 @@ class InstitutionRecognizer(Recognizer):
         cap_suffixes = "|".join(re.escape(x[:1].upper() + x[1:]) for x in sorted(context.settings["institution_suffixes"], key=len, reverse=True))
         self._suffixed = re.compile(rf"\b(?:{_NAME}\s+){{1,2}}(?:{cap_suffixes})\b")
         # one compound word ending in skolen/børnehaven/vuggestuen: "Solsikkeskolen"
-        self._compound = re.compile(r"\b[A-ZÆØÅ][\wæøå]+(?:skolen|skole|børnehaven|børnehave|vuggestuen|børnehuset|børnehus)\b")
+        self._compound = re.compile(r"\b[A-ZÆØÅ][\wæøå]+(?:skolen|skole|børnehaven|børnehave|vuggestuen|børnehuset|børnehus|afdelingen|forvaltningen)\b")
 
     def analyze(self, doc: Doc) -> list[IdentifierSpan]:
         text = doc_text(doc)

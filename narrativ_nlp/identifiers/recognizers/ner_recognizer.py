@@ -30,8 +30,8 @@ class NerRecognizer(Recognizer):
                 ent = ent[:-1]
             while len(ent) > 1 and ent[0].is_space:
                 ent = ent[1:]
-            if ent[0].is_space:
-                continue
+            if ent[0].is_space or not any(ch.isalpha() for ch in ent.text):
+                continue  # an emoji tagged PER ("🙂") is no name
             # "Hej Sol", "Pædagog Lærke": a greeting or role is not part of the name
             while len(ent) > 1 and ent[0].lower_ in self.triggers:
                 ent = ent[1:]
@@ -40,7 +40,10 @@ class NerRecognizer(Recognizer):
                 continue
             # an ordinary word opening a sentence ("Storm og regn ...") needs more than NER alone:
             # the gazetteer and context rules decide there
-            if len(ent) == 1 and is_initial(ent[0]) and lex.is_word(ent.text):
+            if len(ent) == 1 and is_initial(ent[0]) and lex.is_ordinary(ent.text):
+                continue
+            # a word shouted in capitals ("er HELT vild med"): no name
+            if len(ent) == 1 and len(ent.text) > 3 and ent.text.isupper() and lex.is_word(ent.text) and not lex.is_first_name(ent.text):
                 continue
             # a festival, brand or app the project lists as no person ("Eid", "Duplo", "Aula")
             if len(ent) == 1 and ent.text.lower() in lex.not_person and not lex.is_first_name(ent.text):

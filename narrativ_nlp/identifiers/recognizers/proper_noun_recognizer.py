@@ -34,7 +34,7 @@ class ProperNounRecognizer(Recognizer):
                 continue  # most tokens: cheap test first
             # "Iqra's", "Yonas'": an apostrophe possessive is one token; its name is the part before it
             word, apostrophe = split_apostrophe(token_text)
-            if len(word) < 2 or not word[0].isupper() or word.isupper() or not _name_letters(word):
+            if len(word) < 2 or not word[0].isupper() or word.isupper() or word.endswith("-") or not _name_letters(word):
                 continue
             tok = doc[i]  # a Token object only for candidates
             low = word.lower()
