@@ -17,7 +17,7 @@ NER_SOURCES = {"argument": "angivet med --ner-model", "environment": "NARRATIV_N
                "none": "ingen NER-model: kun navnelister og kontekstregler"}
 BUNDLED = {"framing": ("framing_classifier.skops", "framing_classifier.meta.json", "framing-klassifikator"),
            "themes": ("theme_tagger.skops", "theme_tagger.meta.json", "temamodel"),
-           "curriculum": ("curriculum_tagger.skops", "curriculum_tagger.meta.json", "læreplansmodel")}
+           "curriculum": ("theme_tagger.skops", "curriculum.meta.json", "læreplansmodel")}
 
 
 def _version(package: str) -> str:

@@ -12,6 +12,10 @@ from narrativ_nlp.identifiers.types import IdentifierSpan
 _NAME = r"[A-ZÆØÅ][\wæøåé'-]*"
 
 
+#: capitalised words after an institution noun that are never its name (pronouns, sentence openers)
+_NOT_NAMES = frozenset("i vi de du han hun den det der jeg man hvor når så men og da efter i dag".split())
+
+
 class InstitutionRecognizer(Recognizer):
     name = "institution"
     labels = ("INSTITUTION",)
@@ -20,10 +24,11 @@ class InstitutionRecognizer(Recognizer):
         super().__init__(context)
         prefixes = "|".join(re.escape(p) for p in sorted(context.settings["institution_prefixes"], key=len, reverse=True))
         # prefix + one or two capitalised words: "Børnehuset Mælkebøtten", "Dagplejen Nord"
-        self._prefixed = re.compile(rf"(?i:\b(?:{prefixes}))\s+(?-i:{_NAME}(?:\s+{_NAME})?)")
+        # (spaces and tabs only: a name never runs over a line break — "vuggestuen\nI dag")
+        self._prefixed = re.compile(rf"(?i:\b(?:{prefixes}))[ \t]+(?-i:{_NAME}(?:[ \t]+{_NAME})?)")
         # capitalised words + suffix word: "Vestre Skole", "Byens Børnehus"
         cap_suffixes = "|".join(re.escape(x[:1].upper() + x[1:]) for x in sorted(context.settings["institution_suffixes"], key=len, reverse=True))
-        self._suffixed = re.compile(rf"\b(?:{_NAME}\s+){{1,2}}(?:{cap_suffixes})\b")
+        self._suffixed = re.compile(rf"\b(?:{_NAME}[ \t]+){{1,2}}(?:{cap_suffixes})\b")
         # one compound word ending in skolen/børnehaven/vuggestuen: "Solsikkeskolen"
         self._compound = re.compile(r"\b[A-ZÆØÅ][\wæøå]+(?:skolen|skole|børnehaven|børnehave|vuggestuen|børnehuset|børnehus|afdelingen|forvaltningen)\b")
 
@@ -35,6 +40,9 @@ class InstitutionRecognizer(Recognizer):
                 words = m.group(0).split()
                 # "I Vuggestuen" at a sentence start is not a name: the name part must be capitalised
                 if rx is self._prefixed and len(words) > 1 and not words[1][0].isupper():
+                    continue
+                # "Vuggestuen Vi …", "Børnehaven De …": a pronoun or function word is never the name part
+                if rx is self._prefixed and len(words) > 1 and words[1].lower() in _NOT_NAMES:
                     continue
                 if rx is self._suffixed and words[0].lower() in ("i", "på", "til", "fra", "den", "det", "en", "et", "vores", "min", "hans", "hendes"):
                     if len(words) == 2:
