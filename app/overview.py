@@ -247,6 +247,9 @@ def overview(db: str | None, group: str | None = None, since: str | None = None,
 
 
 def _keep_lemmas(db: str | None, narratives: list[Any]) -> None:
+    for n in narratives:  # lemmas stored at save/import (enrich) are used as they are
+        if getattr(n, "lemmas", None) and (str(db), n.id) not in _lemmas:
+            _lemmas[(str(db), n.id)] = n.lemmas
     missing = [n for n in narratives if (str(db), n.id) not in _lemmas]
     for start in range(0, len(missing), 256):
         part = missing[start:start + 256]
@@ -272,7 +275,7 @@ def patterns_for(db: str | None, group: str | None = None, since: str | None = N
             return clusters_html(library.overview_of(len(narratives), pd.DataFrame()), {})
         _keep_lemmas(db, narratives)
         table = library.patterns_table([_lemmas[(str(db), n.id)] for n in narratives], [n.id for n in narratives],
-                                       PATTERN_K)
+                                       PATTERN_K, min_narratives=MIN_FOR_PATTERNS, min_cluster_size=MIN_PATTERN_SIZE)
         ov = library.overview_of(len(narratives), table, group, since, until)
         typical = {int(x) for ids in patterns(ov).get("typical_ids", []) for x in str(ids).split(",") if x.strip()}
         texts = {n.id: n.text for n in narratives if n.id in typical}

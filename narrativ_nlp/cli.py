@@ -442,6 +442,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", title="kommandoer", metavar="KOMMANDO")
 
     def add(name: str, help_text: str, func) -> argparse.ArgumentParser:
+        help_text = help_text.replace("%", "%%")  # argparse formats help with %-parameters
         s = sub.add_parser(name, help=help_text, description=help_text)
         s.set_defaults(func=func)
         return s

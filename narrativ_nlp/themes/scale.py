@@ -100,7 +100,8 @@ def tag_many(tagger: ThemeTagger, lemmas: list[str], batch_size: int = 5000) -> 
 
 
 def discover_sampled(lemmas: list[str], k_range: tuple[int, int] = (4, 12), seed: int = 0, n_terms: int = 8,
-                     sample: int = DISCOVERY_SAMPLE) -> Discovery:
+                     sample: int = DISCOVERY_SAMPLE, min_narratives: int | None = None,
+                     min_cluster_size: int | None = None) -> Discovery:
     """``discover`` for any number of narratives.
 
     Up to ``sample`` narratives: exactly ``discover``. Above it, ``discover`` runs on
@@ -113,8 +114,9 @@ def discover_sampled(lemmas: list[str], k_range: tuple[int, int] = (4, 12), seed
     from narrativ_nlp.themes.discovery import _best_nmf, _describe
 
     n = len(lemmas)
+    sizes = {k: v for k, v in (("min_narratives", min_narratives), ("min_cluster_size", min_cluster_size)) if v is not None}
     if n <= sample:
-        return discover(lemmas, k_range=k_range, seed=seed, n_terms=n_terms)
+        return discover(lemmas, k_range=k_range, seed=seed, n_terms=n_terms, **sizes)
     rng = np.random.default_rng(seed)
     idx = np.sort(rng.choice(n, size=sample, replace=False))
     fitted = [lemmas[i] for i in idx]
@@ -126,7 +128,7 @@ def discover_sampled(lemmas: list[str], k_range: tuple[int, int] = (4, 12), seed
     Xs = vec.fit_transform(fitted)
     lo, hi = k_range
     hi = min(hi, len(fitted) - 1, Xs.shape[1])
-    _, model, _, _, keep = _best_nmf(Xs, (min(lo, hi), hi), seed, MIN_CLUSTER_SIZE)
+    _, model, _, _, keep = _best_nmf(Xs, (min(lo, hi), hi), seed, sizes.get("min_cluster_size", MIN_CLUSTER_SIZE))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         W = model.transform(vec.transform(lemmas))

@@ -102,12 +102,15 @@ def lemmas_of(texts: list[str]) -> list[str]:
     return anonymised_lemmas(texts)
 
 
-def patterns_table(lemmas: list[str], ids: list[int], k_range: tuple[int, int]) -> Any:
-    """Clusters of the narratives (TF-IDF + NMF, sampled above 2,000) as the overview's clusters table."""
+def patterns_table(lemmas: list[str], ids: list[int], k_range: tuple[int, int], min_narratives: int | None = None,
+                   min_cluster_size: int | None = None) -> Any:
+    """Clusters of the narratives (TF-IDF + NMF, sampled above 2,000) as the overview's clusters table;
+    the minimum selection and pattern sizes default to the discovery's (30 and 5)."""
     from narrativ_nlp.overview.tables import clusters_table
     from narrativ_nlp.themes.scale import discover_sampled
 
-    return clusters_table(discover_sampled(lemmas, k_range=k_range), ids)
+    found = discover_sampled(lemmas, k_range=k_range, min_narratives=min_narratives, min_cluster_size=min_cluster_size)
+    return clusters_table(found, ids)
 
 
 def overview_of(n: int, clusters: Any, group: str | None = None, since: str | None = None,

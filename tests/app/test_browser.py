@@ -206,8 +206,8 @@ def test_pedagogue_writes_rewrites_a_stale_sentence_reviews_by_person_and_saves(
         expect(page.locator(".nv-card").first).to_contain_text("sikkerhed 0,")  # decimal comma
 
         # ---- use a suggestion: the sentence opens for editing; the text changes only on confirmation
-        card = page.locator("#fund-1").first  # »altid« in the first sentence
-        expect(card).to_contain_text("»altid«")
+        card = page.locator("#fund-1").first  # the label with »altid« in the first sentence
+        expect(card).to_contain_text("altid")
         card.get_by_role("button", name="Brug forslag 1").click()
         editor = card.locator(".nv-edit-text textarea")
         expect(editor).to_have_value(OLD_SENTENCE)

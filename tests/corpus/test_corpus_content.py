@@ -24,7 +24,9 @@ def test_corpus_narratives_meet_the_brief():
     for theme in default_theme_ids():
         assert first[theme] >= 18, (theme, first[theme])
     for r in narratives + blind:
-        assert 40 <= len(r.text.split()) <= 300, r.id
+        # the register-diverse records (ra…, rb…) hold short genres too: daily notes, handovers, forum posts
+        shortest = 15 if r.id[:2] in ("ra", "rb") else 40
+        assert shortest <= len(r.text.split()) <= 300, r.id
         assert 1 <= len(r.themes) <= 3
         assert r.sentences and r.entities is not None
 

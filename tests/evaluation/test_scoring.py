@@ -142,8 +142,9 @@ def test_theme_agreement_on_the_corpus_second_annotation():
     for line in (root / "corpora/annotations/themes.annotator2.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         second[row["id"]] = row["themes"]
-    records = read_corpus(root / "corpora/narratives.test.jsonl")
-    assert all(r.id in second for r in records)
+    # the second annotation covers the project's test narratives (the register-diverse records came later)
+    records = [r for r in read_corpus(root / "corpora/narratives.test.jsonl") if r.id[:2] not in ("ra", "rb")]
+    assert len(records) >= 60 and all(r.id in second for r in records)
     assert all(set(second[r.id]) <= set(default_theme_ids()) and 1 <= len(second[r.id]) <= 3 for r in records)
     r = theme_agreement([x.themes for x in records], [second[x.id] for x in records], default_theme_ids())
     assert 0.5 < r["micro_f1"] < 1.0 and 0.4 < r["first_theme_kappa"] < 1.0
