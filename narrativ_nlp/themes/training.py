@@ -44,3 +44,20 @@ def train_curriculum(paths: list[Path], out: Path, map_weight: float = 0.3, thre
     tagger.fit(lemmas, [c for _, c in records], situation_labels=[r.themes for r, _ in records], seed=seed)
     tagger.save(out)
     return {"n_train": len(records), "settings": tagger.settings()}
+
+
+def train_user_theme_space(paths: list[Path], out: Path, lemmas: list[str] | None = None) -> dict[str, Any]:
+    """Fit the topic space of user-defined themes (``user_theme_space.npz`` next to the theme tagger).
+
+    A truncated SVD of the bundled theme tagger's word TF-IDF over the narratives' content lemmas
+    (no labels used), with their mean and covariance there; see ``themes/user_themes.py``.
+    """
+    from narrativ_nlp.themes.tagger import ThemeTagger
+    from narrativ_nlp.themes.user_themes import SPACE_FILE, fit_theme_space
+
+    if lemmas is None:
+        lemmas = texts_to_lemmas([r.text for p in paths for r in read_corpus(p) if r.themes])
+    tagger = ThemeTagger.load(Path(out))
+    space = fit_theme_space(lemmas, tagger.estimator.steps[0][1])
+    space.save(Path(out) / SPACE_FILE)
+    return {"n_train": len(lemmas), "directions": int(space.components.shape[0])}

@@ -1,20 +1,28 @@
 """A leader's own themes: a label, a description and a few examples, tagged at once (no retraining).
 
-A user theme's evidence is
+A user theme's evidence is its **similarity to its examples** — plus its label and description,
+read as one more example — in two spaces:
 
-- **similarity to its examples**: the narrative and the theme's examples — plus its label and
-  description, read as one more example — as TF-IDF vectors over content lemmas (1–2-grams) and
-  their character 2–5-grams (the fitted vectorizers of the bundled theme tagger, so word weights
-  come from the project's corpus and new words still match by their pieces); the similarity is
-  the cosine between the narrative and the centroid of those vectors;
-- **seed words**: the lemmas of the label and of every example that is one or two words long
-  ("vandleg", "bål"), found as lemmas in the narrative.
+- *TF-IDF*: content lemmas (1–2-grams) and their character 2–5-grams (the fitted vectorizers of
+  the bundled theme tagger, so word weights come from the project's corpus and new words still
+  match by their pieces); cosine between the narrative and the centroid of the examples;
+- *latent topics*: the same word TF-IDF projected on 50 directions found without labels in the
+  training narratives (``models/themes/user_theme_space.npz``, a truncated SVD; see
+  ``fit_theme_space``), so "vandleg" and "pjaske" can meet although the examples hold only one.
 
-Score: ``sim_weight · min(1, similarity / sim_scale) + (1 − sim_weight) · seed share`` (seeds
-found / 2, capped at 1). A theme is tagged when its score is ≥ ``threshold``. The words that gave
-the tag are the seed words found and the lemmas the narrative shares with the examples, rarest
-first. Deterministic: nothing is fitted on the narratives being tagged. Measured by leaving each
-situation theme out and defining it from five training sentences: evaluation/user_theme_check.py.
+The threshold is relative, not an absolute cosine (absolute levels differ widely between themes):
+with a selection of at least ``MIN_SELECTION`` narratives each similarity is standardised over
+the selection (z-score), the two are blended ``(1 − LSA_WEIGHT) · z_tfidf + LSA_WEIGHT · z_topics``
+and standardised again; a theme is tagged when that z is ≥ ``Z_THRESHOLD``. A smaller selection
+(one narrative, too) is standardised against the training narratives' distribution in the topic
+space (its mean and covariance are stored with the directions). The score shown is
+``1 / (1 + exp(−2 · (z − Z_THRESHOLD)))``, so a tag has a score ≥ 0,5.
+
+Seed words — the lemmas of the label and of every example that is one or two words long
+("vandleg", "bål") — are shown first among the words that gave the tag, then the lemmas the
+narrative shares with the examples, rarest first. Measured by leaving each situation theme out
+and defining it from five training sentences: evaluation/user_theme_check.py (figures in
+models/themes/README.md).
 """
 
 from __future__ import annotations
@@ -30,10 +38,12 @@ from narrativ_nlp.themes.tagger import ThemeTag
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 
-#: settings chosen by leave-one-theme-out on the training split (evaluation/user_theme_check.py)
-SIM_WEIGHT = 0.8
-SIM_SCALE = 0.2
-THRESHOLD = 0.4
+#: settings chosen by leave-one-theme-out on the training split (evaluation/user_theme_check.py --tune)
+LSA_WEIGHT = 0.7
+Z_THRESHOLD = 0.5
+MIN_SELECTION = 30
+SPACE_FILE = "user_theme_space.npz"
+N_DIRECTIONS = 50
 
 
 @dataclass(frozen=True)
@@ -94,21 +104,85 @@ def _lemmatise(texts: list[str]) -> list[str]:
     return anonymised_lemmas(texts)
 
 
+@dataclass(frozen=True)
+class ThemeSpace:
+    """Latent directions of the word TF-IDF (``components``: k × n_words) and the training
+    narratives' mean and covariance there (of unit-length projections)."""
+
+    components: np.ndarray
+    mean: np.ndarray
+    cov: np.ndarray
+
+    def project(self, word_tfidf) -> np.ndarray:
+        from sklearn.preprocessing import normalize
+
+        return normalize(np.asarray(normalize(word_tfidf) @ self.components.T))
+
+    def save(self, path) -> None:
+        np.savez_compressed(path, components=self.components.astype(np.float32), mean=self.mean, cov=self.cov)
+
+    @classmethod
+    def load(cls, path) -> ThemeSpace:
+        with np.load(path, allow_pickle=False) as z:
+            return cls(z["components"].astype(np.float64), z["mean"], z["cov"])
+
+
+def fit_theme_space(lemmas: list[str], features, k: int = N_DIRECTIONS, seed: int = 0) -> ThemeSpace:
+    """The latent directions of ``features``' word TF-IDF over ``lemmas`` (no labels used)."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.preprocessing import normalize
+
+    words = _word_vectorizer(features)
+    X = normalize(words.transform(lemmas))
+    svd = TruncatedSVD(k, random_state=seed).fit(X)
+    space = ThemeSpace(svd.components_, np.zeros(k), np.eye(k))
+    L = space.project(words.transform(lemmas))
+    return ThemeSpace(svd.components_, L.mean(axis=0), np.cov(L, rowvar=False))
+
+
+def _word_vectorizer(features):
+    return features.transformer_list[0][1] if hasattr(features, "transformer_list") else features
+
+
+def _default_space() -> ThemeSpace | None:
+    from narrativ_nlp.pipeline import models_dir
+
+    path = models_dir() / "themes" / SPACE_FILE
+    return _cached_space(str(path)) if path.is_file() else None
+
+
+_SPACES: dict[str, ThemeSpace] = {}
+
+
+def _cached_space(path: str) -> ThemeSpace:
+    if path not in _SPACES:
+        _SPACES[path] = ThemeSpace.load(path)
+    return _SPACES[path]
+
+
+def _z(values: np.ndarray) -> np.ndarray:
+    sd = values.std()
+    return (values - values.mean()) / sd if sd > 1e-12 else np.zeros_like(values)
+
+
 @dataclass
 class UserThemeTagger:
     """Tags narratives' content lemmas with user themes; see the module docstring."""
 
     themes: list[UserTheme]
     features: object | None = None  # fitted TF-IDF (word 1-2-grams [+ char n-grams]); None: the bundled tagger's
-    sim_weight: float = SIM_WEIGHT
-    sim_scale: float = SIM_SCALE
-    threshold: float = THRESHOLD
+    space: ThemeSpace | None = None  # None: the bundled one (with the bundled features)
+    lsa_weight: float = LSA_WEIGHT
+    z_threshold: float = Z_THRESHOLD
+    min_selection: int = MIN_SELECTION
     _examples: list | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         check_new_themes(self.themes)
         if self.features is None:
             self.features = _default_features()
+            if self.space is None and self.features is not None:
+                self.space = _default_space()
         if self.features is None:
             from sklearn.feature_extraction.text import TfidfVectorizer
             # no bundled model: a vectorizer over the examples themselves (character pieces carry it)
@@ -116,7 +190,7 @@ class UserThemeTagger:
             self.features.fit([e for t in self.themes for e in _lemmatise(list(t.examples))] or ["tom"])
 
     def _prepared(self) -> list:
-        """Per theme: (centroid of the example vectors, seed lemmas, example lemmas)."""
+        """Per theme: (TF-IDF centroid, topic centroid or None, seed lemmas, example lemmas)."""
         if self._examples is None:
             from sklearn.preprocessing import normalize
 
@@ -126,16 +200,20 @@ class UserThemeTagger:
                 about = _lemmatise([f"{t.label}. {t.description}"])[0]
                 docs = [e for e in ex_lemmas + [about] if e.strip()]
                 centroid = normalize(np.asarray(normalize(self.features.transform(docs)).mean(axis=0))) if docs else None
+                topic = None
+                if docs and self.space is not None:
+                    topic = normalize(self.space.project(_word_vectorizer(self.features).transform(docs))
+                                      .mean(axis=0, keepdims=True))
                 seeds = set(_lemmatise([t.label])[0].split())
                 for e, lem in zip(t.examples, ex_lemmas):
                     if 1 <= len(e.split()) <= 2:
                         seeds.update(lem.split())
-                prepared.append((centroid, seeds, set(" ".join(ex_lemmas).split())))
+                prepared.append((centroid, topic, seeds, set(" ".join(ex_lemmas).split())))
             self._examples = prepared
         return self._examples
 
-    def scores(self, lemmas: list[str]) -> tuple[np.ndarray, list[list[list[str]]]]:
-        """Scores (n × n_themes) and the words that gave each."""
+    def z_scores(self, lemmas: list[str]) -> tuple[np.ndarray, list[list[list[str]]]]:
+        """Standardised evidence (n × n_themes; tagged when ≥ ``z_threshold``) and the words that gave each."""
         from sklearn.preprocessing import normalize
 
         n = len(lemmas)
@@ -144,30 +222,50 @@ class UserThemeTagger:
         if n == 0:
             return out, []
         V = normalize(self.features.transform(lemmas))
-        for j, (centroid, seeds, ex_words) in enumerate(self._prepared()):
-            sim = np.asarray(V @ centroid.T).ravel() if centroid is not None else np.zeros(n)
+        L = self.space.project(_word_vectorizer(self.features).transform(lemmas)) if self.space is not None else None
+        for j, (centroid, topic, seeds, ex_words) in enumerate(self._prepared()):
+            if centroid is None:
+                out[:, j] = -np.inf
+                continue
+            sim = np.asarray(V @ centroid.T).ravel()
+            tsim = (L @ topic.T).ravel() if topic is not None else None
+            if n >= self.min_selection:
+                z = _z(sim) if tsim is None else _z((1 - self.lsa_weight) * _z(sim) + self.lsa_weight * _z(tsim))
+            elif tsim is not None:
+                # a small selection: against the training narratives' distribution in the topic space
+                mu = float(self.space.mean @ topic.ravel())
+                sd = float(np.sqrt(max(topic.ravel() @ self.space.cov @ topic.ravel(), 1e-12)))
+                z = (tsim - mu) / sd
+            else:
+                z = (sim - 0.1) / 0.05  # no topic space (no bundled model): cosine 0,125 ~ the threshold
+            out[:, j] = z
             for i, text in enumerate(lemmas):
                 toks = text.split()
                 found = sorted(seeds & set(toks))
-                seed_share = min(1.0, len(found) / 2) if seeds else 0.0
-                out[i, j] = self.sim_weight * min(1.0, sim[i] / self.sim_scale) + (1 - self.sim_weight) * seed_share
                 shared = [w for w in dict.fromkeys(toks) if w in ex_words and w not in found]
                 words[i][j] = (found + _weightiest(shared, self.features))[:6]
         return out, words
 
+    def scores(self, lemmas: list[str]) -> tuple[np.ndarray, list[list[list[str]]]]:
+        """Scores in 0–1 (n × n_themes; ≥ 0,5 = tagged) and the words that gave each."""
+        z, words = self.z_scores(lemmas)
+        return 1.0 / (1.0 + np.exp(-2.0 * (z - self.z_threshold))), words
+
     def tag(self, lemmas: list[str]) -> list[list[ThemeTag]]:
-        scores, words = self.scores(lemmas)
+        z, words = self.z_scores(lemmas)
+        scores = 1.0 / (1.0 + np.exp(-2.0 * (z - self.z_threshold)))
         result = []
-        for i, row in enumerate(scores):
+        for i, row in enumerate(z):
             order = np.argsort(-row, kind="stable")
-            result.append([ThemeTag(self.themes[j].id, self.themes[j].label, round(float(row[j]), 3), tuple(words[i][j]))
-                           for j in order if row[j] >= self.threshold])
+            result.append([ThemeTag(self.themes[j].id, self.themes[j].label, round(float(scores[i, j]), 3),
+                                    tuple(words[i][j]))
+                           for j in order if row[j] >= self.z_threshold])
         return result
 
 
 def _weightiest(words: list[str], features) -> list[str]:
     """``words`` ordered by their IDF in the word vectorizer (rarer first); unknown words last."""
-    vec = features.transformer_list[0][1] if hasattr(features, "transformer_list") else features
+    vec = _word_vectorizer(features)
     vocab = getattr(vec, "vocabulary_", None)
     idf = getattr(vec, "idf_", None)
     if not vocab or idf is None:
@@ -180,8 +278,10 @@ def tag_user_themes(texts_or_lemmas: list[str], themes: Sequence[UserTheme], lem
     """User-theme tags per narrative (0 or more, best first), each with the words that gave it.
 
     ``texts_or_lemmas``: narrative texts (anonymised or not: names are removed first) or, with
-    ``lemmas=True``, their content lemmas (``texts_to_lemmas``). ``settings``: ``sim_weight``,
-    ``sim_scale``, ``threshold``, ``features``.
+    ``lemmas=True``, their content lemmas (``texts_to_lemmas``). The threshold is relative to the
+    selection when it holds ≥ ``MIN_SELECTION`` narratives (see the module docstring): tag the
+    whole selection in one call. ``settings``: ``lsa_weight``, ``z_threshold``, ``min_selection``,
+    ``features``, ``space``.
     """
     if not themes:
         return [[] for _ in texts_or_lemmas]
