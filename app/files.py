@@ -7,15 +7,25 @@ every part of every file is read, and a person keeps one pseudonym across the fi
 first name, possessive). For .csv/.jsonl files the column that holds the narrative is found by
 name (tekst, text, narrativ, beskrivelse, observation …) and shown; other columns can be kept
 unchanged. What the detector missed or took wrongly is corrected with two word lists that apply
-to the whole batch, and the batch is run again. The key (mapping) is written only when the user
-asks, into its own file, never into the zip. The copies of the inputs are deleted at once.
+to the whole batch, and the batch is run again (the files are chosen again: see below).
+
+Private files: the key (mapping) is written only when the user asks, into its own file (never into
+the zip), with mode 0600 in its own 0700 folder (``write_private``, ``private_tempdir``). A key is
+removed when the same session starts its next batch (``discard_key``), when it is older than an
+hour, and when the app stops (``cleanup_private``, registered by ``app.main``). The outputs and the
+zip are 0600 too. The copies of the inputs are deleted at once, and the uploaded originals (Gradio's
+temporary copies, only inside its upload folder) are deleted as soon as the batch is processed,
+whether it succeeded or failed (``discard_uploads``).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import threading
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -23,6 +33,7 @@ from typing import Any
 from narrativ_nlp.app.common import AppMessage, app_strings, ensure_pipeline, plural, user_message, work_dir
 from narrativ_nlp.errors import NarrativError
 from narrativ_nlp.workflows import LABEL_DA
+from narrativ_nlp.workflows.security import private_tempdir, remove_private, write_private
 
 SUFFIXES = (".txt", ".md", ".docx", ".csv", ".xlsx", ".jsonl")
 PREVIEW_CHARS = 3000
@@ -30,6 +41,97 @@ HEADERS = ["Fil", "Status", *LABEL_DA.values(), "I alt"]
 TABULAR = (".csv", ".jsonl")  # column detection (xlsx: the workflow reads every sheet and column)
 #: the row status of a file that was anonymised
 DONE = "Anonymiseret"
+#: told after every batch (the file field is emptied)
+ORIGINALS_GONE = "De uploadede filer er slettet fra serveren; vælg dem igen for at køre en ny omgang."
+#: the file name of the key (original → pseudonym) offered for download
+KEY_NAME = "noegle_original_til_pseudonym.json"
+#: a key folder is removed after this many seconds at the latest (also when the session forgets it)
+KEY_MAX_AGE = 3600
+
+#: key folders made by this process (removed by ``cleanup_private`` when the app stops)
+_key_dirs: dict[Path, float] = {}
+_key_lock = threading.Lock()
+
+
+def _inside(path: Path, root: str | Path | None) -> bool:
+    if not root:
+        return False
+    try:
+        path.resolve().relative_to(Path(root).resolve())
+        return True
+    except (OSError, ValueError):
+        return False
+
+
+def discard_uploads(paths: list[str] | None, upload_root: str | Path | None) -> int:
+    """Delete uploaded originals (only files inside ``upload_root``, Gradio's upload folder, and their
+    folder when it is left empty); returns how many files were deleted. Missing files are fine."""
+    n = 0
+    for p in paths or []:
+        path = Path(p)
+        if not p or not _inside(path, upload_root) or Path(upload_root).resolve() == path.resolve():
+            continue
+        if path.is_file() or path.is_symlink():
+            remove_private(path)
+            n += 1
+        parent = path.parent
+        if parent.resolve() != Path(upload_root).resolve():
+            try:
+                parent.rmdir()  # Gradio keeps each upload in a folder of its own; only an empty one goes
+            except OSError:
+                pass
+    return n
+
+
+def _new_key_dir() -> Path:
+    folder = private_tempdir("narrativ-noegle-")
+    with _key_lock:
+        _key_dirs[folder] = time.time()
+    return folder
+
+
+def discard_key(previous: str | None = None, upload_root: str | Path | None = None) -> None:
+    """Remove the key a session was offered before (our own file or Gradio's copy of it in ``upload_root``),
+    and every key folder older than ``KEY_MAX_AGE``."""
+    now = time.time()
+    with _key_lock:
+        old = [d for d, t in _key_dirs.items() if now - t > KEY_MAX_AGE]
+        for d in old:
+            del _key_dirs[d]
+    for d in old:
+        remove_private(d)
+    if not previous:
+        return
+    path = Path(previous)
+    if path.name != KEY_NAME:
+        return
+    with _key_lock:
+        ours = path.parent in _key_dirs
+        if ours:
+            del _key_dirs[path.parent]
+    if ours:
+        remove_private(path.parent)
+    elif _inside(path, upload_root):
+        remove_private(path)
+        try:
+            path.parent.rmdir()
+        except OSError:
+            pass
+
+
+def cleanup_private(upload_root: str | Path | None = None) -> int:
+    """Remove every key folder of this process and Gradio's copies of the keys (the app stops); returns how many."""
+    with _key_lock:
+        dirs = list(_key_dirs)
+        _key_dirs.clear()
+    for d in dirs:
+        remove_private(d)
+    n = len(dirs)
+    if upload_root and Path(upload_root).is_dir():
+        for copy in Path(upload_root).glob(f"*/{KEY_NAME}"):
+            remove_private(copy)
+            n += 1
+    return n
 
 
 def text_column_names() -> list[str]:
@@ -137,7 +239,7 @@ def parse_terms(value: str | list[str] | None) -> list[str]:
 
 def anonymise_uploads(paths: list[str] | None, mode: str = "placeholder", keep_columns: list[str] | str | None = None,
                       want_mapping: bool = False, workdir: str | None = None, add: str | list[str] | None = None,
-                      keep: str | list[str] | None = None) -> dict[str, Any]:
+                      keep: str | list[str] | None = None, upload_root: str | Path | None = None) -> dict[str, Any]:
     """Anonymise the uploaded files as one batch through the workflow (``narrativ_nlp.workflows.anonymise_files``).
 
     Every part of every file is read (all columns and fields, except ``keep_columns``); a person keeps one
@@ -146,14 +248,28 @@ def anonymise_uploads(paths: list[str] | None, mode: str = "placeholder", keep_c
     ``add``: words the detector missed (every occurrence, in every file); ``keep``: words that are not names
     ("ikke et navn", once for the batch). Returns ``{"rows", "headers", "zip", "mapping", "outputs",
     "status", "level"}``: ``outputs`` maps the user's file name to its anonymised copy; ``level`` is ``ok``
-    when every file was anonymised, ``warn`` when some failed, ``error`` when all did.
+    when every file was anonymised, ``warn`` when some failed, ``error`` when all did. The key is written
+    0600 in its own 0700 folder; outputs and zip are 0600. ``upload_root``: the uploaded originals inside
+    this folder (Gradio's upload folder) are deleted once the batch is processed, success or failure.
     """
-    from narrativ_nlp.workflows.records import read_file_for_check
-    from narrativ_nlp.workflows import AddTerm, FilesRequest, anonymise_files
-
     paths = [p for p in (paths or []) if p]
     if not paths:
         raise AppMessage("Vælg en eller flere filer (" + ", ".join(SUFFIXES) + ").")
+    if not all(Path(p).is_file() for p in paths):
+        discard_uploads(paths, upload_root)
+        raise AppMessage("En eller flere af filerne findes ikke længere på serveren (uploadede filer slettes, "
+                         "så snart de er behandlet). Vælg filerne igen.")
+    try:
+        return _anonymise(paths, mode, keep_columns, want_mapping, workdir, add, keep)
+    finally:
+        discard_uploads(paths, upload_root)  # the originals go as soon as the batch is processed
+
+
+def _anonymise(paths: list[str], mode: str, keep_columns: list[str] | str | None, want_mapping: bool,
+               workdir: str | None, add: str | list[str] | None, keep: str | list[str] | None) -> dict[str, Any]:
+    from narrativ_nlp.workflows.records import read_file_for_check
+    from narrativ_nlp.workflows import AddTerm, FilesRequest, anonymise_files
+
     add_terms, keep_terms = parse_terms(add), parse_terms(keep)
     kept_cols = frozenset(parse_terms(keep_columns)) if not isinstance(keep_columns, list) else frozenset(keep_columns)
     ensure_pipeline()
@@ -201,8 +317,9 @@ def anonymise_uploads(paths: list[str] | None, mode: str = "placeholder", keep_c
                 if outcome.output is not None:
                     outputs[outcome.source] = str(outcome.output)
             if result.mapping_path is not None:  # the key never lies beside the files in the zip
-                mapping_file = root / "noegle_original_til_pseudonym.json"
-                shutil.move(str(result.mapping_path), mapping_file)
+                source = Path(result.mapping_path)
+                mapping_file = write_private(_new_key_dir() / KEY_NAME, source.read_bytes())
+                remove_private(source)
     finally:
         shutil.rmtree(in_dir, ignore_errors=True)  # the copies of the originals go at once
     ordered = [rows[n] for n in order if n in rows]
@@ -212,6 +329,9 @@ def anonymise_uploads(paths: list[str] | None, mode: str = "placeholder", keep_c
         with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as zf:
             for name, path in sorted(outputs.items()):
                 zf.write(path, arcname=Path(path).name)
+        os.chmod(zip_path, 0o600)
+    for path in outputs.values():
+        os.chmod(path, 0o600)
     ok = sum(r[1] == DONE for r in ordered)
     failed = len(ordered) - ok
     if not failed:

@@ -20,6 +20,7 @@ import os
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 
+import atexit
 import logging
 import signal
 import sys
@@ -29,6 +30,7 @@ from functools import partial
 from typing import Any
 
 import gradio as gr
+from gradio.utils import get_upload_folder
 
 from narrativ_nlp.app import files as files_h
 from narrativ_nlp.app import learning as learn_h
@@ -47,9 +49,16 @@ from narrativ_nlp.app.common import (
 )
 from narrativ_nlp.app.page import CSS, LIVE_JS, THEME, i18n, page_js
 from narrativ_nlp.workflows import records as library
+from narrativ_nlp.workflows.security import login_checker, private_tempdir, remove_private
 from narrativ_nlp.workflows import LABEL_DA
 
 LOCALHOST = "127.0.0.1"
+
+
+
+def upload_root() -> str:
+    """Gradio's folder of uploads and download copies (only files in here are ever deleted by the app)."""
+    return get_upload_folder()
 
 #: how many analyses (and other calls) run at once; the rest wait in Gradio's queue (see bench_app_load.py)
 CONCURRENCY = 8
@@ -197,15 +206,19 @@ def build_app(db: str | None = None) -> gr.Blocks:
 
     on_upload_g = guarded(on_upload, lambda m: (gr.skip(), _error_status(m)))
 
-    def on_files(paths: list[str], mode: str, column: str, want_mapping: bool, add: str, keep: str):
-        r = files_h.anonymise_uploads(paths, mode, column, want_mapping, add=add, keep=keep)
+    def on_files(paths: list[str], mode: str, column: str, want_mapping: bool, add: str, keep: str,
+                 previous_key: str | None = None):
+        """The previous key of this session goes first; the uploaded originals go once the batch is processed
+        (the file field is emptied: a new run needs the files chosen again)."""
+        files_h.discard_key(previous_key, upload_root())
+        r = files_h.anonymise_uploads(paths, mode, column, want_mapping, add=add, keep=keep, upload_root=upload_root())
         choices = sorted(r["outputs"].items())
         return (r["rows"], r["zip"], gr.update(value=r["mapping"], visible=r["mapping"] is not None),
                 gr.update(choices=choices, value=choices[0][1] if choices else None),
-                status_html(r["status"], r["level"]))
+                status_html(r["status"] + " " + files_h.ORIGINALS_GONE, r["level"]), None)
 
     on_files_g = guarded(on_files, lambda m: (gr.skip(), None, gr.update(value=None, visible=False),
-                                              gr.update(choices=[], value=None), _error_status(m)))
+                                              gr.update(choices=[], value=None), _error_status(m), None))
     on_file_preview_g = guarded(files_h.read_output, lambda m: m)
 
     # ---------------- Overblik
@@ -227,6 +240,21 @@ def build_app(db: str | None = None) -> gr.Blocks:
             "Filerne er klar til download (uden narrativernes tekst).", "ok")
 
     on_exports_g = guarded(on_exports, lambda m: (None, None, None, _error_status(m)))
+
+    def on_delete_preview(group: str, since: str, until: str):
+        r = over_h.delete_preview(db, group, since, until)
+        show = r["pending"] is not None
+        return (status_html(r["message"], r["level"]), r["pending"], gr.update(value=False, visible=show),
+                gr.update(visible=show))
+
+    on_delete_preview_g = guarded(on_delete_preview, lambda m: (
+        _error_status(m), None, gr.update(value=False, visible=False), gr.update(visible=False)))
+
+    def on_delete(pending: dict[str, Any] | None, confirmed: bool):
+        msg = over_h.delete_confirmed(db, pending, confirmed)
+        return status_html(msg, "ok"), None, gr.update(value=False, visible=False), gr.update(visible=False)
+
+    on_delete_g = guarded(on_delete, lambda m: (_error_status(m), gr.skip(), gr.skip(), gr.skip()))
 
     def group_choices():
         return gr.update(choices=[over_h.ALL_GROUPS, *write_h.groups(db)])
@@ -454,7 +482,8 @@ def build_app(db: str | None = None) -> gr.Blocks:
                 with gr.Accordion("Gennemgang: ret det, værktøjet overså eller tog fejl af (gælder alle filerne)",
                                   open=False):
                     gr.Markdown("Se hver anonymiseret fil herunder. Mangler et navn, eller er et almindeligt ord "
-                                "erstattet, så skriv det her og anonymisér filerne igen.")
+                                "erstattet, så skriv det her, vælg filerne igen og anonymisér dem igen (de "
+                                "uploadede filer slettes fra serveren, så snart de er behandlet).")
                     with gr.Row():
                         f_add = gr.Textbox(label="Overset navn eller ord – erstattes (ét pr. linje)", lines=2,
                                            elem_id="filer-tilfoej")
@@ -472,8 +501,8 @@ def build_app(db: str | None = None) -> gr.Blocks:
                                        elem_id="uddrag")
                 uploads.change(on_upload_g, inputs=[uploads], outputs=[f_column, f_column_status],
                                api_visibility="private")
-                f_run.click(on_files_g, inputs=[uploads, f_mode, f_column, f_mapping, f_add, f_keep],
-                            outputs=[f_table, f_zip, f_key, f_pick, f_status], api_name="anonymise_files")
+                f_run.click(on_files_g, inputs=[uploads, f_mode, f_column, f_mapping, f_add, f_keep, f_key],
+                            outputs=[f_table, f_zip, f_key, f_pick, f_status, uploads], api_name="anonymise_files")
                 f_pick.change(on_file_preview_g, inputs=[f_pick], outputs=[f_preview], api_visibility="private")
 
             # ------------------------------------------------------------ Overblik
@@ -515,6 +544,19 @@ def build_app(db: str | None = None) -> gr.Blocks:
                     o_csv = gr.File(label="Hent CSV-filer (zip, uden tekst)", interactive=False)
                     o_xlsx = gr.File(label="Hent Excel (tabeller og diagrammer, uden tekst)", interactive=False)
                     o_qdc = gr.File(label="Hent kodebogen (.qdc til NVivo/ATLAS.ti)", interactive=False)
+                with gr.Accordion("Slet narrativer", open=False, elem_id="slet-narrativer"):
+                    gr.Markdown("Slet gemte narrativer for altid (retten til sletning). Det, der slettes, er "
+                                "udvalget ovenfor: den valgte stue eller gruppe og perioden (mindst én af dem). "
+                                "Du ser først, hvor mange narrativer det gælder, og skal bekræfte.")
+                    d_show = gr.Button("Vis hvad der slettes", elem_id="slet-vis")
+                    d_status = gr.HTML(elem_id="slet-status")
+                    d_pending = gr.State(None)
+                    d_confirm = gr.Checkbox(label="Ja, slet dem", value=False, visible=False, elem_id="slet-bekraeft")
+                    d_run = gr.Button("Slet for altid", variant="stop", visible=False, elem_id="slet-koer")
+                d_show.click(on_delete_preview_g, inputs=[o_group, o_since, o_until],
+                             outputs=[d_status, d_pending, d_confirm, d_run], api_visibility="private")
+                d_run.click(on_delete_g, inputs=[d_pending, d_confirm],
+                            outputs=[d_status, d_pending, d_confirm, d_run], api_visibility="private")
                 o_run.click(on_overview_g, inputs=[o_group, o_since, o_until],
                             outputs=[o_status, o_themes, o_month, o_theme, o_plot_theme, o_plot_month, o_plot_share,
                                      o_plot_share_theme, o_clusters, o_csv, o_xlsx, o_qdc, o_export_status],
@@ -619,15 +661,27 @@ def start(host: str = LOCALHOST, port: int = 7860, auth: str | tuple[str, str] |
         logger.warning(warning)
         print(f"ADVARSEL: {warning}", file=sys.stderr)
     db_path = library.open_store(db)  # create or migrate now: a broken database fails here, in Danish
+    _register_cleanup()
     if warm:
         threading.Thread(target=_warm, args=(db_path,), name="narrativ-warm-up", daemon=True).start()
     demo = build_app(db_path)
     demo.queue(default_concurrency_limit=CONCURRENCY)
-    demo.launch(server_name=host, server_port=port, share=False, auth=credentials,
+    login = login_checker(*credentials) if credentials else None  # throttled: 5 failures → locked a while
+    demo.launch(server_name=host, server_port=port, share=False, auth=login,
                 auth_message="Log ind for at bruge narrativ.", prevent_thread_lock=True, inbrowser=False,
                 quiet=quiet, theme=THEME, css=CSS, js=page_js(), i18n=i18n(), footer_links=["settings"],
                 max_file_size="25mb", ssr_mode=False, mcp_server=False, enable_monitoring=False)
     return demo
+
+
+_cleanup_registered = threading.Event()
+
+
+def _register_cleanup() -> None:
+    """The keys this process made are removed when it exits (``launch`` also removes Gradio's copies)."""
+    if not _cleanup_registered.is_set():
+        _cleanup_registered.set()
+        atexit.register(files_h.cleanup_private)
 
 
 def _warm(db: str) -> None:
@@ -640,7 +694,25 @@ def _warm(db: str) -> None:
 
 
 def launch(host: str = LOCALHOST, port: int = 7860, auth: str | None = None, db: str | None = None) -> int:
-    """``narrativ app``: start on ``host:port`` and serve until stopped (Ctrl+C or SIGTERM)."""
+    """``narrativ app``: start on ``host:port`` and serve until stopped (Ctrl+C or SIGTERM).
+
+    Unless ``GRADIO_TEMP_DIR`` is set, Gradio's uploads and download copies live in a private (0700)
+    folder of this process, removed when the app stops, with the keys (``files_h.cleanup_private``).
+    """
+    own_cache = None
+    if not os.environ.get("GRADIO_TEMP_DIR"):
+        own_cache = private_tempdir("narrativ-gradio-")
+        os.environ["GRADIO_TEMP_DIR"] = str(own_cache)
+    try:
+        return _serve(host, port, auth, db)
+    finally:
+        files_h.cleanup_private(upload_root())
+        if own_cache is not None:
+            remove_private(own_cache)
+            os.environ.pop("GRADIO_TEMP_DIR", None)
+
+
+def _serve(host: str, port: int, auth: str | None, db: str | None) -> int:
     try:
         demo = start(host=host, port=port, auth=auth, db=db, quiet=True)
     except ValueError as exc:

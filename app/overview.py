@@ -292,3 +292,67 @@ def exports_for(db: str | None, group: str | None = None, since: str | None = No
         raise AppMessage("Der er ingen narrativer i udvalget at eksportere.")
     return _cached("exports", db, ov_result["selection"], library.count(db), lambda: exports(ov_result["overview"]),
                    valid=lambda r: all(Path(p).exists() for p in r.values() if p))
+
+
+# ------------------------------------------------------------------ erasure (the leader's delete action)
+
+
+def _erasure_selection(group: str | None, since: Any, until: Any):
+    from narrativ_nlp.workflows.admin import DeleteSelection
+
+    group = None if not group or group == ALL_GROUPS else group
+    since, until = period(since, until)
+    if not (group or since or until):
+        raise AppMessage("Vælg en stue eller gruppe eller en periode først: værktøjet sletter ikke alle narrativer "
+                         "på én gang.")
+    return DeleteSelection(group=group, since=since, until=until)
+
+
+def _selection_words(sel: Any) -> str:
+    parts = []
+    if sel.group:
+        parts.append(f"gruppen »{sel.group}«")
+    if sel.since or sel.until:
+        parts.append(f"perioden {date_da(sel.since) or '…'}–{date_da(sel.until) or '…'}")
+    return " i ".join(parts)
+
+
+def delete_preview(db: str | None, group: str | None = None, since: Any = None, until: Any = None) -> dict[str, Any]:
+    """What a deletion of the selection (group and/or period, as in Overblik) would remove, before anything is
+    deleted: ``{"n", "message", "level", "pending"}``; ``pending`` (the selection and its count) is handed back
+    to ``delete_confirmed``. The whole store is never a selection (a Danish ``AppMessage``)."""
+    from narrativ_nlp.workflows.admin import count_selected
+
+    sel = _erasure_selection(group, since, until)
+    n = count_selected(sel, db)
+    where = _selection_words(sel)
+    if n == 0:
+        return {"n": 0, "message": f"Der er ingen gemte narrativer i {where}. Intet bliver slettet.", "level": "info",
+                "pending": None}
+    message = (f"{plural(n, 'narrativ', 'narrativer')} bliver slettet for altid ({where}). Det kan ikke fortrydes. "
+               "Sæt flueben i »Ja, slet dem«, og tryk »Slet for altid«.")
+    pending = {"group": sel.group, "since": sel.since, "until": sel.until, "n": n}
+    return {"n": n, "message": message, "level": "warn", "pending": pending}
+
+
+def delete_confirmed(db: str | None, pending: dict[str, Any] | None, confirmed: bool) -> str:
+    """Delete the narratives of the selection shown by ``delete_preview`` (only when ``confirmed``); clears the
+    cached overviews; returns the Danish message with how many were deleted. When the store changed since the
+    count was shown, nothing is deleted and the user is asked to look again."""
+    from narrativ_nlp.workflows.admin import DeleteSelection, count_selected, delete
+
+    if not pending:
+        raise AppMessage("Tryk først »Vis hvad der slettes«, så du kan se, hvor mange narrativer det gælder.")
+    if not confirmed:
+        raise AppMessage("Intet er slettet. Sæt flueben i »Ja, slet dem« for at slette narrativerne.")
+    sel = DeleteSelection(group=pending.get("group"), since=pending.get("since"), until=pending.get("until"))
+    if count_selected(sel, db) != int(pending.get("n", -1)):
+        raise AppMessage("Intet er slettet: antallet har ændret sig, siden det blev vist. Tryk »Vis hvad der "
+                         "slettes« igen.")
+    try:
+        n = delete(sel, db)
+    finally:
+        invalidate(db)
+        for key in [k for k in _lemmas if k[0] == str(db)]:  # derived from the deleted text: forgotten too
+            del _lemmas[key]
+    return f"{plural(n, 'narrativ', 'narrativer')} er slettet for altid ({_selection_words(sel)})."

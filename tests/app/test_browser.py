@@ -317,6 +317,7 @@ def test_leader_files_and_overview(app_url, tmp_path, shots):
     store = NarrativeStore(db)
     if not store.count():  # the leader's journey also runs on its own
         store.add("[Person 1] byggede et tårn med [Person 2] og lo.", "Myretuen", "2026-03-04")
+    store.add("[Person 3] byggede et tårn med [Person 4] og lo.", "Slettestuen", "2026-03-04")  # same shape of charts
     store.close()
     a, b, bad = tmp_path / "mandag.txt", tmp_path / "stue.csv", tmp_path / "noter.docx"
     a.write_text("Sofus Bech og Mette Lauridsen malede sammen ved bordet.", encoding="utf-8")
@@ -362,6 +363,23 @@ def test_leader_files_and_overview(app_url, tmp_path, shots):
         expect(page.locator("#filer-klar")).to_contain_text("klar til download")
         expect(page.locator("a[href*='overblik.xlsx']")).to_have_count(1)
         _shot(page, shots, "3_overblik.png")
+        # the leader deletes a group's narratives: first the count, then a confirmation
+        page.locator("#overblik-gruppe input").click()
+        page.get_by_role("option", name="Slettestuen").click()
+        page.get_by_text("Slet narrativer", exact=True).click()
+        page.click("#slet-vis")
+        expect(page.locator("#slet-status")).to_contain_text("1 narrativ bliver slettet for altid")
+        page.click("#slet-koer")
+        expect(page.locator("#slet-status")).to_contain_text("Intet er slettet. Sæt flueben i »Ja, slet dem«")
+        page.get_by_label("Ja, slet dem").check()
+        page.click("#slet-koer")
+        expect(page.locator("#slet-status")).to_contain_text("1 narrativ er slettet for altid")
+        expect(page.locator("#slet-koer")).to_be_hidden()
+        store = NarrativeStore(db)
+        try:
+            assert store.narratives(group="Slettestuen") == [] and store.narratives(group="Myretuen")
+        finally:
+            store.close()
         _axe(page, "Overblik")
         assert _english(page) == []
         s.close()
