@@ -105,12 +105,6 @@ def page_js() -> str:
     if (el.tagName === "DIV" && el.classList.contains("empty") && el.hasAttribute("aria-label") && !el.hasAttribute("role")) {
       el.setAttribute("role", "img");
     }
-    // a scrolling table must be reachable by keyboard (axe: scrollable-region-focusable)
-    if (el.classList.contains("virtual-table-viewport") && !el.hasAttribute("tabindex")) {
-      el.setAttribute("tabindex", "0");
-      const named = el.closest("[aria-label]");
-      if (named) el.setAttribute("aria-label", named.getAttribute("aria-label"));
-    }
     // a chart's drawing: hidden from screen readers (its figures are in the table beside it), the chart
     // container named instead (axe: svg-img-alt on the marks)
     if (el.tagName === "svg" && el.closest(".vega-embed") && !el.hasAttribute("aria-hidden")) {
@@ -127,7 +121,7 @@ def page_js() -> str:
       if (t && FIXED[t]) el.textContent = FIXED[t];
     }
   };
-  const fixAll = (root) => { fix(root); root.querySelectorAll && root.querySelectorAll("[aria-label],[title],[placeholder],button,span,div.empty,.virtual-table-viewport,svg").forEach(fix); };
+  const fixAll = (root) => { fix(root); root.querySelectorAll && root.querySelectorAll("[aria-label],[title],[placeholder],button,span,div.empty,svg").forEach(fix); };
   fixAll(document.body);
   new MutationObserver(ms => {
     for (const m of ms) {

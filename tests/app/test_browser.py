@@ -120,6 +120,9 @@ def _shot(page, folder: Path, name: str) -> None:
 #: a known defect of Gradio 6.31's File component, not of the app: once files are chosen, its "add files"
 #: icon button wraps the upload button (a button inside a button). Reported in the app's report.
 GRADIO_KNOWN = {("nested-interactive", 'button[aria-label="Tilføj filer"]')}
+#: Gradio 6.31's dataframe scrolls inside a role="none" viewport; making that viewport focusable breaks the
+#: grid's required children (a worse, critical violation), so this one rule is accepted for the viewport only
+GRADIO_KNOWN_RULES = {("scrollable-region-focusable", ".virtual-table-viewport")}
 
 
 def _axe(page, where: str) -> None:
@@ -127,7 +130,9 @@ def _axe(page, where: str) -> None:
     results = Axe().run(page)
     bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
            for v in results.response["violations"] if v["impact"] in ("serious", "critical")
-           and not all((v["id"], n["target"][0]) in GRADIO_KNOWN for n in v["nodes"])]
+           and not all((v["id"], n["target"][0]) in GRADIO_KNOWN
+                       or any(v["id"] == rule and part in n["target"][0] for rule, part in GRADIO_KNOWN_RULES)
+                       for n in v["nodes"])]
     assert bad == [], f"axe ({where}): {bad}"
 
 
