@@ -90,16 +90,18 @@ def _finding_dict(i: int, f: Any, sentence: tuple[int, int] | None = None, text:
 
 
 def with_uids(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Give each finding a ``uid``: its ignore key and the occurrence of that key in the text.
+    """Give each finding a ``uid``: its rule and kind and the occurrence of that pair in the text.
 
-    The uid does not depend on offsets, so a card of the same finding keeps what the writer
-    typed in its edit field when the text is analysed again after an edit elsewhere.
+    The uid depends neither on offsets nor on the flagged words, so a card of the same finding keeps
+    what the writer typed in its edit field when the text is analysed again after an edit.
     """
     seen: dict[str, int] = {}
     for f in findings:
-        i = seen.get(f["key"], 0)
-        seen[f["key"]] = i + 1
-        f["uid"] = f"{f['key']}#{i}"
+        # rule and kind, not the words: a writer may edit the flagged words themselves ("umulig" → "urolig")
+        base = f"{f.get('rule_id') or 'classifier'}|{f['kind']}"
+        i = seen.get(base, 0)
+        seen[base] = i + 1
+        f["uid"] = f"{base}#{i}"
     return findings
 
 
