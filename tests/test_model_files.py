@@ -68,3 +68,28 @@ def test_load_skops_refuses_foreign_types(tmp_path: Path):
     sio.dump({"x": Path("a")}, tmp_path / "foreign.skops")
     with pytest.raises(ValueError, match="untrusted types"):
         load_skops(tmp_path / "foreign.skops")
+
+
+def test_models_record_and_check_the_versions_they_were_saved_with(tmp_path):
+    """Each shipped skops model records scikit-learn/skops/numpy versions; another minor version is refused."""
+    import json
+    import shutil
+
+    import pytest
+
+    from narrativ_nlp.errors import NarrativError
+    from narrativ_nlp.framing.classifier import SentenceClassifier
+    from narrativ_nlp.settings import bundled_models_dir
+
+    for meta in ("framing/framing_classifier.meta.json", "themes/theme_tagger.meta.json"):
+        versions = json.loads((bundled_models_dir() / meta).read_text(encoding="utf-8"))["versions"]
+        assert {"scikit-learn", "skops", "numpy"} <= set(versions)
+    copy = tmp_path / "framing"
+    shutil.copytree(bundled_models_dir() / "framing", copy)
+    meta_path = copy / "framing_classifier.meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["versions"]["scikit-learn"] = "0.24.2"
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(NarrativError) as exc:
+        SentenceClassifier.load(copy)
+    assert exc.value.code == "E006" and "0.24.2" in str(exc.value)

@@ -239,7 +239,10 @@ class SentenceClassifier:
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / MODEL_FILE
         dump_skops(self.estimator, path)
-        (directory / "framing_classifier.meta.json").write_text(json.dumps(self.meta, indent=2), encoding="utf-8")
+        from narrativ_nlp.resources import training_versions
+
+        meta = {**self.meta, "versions": training_versions()}
+        (directory / "framing_classifier.meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
         return path
 
     @classmethod
@@ -255,6 +258,9 @@ class SentenceClassifier:
             raise NarrativError("E020", path=str(path), detail=type(exc).__name__) from exc
         meta_path = Path(directory) / "framing_classifier.meta.json"
         meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
+        from narrativ_nlp.resources import check_trained_versions
+
+        check_trained_versions(meta, path)
         return cls(estimator, meta)
 
 

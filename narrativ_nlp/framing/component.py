@@ -132,6 +132,10 @@ class FramingComponent:
         try:
             self.classifier = SentenceClassifier.load(directory)
         except NarrativError as exc:
+            if classifier_path is None:  # the bundled (or configured) model: an error naming it, never a fallback
+                from narrativ_nlp.framing.classifier import MODEL_FILE
+
+                raise NarrativError("E005", name="framing-klassifikatoren", path=str(directory / MODEL_FILE)) from exc
             logger.warning("framing classifier unavailable: %s", exc.code)
             self.notes.append("Klassifikatoren er ikke tilgængelig; kun reglerne bruges. (" + str(exc) + ")")
         sugg = suggestion_settings()

@@ -170,6 +170,9 @@ class ThemeTagger:
         directory.mkdir(parents=True, exist_ok=True)
         dump_skops(self.estimator, directory / MODEL_FILE)
         meta = {"model_themes": self.model_themes, **self.settings()}
+        from narrativ_nlp.resources import training_versions
+
+        meta = {**meta, "versions": training_versions()}
         (directory / "theme_tagger.meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
 
     @classmethod
@@ -185,6 +188,9 @@ class ThemeTagger:
             meta = json.loads((Path(directory) / "theme_tagger.meta.json").read_text(encoding="utf-8"))
         except Exception as exc:
             raise NarrativError("E020", path=str(path), detail=type(exc).__name__) from exc
+        from narrativ_nlp.resources import check_trained_versions
+
+        check_trained_versions(meta, path)  # E006: saved with another scikit-learn/skops
         char = meta.get("char_ngrams")
         return cls(codebook, meta["seed_weight"], meta["threshold"], int(meta.get("max_tags", 3)), estimator=estimator,
                    model_themes=meta["model_themes"], ratio=float(meta.get("ratio", 0.0)), C=float(meta.get("C", 8.0)),
