@@ -410,7 +410,7 @@ def main() -> None:
         benches["framing"] = bench("bench_framing.py", "--corpus", "corpora/narratives.test.jsonl")
         benches["identifiers"] = bench("bench_identifiers.py", "--corpus", "corpora/narratives.test.jsonl")
         benches["presidio"] = bench("bench_presidio.py", "--corpus", "corpora/narratives.test.jsonl")
-        benches["themes_scale"] = bench("bench_themes.py", "--sizes", "1000", "10000", "50000")
+        benches["themes_scale"] = bench("bench_themes.py", "--sizes", "1000", "10000")
         if args.baseline:
             benches["startup"] = run_json(str(BENCH / "bench_startup.py"), "--baseline", args.baseline)
         if (BENCH / "bench_overview.py").is_file():

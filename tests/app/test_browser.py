@@ -175,7 +175,7 @@ def test_pedagogue_writes_rewrites_a_stale_sentence_reviews_by_person_and_saves(
     from playwright.sync_api import expect, sync_playwright
 
     url, db = app_url
-    expect.set_options(timeout=60_000)  # two shared cores: an analysis or a save can take a while
+    expect.set_options(timeout=150_000)  # two shared cores: an analysis or a save can take a while
     with sync_playwright() as p:
         s = _Session(p, url, tmp_path, {"width": 1280, "height": 1000})
         page = s.page
@@ -318,7 +318,7 @@ def test_leader_files_and_overview(app_url, tmp_path, shots):
     from playwright.sync_api import expect, sync_playwright
 
     url, db = app_url
-    expect.set_options(timeout=60_000)
+    expect.set_options(timeout=150_000)
     store = NarrativeStore(db)
     if not store.count():  # the leader's journey also runs on its own
         store.add("[Person 1] byggede et tårn med [Person 2] og lo.", "Myretuen", "2026-03-04")
@@ -394,7 +394,7 @@ def test_trainer_learning_phone_and_keyboard(app_url, tmp_path, shots):
     from playwright.sync_api import expect, sync_playwright
 
     url, db = app_url
-    expect.set_options(timeout=60_000)
+    expect.set_options(timeout=150_000)
     store = NarrativeStore(db)
     store.record_feedback("generalisation.altid_aldrig", "accepted")  # (the journey also runs on its own)
     store.close()
