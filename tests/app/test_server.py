@@ -14,13 +14,32 @@ from narrativ_nlp.store import NarrativeStore
 from .conftest import NARRATIVE
 
 
+def _other_ipv4_addresses() -> set[str]:
+    """This machine's IPv4 addresses other than 127.0.0.1, found without sending anything.
+
+    A fresh Debian root may not resolve its own host name (no /etc/hosts entry), so the address of the
+    default route's interface (a UDP socket's connect sends no packet) is asked too."""
+    found: set[str] = set()
+    try:
+        found |= {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)}
+    except OSError:
+        pass
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("10.255.255.255", 1))
+            found.add(s.getsockname()[0])
+    except OSError:
+        pass
+    return {a for a in found if not a.startswith("127.")}
+
+
 def test_app_binds_127_0_0_1_only(running_app):
     demo, _ = running_app
     assert demo.server_name == "127.0.0.1" and demo.local_url.startswith("http://127.0.0.1:")
     addresses = {sock.getsockname()[0] for server in demo.server.servers for sock in server.sockets}
     assert addresses == {"127.0.0.1"}
     # the port does not answer on another address of this machine
-    others = {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)} - {"127.0.0.1"}
+    others = _other_ipv4_addresses()
     for addr in others:
         with socket.socket() as s:
             s.settimeout(1)
