@@ -327,6 +327,11 @@ def extra_sections(raw: dict) -> list[str]:
                   "`python evaluation/user_theme_check.py`:", "", "```", extra["user_themes"], "```", ""]
     if extra.get("lemmas"):
         lines += ["## Lemmas shown to users", "", "`python evaluation/lemma_check.py`:", "", "```", extra["lemmas"], "```", ""]
+    readme = ROOT / "evaluation" / "readme_debian.json"
+    if readme.is_file():
+        r = json.loads(readme.read_text(encoding="utf-8"))
+        lines += ["## The README's two commands on a fresh Debian (`evaluation/check_readme_debian.sh`)", "",
+                  "| | |", "|---|---|"] + [f"| {k} | {str(v).replace('|', '/')} |" for k, v in r.items()] + [""]
     probes = raw.get("probes")
     if probes:
         lines += ["## Issue #14 probes: adversarial files and stores, before and after", "",
