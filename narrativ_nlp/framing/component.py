@@ -245,6 +245,7 @@ class FramingComponent:
         best = kept
         if probs is not None:
             thresholds = self.settings["classifier_only_threshold"]
+            by_subject = self.settings.get("classifier_only_subject_threshold") or {}
             for i, sent in enumerate(sents):
                 if metadata[i] or is_heading(sent_texts[i], self.heading_words):
                     continue  # the classifier reads tone; a heading has none of its own
@@ -254,6 +255,14 @@ class FramingComponent:
                     if p < float(thresholds[kind]) or (i, kind) in covered:
                         continue
                     _, subject = subjects.for_finding(a, b)
+                    if kind in by_subject:
+                        # stronger evidence without a rule: the sentence must be about a child, and
+                        # one found only as the narrative's focal child needs a higher probability
+                        # (the classifier reads tone; on real texts about adults, children in
+                        # general or nobody it flagged neutral and positive lines)
+                        need = by_subject[kind].get(subject.reason)
+                        if need is None or p < float(need):
+                            continue
                     best[(i, kind, "", a)] = FramingFinding(
                         start=a,
                         end=b,

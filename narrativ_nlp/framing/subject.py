@@ -80,6 +80,7 @@ class SubjectWords:
     possessive_pronouns: dict[str, str]
     greetings_to_child: frozenset[str]
     greetings: frozenset[str]
+    own_child_nouns: frozenset[str]
     group_pronouns: frozenset[str]
     child_nouns: frozenset[str]
     other_child_nouns: frozenset[str]
@@ -116,6 +117,7 @@ def subject_words() -> SubjectWords:
         possessive_pronouns={str(k).lower(): str(v) for k, v in data["possessive_pronouns"].items()},
         greetings_to_child=words("greetings_to_child"),
         greetings=words("greetings"),
+        own_child_nouns=frozenset(str(x).lower() for x in data.get("own_child_nouns", [])),
         group_pronouns=words("group_pronouns"),
         child_nouns=words("child_nouns"),
         other_child_nouns=words("other_child_nouns"),
@@ -201,8 +203,9 @@ class DocSubjects:
 
         i = self.sentence_index(tok)
         start = self.sents[i].start
+        fronted = self._fronted_end(start, self.sents[i].end)
         for m in self._in(start, tok):
-            if m.obj:
+            if m.obj or (fronted is not None and m.tok < fronted <= tok):
                 continue
             if m.kind == "child" and fits(m):
                 return m.span, m.name
@@ -265,8 +268,35 @@ class DocSubjects:
                 return self._resolve(m, sent_end)
         return None
 
+    def _fronted_end(self, a: int, b: int) -> int | None:
+        """Danish word order (V2): a sentence opening with a prepositional phrase ("Sammen med én
+        kammerat, typisk Villum, leger han ...", "Til Emmas fest, ..., kom hun") has its subject
+        right after the finite verb that follows the phrase's comma. The token where that clause
+        starts (the verb), when a mention follows it; names inside the phrase are not the subject."""
+        first = next((i for i in range(a, b) if self._txt[i].isalpha()), None)
+        if first is None or self._low[first] not in self.words.prepositions or self._low[first] in ("som", "end", "i"):
+            return None
+        mention_at = {m.tok: m for m in self._in(a, b)}
+        found = []
+        for c in range(first + 1, b - 2):
+            if self._txt[c] != ",":
+                continue
+            verb = c + 1
+            if self._txt[verb].isalpha() and self._txt[verb][:1].islower() and verb + 1 in mention_at \
+                    and self._low[verb] not in self.words.clause_words and self._low[verb] not in _DETERMINERS:
+                found.append(verb)
+        # ", typisk Villum, leger han": an apposition inside the phrase also has a word and a name
+        # after a comma; the pronoun after the verb is the subject, else the last such place
+        pron = [v for v in found if mention_at[v + 1].kind == "pron"]
+        return pron[0] if pron else (found[-1] if found else None)
+
     def _sentence_subject(self, sent) -> Subject:
         a, b = sent.start, sent.end
+        fronted = self._fronted_end(a, b)
+        if fronted is not None:
+            found = self._first_subject(fronted, b, b)
+            if found is not None:
+                return found
         first = next((i for i in range(a, b) if self._txt[i].isalpha()), None)
         if first is not None and self._low[first] in self.words.subordinators:
             comma = next((i for i in range(first + 1, b) if self._txt[i] == ","), None)
@@ -395,6 +425,8 @@ class SubjectResolver:
         )
         self._common_words |= {"i", "jer", "jeres", "nogle", "alle", "vi", "de", "den", "det", "så", "og"}
         self._speaker_words = w.adult_pronouns | w.you_pronouns
+        # role words long enough to end a compound role safely ("psykolog", "pædagog", not "mor", "far")
+        self._role_suffixes = tuple(sorted(r for r in w.adult_roles if len(r) >= 6 and r.isalpha()))
 
     def __call__(self, doc: Doc) -> DocSubjects:
         return DocSubjects(doc, self._mentions(doc), self.words, self.focal_for_child_nouns, self.focal_about_nobody)
@@ -403,7 +435,10 @@ class SubjectResolver:
     def _word(self, doc: Doc, i: int, vocab: frozenset[str], lemma: bool = True) -> bool:
         if not 0 <= i < len(doc):
             return False
-        return self._low[i] in vocab or (lemma and self._lem[i] in vocab)
+        if self._low[i] in vocab or (lemma and self._lem[i] in vocab):
+            return True
+        # a compound role ("børnepsykolog", "specialpædagogen", "dagplejemormor"): ends in a role word
+        return vocab is self.words.adult_roles and len(self._low[i]) > 6 and self._low[i].endswith(self._role_suffixes)
 
     def _prev_word(self, doc: Doc, i: int, lo: int) -> int:
         """The token before ``i`` skipping commas, brackets and determiners (not before ``lo``)."""
@@ -543,7 +578,14 @@ class SubjectResolver:
         if addressee:
             greeting, named = addressee
             you = not w.you_pronouns.isdisjoint(low_)
-            if greeting in w.greetings_to_child and len(named) == 1 and you:
+            # "Kære Janne, ... min dreng ...": a letter from a parent about their own child to an adult
+            # ("min dreng", "vores datter", "jeg har en søn")
+            own_child = any(
+                low_[j + 1] in w.own_child_nouns
+                and (low_[j] in ("min", "mit", "vores") or (low_[j] in ("en", "et") and j > 0 and low_[j - 1] in ("har", "havde")))
+                for j in range(len(low_) - 1)
+            )
+            if greeting in w.greetings_to_child and len(named) == 1 and you and not own_child:
                 child_addressee = named[0]
                 children_addressed = True  # "I" is the child and the others
             else:
