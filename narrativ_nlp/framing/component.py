@@ -198,7 +198,11 @@ class FramingComponent:
             local, subject = subjects.for_finding(start, end)  # its clause's subject, the child it names
             covered.add((i, kind))
             if category in self.require_child and not local.child and not (
-                local.reason in ("writer", "none") and subjects.mentions_child(start, end)
+                # the writer's clause about a specific child ("Vi må vente på ham hver gang"); a clause
+                # about nobody ("halvdelen af ungerne er små tyranner") about any children
+                (local.reason == "writer" and subjects.mentions_child(start, end, specific=True))
+                or (local.reason == "none" and subjects.mentions_child(start, end))
+                or (m.rule.child_object and subjects.mentions_child(start, end))
             ):
                 # "Vi har altid travlt", "Det er altid svært", "Pædagog Lone er altid træt": not about
                 # a child ("Vi må vente på ham hver gang" is: the writer's clause about a child)

@@ -237,7 +237,7 @@ class DocSubjects:
         if m.kind == "pron":
             found = self._antecedent(m.tok, m.gender)
             if found is None:  # "Da han kom ind, løb Ali ..." or the child is never named before
-                ante = next((c for c in self.children if m.tok < c.tok < sent_end), None)
+                ante = next((c for c in self.children if m.tok < c.tok < sent_end and not c.obj), None)
                 found = None if ante is None else (ante.span, ante.name)
             if found is not None:
                 return Subject(found[0], found[1], "pronoun", True)
@@ -374,7 +374,8 @@ class DocSubjects:
             return local if local.reason in ("group", "child") else sentence
         sent = self.sents[i]
         for m in self._in(clause, sent.end) + self._in(sent.start, clause):
-            if m.kind in ("child", "pron", "childnoun"):
+            if m.kind in ("child", "pron", "childnoun") and not (m.obj and local.reason == "pronoun"):
+                # (a pronoun whose child is unknown is not the child it plays with: "Hun legede med Ali")
                 described = self._resolve(m, sent.end)
                 if described.span is not None:
                     return described
@@ -385,15 +386,22 @@ class DocSubjects:
                 return Subject(focal.span, focal.name, "focal", True)
         return local
 
-    def mentions_child(self, start_char: int, end_char: int) -> bool:
+    def mentions_child(self, start_char: int, end_char: int, specific: bool = False) -> bool:
         """The sentence holding ``[start_char, end_char)`` mentions a child or children in any role
-        ("vente på ham", "de to", "børn"), not counting a possessor before a role ("Alis mor")."""
+        ("vente på ham", "de to", "børn"), not counting a possessor before a role ("Alis mor").
+        ``specific``: a named child, han/hun/ham/hende or de/dem ("vi tilstræber altid at møde
+        børnene" is about the staff's practice; "Vi må vente på ham hver gang" and "slåskamp mellem
+        de to, og det ender hver gang med gråd" are about children)."""
         where = self._clause(start_char, end_char)
         if where is None:
             return False
         sent = self.sents[where[0]]
-        kinds = ("child", "pron", "childnoun", "otherchild", "group")
-        return any(m.kind in kinds and not m.whose for m in self._in(sent.start, sent.end))
+        kinds = ("child", "pron") if specific else ("child", "pron", "childnoun", "otherchild", "group")
+        return any(
+            (m.kind in kinds or (specific and m.kind == "group" and self._low[m.tok] in self.words.group_pronouns))
+            and not m.whose
+            for m in self._in(sent.start, sent.end)
+        )
 
     def for_finding(self, start_char: int, end_char: int) -> tuple[Subject, Subject]:
         """For a finding: (the subject of its clause, the child its suggestions name).
@@ -632,6 +640,8 @@ class SubjectResolver:
                 kind, width = "childnoun", 2
             elif low == "de" and (nxt == "voksne" or self._word(doc, i + 1, w.adult_roles)):
                 kind, width = "adult", 2
+            elif low == "de" and nxt[:1].isdigit():
+                kind = None  # a determiner before a number: "de 6 læreplanstemaer" (the noun says who)
             elif low in w.possessive_pronouns:
                 if self._word(doc, i + 1, w.adult_roles):
                     kind, width = "adult", 2
@@ -674,6 +684,14 @@ class SubjectResolver:
             sent_start = sent_of[m.tok]
             p = self._prev_word(doc, m.tok, sent_start)
             m.obj = m.whose or (p >= sent_start and self._low[p] in w.prepositions)
+        # a coordinated object of a preposition is one too: "med én voksen og to børn venter han"
+        ordered = sorted(mentions, key=lambda m: m.tok)
+        for before, m in zip(ordered, ordered[1:]):
+            if m.obj or not before.obj or before.whose or sent_of[before.tok] != sent_of[m.tok]:
+                continue
+            between = [self._low[j] for j in range(before.end, m.tok)]
+            if between and between[0] in ("og", "eller", "&") and all(x in _DETERMINERS for x in between[1:]):
+                m.obj = True
         return mentions
 
     def _addressees(self, doc: Doc, mentions: list[_Mention]) -> tuple[str, list[_Mention]] | None:

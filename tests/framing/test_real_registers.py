@@ -165,3 +165,39 @@ def test_everyday_labels_and_blame(nlp, text, category):
 ])
 def test_no_deficit_on_positive_or_negated_phrasing(nlp, text):
     assert not [f for f in analyse(text, nlp=nlp).findings if f.kind == "deficit" and f.source != "classifier"]
+
+
+@pytest.mark.parametrize("text,fires", [
+    # the staff's own practice with children in general: not a generalisation about a child
+    ("Vi tilstræber altid at møde børnene med positive forventninger.", False),
+    ("Som altid lykkedes det os at nå hele vejen rundt med en flok dejlige unger.", False),
+    # the writer's clause about one child still is
+    ("Vi må vente på ham hver gang, vi skal ud.", True),
+])
+def test_writer_clauses_need_a_specific_child(nlp, text, fires):
+    found = [f for f in analyse(text, nlp=nlp).findings if f.kind == "deficit" and f.category == "generalisation"]
+    assert bool(found) is fires
+
+
+@pytest.mark.parametrize("text", [
+    "Vi har to andre børn og har ingen problemer med dem.",
+    "Hun har ikke svært ved at falde i søvn om middagen.",
+])
+def test_negated_difficulty_is_not_inability(nlp, text):
+    assert not [f for f in analyse(text, nlp=nlp).findings if f.kind == "deficit" and f.category == "inability"]
+
+
+def test_a_label_others_give_the_child_names_the_child(nlp):
+    text = "Noha er tre år. I har fortalt os, at hendes farfar kalder hende \"den lille tyran\"."
+    found = [f for f in analyse(text, nlp=nlp).findings if f.kind == "deficit" and f.category == "label"]
+    assert found and {f.subject_text for f in found} == {"Noha"}
+
+
+def test_a_quoted_label_noun_after_the_copula(nlp):
+    text = "Freya begyndte at bide, og hun blev hurtigt \"bidepigen\" hos alle voksne."
+    assert "label" in {f.category for f in analyse(text, nlp=nlp).findings if f.kind == "deficit"}
+
+
+def test_coordinated_objects_of_a_preposition_are_not_the_subject(nlp):
+    text = "Hassan er fem år. I spil med én voksen og to børn venter han nu på tur i ti minutter."
+    assert _subjects(nlp, text)[1][1:] == ("Hassan", "pronoun")
