@@ -198,7 +198,11 @@ class FramingComponent:
             local, subject = subjects.for_finding(start, end)  # its clause's subject, the child it names
             covered.add((i, kind))
             if category in self.require_child and not local.child and not (
-                local.reason in ("writer", "none") and subjects.mentions_child(start, end)
+                # the writer's clause about a specific child ("Vi må vente på ham hver gang"); a clause
+                # about nobody ("halvdelen af ungerne er små tyranner") about any children
+                (local.reason == "writer" and subjects.mentions_child(start, end, specific=True))
+                or (local.reason == "none" and subjects.mentions_child(start, end))
+                or (m.rule.child_object and subjects.mentions_child(start, end))
             ):
                 # "Vi har altid travlt", "Det er altid svært", "Pædagog Lone er altid træt": not about
                 # a child ("Vi må vente på ham hver gang" is: the writer's clause about a child)
@@ -245,6 +249,7 @@ class FramingComponent:
         best = kept
         if probs is not None:
             thresholds = self.settings["classifier_only_threshold"]
+            by_subject = self.settings.get("classifier_only_subject_threshold") or {}
             for i, sent in enumerate(sents):
                 if metadata[i] or is_heading(sent_texts[i], self.heading_words):
                     continue  # the classifier reads tone; a heading has none of its own
@@ -254,6 +259,14 @@ class FramingComponent:
                     if p < float(thresholds[kind]) or (i, kind) in covered:
                         continue
                     _, subject = subjects.for_finding(a, b)
+                    if kind in by_subject:
+                        # stronger evidence without a rule: the sentence must be about a child, and
+                        # one found only as the narrative's focal child needs a higher probability
+                        # (the classifier reads tone; on real texts about adults, children in
+                        # general or nobody it flagged neutral and positive lines)
+                        need = by_subject[kind].get(subject.reason)
+                        if need is None or p < float(need):
+                            continue
                     best[(i, kind, "", a)] = FramingFinding(
                         start=a,
                         end=b,

@@ -27,6 +27,7 @@ class FramingRule:
     exceptions: tuple[str, ...] = ()
     unless_sentence_has: frozenset[str] = frozenset()
     negatable: bool = False  # a negator just before or inside the match cancels it ("ikke doven", "nyder ikke")
+    child_object: bool = False  # the child is the verb's object ("kalder hende ..."): a child in the sentence suffices
     examples: dict[str, list[str]] = field(default_factory=dict, hash=False, compare=False)
 
 
@@ -122,6 +123,7 @@ def load_rules(data: dict[str, Any] | None = None) -> list[FramingRule]:
                 exceptions=tuple(r.get("exceptions", [])),
                 unless_sentence_has=frozenset(w.lower() for w in r.get("unless_sentence_has", [])),
                 negatable=bool(r.get("negatable", False)),
+                child_object=bool(r.get("child_object", False)),
                 examples=r.get("examples", {}),
             )
         )

@@ -61,6 +61,9 @@ class SegmentRules:
     label_min_words: int
     label_max_words: int
     list_line: re.Pattern[str]
+    header_words: frozenset[str] = frozenset()
+    header_max_words: int = 8
+    line_break_ends: bool = True
 
 
 @lru_cache(maxsize=1)
@@ -87,6 +90,26 @@ def segment_rules() -> SegmentRules:
         label_min_words=int(data["label_words"][0]),
         label_max_words=int(data["label_words"][1]),
         list_line=list_line,
+        header_words=frozenset(w.lower() for w in data.get("header", {}).get("words", [])),
+        header_max_words=int(data.get("header", {}).get("max_words", 8)),
+        line_break_ends=bool(data.get("line_break_ends", True)),
+    )
+
+
+def _header_label(words: list[str], rules: "SegmentRules") -> bool:
+    """A line-start label before a colon that reads as a note's header (not a sentence)."""
+    cores = [w.strip("(),;") for w in words]
+    for c in cores:
+        if "." in c.rstrip("."):
+            continue  # "13.20", "bl.a."
+        if c.endswith(".") and len(c) > 5 and c.lower() not in rules.never_final and c.lower() not in rules.may_end:
+            return False  # a full stop after a whole word: a sentence ended inside the label
+    first = cores[0].lower().rstrip(".")
+    return (
+        first in rules.header_words
+        or any(c.isdigit() for c in "".join(words))
+        or any("(" in w for w in words)
+        or any(c.endswith(".") for c in cores)
     )
 
 
@@ -196,6 +219,14 @@ def sentence_starts(doc: Doc, rules: SegmentRules | None = None) -> list[bool]:
             and words[-1].lower() not in rules.continuation_words
             and _starts_upper(toks[nxt])
         )
+        # a line break in real notes, posts and forms ends its line's sentence (no soft wraps in
+        # the corpora or the real texts): unless the line ends in a comma or a hyphen, or in a word
+        # that needs a continuation and the next line goes on in lower case ("... legede med\nde store")
+        line_end = (
+            rules.line_break_ends
+            and last not in ",;-–("
+            and not (bool(words) and words[-1].lower() in rules.continuation_words and not _starts_upper(toks[nxt]))
+        )
         if (
             newlines >= 2
             or next_is_item
@@ -204,6 +235,7 @@ def sentence_starts(doc: Doc, rules: SegmentRules | None = None) -> list[bool]:
             or (last in CLOSERS and _starts_upper(toks[nxt]))
             or (last == ":" and _starts_upper(toks[nxt]))
             or heading
+            or line_end
         ):
             starts[nxt] = True
 
@@ -271,18 +303,20 @@ def sentence_starts(doc: Doc, rules: SegmentRules | None = None) -> list[bool]:
 
     # a short label at the start of a line ("Til stuemødet: Vi ...") before a capitalised word
     for i in range(1, n - 1):
-        if toks[i] != ":" or ws[i] == "":
-            continue
+        if not toks[i].endswith(":") or set(toks[i]) - set(":)]") or ws[i] == "":
+            continue  # ":" alone, or after a bracket the tokenizer kept with it ("(KB):")
         k = next_word(i + 1)
         if k >= n or starts[k] or not toks[k][:1].isupper():
             continue
         line_pos = line_start(idx[i])
-        label = text[line_pos : idx[i]].split()
-        if (
-            rules.label_min_words <= len(label) <= rules.label_max_words
-            and not any(c in ".!?" for c in "".join(label))
-            and list_marker(line_pos) < 0
-        ):
+        label = text[line_pos : idx[i] + len(toks[i]) - 1].split()
+        if list_marker(line_pos) >= 0 or not label or any(c in "!?\"“”»«" for c in "".join(label)):
+            continue
+        short = rules.label_min_words <= len(label) <= rules.label_max_words and not any("." in w for w in label)
+        # a note's header: "Til PK ang. Lukas (3,5 år): Vi ...", "Obs. fra puderummet kl. 13.20: Ella ...",
+        # "Svar: Jeg er ...": a bracket, a digit, an abbreviation or a header word, and no sentence end
+        header = len(label) <= rules.header_max_words and _header_label(label, rules)
+        if short or header:
             starts[k] = True
 
     # a greeting without a comma: "Hej Nete Kalle var ..." → "Hej Nete" | "Kalle var ..."

@@ -80,6 +80,7 @@ class SubjectWords:
     possessive_pronouns: dict[str, str]
     greetings_to_child: frozenset[str]
     greetings: frozenset[str]
+    own_child_nouns: frozenset[str]
     group_pronouns: frozenset[str]
     child_nouns: frozenset[str]
     other_child_nouns: frozenset[str]
@@ -116,6 +117,7 @@ def subject_words() -> SubjectWords:
         possessive_pronouns={str(k).lower(): str(v) for k, v in data["possessive_pronouns"].items()},
         greetings_to_child=words("greetings_to_child"),
         greetings=words("greetings"),
+        own_child_nouns=frozenset(str(x).lower() for x in data.get("own_child_nouns", [])),
         group_pronouns=words("group_pronouns"),
         child_nouns=words("child_nouns"),
         other_child_nouns=words("other_child_nouns"),
@@ -201,8 +203,9 @@ class DocSubjects:
 
         i = self.sentence_index(tok)
         start = self.sents[i].start
+        fronted = self._fronted_end(start, self.sents[i].end)
         for m in self._in(start, tok):
-            if m.obj:
+            if m.obj or (fronted is not None and m.tok < fronted <= tok):
                 continue
             if m.kind == "child" and fits(m):
                 return m.span, m.name
@@ -234,7 +237,7 @@ class DocSubjects:
         if m.kind == "pron":
             found = self._antecedent(m.tok, m.gender)
             if found is None:  # "Da han kom ind, løb Ali ..." or the child is never named before
-                ante = next((c for c in self.children if m.tok < c.tok < sent_end), None)
+                ante = next((c for c in self.children if m.tok < c.tok < sent_end and not c.obj), None)
                 found = None if ante is None else (ante.span, ante.name)
             if found is not None:
                 return Subject(found[0], found[1], "pronoun", True)
@@ -265,8 +268,35 @@ class DocSubjects:
                 return self._resolve(m, sent_end)
         return None
 
+    def _fronted_end(self, a: int, b: int) -> int | None:
+        """Danish word order (V2): a sentence opening with a prepositional phrase ("Sammen med én
+        kammerat, typisk Villum, leger han ...", "Til Emmas fest, ..., kom hun") has its subject
+        right after the finite verb that follows the phrase's comma. The token where that clause
+        starts (the verb), when a mention follows it; names inside the phrase are not the subject."""
+        first = next((i for i in range(a, b) if self._txt[i].isalpha()), None)
+        if first is None or self._low[first] not in self.words.prepositions or self._low[first] in ("som", "end", "i"):
+            return None
+        mention_at = {m.tok: m for m in self._in(a, b)}
+        found = []
+        for c in range(first + 1, b - 2):
+            if self._txt[c] != ",":
+                continue
+            verb = c + 1
+            if self._txt[verb].isalpha() and self._txt[verb][:1].islower() and verb + 1 in mention_at \
+                    and self._low[verb] not in self.words.clause_words and self._low[verb] not in _DETERMINERS:
+                found.append(verb)
+        # ", typisk Villum, leger han": an apposition inside the phrase also has a word and a name
+        # after a comma; the pronoun after the verb is the subject, else the last such place
+        pron = [v for v in found if mention_at[v + 1].kind == "pron"]
+        return pron[0] if pron else (found[-1] if found else None)
+
     def _sentence_subject(self, sent) -> Subject:
         a, b = sent.start, sent.end
+        fronted = self._fronted_end(a, b)
+        if fronted is not None:
+            found = self._first_subject(fronted, b, b)
+            if found is not None:
+                return found
         first = next((i for i in range(a, b) if self._txt[i].isalpha()), None)
         if first is not None and self._low[first] in self.words.subordinators:
             comma = next((i for i in range(first + 1, b) if self._txt[i] == ","), None)
@@ -344,7 +374,8 @@ class DocSubjects:
             return local if local.reason in ("group", "child") else sentence
         sent = self.sents[i]
         for m in self._in(clause, sent.end) + self._in(sent.start, clause):
-            if m.kind in ("child", "pron", "childnoun"):
+            if m.kind in ("child", "pron", "childnoun") and not (m.obj and local.reason == "pronoun"):
+                # (a pronoun whose child is unknown is not the child it plays with: "Hun legede med Ali")
                 described = self._resolve(m, sent.end)
                 if described.span is not None:
                     return described
@@ -355,15 +386,22 @@ class DocSubjects:
                 return Subject(focal.span, focal.name, "focal", True)
         return local
 
-    def mentions_child(self, start_char: int, end_char: int) -> bool:
+    def mentions_child(self, start_char: int, end_char: int, specific: bool = False) -> bool:
         """The sentence holding ``[start_char, end_char)`` mentions a child or children in any role
-        ("vente på ham", "de to", "børn"), not counting a possessor before a role ("Alis mor")."""
+        ("vente på ham", "de to", "børn"), not counting a possessor before a role ("Alis mor").
+        ``specific``: a named child, han/hun/ham/hende or de/dem ("vi tilstræber altid at møde
+        børnene" is about the staff's practice; "Vi må vente på ham hver gang" and "slåskamp mellem
+        de to, og det ender hver gang med gråd" are about children)."""
         where = self._clause(start_char, end_char)
         if where is None:
             return False
         sent = self.sents[where[0]]
-        kinds = ("child", "pron", "childnoun", "otherchild", "group")
-        return any(m.kind in kinds and not m.whose for m in self._in(sent.start, sent.end))
+        kinds = ("child", "pron") if specific else ("child", "pron", "childnoun", "otherchild", "group")
+        return any(
+            (m.kind in kinds or (specific and m.kind == "group" and self._low[m.tok] in self.words.group_pronouns))
+            and not m.whose
+            for m in self._in(sent.start, sent.end)
+        )
 
     def for_finding(self, start_char: int, end_char: int) -> tuple[Subject, Subject]:
         """For a finding: (the subject of its clause, the child its suggestions name).
@@ -395,6 +433,8 @@ class SubjectResolver:
         )
         self._common_words |= {"i", "jer", "jeres", "nogle", "alle", "vi", "de", "den", "det", "så", "og"}
         self._speaker_words = w.adult_pronouns | w.you_pronouns
+        # role words long enough to end a compound role safely ("psykolog", "pædagog", not "mor", "far")
+        self._role_suffixes = tuple(sorted(r for r in w.adult_roles if len(r) >= 6 and r.isalpha()))
 
     def __call__(self, doc: Doc) -> DocSubjects:
         return DocSubjects(doc, self._mentions(doc), self.words, self.focal_for_child_nouns, self.focal_about_nobody)
@@ -403,7 +443,10 @@ class SubjectResolver:
     def _word(self, doc: Doc, i: int, vocab: frozenset[str], lemma: bool = True) -> bool:
         if not 0 <= i < len(doc):
             return False
-        return self._low[i] in vocab or (lemma and self._lem[i] in vocab)
+        if self._low[i] in vocab or (lemma and self._lem[i] in vocab):
+            return True
+        # a compound role ("børnepsykolog", "specialpædagogen", "dagplejemormor"): ends in a role word
+        return vocab is self.words.adult_roles and len(self._low[i]) > 6 and self._low[i].endswith(self._role_suffixes)
 
     def _prev_word(self, doc: Doc, i: int, lo: int) -> int:
         """The token before ``i`` skipping commas, brackets and determiners (not before ``lo``)."""
@@ -543,7 +586,14 @@ class SubjectResolver:
         if addressee:
             greeting, named = addressee
             you = not w.you_pronouns.isdisjoint(low_)
-            if greeting in w.greetings_to_child and len(named) == 1 and you:
+            # "Kære Janne, ... min dreng ...": a letter from a parent about their own child to an adult
+            # ("min dreng", "vores datter", "jeg har en søn")
+            own_child = any(
+                low_[j + 1] in w.own_child_nouns
+                and (low_[j] in ("min", "mit", "vores") or (low_[j] in ("en", "et") and j > 0 and low_[j - 1] in ("har", "havde")))
+                for j in range(len(low_) - 1)
+            )
+            if greeting in w.greetings_to_child and len(named) == 1 and you and not own_child:
                 child_addressee = named[0]
                 children_addressed = True  # "I" is the child and the others
             else:
@@ -590,6 +640,8 @@ class SubjectResolver:
                 kind, width = "childnoun", 2
             elif low == "de" and (nxt == "voksne" or self._word(doc, i + 1, w.adult_roles)):
                 kind, width = "adult", 2
+            elif low == "de" and nxt[:1].isdigit():
+                kind = None  # a determiner before a number: "de 6 læreplanstemaer" (the noun says who)
             elif low in w.possessive_pronouns:
                 if self._word(doc, i + 1, w.adult_roles):
                     kind, width = "adult", 2
@@ -632,6 +684,14 @@ class SubjectResolver:
             sent_start = sent_of[m.tok]
             p = self._prev_word(doc, m.tok, sent_start)
             m.obj = m.whose or (p >= sent_start and self._low[p] in w.prepositions)
+        # a coordinated object of a preposition is one too: "med én voksen og to børn venter han"
+        ordered = sorted(mentions, key=lambda m: m.tok)
+        for before, m in zip(ordered, ordered[1:]):
+            if m.obj or not before.obj or before.whose or sent_of[before.tok] != sent_of[m.tok]:
+                continue
+            between = [self._low[j] for j in range(before.end, m.tok)]
+            if between and between[0] in ("og", "eller", "&") and all(x in _DETERMINERS for x in between[1:]):
+                m.obj = True
         return mentions
 
     def _addressees(self, doc: Doc, mentions: list[_Mention]) -> tuple[str, list[_Mention]] | None:
