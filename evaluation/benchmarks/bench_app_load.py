@@ -10,6 +10,11 @@ runs it in the benchmark's process, where the 50 client threads compete with it 
 
     .venv/bin/python evaluation/benchmarks/bench_app_load.py --users 50 --calls 5
     .venv/bin/python evaluation/benchmarks/bench_app_load.py --users 50 --calls 5 --in-process
+    # the same before a change: a worktree of the older commit (git worktree add --detach /tmp/old 91e0e16)
+    .venv/bin/python evaluation/benchmarks/bench_app_load.py --users 50 --calls 5 --code /tmp/old
+
+The figures include the load average before and after and the CPU seconds of the app's process and of the
+benchmark itself (the 50 client threads share the 2 cores with the app).
 
 Not a test: the figures depend on the machine and on what else runs on it.
 """
@@ -236,7 +241,8 @@ def main(argv: list[str] | None = None) -> int:
         "server_cpu_s": None if server is None else round(cpu_after[1] - cpu_before[1], 1),
         "client": "plain" if args.plain_client else "shared SSL context",
         "cpus": os.cpu_count(), "loadavg_before": [round(x, 2) for x in load_before],
-        "loadavg_after": [round(x, 2) for x in os.getloadavg()], "server": "in-process" if args.in_process else "subprocess",
+        "loadavg_after": [round(x, 2) for x in os.getloadavg()], "server": args.url or ("in-process" if args.in_process else "subprocess"),
+        "code": str(Path(args.code).resolve()) if args.code else str(REPO),
     }
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     if args.json:
