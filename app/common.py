@@ -157,11 +157,28 @@ def plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def data_text(name: str) -> str:
-    """A packaged data file of ``narrativ_nlp/data`` (UTF-8)."""
-    from importlib import resources
+_data_texts: dict[str, str] = {}
 
-    return resources.files("narrativ_nlp").joinpath("data", name).read_text(encoding="utf-8")
+
+def data_text(name: str) -> str:
+    """A packaged data file of ``narrativ_nlp/data`` (UTF-8), read once per process."""
+    if name not in _data_texts:
+        from importlib import resources
+
+        _data_texts[name] = resources.files("narrativ_nlp").joinpath("data", name).read_text(encoding="utf-8")
+    return _data_texts[name]
+
+
+_data_yaml: dict[str, Any] = {}
+
+
+def data_yaml(name: str) -> Any:
+    """A packaged YAML data file, parsed once per process (callers must not change what it returns)."""
+    if name not in _data_yaml:
+        import yaml
+
+        _data_yaml[name] = yaml.safe_load(data_text(name)) or {}
+    return _data_yaml[name]
 
 
 _strings: dict[str, Any] = {}

@@ -19,6 +19,11 @@ import os
 
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+# Gradio's queue rebuilds a pandas summary of every event it has kept (up to 10.000) after each event, for a
+# monitoring page this app does not offer (enable_monitoring=False): a cost per call that grows with use.
+# Kept events: 1; summary: practically never (see bench_app_load.py).
+os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000000000")
 
 import atexit
 import logging
@@ -55,13 +60,60 @@ from narrativ_nlp.workflows import LABEL_DA
 LOCALHOST = "127.0.0.1"
 
 
+def cache_block_signatures() -> bool:
+    """Let Gradio read each component class's ``__init__`` signature once, not once per block and session.
+
+    Gradio builds the configuration of every block of the page (about 150 here) when a session starts and when
+    a browser fetches ``/config``, and for each block it calls ``inspect.signature(cls.__init__)``: 65–140 ms of
+    CPU per new session on this machine, spent in the server's event loop, so 50 users arriving at once wait
+    for each other's sessions (bench_app_load.py). A class's signature never changes while the app runs, so
+    ``gradio.blocks`` gets ``inspect`` with a cached ``signature`` (everything else unchanged): 8–9 ms per session.
+    Returns False when this Gradio has no such module attribute (then nothing is changed).
+    """
+    import functools
+    import inspect
+    import types
+
+    import gradio.blocks as gradio_blocks
+
+    current = getattr(gradio_blocks, "inspect", None)
+    if current is None:
+        return False
+    if getattr(current, "narrativ_cached", False):
+        return True
+    shim = types.ModuleType("inspect")
+    shim.__dict__.update(inspect.__dict__)
+    cached = functools.lru_cache(maxsize=1024)(inspect.signature)
+
+    def signature(obj: Any, *args: Any, **kwargs: Any) -> inspect.Signature:
+        try:
+            return cached(obj, *args, **kwargs)
+        except TypeError:  # an unhashable callable: as before
+            return inspect.signature(obj, *args, **kwargs)
+
+    shim.signature = signature
+    shim.narrativ_cached = True
+    gradio_blocks.inspect = shim
+    return True
+
+
+cache_block_signatures()
+
+
 
 def upload_root() -> str:
     """Gradio's folder of uploads and download copies (only files in here are ever deleted by the app)."""
     return get_upload_folder()
 
-#: how many analyses (and other calls) run at once; the rest wait in Gradio's queue (see bench_app_load.py)
-CONCURRENCY = 8
+#: how many calls run at once per event (Gradio's default_concurrency_limit); the rest wait in Gradio's queue.
+#: The pipeline is shared by the worker threads (its components keep no per-document state on themselves, see
+#: tests/app/test_concurrency.py); with two cores and the GIL a few in flight are enough (see bench_app_load.py)
+CONCURRENCY = 4
+#: the analysis events share this limit (button, "Flere forslag", live analysis, re-analysis after a rewrite)
+ANALYSE_CONCURRENCY = 4
+#: seconds between the queue's position messages to waiting browsers. Gradio's "auto" sends every waiting
+#: client a message each time any call starts: with 50 waiting users, 50 messages per analysis.
+STATUS_UPDATE_RATE = 2
 
 INTRO = (
     "Skriv eller indsæt din narrativ. Værktøjet markerer underskuds- og ressourcefokuserede formuleringer og "
@@ -431,7 +483,7 @@ def build_app(db: str | None = None) -> gr.Blocks:
 
             analyse_outputs = [findings_state, highlighted, profile, status]
             analyse_btn.click(on_analyse_g, inputs=[narrative, more, ignored_state], outputs=analyse_outputs,
-                              api_name="analyse", concurrency_limit=CONCURRENCY, concurrency_id="analyse")
+                              api_name="analyse", concurrency_limit=ANALYSE_CONCURRENCY, concurrency_id="analyse")
             more.input(on_analyse_g, inputs=[narrative, more, ignored_state], outputs=analyse_outputs,
                        api_visibility="private", concurrency_id="analyse")
             # typing sends nothing: the page script clicks the hidden button after a pause (live analysis on)
@@ -665,7 +717,7 @@ def start(host: str = LOCALHOST, port: int = 7860, auth: str | tuple[str, str] |
     if warm:
         threading.Thread(target=_warm, args=(db_path,), name="narrativ-warm-up", daemon=True).start()
     demo = build_app(db_path)
-    demo.queue(default_concurrency_limit=CONCURRENCY)
+    demo.queue(default_concurrency_limit=CONCURRENCY, status_update_rate=STATUS_UPDATE_RATE)
     login = login_checker(*credentials) if credentials else None  # throttled: 5 failures → locked a while
     demo.launch(server_name=host, server_port=port, share=False, auth=login,
                 auth_message="Log ind for at bruge narrativ.", prevent_thread_lock=True, inbrowser=False,

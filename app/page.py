@@ -59,6 +59,10 @@ CSS = """
 .nv-hidden {display: none !important;}
 .nv-stale {background: #FEF3C7; color: #713F12; border-left: 5px solid #A16207; padding: 0.4em 0.6em;}
 .nv-person {padding: 0.3em 0;}
+/* Gradio 6's File component, once files are chosen, offers "add files" as an icon button that wraps the upload
+   button (a button inside a button: axe nested-interactive, and two tab stops of which the outer does nothing
+   from the keyboard). Hidden: "Ryd" and choosing the files again does the same, with one control. */
+button.icon-button:has(button.upload-container) {display: none !important;}
 /* phone: tabs wrap instead of hiding behind a menu; charts use the full width */
 @media (max-width: 640px) {
   .tab-wrapper button[role="tab"] {padding: 0.4em 0.6em; font-size: 0.95em;}
@@ -112,6 +116,15 @@ def page_js() -> str:
       const box = el.closest(".vega-embed");
       if (box && !box.hasAttribute("role")) { box.setAttribute("role", "img"); box.setAttribute("aria-label", "Diagram (tallene står i tabellen)"); }
     }
+    // Gradio's dataframe scrolls inside a viewport with no stop for the keyboard (axe: scrollable-region-focusable;
+    // a tabindex on the viewport itself would break the grid's structure): the grid pattern's single tab stop goes
+    // to its first column header, from where the table can be reached and scrolled by keyboard
+    const view = el.classList && el.classList.contains("virtual-table-viewport") ? el
+      : (el.getAttribute && el.getAttribute("role") === "columnheader" && el.closest ? el.closest(".virtual-table-viewport") : null);
+    if (view && !view.querySelector('[tabindex="0"]')) {
+      const head = view.querySelector('[role="columnheader"]');
+      if (head) head.setAttribute("tabindex", "0");
+    }
     for (const attr of ["aria-label", "title", "placeholder"]) {
       const v = el.getAttribute(attr);
       if (v && FIXED[v.trim()]) el.setAttribute(attr, FIXED[v.trim()]);
@@ -121,7 +134,7 @@ def page_js() -> str:
       if (t && FIXED[t]) el.textContent = FIXED[t];
     }
   };
-  const fixAll = (root) => { fix(root); root.querySelectorAll && root.querySelectorAll("[aria-label],[title],[placeholder],button,span,div.empty,svg").forEach(fix); };
+  const fixAll = (root) => { fix(root); root.querySelectorAll && root.querySelectorAll("[aria-label],[title],[placeholder],button,span,div.empty,svg,.virtual-table-viewport").forEach(fix); };
   fixAll(document.body);
   new MutationObserver(ms => {
     for (const m of ms) {

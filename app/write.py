@@ -222,16 +222,14 @@ def guidance_html(f: dict[str, Any], j: int | None) -> str:
 
 def profile_html(profile: dict[str, Any] | None, notes: list[str] | None = None) -> str:
     """The narrative profile and checklist (escaped)."""
-    import yaml
-
-    from narrativ_nlp.app.common import data_text
+    from narrativ_nlp.app.common import data_yaml
 
     parts = []
     for note in notes or []:
         parts.append(f'<p class="nv-note">{esc(note)}</p>')
     if profile is None:
         return "".join(parts)
-    cats = yaml.safe_load(data_text("framing_categories.yaml")) or {}
+    cats = data_yaml("framing_categories.yaml")  # parsed once per process, not per analysis
     labels = {k: v["label"] for kind in ("deficit", "resource") for k, v in (cats.get(kind) or {}).items()}
     share = profile.get("resource_share")
     share_txt = "–" if share is None else f"{share:.0f} %"

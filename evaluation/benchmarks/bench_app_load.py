@@ -10,6 +10,11 @@ runs it in the benchmark's process, where the 50 client threads compete with it 
 
     .venv/bin/python evaluation/benchmarks/bench_app_load.py --users 50 --calls 5
     .venv/bin/python evaluation/benchmarks/bench_app_load.py --users 50 --calls 5 --in-process
+    # the same before a change: a worktree of the older commit (git worktree add --detach /tmp/old 91e0e16)
+    .venv/bin/python evaluation/benchmarks/bench_app_load.py --users 50 --calls 5 --code /tmp/old
+
+The figures include the load average before and after and the CPU seconds of the app's process and of the
+benchmark itself (the 50 client threads share the 2 cores with the app).
 
 Not a test: the figures depend on the machine and on what else runs on it.
 """
@@ -19,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -40,6 +46,47 @@ def narratives(limit: int) -> list[str]:
     return out[:limit]
 
 
+#: runs ``narrativ_nlp.cli`` from the checkout in argv[1] (its narrativ_nlp, app and models folders)
+BOOT = """
+import importlib.util, runpy, sys
+root = sys.argv.pop(1)
+where = {"narrativ_nlp": root + "/narrativ_nlp", "narrativ_nlp.app": root + "/app", "narrativ_nlp.models": root + "/models"}
+class Checkout:
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name in where:
+            return importlib.util.spec_from_file_location(name, where[name] + "/__init__.py",
+                                                          submodule_search_locations=[where[name]])
+        return None
+sys.meta_path.insert(0, Checkout)
+sys.argv[0] = "narrativ"
+runpy.run_module("narrativ_nlp.cli", run_name="__main__")
+"""
+
+
+def wait_for(url: str, seconds: float = 300) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url + "config", timeout=2)
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"the app at {url} did not answer within {seconds:.0f} s")
+            time.sleep(0.5)
+
+
+def server_cpu(proc) -> float:
+    """CPU seconds (user + system) of the app's process so far (Linux; 0 when unknown)."""
+    try:
+        fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (AttributeError, OSError, ValueError, IndexError):
+        return 0.0
+
+
 def percentile(values: list[float], q: float) -> float:
     values = sorted(values)
     if not values:
@@ -56,6 +103,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-save", action="store_true", help="only analyse")
     ap.add_argument("--json", help="write the figures to this file")
     ap.add_argument("--in-process", action="store_true", help="run the app in this process")
+    ap.add_argument("--url", help="use an app that is already running here (with --db: its database, to count saves)")
+    ap.add_argument("--db", help="the database of the app given with --url")
+    ap.add_argument("--plain-client", action="store_true",
+                    help="gradio_client as it comes: every call builds two new SSL contexts (~90 ms of the "
+                         "benchmark's own CPU per call on this machine, taken from the 2 cores the app has)")
+    ap.add_argument("--code", help="run the app from this checkout of narrativ (e.g. a worktree of an older commit, "
+                                   "for the figures before a change); default: the installed one")
     args = ap.parse_args(argv)
 
     from gradio_client import Client
@@ -74,29 +128,37 @@ def main(argv: list[str] | None = None) -> int:
         return port
 
     texts = narratives(500)
-    db = Path(tempfile.mkdtemp(prefix="bench-load-")) / "n.sqlite3"
+    db = Path(args.db) if args.db else Path(tempfile.mkdtemp(prefix="bench-load-")) / "n.sqlite3"
     server = demo = None
     port = free_port()
-    if args.in_process:
+    if args.url:
+        url = args.url.rstrip("/") + "/"
+    elif args.in_process:
         ensure_pipeline()
         demo = start(port=port, db=str(db), warm=True, quiet=True)
         url = demo.local_url
     else:
         import subprocess
-        import urllib.request
 
-        server = subprocess.Popen([sys.executable, "-m", "narrativ_nlp.cli", "app", "--port", str(port), "--db", str(db)],
-                                  cwd=str(REPO), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if args.code:  # the app of another checkout: its packages first on the import path
+            cmd = [sys.executable, "-c", BOOT, str(Path(args.code).resolve()), "app", "--port", str(port), "--db", str(db)]
+        else:
+            cmd = [sys.executable, "-m", "narrativ_nlp.cli", "app", "--port", str(port), "--db", str(db)]
+        server = subprocess.Popen(cmd, cwd=str(args.code or REPO), stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
         url = f"http://127.0.0.1:{port}/"
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(url + "config", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
+    wait_for(url)
+    # gradio_client opens a new httpx client for every request, and each one loads the CA bundle into a new
+    # SSL context even for plain http: one shared context and no proxy look-up keep the benchmark's own CPU
+    # (in the same 2 cores as the app) to what a client needs. A browser has no such cost.
+    client_kw: dict = {"verbose": False, "download_files": False, "httpx_kwargs": {"timeout": 300}}
+    if not args.plain_client:
+        import ssl
+
+        client_kw["ssl_verify"] = ssl.create_default_context()  # passed on to httpx as ``verify``
+        client_kw["httpx_kwargs"]["trust_env"] = False
     # one warm-up call so the first user does not pay for lazy loading
-    Client(url, verbose=False, download_files=False, httpx_kwargs={"timeout": 300}).predict(
-        texts[0], False, api_name="/analyse")
+    Client(url, **client_kw).predict(texts[0], False, api_name="/analyse")
 
     latencies: list[float] = []
     errors: list[str] = []
@@ -107,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def user(u: int) -> None:
         try:
-            client = Client(url, verbose=False, download_files=False, httpx_kwargs={"timeout": 300})
+            client = Client(url, **client_kw)
         except Exception as exc:  # noqa: BLE001
             with lock:
                 errors.append(f"connect: {type(exc).__name__}")
@@ -121,11 +183,13 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             try:
                 _html, _profile, status = client.predict(text, False, api_name="/analyse")
-                if "Fund:" not in status:
-                    raise RuntimeError("no findings status")
+                if "Fund:" not in status:  # the status line's level (never its text: it may quote the narrative)
+                    level = re.search(r'class="nv-status nv-(\w+)"', status or "")
+                    raise RuntimeError(f"status {level.group(1) if level else 'missing'}")
             except Exception as exc:  # noqa: BLE001
                 with lock:
-                    errors.append(f"analyse: {type(exc).__name__}")
+                    errors.append(f"analyse: {type(exc).__name__}"
+                                  + (f" ({exc})" if isinstance(exc, RuntimeError) else ""))
                 continue
             dt = time.perf_counter() - t0
             with lock:
@@ -146,11 +210,14 @@ def main(argv: list[str] | None = None) -> int:
             with lock:
                 errors.append(f"save: {type(exc).__name__}")
 
+    load_before = os.getloadavg()
+    cpu_before = time.process_time(), server_cpu(server)
     threads = [threading.Thread(target=user, args=(u,)) for u in range(args.users)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    cpu_after = time.process_time(), server_cpu(server)
     if demo is not None:
         demo.close(verbose=False)
     if server is not None:
@@ -170,7 +237,12 @@ def main(argv: list[str] | None = None) -> int:
         "analyses_per_s": round(len(latencies) / elapsed, 1) if elapsed > 0 else None,
         "errors": len(errors), "error_kinds": sorted(set(errors)),
         "saves_reported": saves_ok[0], "groups_in_store": len(stored_groups),
-        "cpus": os.cpu_count(), "server": "in-process" if args.in_process else "subprocess",
+        "bench_cpu_s": round(cpu_after[0] - cpu_before[0], 1),
+        "server_cpu_s": None if server is None else round(cpu_after[1] - cpu_before[1], 1),
+        "client": "plain" if args.plain_client else "shared SSL context",
+        "cpus": os.cpu_count(), "loadavg_before": [round(x, 2) for x in load_before],
+        "loadavg_after": [round(x, 2) for x in os.getloadavg()], "server": args.url or ("in-process" if args.in_process else "subprocess"),
+        "code": str(Path(args.code).resolve()) if args.code else str(REPO),
     }
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     if args.json:

@@ -83,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     n_largest = len(store.narratives(group=largest))
     store.close()
 
-    figures: dict = {"narratives": n_stored, "import_s": None if import_s is None else round(import_s, 1)}
+    figures: dict = {"narratives": n_stored, "import_s": None if import_s is None else round(import_s, 1),
+                     "loadavg_before": [round(x, 2) for x in os.getloadavg()]}
     for label, group in (("all", over_h.ALL_GROUPS), ("largest_group", largest)):
         over_h.invalidate()
         row: dict = {"group": group}
@@ -108,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
             row["patterns_lemmas_kept_s"] = round(time.perf_counter() - t0, 2)
         figures[label] = row
     figures["largest_group"]["size"] = n_largest
+    figures["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

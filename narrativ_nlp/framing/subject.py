@@ -29,6 +29,7 @@ the focal child; otherwise it is about nobody.
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
@@ -435,6 +436,41 @@ class SubjectResolver:
         self._speaker_words = w.adult_pronouns | w.you_pronouns
         # role words long enough to end a compound role safely ("psykolog", "pædagog", not "mor", "far")
         self._role_suffixes = tuple(sorted(r for r in w.adult_roles if len(r) >= 6 and r.isalpha()))
+        # the token tables of the document being resolved, per thread: one resolver serves every thread of the
+        # app, and as plain attributes two documents at once mixed their tables (IndexError, or a wrong subject)
+        self._doc_tables = threading.local()
+
+    @property
+    def _low(self):
+        return self._doc_tables.low
+
+    @_low.setter
+    def _low(self, value) -> None:
+        self._doc_tables.low = value
+
+    @property
+    def _lem(self):
+        return self._doc_tables.lem
+
+    @_lem.setter
+    def _lem(self, value) -> None:
+        self._doc_tables.lem = value
+
+    @property
+    def _txt(self):
+        return self._doc_tables.txt
+
+    @_txt.setter
+    def _txt(self, value) -> None:
+        self._doc_tables.txt = value
+
+    @property
+    def _idx(self):
+        return self._doc_tables.idx
+
+    @_idx.setter
+    def _idx(self, value) -> None:
+        self._doc_tables.idx = value
 
     def __call__(self, doc: Doc) -> DocSubjects:
         return DocSubjects(doc, self._mentions(doc), self.words, self.focal_for_child_nouns, self.focal_about_nobody)

@@ -99,6 +99,23 @@ def app_url(tmp_path_factory):
 
 
 @pytest.fixture
+def stored(app_url):
+    """Add narratives to the app's store: each journey stores what it needs itself, so any one of them runs
+    alone (``pytest tests/app/test_browser.py -k trainer``) or in any order. Returns a function
+    ``add(text, group, date)``; the rows stay for the module (the app is shared)."""
+    _, db = app_url
+
+    def add(text: str, group: str, date: str) -> None:
+        store = NarrativeStore(db)
+        try:
+            store.add(text, group, date)
+        finally:
+            store.close()
+
+    return add
+
+
+@pytest.fixture
 def shots(tmp_path) -> Path:
     folder = REPO_SHOTS if os.environ.get("NARRATIV_SCREENSHOTS") == "1" else tmp_path / "skaermbilleder"
     folder.mkdir(parents=True, exist_ok=True)
@@ -117,22 +134,12 @@ def _shot(page, folder: Path, name: str) -> None:
     assert 0 < path.stat().st_size < 400_000, name
 
 
-#: a known defect of Gradio 6.31's File component, not of the app: once files are chosen, its "add files"
-#: icon button wraps the upload button (a button inside a button). Reported in the app's report.
-GRADIO_KNOWN = {("nested-interactive", 'button[aria-label="Tilføj filer"]')}
-#: Gradio 6.31's dataframe scrolls inside a role="none" viewport; making that viewport focusable breaks the
-#: grid's required children (a worse, critical violation), so this one rule is accepted for the viewport only
-GRADIO_KNOWN_RULES = {("scrollable-region-focusable", ".virtual-table-viewport")}
-
-
 def _axe(page, where: str) -> None:
-    """No serious or critical axe-core violation on the page as it is now (apart from ``GRADIO_KNOWN``)."""
+    """No serious or critical axe-core violation on the page as it is now, without exceptions (Gradio's nested
+    "add files" button is hidden and its dataframes get a keyboard stop, see ``app.page``)."""
     results = Axe().run(page)
     bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
-           for v in results.response["violations"] if v["impact"] in ("serious", "critical")
-           and not all((v["id"], n["target"][0]) in GRADIO_KNOWN
-                       or any(v["id"] == rule and part in n["target"][0] for rule, part in GRADIO_KNOWN_RULES)
-                       for n in v["nodes"])]
+           for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert bad == [], f"axe ({where}): {bad}"
 
 
@@ -314,16 +321,14 @@ def test_pedagogue_writes_rewrites_a_stale_sentence_reviews_by_person_and_saves(
     assert fb["inability.svaert_ved"] == {"ignored": 1}
 
 
-def test_leader_files_and_overview(app_url, tmp_path, shots):
+def test_leader_files_and_overview(app_url, stored, tmp_path, shots):
     from playwright.sync_api import expect, sync_playwright
 
     url, db = app_url
     expect.set_options(timeout=150_000)
-    store = NarrativeStore(db)
-    if not store.count():  # the leader's journey also runs on its own
-        store.add("[Person 1] byggede et tårn med [Person 2] og lo.", "Myretuen", "2026-03-04")
-    store.add("[Person 3] byggede et tårn med [Person 4] og lo.", "Slettestuen", "2026-03-04")  # same shape of charts
-    store.close()
+    # the leader's own narratives: one group that stays, one that the leader deletes (same shape of charts)
+    stored("[Person 1] byggede et tårn med [Person 2] og lo.", "Bikuben", "2026-03-04")
+    stored("[Person 3] byggede et tårn med [Person 4] og lo.", "Slettestuen", "2026-03-04")
     a, b, bad = tmp_path / "mandag.txt", tmp_path / "stue.csv", tmp_path / "noter.docx"
     a.write_text("Sofus Bech og Mette Lauridsen malede sammen ved bordet.", encoding="utf-8")
     b.write_text("id,tekst\n1,\"Sofus hentede Mettes pensel, og Mette takkede.\"\n", encoding="utf-8")
@@ -382,7 +387,7 @@ def test_leader_files_and_overview(app_url, tmp_path, shots):
         expect(page.locator("#slet-koer")).to_be_hidden()
         store = NarrativeStore(db)
         try:
-            assert store.narratives(group="Slettestuen") == [] and store.narratives(group="Myretuen")
+            assert store.narratives(group="Slettestuen") == [] and store.narratives(group="Bikuben")
         finally:
             store.close()
         _axe(page, "Overblik")
@@ -390,14 +395,19 @@ def test_leader_files_and_overview(app_url, tmp_path, shots):
         s.close()
 
 
-def test_trainer_learning_phone_and_keyboard(app_url, tmp_path, shots):
+def test_trainer_learning_phone_and_keyboard(app_url, stored, tmp_path, shots):
     from playwright.sync_api import expect, sync_playwright
 
     url, db = app_url
     expect.set_options(timeout=150_000)
+    # the trainer's own state: a counted rule for "Reglerne i praksis" and a stored narrative for the phone's
+    # Overblik (nothing comes from the other journeys)
     store = NarrativeStore(db)
-    store.record_feedback("generalisation.altid_aldrig", "accepted")  # (the journey also runs on its own)
-    store.close()
+    try:
+        store.record_feedback("generalisation.altid_aldrig", "accepted")
+    finally:
+        store.close()
+    stored("[Person 1] og [Person 2] byggede en hule af tæpper og lo højt.", "Solsikken", "2026-02-10")
     with sync_playwright() as p:
         s = _Session(p, url, tmp_path, {"width": 1280, "height": 1000})
         page = s.page
