@@ -184,6 +184,13 @@ def _selected(group: str | None, since: str | None, until: str | None, db: str |
         return store.narratives(group=group or None, since=since or None, until=until or None)
 
 
+def curriculum_labels() -> list[tuple[str, str]]:
+    """The six læreplanstemaer as (id, label), in the curriculum's order."""
+    from narrativ_nlp.themes.curriculum_overview import curriculum_ids_labels
+
+    return curriculum_ids_labels()
+
+
 def curriculum_overview(group: str | None = None, since: str | None = None, until: str | None = None,
                         period: str = "quarter", db: str | Path | None = None,
                         thin_below: int = 3) -> CurriculumOverview:
@@ -192,11 +199,16 @@ def curriculum_overview(group: str | None = None, since: str | None = None, unti
     from narrativ_nlp.themes.curriculum_overview import curriculum_summary, curriculum_table, thin_themes
 
     narratives = _selected(group, since, until, db)
+    if not narratives:  # (the library's tables need at least one narrative)
+        import pandas as pd
+
+        return CurriculumOverview(0, 0, period, thin_below, pd.DataFrame(columns=["theme", "label", "narratives"]),
+                                  pd.DataFrame(columns=["period", "theme", "label", "narratives"]), {})
     summary = curriculum_summary(narratives, period, thin_below)
     table = curriculum_table(narratives, period, thin_below)
     n_tagged = sum(1 for n in narratives if n.curriculum)
     return CurriculumOverview(len(narratives), n_tagged, period, thin_below, summary, table,
-                              thin_themes(narratives, period, thin_below) if narratives else {})
+                              thin_themes(narratives, period, thin_below))
 
 
 def curriculum_candidates(group: str | None = None, since: str | None = None, until: str | None = None,

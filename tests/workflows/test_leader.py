@@ -81,6 +81,8 @@ def test_curriculum_overview_per_period_with_resource_share_and_thin_themes(db):
     assert any("1. kvartal 2026" in s or "Ingen narrativer" in s for s in sentences)
     month = wf.curriculum_overview(db=db, period="month", since="2026-02-01", until="2026-03-31")
     assert month.n == 4 and list(dict.fromkeys(month.table["period"])) == ["2026-02", "2026-03"]
+    empty = wf.curriculum_overview(group="Ingen stue", db=db)
+    assert empty.n == 0 and empty.thin_sentences() == []
 
 
 def test_curriculum_candidates_and_workbook_with_the_examples_the_leader_picked(db, tmp_path):
