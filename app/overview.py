@@ -619,7 +619,7 @@ def build_leader_views(db: str | None, o_group: Any, o_since: Any, o_until: Any,
                                 placeholder="fx\nvandleg\nplaske med vand\nBørnene hældte vand fra spand til spand")
         with gr.Row():
             u_save = gr.Button("Gem tema", variant="primary", elem_id="eget-tema-gem")
-            u_delete = gr.Button("Slet tema", variant="stop", elem_id="eget-tema-slet")
+            u_delete = gr.Button("Slet tema", variant="secondary", elem_id="eget-tema-slet")
         u_status = gr.HTML(elem_id="eget-tema-status")
         u_counts = gr.Dataframe(label="Egne temaer i udvalget", interactive=False, elem_id="egne-temaer-tal")
         u_tags = gr.Dataframe(label="Narrativer med egne temaer (forslag)", interactive=False,
