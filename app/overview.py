@@ -396,7 +396,7 @@ def curriculum(db: str | None, group: str | None = None, since: Any = None, unti
         "læreplanstema": s["label"], "narrativer": s["narratives"].astype(int),
         "andel (%)": [num(v, 1) if pd.notna(v) else "–" for v in s["share"]],
         "ressourceandel (%)": [num(v, 1) if pd.notna(v) else "–" for v in s["mean_resource_share"]],
-        "udvikling pr. periode": [num(v, 2) for v in s["trend_per_period"]],
+        "udvikling pr. periode": [_num(v, 2) for v in s["trend_per_period"]],
         "tyndt dokumenteret i": [", ".join(_period_words(p) for p in str(v).split(", ") if p) or "–"
                                  for v in s["thin_periods"]],
     })
@@ -411,6 +411,13 @@ def curriculum(db: str | None, group: str | None = None, since: Any = None, unti
                for tid, items in t.curriculum_candidates(group, since, until, db).items()}
     level = "warn" if any("tyndt" in x or "Ingen narrativer" in x for x in cur.thin_sentences()) else "ok"
     return {"n": cur.n, "status": status, "level": level, "summary": summary, "table": table, "choices": choices}
+
+
+def _num(value: Any, decimals: int = 1) -> str:
+    """A shown number with a decimal comma and no "-0,0" (``–`` when missing)."""
+    if value is None or pd.isna(value):
+        return "–"
+    return num(round(float(value), decimals) + 0.0, decimals)
 
 
 def _period_words(p: str) -> str:
@@ -520,11 +527,11 @@ def effect(db: str | None, date: Any, group: str | None = None) -> dict[str, Any
     def shown(df: pd.DataFrame) -> pd.DataFrame:
         out = df.copy()
         lo, hi = "95 %-interval, fra", "95 %-interval, til"
-        out["95 %-interval (procentpoint)"] = [f"{num(a, 1)} til {num(b, 1)}" if pd.notna(a) and pd.notna(b) else "–"
+        out["95 %-interval (procentpoint)"] = [f"{_num(a)} til {_num(b)}" if pd.notna(a) and pd.notna(b) else "–"
                                                for a, b in zip(out[lo], out[hi])]
         out = out.drop(columns=[lo, hi])
         for c in ("før (%)", "efter (%)", "forskel (procentpoint)"):
-            out[c] = [num(v, 1) if pd.notna(v) else "–" for v in out[c]]
+            out[c] = [_num(v) for v in out[c]]
         out["gruppe"] = [g if g != "alle grupper" else "Alle grupper" for g in out["gruppe"]]
         return out.reset_index(drop=True)
 
