@@ -383,34 +383,39 @@ def curriculum(db: str | None, group: str | None = None, since: Any = None, unti
     ``table``: per period and theme (narratives, resource share, thin); ``choices``: per theme id the stored
     narratives documenting it, as (caption, id) for the leader to pick examples for the workbook."""
     group, since, until = _selection(None, group, since, until)
-    t = _themes_wf()
-    cur = t.curriculum_overview(group, since, until, PERIODS_DA.get(period, "quarter"), db)
-    empty = pd.DataFrame()
-    if cur.n == 0:
-        return {"n": 0, "status": empty_status(db, group, since, until), "level": "info", "summary": empty,
-                "table": empty, "choices": {tid: [] for tid, _ in _curriculum_labels()}}
-    status = (f"{plural(cur.n, 'narrativ', 'narrativer')} i udvalget; "
-              f"{cur.n_tagged} af dem dokumenterer mindst ét læreplanstema. " + " ".join(cur.thin_sentences()))
-    s = cur.summary.copy()
-    summary = pd.DataFrame({
-        "læreplanstema": s["label"], "narrativer": s["narratives"].astype(int),
-        "andel (%)": [num(v, 1) if pd.notna(v) else "–" for v in s["share"]],
-        "ressourceandel (%)": [num(v, 1) if pd.notna(v) else "–" for v in s["mean_resource_share"]],
-        "udvikling pr. periode": [_num(v, 2) for v in s["trend_per_period"]],
-        "tyndt dokumenteret i": [", ".join(_period_words(p) for p in str(v).split(", ") if p) or "–"
-                                 for v in s["thin_periods"]],
-    })
-    tb = cur.table
-    table = pd.DataFrame({
-        "periode": [_period_words(p) for p in tb["period"]], "læreplanstema": tb["label"],
-        "narrativer": tb["narratives"].astype(int),
-        "ressourceandel (%)": [num(v, 1) if pd.notna(v) else "–" for v in tb["mean_resource_share"]],
-        "tyndt dokumenteret": ["ja" if v else "nej" for v in tb["thin"]],
-    })
-    choices = {tid: [(caption, nid) for nid, caption in items]
-               for tid, items in t.curriculum_candidates(group, since, until, db).items()}
-    level = "warn" if any("tyndt" in x or "Ingen narrativer" in x for x in cur.thin_sentences()) else "ok"
-    return {"n": cur.n, "status": status, "level": level, "summary": summary, "table": table, "choices": choices}
+
+    def make() -> dict[str, Any]:
+        t = _themes_wf()
+        cur = t.curriculum_overview(group, since, until, PERIODS_DA.get(period, "quarter"), db)
+        empty = pd.DataFrame()
+        if cur.n == 0:
+            return {"n": 0, "status": empty_status(db, group, since, until), "level": "info", "summary": empty,
+                    "table": empty, "choices": {tid: [] for tid, _ in _curriculum_labels()}}
+        status = (f"{plural(cur.n, 'narrativ', 'narrativer')} i udvalget; "
+                  f"{cur.n_tagged} af dem dokumenterer mindst ét læreplanstema. " + " ".join(cur.thin_sentences()))
+        s = cur.summary.copy()
+        summary = pd.DataFrame({
+            "læreplanstema": s["label"], "narrativer": s["narratives"].astype(int),
+            "andel (%)": [num(v, 1) if pd.notna(v) else "–" for v in s["share"]],
+            "ressourceandel (%)": [num(v, 1) if pd.notna(v) else "–" for v in s["mean_resource_share"]],
+            "udvikling pr. periode": [_num(v, 2) for v in s["trend_per_period"]],
+            "tyndt dokumenteret i": [", ".join(_period_words(p) for p in str(v).split(", ") if p) or "–"
+                                     for v in s["thin_periods"]],
+        })
+        tb = cur.table
+        table = pd.DataFrame({
+            "periode": [_period_words(p) for p in tb["period"]], "læreplanstema": tb["label"],
+            "narrativer": tb["narratives"].astype(int),
+            "ressourceandel (%)": [num(v, 1) if pd.notna(v) else "–" for v in tb["mean_resource_share"]],
+            "tyndt dokumenteret": ["ja" if v else "nej" for v in tb["thin"]],
+        })
+        choices = {tid: [(caption, nid) for nid, caption in items]
+                   for tid, items in t.curriculum_candidates(group, since, until, db).items()}
+        level = "warn" if any("tyndt" in x or "Ingen narrativer" in x for x in cur.thin_sentences()) else "ok"
+        return {"n": cur.n, "status": status, "level": level, "summary": summary, "table": table,
+                "choices": choices}
+
+    return _cached("curriculum", db, (group, since, until, period), library.count(db), make)
 
 
 def _num(value: Any, decimals: int = 1) -> str:
@@ -562,7 +567,8 @@ def date_field(label: str, elem_id: str, info: str | None = None):
 
 def build_leader_views(db: str | None, o_group: Any, o_since: Any, o_until: Any, o_run: Any) -> None:
     """Læreplanstemaer, egne temaer and effekt, in the Overblik tab (inside the open Blocks context); the
-    selection is Overblik's group and period. "Vis overblik" also refreshes the first two."""
+    selection is Overblik's group and period. A section is computed when it is opened and, while it is open,
+    again with "Vis overblik" (a closed section costs Overblik nothing)."""
     import gradio as gr
 
     from narrativ_nlp.app.common import guarded, status_html
@@ -573,7 +579,7 @@ def build_leader_views(db: str | None, o_group: Any, o_since: Any, o_until: Any,
     labels = _curriculum_labels()
 
     # ---------------- Læreplanstemaer
-    with gr.Accordion("Læreplanstemaer", open=False, elem_id="laereplan"):
+    with gr.Accordion("Læreplanstemaer", open=False, elem_id="laereplan") as c_acc:
         gr.Markdown("De seks læreplanstemaer i udvalget ovenfor: hvor mange narrativer der dokumenterer hvert tema "
                     "pr. periode, ressourceandelen, og hvilke temaer der er tyndt dokumenteret. Læreplanstemaerne er "
                     "forslag fra værktøjet.")
@@ -598,6 +604,15 @@ def build_leader_views(db: str | None, o_group: Any, o_since: Any, o_until: Any,
 
     on_curriculum_g = guarded(on_curriculum, lambda m: (error(m), None, None, *[gr.skip() for _ in labels]))
 
+    def when_open(fn, n_out: int):
+        """``fn`` only while its section is open ("Vis overblik" does not compute closed sections)."""
+        def run(is_open: bool, *args: Any):
+            return fn(*args) if is_open else tuple(gr.skip() for _ in range(n_out))
+        run.__name__ = getattr(fn, "__name__", "handler")
+        return run
+
+    c_open, u_open = gr.State(False), gr.State(False)
+
     def on_workbook(group: str, since: str, until: str, period: str, *picks: list[Any]):
         path, msg = curriculum_workbook_file(db, group, since, until, period,
                                              {tid: p for (tid, _), p in zip(labels, picks)})
@@ -607,13 +622,17 @@ def build_leader_views(db: str | None, o_group: Any, o_since: Any, o_until: Any,
     selection = [o_group, o_since, o_until]
     c_run.click(on_curriculum_g, inputs=[*selection, c_period], outputs=[c_status, c_summary, c_table, *c_picks],
                 api_name="curriculum")
-    o_run.click(on_curriculum_g, inputs=[*selection, c_period], outputs=[c_status, c_summary, c_table, *c_picks],
+    c_outputs = [c_status, c_summary, c_table, *c_picks]
+    o_run.click(when_open(on_curriculum_g, len(c_outputs)), inputs=[c_open, *selection, c_period], outputs=c_outputs,
                 api_visibility="private")
+    c_acc.expand(lambda: True, outputs=[c_open], api_visibility="private").then(
+        on_curriculum_g, inputs=[*selection, c_period], outputs=c_outputs, api_visibility="private")
+    c_acc.collapse(lambda: False, outputs=[c_open], api_visibility="private")
     c_make.click(on_workbook_g, inputs=[*selection, c_period, *c_picks], outputs=[c_file, c_file_status],
                  api_name="curriculum_workbook")
 
     # ---------------- Egne temaer
-    with gr.Accordion("Egne temaer", open=False, elem_id="egne-temaer"):
+    with gr.Accordion("Egne temaer", open=False, elem_id="egne-temaer") as u_acc:
         gr.Markdown("Tilføj institutionens egne temaer. Giv temaet et navn, gerne en beskrivelse og nogle "
                     "eksempler: sætninger eller ord, ét pr. linje. Værktøjet mærker de gemte narrativer med det "
                     "samme, og temaet kommer med i kodebogen (.qdc).")
@@ -664,8 +683,13 @@ def build_leader_views(db: str | None, o_group: Any, o_since: Any, o_until: Any,
     u_delete.click(guarded(on_delete, lambda m: (error(m), *[gr.skip()] * 6)), inputs=[u_pick, *selection],
                    outputs=[u_status, u_counts, u_tags, u_pick, u_label, u_desc, u_examples],
                    api_name="own_theme_delete")
-    o_run.click(guarded(on_own_tables, lambda m: (error(m), None, None, gr.skip())), inputs=selection,
-                outputs=[u_status, u_counts, u_tags, u_pick], api_visibility="private")
+    on_own_tables_g = guarded(on_own_tables, lambda m: (error(m), None, None, gr.skip()))
+    u_outputs = [u_status, u_counts, u_tags, u_pick]
+    o_run.click(when_open(on_own_tables_g, len(u_outputs)), inputs=[u_open, *selection], outputs=u_outputs,
+                api_visibility="private")
+    u_acc.expand(lambda: True, outputs=[u_open], api_visibility="private").then(
+        on_own_tables_g, inputs=selection, outputs=u_outputs, api_visibility="private")
+    u_acc.collapse(lambda: False, outputs=[u_open], api_visibility="private")
 
     # ---------------- Effekt
     with gr.Accordion("Effekt: før og efter en dato", open=False, elem_id="effekt"):

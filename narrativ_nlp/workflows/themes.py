@@ -196,7 +196,7 @@ def curriculum_overview(group: str | None = None, since: str | None = None, unti
                         thin_below: int = 3) -> CurriculumOverview:
     """Per læreplanstema and period: narratives documenting it, resource share, thin themes (see
     ``themes.curriculum_overview``)."""
-    from narrativ_nlp.themes.curriculum_overview import curriculum_summary, curriculum_table, thin_themes
+    from narrativ_nlp.themes.curriculum_overview import curriculum_summary, curriculum_table
 
     narratives = _selected(group, since, until, db)
     if not narratives:  # (the library's tables need at least one narrative)
@@ -207,8 +207,8 @@ def curriculum_overview(group: str | None = None, since: str | None = None, unti
     summary = curriculum_summary(narratives, period, thin_below)
     table = curriculum_table(narratives, period, thin_below)
     n_tagged = sum(1 for n in narratives if n.curriculum)
-    return CurriculumOverview(len(narratives), n_tagged, period, thin_below, summary, table,
-                              thin_themes(narratives, period, thin_below))
+    thin = {p: g.loc[g["thin"], "theme"].tolist() for p, g in table.groupby("period", sort=False)}  # = thin_themes
+    return CurriculumOverview(len(narratives), n_tagged, period, thin_below, summary, table, thin)
 
 
 def curriculum_candidates(group: str | None = None, since: str | None = None, until: str | None = None,
@@ -291,6 +291,10 @@ def list_user_themes(db: str | Path | None = None) -> list[Any]:
         return store.user_themes()
 
 
+def _tag_set(rows: list[dict[str, Any]]) -> set[tuple[Any, ...]]:
+    return {(r["theme_id"], r.get("score"), tuple(r.get("words") or ())) for r in rows}
+
+
 def _tag_rows(store: Any, themes: list[Any], narratives: list[Any], write_ids: set[int] | None = None) -> int:
     """Tag ``narratives`` (one selection: the threshold is relative to it) with ``themes``; store the tags of
     the narratives in ``write_ids`` (all when None), replacing their earlier own-theme tags. Returns the number
@@ -306,12 +310,14 @@ def _tag_rows(store: Any, themes: list[Any], narratives: list[Any], write_ids: s
         for i, lem in zip(missing, anonymised_lemmas([narratives[i].text for i in missing])):
             lemmas[i] = lem
     tags = tag_user_themes(lemmas, themes, lemmas=True) if themes else [[] for _ in narratives]
+    before = store.user_tags()
     tagged = 0
     for n, ts in zip(narratives, tags):
         if write_ids is not None and n.id not in write_ids:
             continue
-        store.set_user_tags(n.id, [{"theme_id": t.theme, "score": round(float(t.score), 4), "words": list(t.words)}
-                                   for t in ts])
+        rows = [{"theme_id": t.theme, "score": round(float(t.score), 4), "words": list(t.words)} for t in ts]
+        if _tag_set(rows) != _tag_set(before.get(n.id, [])):
+            store.set_user_tags(n.id, rows)  # (one transaction each: only the narratives whose tags changed)
         tagged += bool(ts)
     return tagged
 

@@ -42,6 +42,7 @@ def test_curriculum_view_danish_tables_thin_sentence_and_examples_to_pick(db):
                                    "tyndt dokumenteret"]
     nature = r["choices"]["nature"]
     assert nature and all(caption.startswith(f"nr. {nid}") for caption, nid in nature)
+    assert over_h.curriculum(db, None, "2026-01-01", "2026-06-30", "Kvartal") is r  # cached per selection
     month = over_h.curriculum(db, None, "1.2.2026", "31.3.2026", "Måned")
     assert set(month["table"]["periode"]) == {"februar 2026", "marts 2026"}
     with pytest.raises(AppMessage, match="Perioden er vendt om"):
