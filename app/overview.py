@@ -15,6 +15,23 @@ and chart data, shown by Gradio's own charts, which the browser draws at any wid
 stored narrative and kept), and ``exports_for`` (Excel, CSV zip, codebook) only when asked. Each
 result is cached per selection (group, period) until the store changes (a save in the app calls
 ``invalidate``; a change from elsewhere changes the store's count).
+
+Below the patterns, three sections for the leader (``build_leader_views``; computed when opened, through
+``narrativ_nlp.workflows.themes``):
+
+* **Læreplanstemaer** (``curriculum``): per læreplanstema and period (quarter or month) the narratives
+  documenting it, the resource share, and the thin themes in a Danish sentence; a checkbox list per theme of
+  the stored narratives documenting it (number, date, first words, anonymised) to pick examples for the
+  curriculum evaluation workbook (``curriculum_workbook_file``: a sheet per theme with counts, trend, examples);
+* **Egne temaer** (``own_theme_save``/``own_theme_delete``/``own_theme_tables``): a leader's own theme
+  (name, description, examples one a line) tags the stored narratives at once, can be changed and removed,
+  and is part of the codebook (.qdc) of the exports, with the codes applied to the selection;
+* **Effekt** (``effect``): resource share and deficit categories before and after a date, for the group and
+  all groups, with the number of narratives and a 95 % bootstrap interval; no figures per writer.
+
+The period fields are date pickers (``date_field``: Gradio's ``DateTime`` without time) that also take Danish
+dates typed (1.9.2025, 01-09-2025, 2025-09-01; the page script turns them into ISO); a reversed period is
+refused with a Danish message.
 """
 
 from __future__ import annotations

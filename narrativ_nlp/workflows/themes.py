@@ -1,4 +1,13 @@
-"""Themes for a file or a stored group, and the leader's overview."""
+"""Themes for a file or a stored group, and the leader's overview.
+
+For the app's Overblik (issue #17): ``curriculum_overview`` (læreplanstemaer per period, thin themes in
+Danish) and ``curriculum_candidates`` (examples to pick for ``curriculum_workbook``); the leader's own themes:
+``list_user_themes``, ``save_user_theme`` (add or change, then tag every stored narrative at once),
+``delete_user_theme``, ``tag_new_narratives`` (for the save/import path) and ``sync_user_tags`` (tags the
+narratives stored since, before own-theme tags are shown or exported), ``user_theme_tags`` and
+``export_codebook`` (the institution's ``.qdc``: situation themes, own themes, læreplanstemaer, with the codes
+applied to the selection); ``effect_tables`` (the effect view with Danish headings).
+"""
 
 from __future__ import annotations
 
