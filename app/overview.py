@@ -566,7 +566,10 @@ def effect(db: str | None, date: Any, group: str | None = None) -> dict[str, Any
                   n.replace("narrativ(er)", "narrativer").replace(f"efter {day}", f"efter {date_da(day)}")
                   for n in view["notes"]))
     level = "ok" if before >= 2 and after >= 2 else "warn"
-    return {"status": status, "level": level, "resource": shown(res), "deficit": shown(view["deficit"])}
+    deficit = view["deficit"]
+    if group:  # one group chosen: its rows only ("alle grupper" would repeat them)
+        res, deficit = res[res["gruppe"] != "alle grupper"], deficit[deficit["gruppe"] != "alle grupper"]
+    return {"status": status, "level": level, "resource": shown(res), "deficit": shown(deficit)}
 
 
 # ------------------------------------------------------------------ the Overblik tab's leader views (Gradio)

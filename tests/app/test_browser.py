@@ -524,7 +524,7 @@ def test_leader_curriculum_own_theme_workbook_and_effect(app_url, tmp_path, shot
         page.fill("#effekt-dato input", "1.3.2026")
         page.click("#effekt-vis")
         expect(page.locator("#effekt-status")).to_contain_text("Før 1.3.2026: 4 narrativer")
-        expect(page.locator("#effekt-ressource")).to_contain_text("Alle grupper")
+        expect(page.locator("#effekt-ressource")).to_contain_text("Solstuen")
         expect(page.locator("#effekt-ressource")).to_contain_text(" til ")
         _shot(page, shots, "6_overblik_leder.png")
         _axe(page, "Overblik, leder")

@@ -112,7 +112,9 @@ def test_effect_view_before_and_after_a_danish_date(db):
     deficit = r["deficit"]
     assert {"kategori", "narrativer før", "narrativer efter", "før (%)", "efter (%)"} <= set(deficit.columns)
     assert not any("forfatter" in c or "medarbejder" in c for c in deficit.columns)  # no figures per writer
-    assert over_h.effect(db, "2026-03-01", "Myretuen")["status"] == r["status"]
+    one = over_h.effect(db, "2026-03-01", "Myretuen")
+    assert one["status"] == r["status"] and set(one["resource"]["gruppe"]) == {"Myretuen"}
+    assert set(one["deficit"]["gruppe"]) == {"Myretuen"}
     with pytest.raises(AppMessage, match="Vælg datoen"):
         over_h.effect(db, "", None)
     with pytest.raises(AppMessage, match="Ugyldig dato"):
