@@ -514,7 +514,8 @@ def build_app(db: str | None = None) -> gr.Blocks:
                     o_group = gr.Dropdown(label="Stue eller gruppe", choices=[over_h.ALL_GROUPS],
                                           value=over_h.ALL_GROUPS, allow_custom_value=True, elem_id="overblik-gruppe")
                     o_since = over_h.date_field("Fra dato", "fra-dato")
-                    o_until = over_h.date_field("Til dato", "til-dato", "Skriv fx 31.12.2025, eller vælg i kalenderen.")
+                    o_until = over_h.date_field("Til dato", "til-dato",
+                                                "Skriv fx 31.12.2025, eller vælg i kalenderen.")
                     o_run = gr.Button("Vis overblik", variant="primary", elem_id="vis-overblik")
                 o_status = gr.HTML(elem_id="overblik-status")
                 o_themes = gr.Dataframe(label="Narrativer pr. tema", interactive=False)

@@ -307,7 +307,8 @@ def exports_for(db: str | None, group: str | None = None, since: str | None = No
     ov_result = overview(db, group, since, until)
     if ov_result["overview"].is_empty:
         raise AppMessage("Der er ingen narrativer i udvalget at eksportere.")
-    return _cached("exports", db, ov_result["selection"], library.count(db), lambda: exports(ov_result["overview"], db=db),
+    return _cached("exports", db, ov_result["selection"], library.count(db),
+                   lambda: exports(ov_result["overview"], db=db),
                    valid=lambda r: all(Path(p).exists() for p in r.values() if p))
 
 
@@ -617,9 +618,13 @@ def build_leader_views(db: str | None, o_group: Any, o_since: Any, o_until: Any,
         c_file = gr.File(label="Hent regnearket til evalueringen af læreplanen", interactive=False,
                          elem_id="laereplan-fil")
 
-    def on_curriculum(group: str, since: str, until: str, period: str):
+    def on_curriculum(group: str, since: str, until: str, period: str, *current: list[Any]):
+        """The view again; examples already picked stay picked while they are in the selection."""
         r = curriculum(db, group, since, until, period)
-        picks = [gr.update(choices=r["choices"].get(tid, []), value=[]) for tid, _ in labels]
+        picks = []
+        for (tid, _), chosen in zip(labels, current or [[]] * len(labels)):
+            ids = {nid for _, nid in r["choices"].get(tid, [])}
+            picks.append(gr.update(choices=r["choices"].get(tid, []), value=[v for v in chosen or [] if v in ids]))
         return (status_html(r["status"], r["level"]), r["summary"], r["table"], *picks)
 
     on_curriculum_g = guarded(on_curriculum, lambda m: (error(m), None, None, *[gr.skip() for _ in labels]))
@@ -640,13 +645,13 @@ def build_leader_views(db: str | None, o_group: Any, o_since: Any, o_until: Any,
 
     on_workbook_g = guarded(on_workbook, lambda m: (None, error(m)))
     selection = [o_group, o_since, o_until]
-    c_run.click(on_curriculum_g, inputs=[*selection, c_period], outputs=[c_status, c_summary, c_table, *c_picks],
-                api_name="curriculum")
+    c_run.click(on_curriculum_g, inputs=[*selection, c_period, *c_picks],
+                outputs=[c_status, c_summary, c_table, *c_picks], api_name="curriculum")
     c_outputs = [c_status, c_summary, c_table, *c_picks]
-    o_run.click(when_open(on_curriculum_g, len(c_outputs)), inputs=[c_open, *selection, c_period], outputs=c_outputs,
-                api_visibility="private")
+    o_run.click(when_open(on_curriculum_g, len(c_outputs)), inputs=[c_open, *selection, c_period, *c_picks],
+                outputs=c_outputs, api_visibility="private")
     c_acc.expand(lambda: True, outputs=[c_open], api_visibility="private").then(
-        on_curriculum_g, inputs=[*selection, c_period], outputs=c_outputs, api_visibility="private")
+        on_curriculum_g, inputs=[*selection, c_period, *c_picks], outputs=c_outputs, api_visibility="private")
     c_acc.collapse(lambda: False, outputs=[c_open], api_visibility="private")
     c_make.click(on_workbook_g, inputs=[*selection, c_period, *c_picks], outputs=[c_file, c_file_status],
                  api_name="curriculum_workbook")

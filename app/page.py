@@ -147,7 +147,9 @@ DATE_JS = r"""
         cal.setAttribute("title", "Åbn kalenderen");
       }
       const input = box.querySelector(".timebox input");
-      if (input && input.getAttribute("placeholder") !== "fx 1.9.2025") input.setAttribute("placeholder", "fx 1.9.2025");
+      if (input && input.getAttribute("placeholder") !== "fx 1.9.2025") {
+        input.setAttribute("placeholder", "fx 1.9.2025");
+      }
       box.querySelectorAll(".weekday").forEach((d) => text(d, (v) => DAYS[v]));
       box.querySelectorAll(".month-year").forEach((d) => text(d, (v) => {
         const [name, year] = v.split(/\s+/);

@@ -491,6 +491,11 @@ def test_leader_curriculum_own_theme_workbook_and_effect(app_url, tmp_path, shot
         example = page.locator("#eksempler-nature label").first
         expect(example).to_contain_text("nr. ")
         example.click()
+        # the view again, by month: the example picked stays picked
+        page.locator("#laereplan-periode").get_by_label("Måned", exact=True).check()
+        page.click("#laereplan-vis")
+        expect(page.locator("#laereplan-perioder")).to_contain_text("januar 2026")
+        expect(page.locator("#eksempler-nature input[type=checkbox]").first).to_be_checked()
         page.click("#laereplan-lav")
         expect(page.locator("#laereplan-fil-status")).to_contain_text("1 valgt eksempel")
         expect(page.locator("a[href*='laereplan_evaluering.xlsx']")).to_have_count(1)
