@@ -560,13 +560,14 @@ def build_app(db: str | None = None) -> gr.Blocks:
             # ------------------------------------------------------------ Overblik
             with gr.Tab("Overblik", id="overblik", elem_id="fane-overblik") as over_tab:
                 gr.Markdown("Overblik over gemte (anonymiserede) narrativer: temaer, ressourceandel og mønstre, som "
-                            "værktøjet har fundet. Skriv datoer som 1.9.2025 eller 2025-09-01; et tomt felt betyder "
-                            "ingen grænse.")
+                            "værktøjet har fundet. Skriv datoer som 1.9.2025 eller 2025-09-01, eller vælg dem i "
+                            "kalenderen; et tomt felt betyder ingen grænse.")
                 with gr.Row():
                     o_group = gr.Dropdown(label="Stue eller gruppe", choices=[over_h.ALL_GROUPS],
                                           value=over_h.ALL_GROUPS, allow_custom_value=True, elem_id="overblik-gruppe")
-                    o_since = gr.Textbox(label="Fra dato", placeholder="fx 1.9.2025", elem_id="fra-dato")
-                    o_until = gr.Textbox(label="Til dato", placeholder="fx 31.12.2025", elem_id="til-dato")
+                    o_since = over_h.date_field("Fra dato", "fra-dato")
+                    o_until = over_h.date_field("Til dato", "til-dato",
+                                                "Skriv fx 31.12.2025, eller vælg i kalenderen.")
                     o_run = gr.Button("Vis overblik", variant="primary", elem_id="vis-overblik")
                 o_status = gr.HTML(elem_id="overblik-status")
                 o_themes = gr.Dataframe(label="Narrativer pr. tema", interactive=False)
@@ -589,6 +590,8 @@ def build_app(db: str | None = None) -> gr.Blocks:
                     o_theme = gr.Dataframe(label="Ressourceandel pr. tema", interactive=False)
                 gr.Markdown("#### Mønstre, som værktøjet har fundet")
                 o_clusters = gr.HTML(js_on_load=None, elem_id="overblik-klynger")
+                # læreplanstemaer, egne temaer and the effect view (app/overview.py)
+                over_h.build_leader_views(db, o_group, o_since, o_until, o_run)
                 gr.Markdown("#### Hent tallene")
                 o_export = gr.Button("Lav filer til download (Excel, CSV, kodebog)", elem_id="lav-filer")
                 o_export_status = gr.HTML(elem_id="filer-klar")

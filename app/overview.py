@@ -15,6 +15,23 @@ and chart data, shown by Gradio's own charts, which the browser draws at any wid
 stored narrative and kept), and ``exports_for`` (Excel, CSV zip, codebook) only when asked. Each
 result is cached per selection (group, period) until the store changes (a save in the app calls
 ``invalidate``; a change from elsewhere changes the store's count).
+
+Below the patterns, three sections for the leader (``build_leader_views``; computed when opened, through
+``narrativ_nlp.workflows.themes``):
+
+* **Læreplanstemaer** (``curriculum``): per læreplanstema and period (quarter or month) the narratives
+  documenting it, the resource share, and the thin themes in a Danish sentence; a checkbox list per theme of
+  the stored narratives documenting it (number, date, first words, anonymised) to pick examples for the
+  curriculum evaluation workbook (``curriculum_workbook_file``: a sheet per theme with counts, trend, examples);
+* **Egne temaer** (``own_theme_save``/``own_theme_delete``/``own_theme_tables``): a leader's own theme
+  (name, description, examples one a line) tags the stored narratives at once, can be changed and removed,
+  and is part of the codebook (.qdc) of the exports, with the codes applied to the selection;
+* **Effekt** (``effect``): resource share and deficit categories before and after a date, for the group and
+  all groups, with the number of narratives and a 95 % bootstrap interval; no figures per writer.
+
+The period fields are date pickers (``date_field``: Gradio's ``DateTime`` without time) that also take Danish
+dates typed (1.9.2025, 01-09-2025, 2025-09-01; the page script turns them into ISO); a reversed period is
+refused with a Danish message.
 """
 
 from __future__ import annotations
@@ -162,12 +179,12 @@ def _slug(label: str) -> str:
     return out.strip("_")
 
 
-def exports(ov: Any, folder: str | None = None) -> dict[str, str]:
-    """Excel (tables and charts), a zip of CSV files and the codebook (.qdc); no narrative text."""
+def exports(ov: Any, folder: str | None = None, db: str | None = None) -> dict[str, str]:
+    """Excel (tables and charts), a zip of CSV files and the institution's codebook (.qdc: situation themes,
+    own themes and læreplanstemaer, with the codes applied to the selection); no narrative text."""
     out = Path(folder) if folder else work_dir("overblik-")
     paths = {"xlsx": str(library.export_excel(ov, out / "overblik.xlsx")), "csv": str(_csv_zip_da(ov, out))}
-    if ov.codebook is not None:
-        paths["qdc"] = str(library.export_qdc(ov.codebook, out / "kodebog.qdc"))
+    paths["qdc"] = str(_themes_wf().export_codebook(out / "kodebog.qdc", ov.group, ov.since, ov.until, db))
     return paths
 
 
@@ -290,7 +307,8 @@ def exports_for(db: str | None, group: str | None = None, since: str | None = No
     ov_result = overview(db, group, since, until)
     if ov_result["overview"].is_empty:
         raise AppMessage("Der er ingen narrativer i udvalget at eksportere.")
-    return _cached("exports", db, ov_result["selection"], library.count(db), lambda: exports(ov_result["overview"]),
+    return _cached("exports", db, ov_result["selection"], library.count(db),
+                   lambda: exports(ov_result["overview"], db=db),
                    valid=lambda r: all(Path(p).exists() for p in r.values() if p))
 
 
@@ -356,3 +374,365 @@ def delete_confirmed(db: str | None, pending: dict[str, Any] | None, confirmed: 
         for key in [k for k in _lemmas if k[0] == str(db)]:  # derived from the deleted text: forgotten too
             del _lemmas[key]
     return f"{plural(n, 'narrativ', 'narrativer')} er slettet for altid ({_selection_words(sel)})."
+
+
+# ------------------------------------------------------------------ læreplanstemaer (the curriculum overview)
+
+#: the period choices of the curriculum view, as shown → as the library names them
+PERIODS_DA = {"Kvartal": "quarter", "Måned": "month"}
+
+
+def _themes_wf():
+    from narrativ_nlp.workflows import themes
+
+    return themes
+
+
+def _curriculum_labels() -> list[tuple[str, str]]:
+    """The six læreplanstemaer as (id, label), in the curriculum's order."""
+    return _themes_wf().curriculum_labels()
+
+
+def curriculum(db: str | None, group: str | None = None, since: Any = None, until: Any = None,
+               period: str = "Kvartal") -> dict[str, Any]:
+    """The læreplanstemaer of the selection: ``{"n", "status", "level", "summary", "table", "choices"}``.
+
+    ``summary``: per theme over the selection (narratives, share, resource share, trend, thin periods);
+    ``table``: per period and theme (narratives, resource share, thin); ``choices``: per theme id the stored
+    narratives documenting it, as (caption, id) for the leader to pick examples for the workbook."""
+    group, since, until = _selection(None, group, since, until)
+
+    def make() -> dict[str, Any]:
+        t = _themes_wf()
+        cur = t.curriculum_overview(group, since, until, PERIODS_DA.get(period, "quarter"), db)
+        empty = pd.DataFrame()
+        if cur.n == 0:
+            return {"n": 0, "status": empty_status(db, group, since, until), "level": "info", "summary": empty,
+                    "table": empty, "choices": {tid: [] for tid, _ in _curriculum_labels()}}
+        status = (f"{plural(cur.n, 'narrativ', 'narrativer')} i udvalget; "
+                  f"{cur.n_tagged} af dem dokumenterer mindst ét læreplanstema. " + " ".join(cur.thin_sentences()))
+        s = cur.summary.copy()
+        summary = pd.DataFrame({
+            "læreplanstema": s["label"], "narrativer": s["narratives"].astype(int),
+            "andel (%)": [num(v, 1) if pd.notna(v) else "–" for v in s["share"]],
+            "ressourceandel (%)": [num(v, 1) if pd.notna(v) else "–" for v in s["mean_resource_share"]],
+            "udvikling pr. periode": [_num(v, 2) for v in s["trend_per_period"]],
+            "tyndt dokumenteret i": [", ".join(_period_words(p) for p in str(v).split(", ") if p) or "–"
+                                     for v in s["thin_periods"]],
+        })
+        tb = cur.table
+        table = pd.DataFrame({
+            "periode": [_period_words(p) for p in tb["period"]], "læreplanstema": tb["label"],
+            "narrativer": tb["narratives"].astype(int),
+            "ressourceandel (%)": [num(v, 1) if pd.notna(v) else "–" for v in tb["mean_resource_share"]],
+            "tyndt dokumenteret": ["ja" if v else "nej" for v in tb["thin"]],
+        })
+        choices = {tid: [(caption, nid) for nid, caption in items]
+                   for tid, items in t.curriculum_candidates(group, since, until, db).items()}
+        level = "warn" if any("tyndt" in x or "Ingen narrativer" in x for x in cur.thin_sentences()) else "ok"
+        return {"n": cur.n, "status": status, "level": level, "summary": summary, "table": table,
+                "choices": choices}
+
+    return _cached("curriculum", db, (group, since, until, period), library.count(db), make)
+
+
+def _num(value: Any, decimals: int = 1) -> str:
+    """A shown number with a decimal comma and no "-0,0" (``–`` when missing)."""
+    if value is None or pd.isna(value):
+        return "–"
+    return num(round(float(value), decimals) + 0.0, decimals)
+
+
+def _period_words(p: str) -> str:
+    return _themes_wf()._period_da(p)
+
+
+def curriculum_workbook_file(db: str | None, group: str | None, since: Any, until: Any, period: str,
+                             picks: dict[str, list[Any]]) -> tuple[str, str]:
+    """The curriculum evaluation workbook (a sheet per læreplanstema with the picked examples, anonymised):
+    (path, Danish message)."""
+    group, since, until = _selection(None, group, since, until)
+    if library.count(db) == 0 or not library.narratives(db, group, since, until):
+        raise AppMessage("Der er ingen narrativer i udvalget at lave en rapport af.")
+    examples = {tid: [int(i) for i in ids] for tid, ids in (picks or {}).items() if ids}
+    path, _thin = _themes_wf().curriculum_workbook(work_dir("laereplan-") / "laereplan_evaluering.xlsx", group,
+                                                    since, until, examples, PERIODS_DA.get(period, "quarter"), db)
+    n = sum(len(v) for v in examples.values())
+    return str(path), (f"Regnearket til evalueringen af læreplanen er klar: et ark pr. læreplanstema med "
+                       f"{plural(n, 'valgt eksempel', 'valgte eksempler')} (anonymiseret).")
+
+
+# ------------------------------------------------------------------ egne temaer (the leader's own themes)
+
+NEW_THEME = "Nyt tema"
+
+
+def own_theme_choices(db: str | None) -> list[tuple[str, str]]:
+    """The dropdown of own themes: "Nyt tema" first, then the stored themes (label, id)."""
+    return [(NEW_THEME, "")] + [(t.label, t.theme_id) for t in _themes_wf().list_user_themes(db)]
+
+
+def own_theme_fields(db: str | None, theme_id: str | None) -> tuple[str, str, str]:
+    """(label, description, examples one a line) of a stored own theme; empty fields for a new one."""
+    for t in _themes_wf().list_user_themes(db):
+        if theme_id and t.theme_id == theme_id:
+            return t.label, t.description, "\n".join(t.examples)
+    return "", "", ""
+
+
+def own_theme_save(db: str | None, theme_id: str | None, label: str, description: str, examples: str) -> str:
+    """Save a new or changed own theme and tag the stored narratives at once; a Danish message."""
+    if not (label or "").strip():
+        raise AppMessage("Skriv et navn på temaet, fx »Vandleg«.")
+    if not any(line.strip() for line in (examples or "").splitlines()):
+        raise AppMessage("Skriv mindst ét eksempel: en sætning eller et par ord, ét eksempel pr. linje.")
+    saved = _themes_wf().save_user_theme(label, description, examples, theme_id or None, db)
+    invalidate(db)
+    what = "er gemt" if saved.new else "er ændret"
+    return (f"Temaet »{saved.label}« {what}. Det passer på {saved.tagged} af "
+            f"{plural(saved.stored, 'gemt narrativ', 'gemte narrativer')}; mærkerne står i tabellen nedenfor og er "
+            "forslag, som du kan vurdere.")
+
+
+def own_theme_delete(db: str | None, theme_id: str | None) -> str:
+    if not theme_id:
+        raise AppMessage("Vælg først det tema, der skal slettes.")
+    label = dict((i, lab) for lab, i in own_theme_choices(db)).get(theme_id, theme_id)
+    if not _themes_wf().delete_user_theme(theme_id, db):
+        raise AppMessage("Temaet findes ikke længere.")
+    invalidate(db)
+    return f"Temaet »{label}« og dets mærker er slettet. Narrativerne er uændrede."
+
+
+def own_theme_tables(db: str | None, group: str | None = None, since: Any = None,
+                     until: Any = None) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """(narratives per own theme in the selection, the selection's narratives with own-theme tags, a Danish
+    status). The stored narratives of the selection are tagged first if they were saved after the themes."""
+    group, since, until = _selection(None, group, since, until)
+    themes, tags, narratives = _themes_wf().user_theme_tags(group, since, until, db)
+    if not themes:
+        return pd.DataFrame(), pd.DataFrame(), "Der er ingen egne temaer endnu. Tilføj et ovenfor."
+    counts = {t.theme_id: 0 for t in themes}
+    rows = []
+    for n in narratives:
+        ts = tags.get(n.id, [])
+        for t in ts:
+            counts[t["theme_id"]] = counts.get(t["theme_id"], 0) + 1
+        if ts:
+            rows.append({"nr.": n.id, "dato": date_da(n.date) or "–", "gruppe": n.group,
+                         "begyndelse": " ".join(n.text.split()[:10]) + " …",
+                         "egne temaer": "; ".join(f"{t['label']} ({num(t['score'], 2)})" for t in ts),
+                         "ord, der gav mærket": "; ".join(", ".join(t["words"]) for t in ts)})
+    per_theme = pd.DataFrame({"eget tema": [t.label for t in themes],
+                              "narrativer i udvalget": [counts[t.theme_id] for t in themes],
+                              "eksempler": [len(t.examples) for t in themes]})
+    status = (f"{plural(len(themes), 'eget tema', 'egne temaer')}; "
+              f"{plural(len(rows), 'narrativ', 'narrativer')} af {len(narratives)} i udvalget har mindst ét mærke.")
+    return per_theme, pd.DataFrame(rows), status
+
+
+# ------------------------------------------------------------------ effekt (before and after a date)
+
+
+def effect(db: str | None, date: Any, group: str | None = None) -> dict[str, Any]:
+    """Resource share and deficit categories before and after ``date`` for the group (and all groups), with
+    the number of narratives and a 95 % bootstrap interval: ``{"status", "level", "resource", "deficit"}``.
+    No figures per writer."""
+    day = parse_date_da(date)
+    if not day:
+        raise AppMessage("Vælg datoen for ændringen, fx den dag forløbet begyndte (1.9.2025).")
+    group = None if not group or group == ALL_GROUPS else group
+    if library.count(db) == 0:
+        return {"status": empty_status(db, group, None, None), "level": "info", "resource": pd.DataFrame(),
+                "deficit": pd.DataFrame()}
+    view = _themes_wf().effect_tables(day, group, db)
+
+    def shown(df: pd.DataFrame) -> pd.DataFrame:
+        out = df.copy()
+        lo, hi = "95 %-interval, fra", "95 %-interval, til"
+        out["95 %-interval (procentpoint)"] = [f"{_num(a)} til {_num(b)}" if pd.notna(a) and pd.notna(b) else "–"
+                                               for a, b in zip(out[lo], out[hi])]
+        out = out.drop(columns=[lo, hi])
+        for c in ("før (%)", "efter (%)", "forskel (procentpoint)"):
+            out[c] = [_num(v) for v in out[c]]
+        out["gruppe"] = [g if g != "alle grupper" else "Alle grupper" for g in out["gruppe"]]
+        return out.reset_index(drop=True)
+
+    res = view["resource"]
+    all_rows = res[res["gruppe"] == "alle grupper"]
+    before = int(all_rows["narrativer før"].iloc[0]) if len(all_rows) else 0
+    after = int(all_rows["narrativer efter"].iloc[0]) if len(all_rows) else 0
+    status = (f"Før {date_da(day)}: {plural(before, 'narrativ', 'narrativer')}; fra og med {date_da(day)}: "
+              f"{plural(after, 'narrativ', 'narrativer')}. " + " ".join(
+                  n.replace("narrativ(er)", "narrativer").replace(f"efter {day}", f"efter {date_da(day)}")
+                  for n in view["notes"]))
+    level = "ok" if before >= 2 and after >= 2 else "warn"
+    deficit = view["deficit"]
+    if group:  # one group chosen: its rows only ("alle grupper" would repeat them)
+        res, deficit = res[res["gruppe"] != "alle grupper"], deficit[deficit["gruppe"] != "alle grupper"]
+    return {"status": status, "level": level, "resource": shown(res), "deficit": shown(deficit)}
+
+
+# ------------------------------------------------------------------ the Overblik tab's leader views (Gradio)
+
+
+def date_field(label: str, elem_id: str, info: str | None = None):
+    """A date field with a calendar (Gradio's ``DateTime`` without time). Typed Danish dates (1.9.2025,
+    01-09-2025) are turned into ISO in the browser by the page script before Gradio reads them, and
+    ``parse_date_da`` reads them again on the server (also when a client sends them)."""
+    import gradio as gr
+
+    return gr.DateTime(include_time=False, type="string", label=label, elem_id=elem_id, elem_classes=["nv-date"],
+                       info=info or "Skriv fx 1.9.2025, eller vælg i kalenderen.", min_width=200)
+
+
+def build_leader_views(db: str | None, o_group: Any, o_since: Any, o_until: Any, o_run: Any) -> None:
+    """Læreplanstemaer, egne temaer and effekt, in the Overblik tab (inside the open Blocks context); the
+    selection is Overblik's group and period. A section is computed when it is opened and, while it is open,
+    again with "Vis overblik" (a closed section costs Overblik nothing)."""
+    import gradio as gr
+
+    from narrativ_nlp.app.common import guarded, status_html
+
+    def error(m: str) -> str:
+        return status_html(m, "error")
+
+    labels = _curriculum_labels()
+
+    # ---------------- Læreplanstemaer
+    with gr.Accordion("Læreplanstemaer", open=False, elem_id="laereplan") as c_acc:
+        gr.Markdown("De seks læreplanstemaer i udvalget ovenfor: hvor mange narrativer der dokumenterer hvert tema "
+                    "pr. periode, ressourceandelen, og hvilke temaer der er tyndt dokumenteret. Læreplanstemaerne er "
+                    "forslag fra værktøjet.")
+        with gr.Row():
+            c_period = gr.Radio(list(PERIODS_DA), value="Kvartal", label="Periode", elem_id="laereplan-periode")
+            c_run = gr.Button("Vis læreplanstemaer", elem_id="laereplan-vis")
+        c_status = gr.HTML(elem_id="laereplan-status")
+        c_summary = gr.Dataframe(label="Læreplanstemaer i udvalget", interactive=False, elem_id="laereplan-oversigt")
+        c_table = gr.Dataframe(label="Læreplanstemaer pr. periode", interactive=False, elem_id="laereplan-perioder")
+        gr.Markdown("**Eksempler til rapporten.** Vælg de narrativer, der skal stå som eksempler under hvert tema "
+                    "i regnearket (de står anonymiseret).")
+        c_picks = [gr.CheckboxGroup(label=label, choices=[], elem_id=f"eksempler-{tid}") for tid, label in labels]
+        c_make = gr.Button("Lav regneark til evalueringen (Excel)", elem_id="laereplan-lav")
+        c_file_status = gr.HTML(elem_id="laereplan-fil-status")
+        c_file = gr.File(label="Hent regnearket til evalueringen af læreplanen", interactive=False,
+                         elem_id="laereplan-fil")
+
+    def on_curriculum(group: str, since: str, until: str, period: str, *current: list[Any]):
+        """The view again; examples already picked stay picked while they are in the selection."""
+        r = curriculum(db, group, since, until, period)
+        picks = []
+        for (tid, _), chosen in zip(labels, current or [[]] * len(labels)):
+            ids = {nid for _, nid in r["choices"].get(tid, [])}
+            picks.append(gr.update(choices=r["choices"].get(tid, []), value=[v for v in chosen or [] if v in ids]))
+        return (status_html(r["status"], r["level"]), r["summary"], r["table"], *picks)
+
+    on_curriculum_g = guarded(on_curriculum, lambda m: (error(m), None, None, *[gr.skip() for _ in labels]))
+
+    def when_open(fn, n_out: int):
+        """``fn`` only while its section is open ("Vis overblik" does not compute closed sections)."""
+        def run(is_open: bool, *args: Any):
+            return fn(*args) if is_open else tuple(gr.skip() for _ in range(n_out))
+        run.__name__ = getattr(fn, "__name__", "handler")
+        return run
+
+    c_open, u_open = gr.State(False), gr.State(False)
+
+    def on_workbook(group: str, since: str, until: str, period: str, *picks: list[Any]):
+        path, msg = curriculum_workbook_file(db, group, since, until, period,
+                                             {tid: p for (tid, _), p in zip(labels, picks)})
+        return path, status_html(msg, "ok")
+
+    on_workbook_g = guarded(on_workbook, lambda m: (None, error(m)))
+    selection = [o_group, o_since, o_until]
+    c_run.click(on_curriculum_g, inputs=[*selection, c_period, *c_picks],
+                outputs=[c_status, c_summary, c_table, *c_picks], api_name="curriculum")
+    c_outputs = [c_status, c_summary, c_table, *c_picks]
+    o_run.click(when_open(on_curriculum_g, len(c_outputs)), inputs=[c_open, *selection, c_period, *c_picks],
+                outputs=c_outputs, api_visibility="private")
+    c_acc.expand(lambda: True, outputs=[c_open], api_visibility="private").then(
+        on_curriculum_g, inputs=[*selection, c_period, *c_picks], outputs=c_outputs, api_visibility="private")
+    c_acc.collapse(lambda: False, outputs=[c_open], api_visibility="private")
+    c_make.click(on_workbook_g, inputs=[*selection, c_period, *c_picks], outputs=[c_file, c_file_status],
+                 api_name="curriculum_workbook")
+
+    # ---------------- Egne temaer
+    with gr.Accordion("Egne temaer", open=False, elem_id="egne-temaer") as u_acc:
+        gr.Markdown("Tilføj institutionens egne temaer. Giv temaet et navn, gerne en beskrivelse og nogle "
+                    "eksempler: sætninger eller ord, ét pr. linje. Værktøjet mærker de gemte narrativer med det "
+                    "samme, og temaet kommer med i kodebogen (.qdc).")
+        u_pick = gr.Dropdown(label="Tema", choices=own_theme_choices(db), value="", elem_id="eget-tema-valg",
+                             info="Vælg »Nyt tema« eller et tema, du vil rette eller slette.")
+        u_label = gr.Textbox(label="Navn på temaet", placeholder="fx Vandleg", elem_id="eget-tema-navn")
+        u_desc = gr.Textbox(label="Beskrivelse (valgfri)", placeholder="fx Leg med vand: hælde, plaske, flyde",
+                            elem_id="eget-tema-beskrivelse")
+        u_examples = gr.Textbox(label="Eksempler (ét pr. linje)", lines=4, elem_id="eget-tema-eksempler",
+                                placeholder="fx\nvandleg\nplaske med vand\nBørnene hældte vand fra spand til spand")
+        with gr.Row():
+            u_save = gr.Button("Gem tema", variant="primary", elem_id="eget-tema-gem")
+            u_delete = gr.Button("Slet tema", variant="secondary", elem_id="eget-tema-slet")
+        u_status = gr.HTML(elem_id="eget-tema-status")
+        u_counts = gr.Dataframe(label="Egne temaer i udvalget", interactive=False, elem_id="egne-temaer-tal")
+        u_tags = gr.Dataframe(label="Narrativer med egne temaer (forslag)", interactive=False,
+                              elem_id="egne-temaer-maerker")
+
+    def _tables(group: str, since: str, until: str):
+        counts, tags, status = own_theme_tables(db, group, since, until)
+        return counts, tags, status
+
+    def on_pick(theme_id: str):
+        return own_theme_fields(db, theme_id)
+
+    def on_save(theme_id: str, label: str, desc: str, examples: str, group: str, since: str, until: str):
+        msg = own_theme_save(db, theme_id, label, desc, examples)
+        counts, tags, _ = _tables(group, since, until)
+        choices = own_theme_choices(db)
+        saved = theme_id or next((i for lab, i in reversed(choices) if lab == " ".join(label.split())), "")
+        return (status_html(msg, "ok"), counts, tags, gr.update(choices=choices, value=saved))
+
+    def on_delete(theme_id: str, group: str, since: str, until: str):
+        msg = own_theme_delete(db, theme_id)
+        counts, tags, _ = _tables(group, since, until)
+        return (status_html(msg, "ok"), counts, tags, gr.update(choices=own_theme_choices(db), value=""),
+                "", "", "")
+
+    def on_own_tables(group: str, since: str, until: str):
+        counts, tags, status = _tables(group, since, until)
+        return status_html(status, "info"), counts, tags, gr.update(choices=own_theme_choices(db))
+
+    u_pick.change(guarded(on_pick, lambda m: (gr.skip(), gr.skip(), gr.skip())), inputs=[u_pick],
+                  outputs=[u_label, u_desc, u_examples], api_visibility="private")
+    u_save.click(guarded(on_save, lambda m: (error(m), gr.skip(), gr.skip(), gr.skip())),
+                 inputs=[u_pick, u_label, u_desc, u_examples, *selection],
+                 outputs=[u_status, u_counts, u_tags, u_pick], api_name="own_theme_save")
+    u_delete.click(guarded(on_delete, lambda m: (error(m), *[gr.skip()] * 6)), inputs=[u_pick, *selection],
+                   outputs=[u_status, u_counts, u_tags, u_pick, u_label, u_desc, u_examples],
+                   api_name="own_theme_delete")
+    on_own_tables_g = guarded(on_own_tables, lambda m: (error(m), None, None, gr.skip()))
+    u_outputs = [u_status, u_counts, u_tags, u_pick]
+    o_run.click(when_open(on_own_tables_g, len(u_outputs)), inputs=[u_open, *selection], outputs=u_outputs,
+                api_visibility="private")
+    u_acc.expand(lambda: True, outputs=[u_open], api_visibility="private").then(
+        on_own_tables_g, inputs=selection, outputs=u_outputs, api_visibility="private")
+    u_acc.collapse(lambda: False, outputs=[u_open], api_visibility="private")
+
+    # ---------------- Effekt
+    with gr.Accordion("Effekt: før og efter en dato", open=False, elem_id="effekt"):
+        gr.Markdown("Vælg datoen for en ændring, fx den dag et forløb begyndte. Værktøjet sammenligner "
+                    "ressourceandel og mangelsprog i narrativerne før og efter datoen for stuen eller gruppen "
+                    "ovenfor (og alle grupper), med antal narrativer og et 95 %-interval. Der er ingen tal pr. "
+                    "medarbejder.")
+        with gr.Row():
+            e_date = date_field("Dato for ændringen", "effekt-dato")
+            e_run = gr.Button("Vis før og efter", elem_id="effekt-vis")
+        e_status = gr.HTML(elem_id="effekt-status")
+        e_resource = gr.Dataframe(label="Ressourceandel før og efter", interactive=False, elem_id="effekt-ressource")
+        e_deficit = gr.Dataframe(label="Mangelsprog før og efter (andel narrativer med kategorien)",
+                                 interactive=False, elem_id="effekt-mangel")
+
+    def on_effect(date: str, group: str):
+        r = effect(db, date, group)
+        return status_html(r["status"], r["level"]), r["resource"], r["deficit"]
+
+    e_run.click(guarded(on_effect, lambda m: (error(m), None, None)), inputs=[e_date, o_group],
+                outputs=[e_status, e_resource, e_deficit], api_name="effect")

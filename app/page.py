@@ -63,6 +63,7 @@ CSS = """
    button (a button inside a button: axe nested-interactive, and two tab stops of which the outer does nothing
    from the keyboard). Hidden: "Ryd" and choosing the files again does the same, with one control. */
 button.icon-button:has(button.upload-container) {display: none !important;}
+.nv-date-note {color: #7F1D1D; font-weight: bold; margin: 0.3em 0 0 0;}
 /* phone: tabs wrap instead of hiding behind a menu; charts use the full width */
 @media (max-width: 640px) {
   .tab-wrapper button[role="tab"] {padding: 0.4em 0.6em; font-size: 0.95em;}
@@ -85,6 +86,94 @@ def _core_asset() -> str | None:
     assets = Path(gr.__file__).resolve().parent / "templates" / "frontend" / "assets"
     found = sorted(p.name for p in assets.glob("core-*.js"))
     return found[0] if found else None
+
+
+#: Overblik's date fields (``.nv-date``: Gradio's DateTime without time, which takes only YYYY-MM-DD): a Danish
+#: date typed there (1.9.2025, 01-09-2025, 1/9/25, 2025-9-1) is turned into ISO when the field is left or Enter
+#: is pressed, before Gradio reads it; a date that cannot be read gets a Danish message under the field. The
+#: calendar button gets a Danish name, and the calendar Danish weekdays, months and buttons.
+DATE_JS = r"""
+  const toIso = (v) => {
+    const t = (v || "").trim();
+    let m = t.match(/^(\d{1,2})\s*[.\/-]\s*(\d{1,2})\s*[.\/-]\s*(\d{2}|\d{4})$/);
+    let y, mo, d;
+    if (m) { d = +m[1]; mo = +m[2]; y = +m[3]; if (y < 100) y += 2000; }
+    else if ((m = t.match(/^(\d{4})-(\d{1,2})-(\d{1,2})$/))) { y = +m[1]; mo = +m[2]; d = +m[3]; }
+    else return null;
+    const p = (n) => String(n).padStart(2, "0");
+    return `${y}-${p(mo)}-${p(d)}`;
+  };
+  const dateNote = (box, bad) => {
+    let note = box.querySelector(".nv-date-note");
+    if (!bad) { if (note) note.remove(); return; }
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "nv-date-note";
+      note.setAttribute("role", "alert");
+      box.appendChild(note);
+    }
+    note.textContent = "Datoen kan ikke læses. Skriv den som fx 1.9.2025 eller 2025-09-01.";
+  };
+  const readDate = (e) => {
+    const el = e.target;
+    if (!(el instanceof HTMLInputElement) || !el.closest(".nv-date")) return;
+    if (e.type === "keydown" && e.key !== "Enter") return;
+    const iso = toIso(el.value);
+    if (iso && iso !== el.value) {
+      el.value = iso;
+      el.dispatchEvent(new Event("input", {bubbles: true}));
+    }
+    const bad = el.value.trim() !== "" && !/^\d{4}-\d{2}-\d{2}$/.test(el.value.trim());
+    el.setAttribute("aria-invalid", bad ? "true" : "false");
+    dateNote(el.closest(".nv-date"), bad);
+  };
+  document.addEventListener("blur", readDate, true);
+  document.addEventListener("keydown", readDate, true);
+  const DAYS = {Su: "Sø", Mo: "Ma", Tu: "Ti", We: "On", Th: "To", Fr: "Fr", Sa: "Lø"};
+  const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                  "October", "November", "December"];
+  const MONTHS_DA = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+                     "oktober", "november", "december"];
+  const PICKER = {Clear: "Ryd", Now: "I dag", Done: "Færdig"};
+  const text = (el, map) => {
+    for (const n of el.childNodes) {
+      if (n.nodeType !== 3) continue;
+      const v = n.nodeValue.trim();
+      const out = map(v);
+      if (out && out !== v) n.nodeValue = out;
+    }
+  };
+  const fixDates = () => {
+    document.querySelectorAll(".nv-date").forEach((box) => {
+      const cal = box.querySelector("button.calendar");
+      if (cal && cal.getAttribute("aria-label") !== "Åbn kalenderen") {
+        cal.setAttribute("aria-label", "Åbn kalenderen");
+        cal.setAttribute("title", "Åbn kalenderen");
+      }
+      const input = box.querySelector(".timebox input");
+      if (input && input.getAttribute("placeholder") !== "fx 1.9.2025") {
+        input.setAttribute("placeholder", "fx 1.9.2025");
+      }
+      box.querySelectorAll(".weekday").forEach((d) => text(d, (v) => DAYS[v]));
+      box.querySelectorAll(".month-year").forEach((d) => text(d, (v) => {
+        const [name, year] = v.split(/\s+/);
+        const i = MONTHS.indexOf(name);
+        return i >= 0 ? `${MONTHS_DA[i]} ${year || ""}`.trim() : null;
+      }));
+      box.querySelectorAll(".picker-actions button").forEach((b) => text(b, (v) => PICKER[v]));
+      box.querySelectorAll(".nav-button").forEach((b, i) => {
+        const name = i === 0 ? "Forrige måned" : "Næste måned";
+        if (b.getAttribute("aria-label") !== name) b.setAttribute("aria-label", name);
+      });
+    });
+  };
+  fixDates();
+  let dateTimer = null;
+  new MutationObserver(() => {
+    if (dateTimer) return;
+    dateTimer = setTimeout(() => { dateTimer = null; fixDates(); }, 30);
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+"""
 
 
 def page_js() -> str:
@@ -161,8 +250,9 @@ def page_js() -> str:
     tabs[i].click();
     tabs[i].focus();
   });
+%(dates)s
 }
-""" % {"core": core, "fixed": fixed}
+""" % {"core": core, "fixed": fixed, "dates": DATE_JS}
 
 
 #: run on every keystroke in the narrative (in the browser only): start a live analysis after a pause

@@ -452,3 +452,96 @@ def test_trainer_learning_phone_and_keyboard(app_url, stored, tmp_path, shots):
         _shot(page, shots, "5_telefon_overblik.png")
         _axe(page, "telefon, Overblik")
         phone.close()
+
+
+def test_leader_curriculum_own_theme_workbook_and_effect(app_url, tmp_path, shots):
+    """The leader's Overblik (issue #17): Danish dates in the date pickers, the læreplanstemaer with a thin
+    theme told in words, examples picked for the evaluation workbook (downloaded), an own theme added (its tags
+    at once, then in the .qdc codebook) and the effect view before/after a date; axe stays clean."""
+    import json
+    from urllib.parse import urljoin
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from narrativ_nlp.workflows import ImportRequest, import_files
+
+    from ..workflows.test_leader import NARRATIVES
+
+    url, db = app_url
+    expect.set_options(timeout=150_000)
+    src = tmp_path / "leder.jsonl"
+    src.write_text("".join(json.dumps({"text": t, "date": d, "group": "Solstuen"}, ensure_ascii=False) + "\n"
+                           for d, _, t in NARRATIVES), encoding="utf-8")
+    assert import_files(ImportRequest([src]), db).stored == len(NARRATIVES)
+    with sync_playwright() as p:
+        s = _Session(p, url, tmp_path, {"width": 1280, "height": 1000})
+        page = s.page
+        page.get_by_role("tab", name="Overblik").click()
+        page.locator("#overblik-gruppe input").click()
+        page.get_by_role("option", name="Solstuen").click()
+        # a date that cannot be read is told under the field; Danish dates become ISO in the date picker
+        page.fill("#fra-dato input", "første januar")
+        page.locator("#til-dato input").click()
+        expect(page.locator("#fra-dato .nv-date-note")).to_contain_text("Datoen kan ikke læses")
+        page.fill("#fra-dato input", "1.1.2026")
+        page.fill("#til-dato input", "30-06-2026")
+        page.click("#vis-overblik")
+        expect(page.locator("#fra-dato input")).to_have_value("2026-01-01")
+        expect(page.locator("#til-dato input")).to_have_value("2026-06-30")
+        expect(page.locator("#fra-dato .nv-date-note")).to_have_count(0)
+        expect(page.locator("#overblik-status")).to_contain_text("10 narrativer i udvalget")
+        expect(page.locator("#fra-dato button.calendar")).to_have_attribute("aria-label", "Åbn kalenderen")
+
+        # læreplanstemaer: counts per theme and period, the thin themes in a sentence, examples, the workbook
+        page.get_by_text("Læreplanstemaer", exact=True).click()
+        expect(page.locator("#laereplan-status")).to_contain_text("10 narrativer i udvalget")
+        expect(page.locator("#laereplan-status")).to_contain_text("tyndt dokumenteret")
+        expect(page.locator("#laereplan-oversigt")).to_contain_text("Natur, udeliv og science")
+        expect(page.locator("#laereplan-perioder")).to_contain_text("1. kvartal 2026")
+        example = page.locator("#eksempler-nature label").first
+        expect(example).to_contain_text("nr. ")
+        example.click()
+        # the view again, by month: the example picked stays picked
+        page.locator("#laereplan-periode").get_by_label("Måned", exact=True).check()
+        page.click("#laereplan-vis")
+        expect(page.locator("#laereplan-perioder")).to_contain_text("januar 2026")
+        expect(page.locator("#eksempler-nature input[type=checkbox]").first).to_be_checked()
+        page.click("#laereplan-lav")
+        expect(page.locator("#laereplan-fil-status")).to_contain_text("1 valgt eksempel")
+        expect(page.locator("a[href*='laereplan_evaluering.xlsx']")).to_have_count(1)
+        href = page.locator("a[href*='laereplan_evaluering.xlsx']").first.get_attribute("href")
+        book = tmp_path / "laereplan.xlsx"
+        book.write_bytes(page.request.get(urljoin(url, href)).body())
+        import openpyxl
+
+        sheet = openpyxl.load_workbook(book)["Natur, udeliv og science"]
+        texts = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None)
+        assert "[Person" in texts and not any(n in texts for n in ("Ellen", "Ahmed", "Oskar", "Freja"))
+
+        # egne temaer: added, its tags at once, then in the codebook of the export
+        page.get_by_text("Egne temaer", exact=True).click()
+        page.fill("#eget-tema-navn input, #eget-tema-navn textarea", "Vandleg")
+        page.fill("#eget-tema-beskrivelse input, #eget-tema-beskrivelse textarea", "Leg med vand")
+        page.fill("#eget-tema-eksempler textarea", "vandleg\nplaske med vand\nhælde vand i baljen\nflyde og synke")
+        page.click("#eget-tema-gem")
+        expect(page.locator("#eget-tema-status")).to_contain_text("Temaet »Vandleg« er gemt")
+        expect(page.locator("#egne-temaer-maerker")).to_contain_text("Vandleg (")
+        expect(page.locator("#egne-temaer-tal")).to_contain_text("Vandleg")
+        page.click("#lav-filer")
+        expect(page.locator("a[href*='kodebog.qdc']")).to_have_count(1)
+        href = page.locator("a[href*='kodebog.qdc']").first.get_attribute("href")
+        qdc = page.request.get(urljoin(url, href)).text()
+        assert 'name="Egne temaer"' in qdc and 'name="Vandleg"' in qdc and "baljen" in qdc  # its examples
+        assert "vandrenden" not in qdc  # no narrative text
+
+        # effekt: before and after a Danish date, with the number of narratives and an interval
+        page.get_by_text("Effekt: før og efter en dato", exact=True).click()
+        page.fill("#effekt-dato input", "1.3.2026")
+        page.click("#effekt-vis")
+        expect(page.locator("#effekt-status")).to_contain_text("Før 1.3.2026: 4 narrativer")
+        expect(page.locator("#effekt-ressource")).to_contain_text("Solstuen")
+        expect(page.locator("#effekt-ressource")).to_contain_text(" til ")
+        _shot(page, shots, "6_overblik_leder.png")
+        _axe(page, "Overblik, leder")
+        assert _english(page) == []
+        s.close()
