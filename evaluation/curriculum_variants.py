@@ -124,15 +124,16 @@ def round2() -> int:
             S = (1 - sw) * P + sw * seed
             for th2, th3 in ((0.35, 0.35), (0.4, 0.4), (0.45, 0.45), (0.5, 0.5), (0.4, 0.5), (0.45, 0.55)):
                 D = decode_positions(S, th2, th3)
-                rows.append((micro(Y, D), D, f"narratives {micro(Y[isn], D[isn]):.4f}  dev {micro(Y[isdev], D[isdev]):.4f}  "
-                             f"register {micro(Y[~isn], D[~isn]):.4f}  tags/narrative {D[isn].sum(1).mean():.2f}  "
+                rows.append((micro(Y, D), D, f"narratives {micro(Y[isn], D[isn]):.4f}  "
+                             f"dev {micro(Y[isdev], D[isdev]):.4f}  register {micro(Y[~isn], D[~isn]):.4f}  tags/narrative {D[isn].sum(1).mean():.2f}  "
                              f"{name}, seed weight {sw}, thresholds {th2}/{th3}"))
     rows.sort(key=lambda r: -r[0])
     for k, (m, D, text) in enumerate(rows):
         diff = ""
         if k < 10:  # paired bootstrap over records of the difference to the shipped decoding
             d = [micro(Y[b], D[b]) - micro(Y[b], shipped[b]) for b in boot]
-            diff = f"  vs shipped {m - micro(Y, shipped):+.4f} ({np.percentile(d, 2.5):+.4f} to {np.percentile(d, 97.5):+.4f})"
+            lo, hi = np.percentile(d, 2.5), np.percentile(d, 97.5)
+            diff = f"  vs shipped {m - micro(Y, shipped):+.4f} ({lo:+.4f} to {hi:+.4f})"
         print(f"{m:.4f}  {text}{diff}", flush=True)
     return 0
 

@@ -30,8 +30,8 @@ for the new theme (tests/themes/test_user_themes.py). The score shown is
 Seed words — the lemmas of the label and of every example that is one or two words long
 ("vandleg", "bål") — are shown first among the words that gave the tag, then the lemmas the
 narrative shares with the examples, rarest first. Measured by leaving each situation theme out
-and defining it from five training sentences: evaluation/user_theme_check.py (settings chosen on the older training narratives and dev,
-figures in models/themes/README.md).
+and defining it from five training sentences: evaluation/user_theme_check.py (settings chosen on
+the older training narratives and dev, figures in models/themes/README.md).
 """
 
 from __future__ import annotations
