@@ -125,7 +125,8 @@ def round2() -> int:
             for th2, th3 in ((0.35, 0.35), (0.4, 0.4), (0.45, 0.45), (0.5, 0.5), (0.4, 0.5), (0.45, 0.55)):
                 D = decode_positions(S, th2, th3)
                 rows.append((micro(Y, D), D, f"narratives {micro(Y[isn], D[isn]):.4f}  "
-                             f"dev {micro(Y[isdev], D[isdev]):.4f}  register {micro(Y[~isn], D[~isn]):.4f}  tags/narrative {D[isn].sum(1).mean():.2f}  "
+                             f"dev {micro(Y[isdev], D[isdev]):.4f}  register {micro(Y[~isn], D[~isn]):.4f}  "
+                             f"tags/narrative {D[isn].sum(1).mean():.2f}  "
                              f"{name}, seed weight {sw}, thresholds {th2}/{th3}"))
     rows.sort(key=lambda r: -r[0])
     for k, (m, D, text) in enumerate(rows):
