@@ -34,7 +34,7 @@ def main() -> int:
     from narrativ_nlp.themes.user_themes import _lemmatise
 
     train, train_lem = U.load([ROOT / "corpora/narratives.train.jsonl"],
-                              Path("/tmp/narrativ-theme-cv/user-theme-lemmas.json"))
+                              None)  # lemmas computed afresh (a shared cache can be stale)
     features = make_features((2, 5)).fit(train_lem)
     words = features.transformer_list[0][1]
     older = [i for i, r in enumerate(train) if r.id[:2] in ("n1", "n2", "n3", "n4", "n5")]

@@ -50,14 +50,16 @@ def train_user_theme_space(paths: list[Path], out: Path, lemmas: list[str] | Non
     """Fit the topic space of user-defined themes (``user_theme_space.npz`` next to the theme tagger).
 
     A truncated SVD of the bundled theme tagger's word TF-IDF over the narratives' content lemmas
-    (no labels used), with their mean and covariance there; see ``themes/user_themes.py``.
+    (no labels used for the directions), with their mean, covariance and projections there, and the
+    situation themes' centroids (for the margin); see ``themes/user_themes.py``.
     """
     from narrativ_nlp.themes.tagger import ThemeTagger
     from narrativ_nlp.themes.user_themes import SPACE_FILE, fit_theme_space
 
+    records = [r for p in paths for r in read_corpus(p) if r.themes]
     if lemmas is None:
-        lemmas = texts_to_lemmas([r.text for p in paths for r in read_corpus(p) if r.themes])
+        lemmas = texts_to_lemmas([r.text for r in records])
     tagger = ThemeTagger.load(Path(out))
-    space = fit_theme_space(lemmas, tagger.estimator.steps[0][1])
+    space = fit_theme_space(lemmas, tagger.estimator.steps[0][1], labels=[r.themes for r in records])
     space.save(Path(out) / SPACE_FILE)
     return {"n_train": len(lemmas), "directions": int(space.components.shape[0])}

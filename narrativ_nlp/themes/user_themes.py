@@ -10,26 +10,35 @@ read as one more example — in two spaces:
   training narratives (``models/themes/user_theme_space.npz``, a truncated SVD; see
   ``fit_theme_space``), so "vandleg" and "pjaske" can meet although the examples hold only one.
 
+**Margin against the codebook's themes** (session curr): in the topic space the similarity to the
+examples is lowered by ``MARGIN`` × the narrative's highest similarity to the centroids of the
+codebook's situation themes (stored with the space; ``fit_theme_space(..., labels=...)``), so a
+narrative that is simply typical of an existing theme is not taken for the new one. A codebook
+centroid whose cosine with the user theme's own centroid is ≥ ``MARGIN_MAX_COS`` is left out (a
+leader's theme that restates a codebook theme is not punished for it).
+
 The threshold is relative, not an absolute cosine (absolute levels differ widely between themes):
 with a selection of at least ``MIN_SELECTION`` narratives each similarity is standardised over
 the selection (z-score), the two are blended ``(1 − LSA_WEIGHT) · z_tfidf + LSA_WEIGHT · z_topics``
 and standardised again; a theme is tagged when that z is ≥ ``Z_THRESHOLD``. A smaller selection
 (one narrative, too) is standardised against the training narratives' distribution in the topic
-space (its mean and covariance are stored with the directions). The score shown is
+space (their mean and covariance are stored with the directions), without the margin: against
+the training narratives a short narrative typical of no theme at all gains from it and was taken
+for the new theme (tests/themes/test_user_themes.py). The score shown is
 ``1 / (1 + exp(−2 · (z − Z_THRESHOLD)))``, so a tag has a score ≥ 0,5.
 
 Seed words — the lemmas of the label and of every example that is one or two words long
 ("vandleg", "bål") — are shown first among the words that gave the tag, then the lemmas the
 narrative shares with the examples, rarest first. Measured by leaving each situation theme out
-and defining it from five training sentences: evaluation/user_theme_check.py (figures in
-models/themes/README.md).
+and defining it from five training sentences: evaluation/user_theme_check.py (settings chosen on
+the older training narratives and dev, figures in models/themes/README.md).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -41,6 +50,9 @@ _ID_RE = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 #: settings chosen by leave-one-theme-out on the training split (evaluation/user_theme_check.py --tune)
 LSA_WEIGHT = 0.7
 Z_THRESHOLD = 0.5
+#: margin against the codebook themes' centroids (evaluation/user_theme_check.py --tune)
+MARGIN = 0.6
+MARGIN_MAX_COS = 0.7
 MIN_SELECTION = 30
 SPACE_FILE = "user_theme_space.npz"
 N_DIRECTIONS = 50
@@ -107,11 +119,23 @@ def _lemmatise(texts: list[str]) -> list[str]:
 @dataclass(frozen=True)
 class ThemeSpace:
     """Latent directions of the word TF-IDF (``components``: k × n_words) and the training
-    narratives' mean and covariance there (of unit-length projections)."""
+    narratives' mean and covariance there (of unit-length projections); optionally the centroids
+    of the codebook themes there (``centroids``: n_themes × k, ``centroid_ids``) and the training
+    narratives' projections (``reference``: n × k), (the tune of the margin takes centroids of a subset from them)."""
 
     components: np.ndarray
     mean: np.ndarray
     cov: np.ndarray
+    centroids: np.ndarray | None = None
+    centroid_ids: tuple[str, ...] = ()
+    reference: np.ndarray | None = None
+
+    def without(self, theme_id: str) -> ThemeSpace:
+        """The same space without one codebook theme's centroid (to test a theme left out)."""
+        if self.centroids is None or theme_id not in self.centroid_ids:
+            return self
+        keep = [i for i, t in enumerate(self.centroid_ids) if t != theme_id]
+        return replace(self, centroids=self.centroids[keep], centroid_ids=tuple(self.centroid_ids[i] for i in keep))
 
     def project(self, word_tfidf) -> np.ndarray:
         from sklearn.preprocessing import normalize
@@ -119,16 +143,31 @@ class ThemeSpace:
         return normalize(np.asarray(normalize(word_tfidf) @ self.components.T))
 
     def save(self, path) -> None:
-        np.savez_compressed(path, components=self.components.astype(np.float32), mean=self.mean, cov=self.cov)
+        extra = {}
+        if self.centroids is not None:
+            extra.update(centroids=self.centroids, centroid_ids=np.array(self.centroid_ids, dtype=str))
+        if self.reference is not None:
+            extra["reference"] = self.reference.astype(np.float32)
+        np.savez_compressed(path, components=self.components.astype(np.float32), mean=self.mean, cov=self.cov,
+                            **extra)
 
     @classmethod
     def load(cls, path) -> ThemeSpace:
         with np.load(path, allow_pickle=False) as z:
-            return cls(z["components"].astype(np.float64), z["mean"], z["cov"])
+            centroids = z["centroids"] if "centroids" in z.files else None
+            ids = tuple(str(x) for x in z["centroid_ids"]) if "centroid_ids" in z.files else ()
+            reference = z["reference"].astype(np.float64) if "reference" in z.files else None
+            return cls(z["components"].astype(np.float64), z["mean"], z["cov"], centroids, ids, reference)
 
 
-def fit_theme_space(lemmas: list[str], features, k: int = N_DIRECTIONS, seed: int = 0) -> ThemeSpace:
-    """The latent directions of ``features``' word TF-IDF over ``lemmas`` (no labels used)."""
+def fit_theme_space(lemmas: list[str], features, k: int = N_DIRECTIONS, seed: int = 0,
+                    labels: list[list[str]] | None = None) -> ThemeSpace:
+    """The latent directions of ``features``' word TF-IDF over ``lemmas`` (no labels used for them).
+
+    ``labels`` (the situation themes of each narrative): also the themes' centroids in the space,
+    for the margin (``MARGIN``). The narratives' projections are kept as ``reference``
+    (evaluation/user_theme_check.py --tune takes centroids of a subset from them).
+    """
     from sklearn.decomposition import TruncatedSVD
     from sklearn.preprocessing import normalize
 
@@ -137,7 +176,13 @@ def fit_theme_space(lemmas: list[str], features, k: int = N_DIRECTIONS, seed: in
     svd = TruncatedSVD(k, random_state=seed).fit(X)
     space = ThemeSpace(svd.components_, np.zeros(k), np.eye(k))
     L = space.project(words.transform(lemmas))
-    return ThemeSpace(svd.components_, L.mean(axis=0), np.cov(L, rowvar=False))
+    centroids, ids = None, ()
+    if labels is not None:
+        if len(labels) != len(lemmas):
+            raise ValueError(f"n_labels={len(labels)} should equal n_texts={len(lemmas)}")
+        ids = tuple(dict.fromkeys(t for ls in labels for t in ls))
+        centroids = normalize(np.vstack([L[[t in ls for ls in labels]].mean(axis=0) for t in ids]))
+    return ThemeSpace(svd.components_, L.mean(axis=0), np.cov(L, rowvar=False), centroids, ids, L)
 
 
 def _word_vectorizer(features):
@@ -175,6 +220,7 @@ class UserThemeTagger:
     lsa_weight: float = LSA_WEIGHT
     z_threshold: float = Z_THRESHOLD
     min_selection: int = MIN_SELECTION
+    margin: float = MARGIN
     _examples: list | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -212,6 +258,16 @@ class UserThemeTagger:
             self._examples = prepared
         return self._examples
 
+    def _topic_similarity(self, L: np.ndarray, topic: np.ndarray) -> np.ndarray:
+        """Cosine to the examples' topic centroid, minus ``margin`` × the best codebook-theme centroid."""
+        sim = (L @ topic.T).ravel()
+        C = self.space.centroids if self.space is not None else None
+        if self.margin and C is not None and len(C):
+            C = C[(C @ topic.ravel()) < MARGIN_MAX_COS]
+            if len(C):
+                sim = sim - self.margin * (L @ C.T).max(axis=1)
+        return sim
+
     def z_scores(self, lemmas: list[str]) -> tuple[np.ndarray, list[list[list[str]]]]:
         """Standardised evidence (n × n_themes; tagged when ≥ ``z_threshold``) and the words that gave each."""
         from sklearn.preprocessing import normalize
@@ -228,10 +284,13 @@ class UserThemeTagger:
                 out[:, j] = -np.inf
                 continue
             sim = np.asarray(V @ centroid.T).ravel()
-            tsim = (L @ topic.T).ravel() if topic is not None else None
+            tsim = self._topic_similarity(L, topic) if topic is not None else None
             if n >= self.min_selection:
                 z = _z(sim) if tsim is None else _z((1 - self.lsa_weight) * _z(sim) + self.lsa_weight * _z(tsim))
             elif tsim is not None:
+                # a small selection: against the training narratives' distribution, without the margin
+                # (measured: with it, a short narrative typical of no theme at all looked like the new one)
+                tsim = (L @ topic.T).ravel()
                 # a small selection: against the training narratives' distribution in the topic space
                 mu = float(self.space.mean @ topic.ravel())
                 sd = float(np.sqrt(max(topic.ravel() @ self.space.cov @ topic.ravel(), 1e-12)))
@@ -281,7 +340,7 @@ def tag_user_themes(texts_or_lemmas: list[str], themes: Sequence[UserTheme], lem
     ``lemmas=True``, their content lemmas (``texts_to_lemmas``). The threshold is relative to the
     selection when it holds ≥ ``MIN_SELECTION`` narratives (see the module docstring): tag the
     whole selection in one call. ``settings``: ``lsa_weight``, ``z_threshold``, ``min_selection``,
-    ``features``, ``space``.
+    ``margin``, ``features``, ``space``.
     """
     if not themes:
         return [[] for _ in texts_or_lemmas]

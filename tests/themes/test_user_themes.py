@@ -143,3 +143,77 @@ def test_theme_space_round_trip(tmp_path):
     space.save(tmp_path / SPACE_FILE)
     again = ThemeSpace.load(tmp_path / SPACE_FILE)
     assert np.allclose(again.components, space.components, atol=1e-6) and np.allclose(again.cov, space.cov)
+
+
+def test_bundled_space_holds_the_codebook_centroids_and_reference(tmp_path):
+    import numpy as np
+
+    from narrativ_nlp.themes.user_themes import SPACE_FILE, ThemeSpace, _default_space
+
+    space = _default_space()
+    assert set(space.centroid_ids) == set(ThemeCodebook.default().ids)
+    assert space.centroids.shape == (10, 50) and np.allclose(np.linalg.norm(space.centroids, axis=1), 1.0)
+    assert space.reference.shape[1] == 50 and space.reference.shape[0] > 1000
+    space.save(tmp_path / SPACE_FILE)
+    again = ThemeSpace.load(tmp_path / SPACE_FILE)
+    assert again.centroid_ids == space.centroid_ids and np.allclose(again.centroids, space.centroids)
+    assert np.allclose(again.reference, space.reference, atol=1e-6)
+    fewer = space.without("play")
+    assert "play" not in fewer.centroid_ids and len(fewer.centroids) == 9 and len(space.centroids) == 10
+
+
+def test_fit_theme_space_needs_one_label_list_per_text():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from narrativ_nlp.themes.user_themes import fit_theme_space
+
+    texts = ["bål snobrød skov", "sang rim ord", "cykel løbe hoppe", "mad frokost spise", "vinke mor farvel"] * 4
+    words = TfidfVectorizer().fit(texts)
+    space = fit_theme_space(texts, words, k=3, labels=[["a"], ["b"], ["c"], ["a", "b"], ["c"]] * 4)
+    assert space.centroid_ids == ("a", "b", "c") and space.reference.shape == (20, 3)
+    with pytest.raises(ValueError):
+        fit_theme_space(texts, words, k=3, labels=[["a"]])
+
+
+def test_an_older_space_file_without_centroids_still_tags(nlp, tmp_path):
+    """A space file from before the margin (components, mean, covariance only) loads and tags as before."""
+    from narrativ_nlp.themes.user_themes import SPACE_FILE, ThemeSpace, _default_space
+
+    space = _default_space()
+    ThemeSpace(space.components, space.mean, space.cov).save(tmp_path / SPACE_FILE)
+    old = ThemeSpace.load(tmp_path / SPACE_FILE)
+    assert old.centroids is None and old.reference is None
+    lemmas = texts_to_lemmas(NARRATIVES, nlp)
+    alone = [tag_user_themes([x], [BAAL], lemmas=True, space=old)[0] for x in lemmas]
+    assert [bool(t) for t in alone] == [True, False, False]
+
+
+def test_margin_helps_a_left_out_theme_on_dev(nlp):
+    """Leave 'conflict' out of the centroids and define it as a leader would: the margin against the
+    other nine themes does not lose F1 on dev (measured +0,02 on average over the ten themes in
+    evaluation/user_theme_check.py), and it tags neither nothing nor everything."""
+    from narrativ_nlp.themes.user_themes import _default_space
+
+    conflict = next(t for t in ThemeCodebook.default().themes if t.id == "conflict")
+    theme = UserTheme("konflikt_egen", conflict.label, conflict.description, (
+        "Anton tog skovlen fra Liva, og hun begyndte at græde og slog ud efter ham.",
+        "To drenge skændtes højlydt om, hvem der måtte sidde forrest i ladcyklen.",
+        "Hun skubbede Ahmed væk fra puden og råbte, at det var hendes plads.",
+        "Vi hjalp dem med at finde en løsning, så de kunne skiftes til gyngen.",
+        "Han bed sin makker i armen, da han ikke fik lov at være med i legen.",
+        ", ".join(conflict.seeds),
+    ))
+    records = _split("narratives.dev.jsonl")
+    lemmas = texts_to_lemmas([r.text for r in records], nlp)
+    space = _default_space().without("conflict")
+    gold = ["conflict" in r.themes for r in records]
+
+    def f1(margin: float) -> float:
+        pred = [bool(t) for t in tag_user_themes(lemmas, [theme], lemmas=True, space=space, margin=margin)]
+        tp = sum(g and p for g, p in zip(gold, pred))
+        assert 0 < sum(pred) < len(records) * 0.6
+        return 2 * tp / (sum(gold) + sum(pred))
+
+    with_margin, without = f1(0.6), f1(0.0)
+    assert with_margin >= 0.5, with_margin
+    assert with_margin >= without - 0.03, (with_margin, without)
