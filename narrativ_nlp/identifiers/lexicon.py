@@ -1,9 +1,9 @@
 """Name gazetteer and Danish word list used by the name recognizers.
 
 Sources (see ``data/names/`` headers): Faker person providers (MIT), the
-project's own supplement lists (CC0), Faker's Danish town names, and the
-Danish lemma lookup table of ``spacy-lookups-data`` (MIT) as the list of
-ordinary Danish word forms ("storm", "sol", "lærke" are words as well as names).
+project's own supplement lists (CC0), Faker's Danish town names, place names from the UNER
+Danish-DDT train split (CC BY-SA 4.0, ``scripts/derive_places.py``), and the Danish lemma
+lookup table of ``spacy-lookups-data`` (MIT) as the list of ordinary Danish word forms ("storm", "sol", "lærke" are words as well as names).
 """
 
 from __future__ import annotations
@@ -114,7 +114,8 @@ def load_lexicon() -> NameLexicon:
     table = danish_lemma_lookups().get_table("lemma_lookup")
     # a place that is also a given name or surname ("Flemming", "Lund", "Irma") counts as a name:
     # the recognizers skip places, and a missed name is worse than a town offered for review
-    towns = frozenset(ln.strip().lower() for src in ("names/towns_faker.txt", "names/places_extra.txt")
+    towns = frozenset(ln.strip().lower() for src in ("names/towns_faker.txt", "names/places_extra.txt",
+                                                                  "names/places_uner.txt")
                       for ln in _lines(src)) - first.keys() - last
     not_person = frozenset(ln.strip().lower() for ln in _lines("names/not_person_proper_nouns.txt"))
     name_words = frozenset(ln.strip().lower() for ln in _lines("names/given_names_also_words.txt"))

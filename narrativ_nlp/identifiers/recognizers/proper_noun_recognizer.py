@@ -7,6 +7,8 @@ no list knows (a rare or newly spelled given name). Towns, brands and the like
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc
 
 from spacy.lang.da.stop_words import STOP_WORDS
@@ -36,6 +38,8 @@ class ProperNounRecognizer(Recognizer):
             word, apostrophe = split_apostrophe(token_text)
             if len(word) < 2 or not word[0].isupper() or word.isupper() or word.endswith("-") or not _name_letters(word):
                 continue
+            if _STRETCHED.search(word):
+                continue  # "Liiige", "Neeej": a word drawn out for emphasis, no name
             tok = doc[i]  # a Token object only for candidates
             low = word.lower()
             if low in lex.not_person or low in lex.towns or low in STOP_WORDS or lex.is_first_name(word):
@@ -86,6 +90,10 @@ class ProperNounRecognizer(Recognizer):
                 score = 0.5
             found.append(self.span(tok.idx, tok.idx + len(token_text), "PERSON", score))
         return found
+
+
+#: one letter three times in a row: a word drawn out in speech ("Liiige", "Jaaa")
+_STRETCHED = re.compile(r"(\w)\1\1")
 
 
 def _name_letters(word: str) -> bool:
