@@ -95,6 +95,18 @@ class NameLexicon:  # noqa: D101 (fields documented inline)
                 return True
         return False
 
+    def is_long_compound(self, word: str) -> bool:
+        """True when ``word`` is a Danish word of five letters or more after a part of five letters or more
+        that is a word or itself a compound ("Allehelgensstemning", "Evalueringskultur"): a shape that
+        hardly any given name has (1 of the gazetteer's 14,000 first names, "Rosinkrans")."""
+        low = word.lower()
+        words = self.danish_words
+        for i in range(5, len(low) - 4):
+            left, right = low[:i], low[i:]
+            if right in words and (left in words or (left[-1] in "se" and left[:-1] in words) or self.is_compound(left)):
+                return True
+        return False
+
     def gender(self, word: str) -> str:
         b = self.base_name(word)
         return self.first_names.get(b, "") if b else ""

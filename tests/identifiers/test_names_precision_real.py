@@ -113,6 +113,20 @@ def test_headings_and_interjections_are_no_persons(text):
     assert names(text) == []
 
 
+@pytest.mark.parametrize("text", [
+    "Nyt Fra Legepladsen Og Skoven\n\nVi havde en dejlig dag i haven.",
+    "Vi hørte om Allehelgensstemning og legede med Græskarhoveder bagefter.",
+    "Børnene så en forestilling med tjekkisk Dukketeater i salen.",
+])
+def test_title_case_headings_and_long_compounds_are_no_persons(text):
+    assert names(text) == []
+
+
+def test_names_in_a_title_case_heading_are_found():
+    text = "Tur Til Skoven Med Tutu Og Emma\n\nVi gik en lang tur."
+    assert names(text) == ["Tutu", "Emma"]
+
+
 def test_heading_and_name_subject_still_found():
     text = "Forældresamarbejde:\nLinnea og Zuri legede. Zuri byggede en hule."
     assert names(text) == ["Linnea", "Zuri", "Zuri"]

@@ -47,9 +47,11 @@ class NerRecognizer(Recognizer):
             # a word drawn out in speech ("Neeej", "Jaaa")
             if len(ent) == 1 and re.search(r"(\w)\1\1", ent.text) and lex.base_name(ent.text) is None:
                 continue
-            # a heading of one compound noun ("Evalueringskultur:", "Forældresamarbejde" on its own line)
-            if len(ent) == 1 and is_initial(ent[0]) and _heading_end(ent[0]) and lex.base_name(ent.text) is None \
-                    and lex.is_compound(ent.text, min_part=4):
+            # a heading of one compound noun ("Evalueringskultur:", "Forældresamarbejde" on its own line), and
+            # anywhere two long words joined ("Allehelgensstemning"): 1 in 14,000 given names splits so
+            if len(ent) == 1 and lex.base_name(ent.text) is None and (
+                    lex.is_long_compound(ent.text)
+                    or (is_initial(ent[0]) and _heading_end(ent[0]) and lex.is_compound(ent.text, min_part=4))):
                 continue
             # a word shouted in capitals ("er HELT vild med"): no name
             if len(ent) == 1 and len(ent.text) > 3 and ent.text.isupper() and lex.is_word(ent.text) and not lex.is_first_name(ent.text):
