@@ -139,6 +139,21 @@ def test_genitive_word_is_not_propagated_from_a_name():
     assert suggested(text) == ["dans"]
 
 
+# --- titles in quotes ----------------------------------------------------------------------------------
+
+
+def test_quoted_title_is_offered_not_preselected():
+    text = "Vi sang sangen \"Mos og Trille\" og læste bogen “Zuri Zebra”. Tutu grinede."
+    assert names(text) == ["Tutu"]
+    assert suggested(text) == ["Trille", "Zuri", "Zebra"]
+
+
+def test_quoted_title_with_the_childs_name_keeps_the_name():
+    text = "Vi sang sangen 'Lille Tutu' for hende. Bagefter legede Tutu med Emma."
+    # the closing quote may be taken as a possessive apostrophe ("Tutu'"): the name is covered either way
+    assert [n.rstrip("'") for n in names(text)] == ["Tutu", "Tutu", "Emma"]
+
+
 # --- animals in a story -------------------------------------------------------------------------------
 
 

@@ -14,6 +14,8 @@ and events. Evidence, from ``places`` and ``events`` in ``data/identifiers.yaml`
   on every occurrence in the text;
 * a street or square ("Nørager Plads"), a phrase of ordinary words inside a sentence ("ved Byens
   Kagemand") and a ruler ("Dronning Dagmar"): label ``NOT_PERSON``;
+* a title in quotes after "bogen", "sangen", "filmen", ... ("bogen “Zuri Zebra”"), when it holds no known
+  given name and no word the text uses elsewhere: ``NOT_PERSON``;
 * an event: a genitive of an ordinary word before "Dag", "Uge", ... ("Dagplejens Dag", "Mors Dag"),
   or a compound ending in one ("Bamsedag"): label ``NOT_PERSON``; after a name's genitive only the
   event word ("Emmas Dag": "Emmas" stays a name).
@@ -36,6 +38,9 @@ from narrativ_nlp.identifiers.types import IdentifierSpan
 
 def _capitalised(word: str) -> bool:
     return len(word) > 1 and word[0].isupper() and not word.isupper() and word.replace("-", "").isalpha()
+
+
+_QUOTES = ('"', "“", "„", "»", "'", "‘")
 
 
 def _ordinary(word: str, lex) -> bool:
@@ -65,6 +70,8 @@ class PlaceRecognizer(Recognizer):
         self._buildings_after_preposition = tuple(w.lower() for w in places["building_suffixes_after_preposition"])
         self._streets = frozenset(w.lower() for w in places["street_words"])
         self._titles = frozenset(w.lower() for w in places["ruler_titles"])
+        nouns = "|".join(re.escape(w) for w in sorted(context.settings["title_nouns"], key=len, reverse=True))
+        self._title_rx = re.compile(rf"(?i:\b(?:{nouns}))\s*:?\s*[\"“„»'‘]([^\"”“«'’\n]{{2,60}}?)[\"”«'’]")
         events = context.settings["events"]
         self._event_words = frozenset(w.lower() for w in events["words"])
 
@@ -127,11 +134,31 @@ class PlaceRecognizer(Recognizer):
                 place_ends.add(j)
         out.extend(self._events(texts, idxs))
         out.extend(self._phrases(doc, texts, idxs))
+        out.extend(self._titles_quoted(doc))
         if buildings:
             text = doc_text(doc)
             for word in buildings:
                 for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
                     out.append(self.span(m.start(), m.end(), "INSTITUTION", 0.6))
+        return out
+
+    def _titles_quoted(self, doc: Doc) -> list[IdentifierSpan]:
+        """A title in quotes after a title noun ("bogen “Zuri Zebra”", "sangen 'Mos og Trille'"): its
+        capitalised words are no persons of the text. Not when it holds a known given name or a word
+        that the text uses outside the title too ("sangen 'Lille Tutu'" about the child Tutu)."""
+        text = doc_text(doc)
+        if not any(q in text for q in _QUOTES):
+            return []
+        lex = self.context.lexicon
+        out = []
+        for m in self._title_rx.finditer(text):
+            words = [w for w in re.findall(r"[^\W\d_][\w'-]*", m.group(1)) if w[:1].isupper()]
+            if any(lex.is_first_name(w) for w in words):
+                continue
+            rest = text[: m.start(1)] + " " + text[m.end(1) :]
+            if any(re.search(rf"(?<![\w-]){re.escape(w)}", rest) for w in words):
+                continue
+            out.append(self.span(m.start(1), m.end(1), "NOT_PERSON", 0.8))
         return out
 
     def _phrases(self, doc: Doc, texts: list[str], idxs: list[int]) -> list[IdentifierSpan]:
