@@ -3,7 +3,8 @@
 Sources (see ``data/names/`` headers): Faker person providers (MIT), the
 project's own supplement lists (CC0), Faker's Danish town names, place names from the UNER
 Danish-DDT train split (CC BY-SA 4.0, ``scripts/derive_places.py``), and the Danish lemma
-lookup table of ``spacy-lookups-data`` (MIT) as the list of ordinary Danish word forms ("storm", "sol", "lærke" are words as well as names).
+lookup table of ``spacy-lookups-data`` (MIT) as the list of ordinary Danish word forms ("storm",
+"sol", "lærke" are words as well as names).
 """
 
 from __future__ import annotations
@@ -103,7 +104,8 @@ class NameLexicon:  # noqa: D101 (fields documented inline)
         words = self.danish_words
         for i in range(5, len(low) - 4):
             left, right = low[:i], low[i:]
-            if right in words and (left in words or (left[-1] in "se" and left[:-1] in words) or self.is_compound(left)):
+            if right in words and (
+                    left in words or (left[-1] in "se" and left[:-1] in words) or self.is_compound(left)):
                 return True
         return False
 

@@ -20,9 +20,10 @@ and events. Evidence, from ``places`` and ``events`` in ``data/identifiers.yaml`
   or a compound ending in one ("Bamsedag"): label ``NOT_PERSON``; after a name's genitive only the
   event word ("Emmas Dag": "Emmas" stays a name).
 
-A word that the gazetteer knows as a given name or surname is never taken ("i Frederiks",
-"fra Emma", "Emmas Dag"), nor a possessive before a lower-case word ("i Nukas taske"):
-a missed name is worse than a village offered for review.
+Except after a ruler's title, a word that the gazetteer knows as a given name or surname is never
+taken ("i Frederiks", "fra Emma", "Emmas Dag"), nor a possessive before a lower-case word ("i Nukas
+taske"), nor a word after "en ven i", "fat i", ... ("en god ven i Tutu"): a missed name is worse
+than a village offered for review.
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ class PlaceRecognizer(Recognizer):
         self._streets = frozenset(w.lower() for w in places["street_words"])
         self._titles = frozenset(w.lower() for w in places["ruler_titles"])
         nouns = "|".join(re.escape(w) for w in sorted(context.settings["title_nouns"], key=len, reverse=True))
-        self._title_rx = re.compile(rf"(?i:\b(?:{nouns}))\s*:?\s*[\"“„»'‘]([^\"”“«'’\n]{{2,60}}?)[\"”«'’]")
+        self._title_rx = re.compile(
+            rf"(?i:\b(?:{nouns}))\s*:?\s*[\"“„»'‘]([^\"”“«'’\n]{{2,60}}?)[\"”«'’]")
         events = context.settings["events"]
         self._event_words = frozenset(w.lower() for w in events["words"])
 
@@ -104,7 +106,8 @@ class PlaceRecognizer(Recognizer):
                 buildings.add(word)
                 continue
             after_preposition = prev in self._locative or prev in self._prepositions
-            if after_preposition and not lex.is_word(word) and self._compound_of(low, self._buildings_after_preposition):
+            if after_preposition and not lex.is_word(word) and self._compound_of(
+                    low, self._buildings_after_preposition):
                 buildings.add(word)
                 continue
             # "i Nukas taske": a possessive before a lower-case word may be a child's name
