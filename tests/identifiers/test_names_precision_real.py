@@ -59,6 +59,8 @@ def test_place_beside_a_known_town_is_no_person():
     ("Malik tog fat i Tutu og trak hende med hen til gyngen.", ["Malik", "Tutu"]),
     # a double name with a known part stays a name
     ("Han har en god ven i Ella-Marie, som går på stuen.", ["Ella-Marie"]),
+    # Danish surnames with a place-name ending after a preposition stay names
+    ("Tak for hjælpen til Hestbæk og Nørskov fra forældrerådet.", ["Hestbæk", "Nørskov"]),
 ])
 def test_names_after_i_stay_names(text, expected):
     assert names(text) == expected
