@@ -36,7 +36,7 @@ def test_data_checklist_patterns_compile():
 @pytest.mark.parametrize(
     "name", ["names/first_names_faker.tsv", "names/last_names_faker.txt", "names/supplement_first_names.txt",
              "names/supplement_last_names.txt", "names/towns_faker.txt", "names/places_extra.txt",
-             "names/not_person_proper_nouns.txt"],
+             "names/not_person_proper_nouns.txt", "names/places_uner.txt"],
 )
 def test_data_name_lists_state_source_and_license(name):
     head = data_text(name).splitlines()[0]

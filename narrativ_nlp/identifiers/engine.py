@@ -195,8 +195,14 @@ class IdentifierEngine:
             else:
                 flags = re.IGNORECASE
             for m in re.finditer(rf"(?<![\w-]){re.escape(stem)}{_POSSESSIVE}(?![\w-])", text, flags=re.IGNORECASE):
-                # a word-name in another case ("en sten" after "Sten") is offered unticked, not pre-selected
+                # a word-name in another case ("en sten" after "Sten") is offered unticked, not pre-selected;
+                # so is a genitive that is an everyday word ("dans" after "Dan") in a text with capitals
                 as_written = flags or m.group(0).startswith(stem)
+                if as_written and not m.group(0).startswith(stem) and m.group(0).lower() != stem.lower() \
+                        and lex.is_word(m.group(0)):
+                    if lower_text is None:
+                        lower_text = lower_case_text(text)
+                    as_written = lower_text
                 found.append(IdentifierSpan(m.start(), m.end(), "PERSON", "propagation",
                                             score if as_written else min(score, GUARDED_SCORE)))
         for letter, score in letters.items():

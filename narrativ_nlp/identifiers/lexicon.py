@@ -1,9 +1,10 @@
 """Name gazetteer and Danish word list used by the name recognizers.
 
 Sources (see ``data/names/`` headers): Faker person providers (MIT), the
-project's own supplement lists (CC0), Faker's Danish town names, and the
-Danish lemma lookup table of ``spacy-lookups-data`` (MIT) as the list of
-ordinary Danish word forms ("storm", "sol", "lærke" are words as well as names).
+project's own supplement lists (CC0), Faker's Danish town names, place names from the UNER
+Danish-DDT train split (CC BY-SA 4.0, ``scripts/derive_places.py``), and the Danish lemma
+lookup table of ``spacy-lookups-data`` (MIT) as the list of ordinary Danish word forms ("storm",
+"sol", "lærke" are words as well as names).
 """
 
 from __future__ import annotations
@@ -95,6 +96,19 @@ class NameLexicon:  # noqa: D101 (fields documented inline)
                 return True
         return False
 
+    def is_long_compound(self, word: str) -> bool:
+        """True when ``word`` is a Danish word of five letters or more after a part of five letters or more
+        that is a word or itself a compound ("Allehelgensstemning", "Evalueringskultur"): a shape that
+        hardly any given name has (1 of the gazetteer's 14,000 first names, "Rosinkrans")."""
+        low = word.lower()
+        words = self.danish_words
+        for i in range(5, len(low) - 4):
+            left, right = low[:i], low[i:]
+            if right in words and (
+                    left in words or (left[-1] in "se" and left[:-1] in words) or self.is_compound(left)):
+                return True
+        return False
+
     def gender(self, word: str) -> str:
         b = self.base_name(word)
         return self.first_names.get(b, "") if b else ""
@@ -114,7 +128,8 @@ def load_lexicon() -> NameLexicon:
     table = danish_lemma_lookups().get_table("lemma_lookup")
     # a place that is also a given name or surname ("Flemming", "Lund", "Irma") counts as a name:
     # the recognizers skip places, and a missed name is worse than a town offered for review
-    towns = frozenset(ln.strip().lower() for src in ("names/towns_faker.txt", "names/places_extra.txt")
+    towns = frozenset(ln.strip().lower() for src in ("names/towns_faker.txt", "names/places_extra.txt",
+                                                                  "names/places_uner.txt")
                       for ln in _lines(src)) - first.keys() - last
     not_person = frozenset(ln.strip().lower() for ln in _lines("names/not_person_proper_nouns.txt"))
     name_words = frozenset(ln.strip().lower() for ln in _lines("names/given_names_also_words.txt"))

@@ -54,6 +54,7 @@ class ContextRecognizer(Recognizer):
     def __init__(self, context: RecognizerContext) -> None:
         super().__init__(context)
         self.triggers = {w.lower() for w in context.settings["person_triggers"]}
+        self._hyphen_particles = frozenset(w.lower() for w in context.settings["name_hyphen_particles"])
 
     def analyze(self, doc: Doc) -> list[IdentifierSpan]:
         lex = self.context.lexicon
@@ -82,12 +83,31 @@ class ContextRecognizer(Recognizer):
                 lex.base_name(word) in lex.last_names or not lex.is_word(word) or not is_initial(tok)
             ) and not _possessive(prev.text, lex) and not _lower_compound(word):
                 found.append(self.span(prev.idx, tok.idx + len(word), "PERSON", 0.75))
+        found.extend(self._particle_surnames(doc))
         found.extend(self._initials(doc))
         found.extend(self._single_letters(doc))
         found.extend(self._signatures(doc))
         found.extend(self._leading_initials(doc))
         found.extend(self._lists(doc))
         return found
+
+    def _particle_surnames(self, doc: Doc) -> list[IdentifierSpan]:
+        """"al-Khatib", "el-Amin", "bin-Laden": a lower-case name particle joined by a hyphen to a capitalised
+        part is a surname, with the given name before it when there is one ("Ahmad al-Khatib")."""
+        particles = self._hyphen_particles
+        texts, idxs = token_texts(doc)
+        lex = self.context.lexicon
+        out = []
+        for i, t in enumerate(texts):
+            head, dash, rest = t.partition("-")
+            if not dash or head not in particles or not _capitalised(rest.split("-")[0]):
+                continue
+            start = idxs[i]
+            if i > 0 and _capitalised(texts[i - 1]) and idxs[i - 1] + len(texts[i - 1]) == idxs[i] - 1 and (
+                    lex.is_first_name(texts[i - 1]) or not lex.is_word(texts[i - 1])):
+                start = idxs[i - 1]
+            out.append(self.span(start, idxs[i] + len(t), "PERSON", 0.75))
+        return out
 
     def _initials(self, doc: Doc) -> list[IdentifierSpan]:
         """"Lone K." / "Lone K" after a capitalised word."""
@@ -97,7 +117,10 @@ class ContextRecognizer(Recognizer):
             t, prev = texts[i], texts[i - 1]
             if (len(t) == 2 and t[0].isupper() and t[1] == ".") or (len(t) == 1 and t.isupper() and t.isalpha()):
                 if _capitalised(prev) and (self.context.lexicon.is_first_name(prev) or not is_initial(doc[i - 1])):
-                    out.append(self.span(idxs[i - 1], idxs[i] + len(t), "PERSON", 0.75))
+                    # "Hanne B.. Mikkel": the initial's full stop is split off with the sentence's ("B", "..")
+                    end = idxs[i] + len(t) + (1 if len(t) == 1 and i + 1 < len(texts) and texts[i + 1].startswith(".")
+                                              and idxs[i + 1] == idxs[i] + 1 else 0)
+                    out.append(self.span(idxs[i - 1], end, "PERSON", 0.75))
         return out
 
     def _single_letters(self, doc: Doc) -> list[IdentifierSpan]:

@@ -72,6 +72,8 @@ class GazetteerRecognizer(Recognizer):
             if word[0].isupper() and not word.isupper():
                 if not is_initial(tok):
                     score = 0.8
+                elif lex.base_name(word) != low and lex.is_word(word) and not _word_next(tok):
+                    score = 0.3  # "Dans, glitter og fest": a genitive that is a word ("dans") before no noun
                 elif not is_word:
                     score = 0.75
                 elif looks_like_subject(tok, self.context.cues) or (lex.base_name(word) != low and not lex.is_word(word)) \
@@ -183,6 +185,15 @@ def _verb_next(tok, cues) -> bool:
 def _opens_sentence(tok) -> bool:
     """The first token of the text or the first after a full stop, "!" or "?" (not after a quote)."""
     return tok.i == 0 or tok.doc[tok.i - 1].text in (".", "!", "?")
+
+
+def _word_next(tok) -> bool:
+    """A lower-case word or abbreviation right after ``tok`` on the same line ("Dans far", "Noahs bl.a.";
+    not "Dans, glitter")."""
+    if tok.i + 1 >= len(tok.doc) or "\n" in tok.whitespace_:
+        return False
+    first = tok.doc[tok.i + 1].text[:1]
+    return first.isalpha() and first.islower()
 
 
 def _next_is_word(tok) -> bool:

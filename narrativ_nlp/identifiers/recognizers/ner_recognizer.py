@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc
 
 from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerContext, is_initial
@@ -42,6 +44,15 @@ class NerRecognizer(Recognizer):
             # the gazetteer and context rules decide there
             if len(ent) == 1 and is_initial(ent[0]) and lex.is_ordinary(ent.text):
                 continue
+            # a word drawn out in speech ("Neeej", "Jaaa")
+            if len(ent) == 1 and re.search(r"(\w)\1\1", ent.text) and lex.base_name(ent.text) is None:
+                continue
+            # a heading of one compound noun ("Evalueringskultur:", "Forældresamarbejde" on its own line), and
+            # anywhere two long words joined ("Allehelgensstemning"): 1 in 14,000 given names splits so
+            if len(ent) == 1 and lex.base_name(ent.text) is None and (
+                    lex.is_long_compound(ent.text)
+                    or (is_initial(ent[0]) and _heading_end(ent[0]) and lex.is_compound(ent.text, min_part=4))):
+                continue
             # a word shouted in capitals ("er HELT vild med"): no name
             if len(ent) == 1 and len(ent.text) > 3 and ent.text.isupper() and lex.is_word(ent.text) and not lex.is_first_name(ent.text):
                 continue
@@ -50,3 +61,12 @@ class NerRecognizer(Recognizer):
                 continue
             found.append(self.span(ent.start_char, ent.end_char, "PERSON", self.SCORE))
         return found
+
+
+def _heading_end(token) -> bool:
+    """Nothing but a colon or a line break after ``token`` on its line."""
+    doc = token.doc
+    if "\n" in token.whitespace_ or token.i + 1 >= len(doc):
+        return True
+    nxt = doc[token.i + 1]
+    return nxt.text == ":" or nxt.is_space and "\n" in nxt.text

@@ -7,6 +7,8 @@ no list knows (a rare or newly spelled given name). Towns, brands and the like
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc
 
 from spacy.lang.da.stop_words import STOP_WORDS
@@ -14,6 +16,7 @@ from spacy.lang.da.stop_words import STOP_WORDS
 from narrativ_nlp.identifiers.recognizers.base import (
     Recognizer,
     age_follows,
+    doc_text,
     is_initial,
     looks_like_subject,
     token_texts,
@@ -36,6 +39,8 @@ class ProperNounRecognizer(Recognizer):
             word, apostrophe = split_apostrophe(token_text)
             if len(word) < 2 or not word[0].isupper() or word.isupper() or word.endswith("-") or not _name_letters(word):
                 continue
+            if _STRETCHED.search(word):
+                continue  # "Liiige", "Neeej": a word drawn out for emphasis, no name
             tok = doc[i]  # a Token object only for candidates
             low = word.lower()
             if low in lex.not_person or low in lex.towns or low in STOP_WORDS or lex.is_first_name(word):
@@ -63,6 +68,10 @@ class ProperNounRecognizer(Recognizer):
                     if not (name_next and lex.base_name(word) in lex.last_names):
                         continue
                     score = 0.55
+                elif _title_case_line(doc, tok) or lex.is_long_compound(word):
+                    # "Nyt Fra Bestyrelsen": a heading in title case; "med dansk-tjekkisk Dukketeater": two long
+                    # words joined
+                    score = 0.3
                 else:
                     score = 0.45
             elif initial:
@@ -82,10 +91,32 @@ class ProperNounRecognizer(Recognizer):
                     score = 0.45  # "Phuong smed ...": no Danish word, no compound, and the sentence goes on
                 else:
                     score = 0.3
+            elif lex.is_long_compound(word):
+                score = 0.3  # "Allehelgensstemning": two long words joined; hardly ever a given name
             else:
                 score = 0.5
             found.append(self.span(tok.idx, tok.idx + len(token_text), "PERSON", score))
         return found
+
+
+def _title_case_line(doc: Doc, tok) -> bool:
+    """``tok`` stands in a short line without a full stop where every word of four letters or more is
+    capitalised: a heading written in title case ("Nyt Fra Bestyrelsen"), not a sentence."""
+    cache = doc.user_data.setdefault("narrativ_title_lines", {})
+    text = doc_text(doc)
+    start = text.rfind("\n", 0, tok.idx) + 1
+    if start not in cache:
+        end = text.find("\n", tok.idx)
+        line = text[start : end if end >= 0 else len(text)].strip()
+        words = [w for w in re.findall(r"[^\W\d_]+", line)]
+        long_words = [w for w in words if len(w) >= 4]
+        cache[start] = (0 < len(words) <= 8 and len(long_words) >= 2 and not line.endswith((".", "!", "?", ","))
+                        and all(w[0].isupper() for w in long_words))
+    return cache[start]
+
+
+#: one letter three times in a row: a word drawn out in speech ("Liiige", "Jaaa")
+_STRETCHED = re.compile(r"(\w)\1\1")
 
 
 def _name_letters(word: str) -> bool:
