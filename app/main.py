@@ -246,7 +246,9 @@ def build_app(db: str | None = None) -> gr.Blocks:
     on_save_g = guarded(on_save, lambda m: (_error_status(m), gr.skip()))
 
     def on_clear():
-        return "", [], [], write_h.highlight_html("", []), "", "", None, [], gr.update(choices=[], value=[]), \
+        # the text field itself is emptied in the browser at once (see clear_btn below): a server answer
+        # arriving after the user has started the next narrative must not wipe what they typed
+        return [], [], write_h.highlight_html("", []), "", "", None, [], gr.update(choices=[], value=[]), \
             gr.update(visible=False), "", None, "", "", "", "", {}
 
     # ---------------- Anonymisér filer
@@ -494,7 +496,8 @@ def build_app(db: str | None = None) -> gr.Blocks:
             # selecting words in the narrative fills the "missed identifier" field (nothing else happens)
             narrative.select(_selected_text, outputs=[missed], queue=False, show_progress="hidden",
                              api_visibility="private")
-            clear_btn.click(on_clear, outputs=[narrative, findings_state, ignored_state, highlighted, profile, status,
+            clear_btn.click(None, None, [narrative], js="() => ''", api_visibility="private")
+            clear_btn.click(on_clear, outputs=[findings_state, ignored_state, highlighted, profile, status,
                                                review_state, add_state, review, review_box, preview_box, preview_state,
                                                review_status, save_status, add_status, keep_text, drafts_state],
                             api_visibility="private")

@@ -274,7 +274,11 @@ def test_pedagogue_writes_rewrites_a_stale_sentence_reviews_by_person_and_saves(
 
         # ---- review by person: one row for Oliver with every occurrence
         page.get_by_role("button", name="Ny narrativ").click()
+        expect(page.locator("#narrativ-tekst textarea")).to_have_value("")
         page.fill("#narrativ-tekst textarea", PERSONS)
+        # the server's answer to "Ny narrativ" (clearing findings and review) must not wipe the new text
+        page.wait_for_timeout(1500)
+        expect(page.locator("#narrativ-tekst textarea")).to_have_value(PERSONS)
         page.click("#anonymiser")
         review = page.locator("#oplysninger")
         expect(review).to_contain_text("Oliver Hansen")
