@@ -118,9 +118,34 @@ def build_pipeline(ner_model: str | None = None, with_components: bool = True) -
 
 def load_pipeline(ner_model: str | None = None) -> Language:
     """The cached pipeline for ``ner_model`` (``None``: the choice the settings make), one per
-    NER model and models folder, so a changed setting never gets a stale pipeline."""
-    choice = choose_ner_model(ner_model)
-    return _cached_pipeline(ner_model, choice, str(models_dir()))
+    NER model and models folder, so a changed setting never gets a stale pipeline.
+
+    Resolving the choice reads the settings and looks for installed packages (about 0,6 ms); a
+    call with the same argument, environment variables and command-line overrides as an earlier
+    one returns that call's pipeline without resolving again (the one-text API calls this per text).
+    """
+    key = _settings_key(ner_model)
+    nlp = _LOADED.get(key)
+    if nlp is None:
+        choice = choose_ner_model(ner_model)
+        nlp = _cached_pipeline(ner_model, choice, str(models_dir()))
+        if len(_LOADED) >= 16:
+            _LOADED.clear()
+        _LOADED[key] = nlp
+    return nlp
+
+
+#: pipelines by ``_settings_key``: everything ``choose_ner_model`` and ``models_dir`` read
+_LOADED: dict[tuple, Language] = {}
+
+
+def _settings_key(ner_model: str | None) -> tuple:
+    import os
+
+    from narrativ_nlp.settings import _overrides
+
+    return (ner_model, os.environ.get(ENV_NER_MODEL), os.environ.get(ENV_MODELS_DIR),
+            _overrides.get("ner_model"), _overrides.get("models_dir"))
 
 
 @lru_cache(maxsize=4)
@@ -128,7 +153,12 @@ def _cached_pipeline(ner_model: str | None, choice: NerChoice, models: str) -> L
     return build_pipeline(ner_model)
 
 
-load_pipeline.cache_clear = _cached_pipeline.cache_clear  # type: ignore[attr-defined]
+def _cache_clear() -> None:
+    _LOADED.clear()
+    _cached_pipeline.cache_clear()
+
+
+load_pipeline.cache_clear = _cache_clear  # type: ignore[attr-defined]
 
 
 def ner_only_pipes(nlp: Language) -> list[str]:
