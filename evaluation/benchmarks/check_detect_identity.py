@@ -123,16 +123,19 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--baseline", required=True, help="a checkout of the older commit")
     ap.add_argument("--corpus", nargs="*", default=None, help="JSONL files with a 'text' field (default: corpora/*.jsonl)")
+    ap.add_argument("--candidate", default=None, help="compare this checkout instead of this tree")
     ap.add_argument("--json", default=None, help="also write the result here")
     args = ap.parse_args()
     corpora = [str(Path(c).resolve()) for c in (args.corpus or sorted(glob.glob(str(REPO / "corpora" / "*.jsonl"))))]
     base = Path(args.baseline).resolve()
+    candidate = Path(args.candidate).resolve() if args.candidate else None
     with tempfile.TemporaryDirectory(prefix="narrativ-identity-") as tmp:
         before = dump(base, corpora, Path(tmp) / "before.jsonl")
-        after = dump(None, corpora, Path(tmp) / "after.jsonl")
+        after = dump(candidate, corpora, Path(tmp) / "after.jsonl")
     result = compare(before, after)
     result["corpora"] = [os.path.relpath(c, REPO) for c in corpora]
     result["baseline"] = str(base)
+    result["candidate"] = str(candidate or REPO)
     print(json.dumps(result, indent=2, ensure_ascii=False))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
