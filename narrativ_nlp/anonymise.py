@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from narrativ_nlp.identifiers.engine import default_engine
 from narrativ_nlp.identifiers.pseudonymise import PseudonymisedText, Pseudonymiser
@@ -80,6 +81,14 @@ def detect(text: str, nlp: Language | None = None) -> Detection:
     return _detect(text, nlp)
 
 
+def _doc_of(nlp: Language, text: str) -> Doc:
+    """The tokenised ``text``, carrying its text for ``tokens.doc_text`` (spaCy's tokenizer keeps
+    the text exactly, so the recognizers and the segmenter need not join it again from the tokens)."""
+    doc = nlp.make_doc(text)
+    doc.user_data["narrativ_text"] = text
+    return doc
+
+
 def _detect(text: str, nlp: Language | None = None) -> Detection:
     from narrativ_nlp.pipeline import load_pipeline
 
@@ -89,11 +98,11 @@ def _detect(text: str, nlp: Language | None = None) -> Detection:
     nlp = nlp or load_pipeline()
     chunks = _chunks(text)
     if len(chunks) == 1:
-        doc = nlp(text, disable=_detect_disable(nlp))
+        doc = nlp(_doc_of(nlp, text), disable=_detect_disable(nlp))
         return doc._.identifiers
     spans: list[IdentifierSpan] = []
     for offset, chunk in chunks:
-        doc = nlp(chunk, disable=_detect_disable(nlp))
+        doc = nlp(_doc_of(nlp, chunk), disable=_detect_disable(nlp))
         d = doc._.identifiers
         for s in d.spans + d.suggestions:
             spans.append(IdentifierSpan(s.start + offset, s.end + offset, s.label, s.source, s.score))

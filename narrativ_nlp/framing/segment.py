@@ -37,6 +37,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from narrativ_nlp.resources import load_yaml
+from narrativ_nlp.tokens import doc_text
 
 FINAL_CHARS = frozenset(".!?…")
 QUOTES = frozenset('"“”„»«')
@@ -141,7 +142,7 @@ def sentence_starts(doc: Doc, rules: SegmentRules | None = None) -> list[bool]:
     idx = [i for _, i, _ in rows]
     ws = [" " if sp else "" for _, _, sp in rows]
     space = [t.isspace() for t in toks]
-    text = "".join(t + w for t, w in zip(toks, ws))
+    text = doc_text(doc)  # the tokens' texts and spaces joined, built once per doc
     starts = [False] * n
     starts[0] = True
 
