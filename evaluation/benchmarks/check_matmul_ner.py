@@ -6,7 +6,8 @@
 instead of the ``blis`` package (3-4 times faster here); the last bits of a float may differ. This
 script runs the loaded pipeline's ``tok2vec`` and ``ner`` over every text twice in one process, once
 with each product, and counts the texts whose entities (label, start, end) differ, and the largest
-difference of a token vector. Inputs: JSONL files with a ``text`` field (default: every
+difference of a token vector (``--threads``: OpenBLAS's products differ in the last bits with the
+number of threads, so check the counts the app may run with). Inputs: JSONL files with a ``text`` field (default: every
 ``corpora/*.jsonl``) and CoNLL/IOB2 files (``*.iob2``, the ``# text =`` lines, e.g. the UNER
 Danish-DDT data in ``../shared/data/uner_da_ddt/``). Prints counts only, never text.
 """
@@ -30,6 +31,8 @@ def texts_of(path: Path) -> list[str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("files", nargs="*")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="BLAS threads for NumPy's product (OpenBLAS's results depend on it; the app does not limit them)")
     args = ap.parse_args()
     files = [Path(f) for f in args.files] or [Path(f) for f in sorted(glob.glob(str(_common.REPO_ROOT / "corpora" / "*.jsonl")))]
 
@@ -39,6 +42,10 @@ def main() -> int:
     from narrativ_nlp.pipeline import load_pipeline
 
     nlp = load_pipeline()
+    if args.threads != 1:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(args.threads, user_api="blas")
     names = [n for n in ("tok2vec", "ner") if n in nlp.pipe_names]
     nodes = [node for n in names for node in nlp.get_pipe(n).model.walk()]
     fast = {id(node): node.ops for node in nodes}
@@ -52,7 +59,9 @@ def main() -> int:
             doc = nlp.get_pipe(name)(doc)
         return [(e.label_, e.start_char, e.end_char) for e in doc.ents], doc.tensor
 
-    out = {"uses_numpy_product": all(not getattr(ops, "use_blis", True) for ops in fast.values()), "files": {}}
+    from threadpoolctl import threadpool_info
+
+    out = {"blas_threads": [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"], "uses_numpy_product": all(not getattr(ops, "use_blis", True) for ops in fast.values()), "files": {}}
     for path in files:
         texts = [t for t in texts_of(path) if t.strip()]
         differ = ents = 0
