@@ -92,11 +92,11 @@ def _load_base(choice: NerChoice) -> Language:
 def _numpy_matmul(nlp: Language) -> None:
     """Let the models' matrix products run on NumPy's BLAS instead of the ``blis`` package.
 
-    The tok2vec and NER layers are small (width 48): with ``blis`` 1.3 their products ran 3-4 times
-    slower than NumPy's OpenBLAS on the project's machines, and were a third of the one-text
-    anonymisation time. Only the product changes (the last bits of a float may differ); the weights,
-    the layers and every other operation stay the same. ``check_detect_identity.py`` compares the
-    spans with the ``blis`` products over every corpus text.
+    The tok2vec and NER layers are small (width 48): with ``blis`` 1.3 their products (150 tokens)
+    ran 2-2,5 times slower than NumPy's OpenBLAS on the project's machine at low load, 3-4 times
+    under load. Only the product changes (the last bits of a float may differ; OpenBLAS's also with
+    its thread count); the weights, the layers and every other operation stay the same.
+    ``check_matmul_ner.py`` compares the entities, ``check_detect_identity.py`` the spans.
     """
     from thinc.api import Model, NumpyOps
 
