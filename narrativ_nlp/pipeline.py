@@ -85,7 +85,28 @@ def _load_base(choice: NerChoice) -> Language:
         raise NarrativError("E020", path=choice.name, detail=type(exc).__name__) from exc
     if nlp.lang != "da":
         raise NarrativError("E020", path=choice.name, detail=f"language is {nlp.lang!r}, expected 'da'")
+    _numpy_matmul(nlp)
     return nlp
+
+
+def _numpy_matmul(nlp: Language) -> None:
+    """Let the models' matrix products run on NumPy's BLAS instead of the ``blis`` package.
+
+    The tok2vec and NER layers are small (width 48): with ``blis`` 1.3 their products (150 tokens)
+    ran 2-2,5 times slower than NumPy's OpenBLAS on the project's machine at low load, 3-4 times
+    under load. Only the product changes (the last bits of a float may differ; OpenBLAS's also with
+    its thread count); the weights, the layers and every other operation stay the same.
+    ``check_matmul_ner.py`` compares the entities, ``check_detect_identity.py`` the spans.
+    """
+    from thinc.api import Model, NumpyOps
+
+    ops = NumpyOps(use_blis=False)
+    for _name, proc in nlp.pipeline:
+        model = getattr(proc, "model", None)
+        if isinstance(model, Model):
+            for node in model.walk():
+                if type(node.ops) is NumpyOps:
+                    node.ops = ops
 
 
 def build_pipeline(ner_model: str | None = None, with_components: bool = True) -> Language:
@@ -118,9 +139,34 @@ def build_pipeline(ner_model: str | None = None, with_components: bool = True) -
 
 def load_pipeline(ner_model: str | None = None) -> Language:
     """The cached pipeline for ``ner_model`` (``None``: the choice the settings make), one per
-    NER model and models folder, so a changed setting never gets a stale pipeline."""
-    choice = choose_ner_model(ner_model)
-    return _cached_pipeline(ner_model, choice, str(models_dir()))
+    NER model and models folder, so a changed setting never gets a stale pipeline.
+
+    Resolving the choice reads the settings and looks for installed packages (about 0,6 ms); a
+    call with the same argument, environment variables and command-line overrides as an earlier
+    one returns that call's pipeline without resolving again (the one-text API calls this per text).
+    """
+    key = _settings_key(ner_model)
+    nlp = _LOADED.get(key)
+    if nlp is None:
+        choice = choose_ner_model(ner_model)
+        nlp = _cached_pipeline(ner_model, choice, str(models_dir()))
+        if len(_LOADED) >= 16:
+            _LOADED.clear()
+        _LOADED[key] = nlp
+    return nlp
+
+
+#: pipelines by ``_settings_key``: everything ``choose_ner_model`` and ``models_dir`` read
+_LOADED: dict[tuple, Language] = {}
+
+
+def _settings_key(ner_model: str | None) -> tuple:
+    import os
+
+    from narrativ_nlp.settings import _overrides
+
+    return (ner_model, os.environ.get(ENV_NER_MODEL), os.environ.get(ENV_MODELS_DIR),
+            _overrides.get("ner_model"), _overrides.get("models_dir"))
 
 
 @lru_cache(maxsize=4)
@@ -128,7 +174,12 @@ def _cached_pipeline(ner_model: str | None, choice: NerChoice, models: str) -> L
     return build_pipeline(ner_model)
 
 
-load_pipeline.cache_clear = _cached_pipeline.cache_clear  # type: ignore[attr-defined]
+def _cache_clear() -> None:
+    _LOADED.clear()
+    _cached_pipeline.cache_clear()
+
+
+load_pipeline.cache_clear = _cache_clear  # type: ignore[attr-defined]
 
 
 def ner_only_pipes(nlp: Language) -> list[str]:

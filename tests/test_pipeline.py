@@ -63,3 +63,40 @@ def test_lemma_table_is_loaded_once_for_lemmas_and_names(nlp):
     assert load_lexicon().danish_words is table
     assert [t.lemma_ for t in nlp("så byggede pigerne")][1:] == ["bygge", "pige"]
     assert load_lexicon().is_word("storm") and not load_lexicon().is_word("mohammed")
+
+
+def test_models_multiply_with_numpy_and_find_the_same_entities(nlp):
+    """The tok2vec and NER layers use NumPy's matrix product (faster than blis here); on real
+    narratives the entities are the ones the blis product gives."""
+    from pathlib import Path
+
+    from thinc.api import NumpyOps
+
+    from narrativ_nlp.corpus.format import read_corpus
+
+    names = [n for n in ("tok2vec", "ner") if n in nlp.pipe_names]
+    if not names:
+        pytest.skip("no NER model")
+    nodes = [node for n in names for node in nlp.get_pipe(n).model.walk()]
+    assert nodes and all(isinstance(node.ops, NumpyOps) and not node.ops.use_blis for node in nodes)
+    texts = [rec.text for rec in read_corpus(Path(__file__).resolve().parents[1] / "corpora" / "narratives.dev.jsonl")][:25]
+
+    def entities() -> list:
+        out = []
+        for text in texts:
+            doc = nlp.make_doc(text)
+            for n in names:
+                doc = nlp.get_pipe(n)(doc)
+            out.append([(e.label_, e.start_char, e.end_char) for e in doc.ents])
+        return out
+
+    fast = entities()
+    saved = [node.ops for node in nodes]
+    try:
+        for node in nodes:
+            node.ops = NumpyOps(use_blis=True)
+        slow = entities()
+    finally:
+        for node, ops in zip(nodes, saved):
+            node.ops = ops
+    assert sum(len(e) for e in fast) > 25 and fast == slow

@@ -31,11 +31,13 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy
 from spacy.attrs import IDX, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from narrativ_nlp.resources import load_yaml
+from narrativ_nlp.tokens import doc_text
 
 FINAL_CHARS = frozenset(".!?…")
 QUOTES = frozenset('"“”„»«')
@@ -163,7 +165,7 @@ def sentence_starts(doc: Doc, rules: SegmentRules | None = None) -> list[bool]:
     idx = [i for _, i, _ in rows]
     ws = [" " if sp else "" for _, _, sp in rows]
     space = [t.isspace() for t in toks]
-    text = "".join(t + w for t, w in zip(toks, ws))
+    text = doc_text(doc)  # the tokens' texts and spaces joined, built once per doc
     starts = [False] * n
     starts[0] = True
 
@@ -242,7 +244,9 @@ def sentence_starts(doc: Doc, rules: SegmentRules | None = None) -> list[bool]:
     # 2. sentence-final punctuation, abbreviations, emoji
     for i in range(n):
         tok = toks[i]
-        if space[i]:
+        # (a quick exact pre-check: a final mark and an abbreviation end in one of FINAL_CHARS,
+        # an emoji starts at U+2100 or above; most tokens are neither)
+        if space[i] or (tok[-1] not in FINAL_CHARS and ord(tok[0]) < 0x2100):
             continue
         final = _is_final(tok)
         abbrev = not final and _is_abbreviation(tok)
@@ -394,11 +398,10 @@ class Segmenter:
         starts = sentence_starts(doc, self.rules)
         if not starts:
             return doc
-        # set only what differs from the sentencizer's boundaries (Token objects are costly)
-        current = doc.to_array([SENT_START]).tolist()
-        for i, (start, now) in enumerate(zip(starts, current)):
-            if (now == 1) != start or now == 0:
-                doc[i].is_sent_start = start
+        # every token's boundary in one array (1: starts a sentence, -1: does not), as setting
+        # ``token.is_sent_start`` does, without a Token object per token; whatever a sentencizer
+        # before this component set is overwritten
+        doc.from_array([SENT_START], numpy.array([1 if s else -1 for s in starts], dtype=numpy.int64).astype(numpy.uint64))
         return doc
 
 

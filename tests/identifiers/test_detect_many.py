@@ -23,10 +23,13 @@ def test_detect_many_equals_detect(nlp):
 
 
 def test_detect_skips_the_lemmatizer_without_changing_a_span(nlp):
-    """``detect`` leaves the lemmatizer out (speed); the full pipeline finds the very same identifiers."""
+    """``detect`` leaves the lemmatizer, the subject resolver and the sentencizer (the segmenter sets
+    every boundary itself) out (speed); the full pipeline finds the very same identifiers."""
     from narrativ_nlp import anonymise
 
-    assert "lemmatizer" in anonymise._DETECT_DISABLE and "lemmatizer" in nlp.pipe_names
+    skipped = anonymise._detect_disable(nlp)
+    for name in ("lemmatizer", "narrativ_subject", "sentencizer"):
+        assert name in skipped and name in nlp.pipe_names
     texts = [rec.text for rec in read_corpus(CORPORA / "narratives.test.jsonl")]
     for text, full in zip(texts, nlp.pipe(texts, disable=["narrativ_framing"])):
         det = detect(text, nlp)

@@ -1,0 +1,84 @@
+"""The NER model's entities with NumPy's matrix product and with ``blis``'s: the same on every text?
+
+    python evaluation/benchmarks/check_matmul_ner.py [FILES ...]
+
+``pipeline._numpy_matmul`` lets the tok2vec and NER layers multiply matrices with NumPy's BLAS
+instead of the ``blis`` package (3-4 times faster here); the last bits of a float may differ. This
+script runs the loaded pipeline's ``tok2vec`` and ``ner`` over every text twice in one process, once
+with each product, and counts the texts whose entities (label, start, end) differ, and the largest
+difference of a token vector (``--threads``: OpenBLAS's products differ in the last bits with the
+number of threads, so check the counts the app may run with). Inputs: JSONL files with a ``text`` field (default: every
+``corpora/*.jsonl``) and CoNLL/IOB2 files (``*.iob2``, the ``# text =`` lines, e.g. the UNER
+Danish-DDT data in ``../shared/data/uner_da_ddt/``). Prints counts only, never text.
+"""
+
+from __future__ import annotations
+
+import _common  # noqa: I001  (first: sets the thread variables before numpy/spaCy load)
+
+import argparse
+import glob
+import json
+from pathlib import Path
+
+
+def texts_of(path: Path) -> list[str]:
+    if path.suffix == ".iob2":
+        return [ln[len("# text = "):].rstrip("\n") for ln in path.open(encoding="utf-8") if ln.startswith("# text = ")]
+    return [json.loads(ln)["text"] for ln in path.open(encoding="utf-8") if ln.strip()]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("files", nargs="*")
+    ap.add_argument("--threads", type=int, default=1,
+                    help="BLAS threads for NumPy's product (OpenBLAS's results depend on it; the app does not limit them)")
+    args = ap.parse_args()
+    files = [Path(f) for f in args.files] or [Path(f) for f in sorted(glob.glob(str(_common.REPO_ROOT / "corpora" / "*.jsonl")))]
+
+    import numpy
+    from thinc.api import NumpyOps
+
+    from narrativ_nlp.pipeline import load_pipeline
+
+    nlp = load_pipeline()
+    if args.threads != 1:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(args.threads, user_api="blas")
+    names = [n for n in ("tok2vec", "ner") if n in nlp.pipe_names]
+    nodes = [node for n in names for node in nlp.get_pipe(n).model.walk()]
+    fast = {id(node): node.ops for node in nodes}
+    blis = NumpyOps(use_blis=True)
+
+    def run(text: str, slow: bool):
+        for node in nodes:
+            node.ops = blis if slow else fast[id(node)]
+        doc = nlp.make_doc(text)
+        for name in names:
+            doc = nlp.get_pipe(name)(doc)
+        return [(e.label_, e.start_char, e.end_char) for e in doc.ents], doc.tensor
+
+    from threadpoolctl import threadpool_info
+
+    out = {"blas_threads": [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"], "uses_numpy_product": all(not getattr(ops, "use_blis", True) for ops in fast.values()), "files": {}}
+    for path in files:
+        texts = [t for t in texts_of(path) if t.strip()]
+        differ = ents = 0
+        max_diff = 0.0
+        for text in texts:
+            a, ta = run(text, slow=True)
+            b, tb = run(text, slow=False)
+            ents += len(a)
+            differ += a != b
+            if ta.size:
+                max_diff = max(max_diff, float(numpy.abs(ta - tb).max()))
+        out["files"][path.name] = {"texts": len(texts), "entities": ents, "texts_with_other_entities": differ,
+                                   "max_token_vector_difference": max_diff}
+    out["identical"] = all(f["texts_with_other_entities"] == 0 for f in out["files"].values())
+    print(json.dumps(out, indent=2))
+    return 0 if out["identical"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
