@@ -327,6 +327,23 @@ def extra_sections(raw: dict) -> list[str]:
                   "`python evaluation/user_theme_check.py`:", "", "```", extra["user_themes"], "```", ""]
     if extra.get("lemmas"):
         lines += ["## Lemmas shown to users", "", "`python evaluation/lemma_check.py`:", "", "```", extra["lemmas"], "```", ""]
+    app = ROOT / "evaluation" / "app_benchmarks.json"
+    if app.is_file():
+        a = json.loads(app.read_text(encoding="utf-8"))
+        lines += ["## The app under load and Overblik at 1,000 narratives (`evaluation/app_benchmarks.json`)", "",
+                  a.get("note", ""), "", f"Load: `{a['load']['command']}` (target: p95 ≤ 1.5 s, ≥ 30 analyses/s).", "",
+                  "| run | code | p50 s | p95 s | analyses/s | errors | saves kept | load average |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for k, r in a["load"]["runs"].items():
+            lines.append(f"| {k} | {r['code']} | {fmt(r['p50_s'])} | {fmt(r['p95_s'])} | {fmt(r['analyses_per_s'])} | "
+                         f"{r['errors']} | {r['saves_reported']}/{r['users']} | {fmt(r['loadavg_before'][0])} |")
+        lines += ["", f"Overblik: `{a['overview']['command']}` (target: ≤ 1.5 s for 1,000 narratives).", "",
+                  "| run | code | view, all 1,000, cold s | view, largest room, cold s | patterns, all, cold s | exports, all, cold s |",
+                  "|---|---|---|---|---|---|"]
+        for k, r in a["overview"]["runs"].items():
+            lines.append(f"| {k} | {r['code']} | {fmt(r['all']['view_cold_s'])} | {fmt(r['largest_group']['view_cold_s'])} | "
+                         f"{fmt(r['all']['patterns_cold_s'])} | {fmt(r['all']['exports_cold_s'])} |")
+        lines.append("")
     readme = ROOT / "evaluation" / "readme_debian.json"
     if readme.is_file():
         r = json.loads(readme.read_text(encoding="utf-8"))
