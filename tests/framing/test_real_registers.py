@@ -8,23 +8,11 @@ that needs a child, and lexicon gaps (perfect copula, "lidt af en", blame in sub
 from __future__ import annotations
 
 import pytest
-import spacy
 
 from narrativ_nlp.framing.analysis import analyse
+from tests.framing._segmenting import segment_sentences, seg_nlp  # noqa: F401  (seg_nlp: a fixture)
 
 
-@pytest.fixture(scope="module")
-def seg_nlp():
-    import narrativ_nlp.framing.segment  # noqa: F401
-
-    nlp = spacy.blank("da")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("narrativ_segmenter_v1")
-    return nlp
-
-
-def _sents(nlp, text: str) -> list[str]:
-    return [s.text.strip() for s in nlp(text).sents]
 
 
 HEADERS = [
@@ -45,7 +33,7 @@ HEADERS = [
 
 @pytest.mark.parametrize("case,text,expected", HEADERS, ids=[c[0] for c in HEADERS])
 def test_note_headers_before_a_colon_are_their_own_sentence(seg_nlp, case, text, expected):
-    assert _sents(seg_nlp, text) == expected
+    assert segment_sentences(seg_nlp, text) == expected
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -57,7 +45,7 @@ def test_note_headers_before_a_colon_are_their_own_sentence(seg_nlp, case, text,
      ["I dag var vi inde hele dagen pga regnen og malede", "Viggo var helt oppe at køre over de nye pensler"]),
 ])
 def test_a_single_line_break_ends_a_note_line(seg_nlp, text, expected):
-    assert _sents(seg_nlp, text) == expected
+    assert segment_sentences(seg_nlp, text) == expected
 
 
 @pytest.mark.parametrize("text", [
@@ -65,7 +53,7 @@ def test_a_single_line_break_ends_a_note_line(seg_nlp, text, expected):
     "Hun hentede spanden,\nskovlen og rivejernet.",  # a comma at the end of the line
 ])
 def test_a_line_that_needs_its_continuation_stays_one_sentence(seg_nlp, text):
-    assert len(_sents(seg_nlp, text)) == 1
+    assert len(segment_sentences(seg_nlp, text)) == 1
 
 
 @pytest.mark.parametrize("text", [
@@ -74,7 +62,7 @@ def test_a_line_that_needs_its_continuation_stays_one_sentence(seg_nlp, text):
     "Hun sagde til mig i garderoben: at det gik fint.",  # lower case after the colon
 ])
 def test_colons_that_are_not_headers(seg_nlp, text):
-    assert len(_sents(seg_nlp, text)) == 1
+    assert len(segment_sentences(seg_nlp, text)) == 1
 
 
 def _subjects(nlp, text):

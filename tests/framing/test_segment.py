@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 import pytest
-import spacy
 
 from narrativ_nlp.framing.segment import segment_rules, sentence_starts
+from tests.framing._segmenting import segment_sentences, seg_nlp  # noqa: F401  (seg_nlp: a fixture)
 
 
-@pytest.fixture(scope="module")
-def seg_nlp():
-    import narrativ_nlp.framing.segment  # noqa: F401
-
-    nlp = spacy.blank("da")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("narrativ_segmenter_v1")
-    return nlp
-
-
-def _sents(nlp, text: str) -> list[str]:
-    return [s.text.strip() for s in nlp(text).sents]
 
 
 LAYOUTS = [
@@ -88,7 +76,7 @@ LAYOUTS = [
 
 @pytest.mark.parametrize("layout,text,expected", LAYOUTS, ids=[row[0] for row in LAYOUTS])
 def test_segmentation_layouts(seg_nlp, layout, text, expected):
-    assert _sents(seg_nlp, text) == expected
+    assert segment_sentences(seg_nlp, text) == expected
 
 
 @pytest.mark.parametrize("text", [
@@ -109,7 +97,7 @@ def test_long_sentence_is_split_as_last_resort(seg_nlp):
     part = "Ali byggede et højt tårn af klodser sammen med to andre børn ved bordet i hjørnet"
     text = f"{part}, {part}; {part}, men {part}, og {part} og {part} og {part}."
     assert len(text) > segment_rules().max_sentence_chars
-    sents = _sents(seg_nlp, text)
+    sents = segment_sentences(seg_nlp, text)
     assert len(sents) >= 2
     assert all(len(s) <= segment_rules().max_sentence_chars for s in sents)
     assert sents[1].startswith("Ali") or sents[1].startswith("men")
