@@ -420,6 +420,19 @@ class DocSubjects:
         return local, self._about(i, local, clause, end)
 
 
+class _PerThread:
+    """An attribute kept in the owner's ``_doc_tables`` (a ``threading.local``): each thread its own value."""
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj, owner=None):
+        return self if obj is None else getattr(obj._doc_tables, self.name)
+
+    def __set__(self, obj, value) -> None:
+        setattr(obj._doc_tables, self.name, value)
+
+
 class SubjectResolver:
     """Find the mentions of a doc and build its ``DocSubjects``."""
 
@@ -440,37 +453,11 @@ class SubjectResolver:
         # app, and as plain attributes two documents at once mixed their tables (IndexError, or a wrong subject)
         self._doc_tables = threading.local()
 
-    @property
-    def _low(self):
-        return self._doc_tables.low
-
-    @_low.setter
-    def _low(self, value) -> None:
-        self._doc_tables.low = value
-
-    @property
-    def _lem(self):
-        return self._doc_tables.lem
-
-    @_lem.setter
-    def _lem(self, value) -> None:
-        self._doc_tables.lem = value
-
-    @property
-    def _txt(self):
-        return self._doc_tables.txt
-
-    @_txt.setter
-    def _txt(self, value) -> None:
-        self._doc_tables.txt = value
-
-    @property
-    def _idx(self):
-        return self._doc_tables.idx
-
-    @_idx.setter
-    def _idx(self, value) -> None:
-        self._doc_tables.idx = value
+    # the current document's tables: each thread sees its own (see ``_doc_tables``)
+    _low = _PerThread()
+    _lem = _PerThread()
+    _txt = _PerThread()
+    _idx = _PerThread()
 
     def __call__(self, doc: Doc) -> DocSubjects:
         return DocSubjects(doc, self._mentions(doc), self.words, self.focal_for_child_nouns, self.focal_about_nobody)
