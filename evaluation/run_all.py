@@ -261,9 +261,9 @@ def round_targets(raw: dict) -> str:
          _get(reg, "framing", "resource", "f1_ci")),
         ("#15", "subject accuracy, register-diverse test", _get(reg, "framing", "subject_accuracy"), 0.90, True,
          _get(reg, "framing_subject", "subject_accuracy_ci")),
-        ("#15", "deficit F1, test narratives (must stay ≥ 0.90 × earlier)", _get(test, "framing", "deficit", "f1"), 0.80, True,
+        ("#15", "deficit F1, test narratives (must not fall below 0.90)", _get(test, "framing", "deficit", "f1"), 0.90, True,
          _get(test, "framing", "deficit", "f1_ci")),
-        ("#15", "`analyse` median ms (fast path)", _get(b, "framing", "median_ms"), 15, False, None),
+        ("#15", "`analyse` median ms (fast path), ~110 words, one core", _get(b, "framing_110", "median_ms"), 15, False, None),
         ("#17", "curriculum micro-F1, test narratives", _get(test, "curriculum", "micro_f1"), 0.75, True,
          _get(test, "curriculum", "micro_f1_ci")),
     ]
@@ -430,6 +430,8 @@ def main() -> None:
     benches = {}
     if not args.skip_benchmarks:
         benches["framing"] = bench("bench_framing.py", "--corpus", "corpora/narratives.test.jsonl")
+        # issue #15 states its speed target for narratives of ~110 words (#3's was 250 words)
+        benches["framing_110"] = bench("bench_framing.py", "--corpus", "corpora/narratives.test.jsonl", "--words", "110")
         benches["identifiers"] = bench("bench_identifiers.py", "--corpus", "corpora/narratives.test.jsonl")
         benches["presidio"] = bench("bench_presidio.py", "--corpus", "corpora/narratives.test.jsonl")
         benches["themes_scale"] = bench("bench_themes.py", "--sizes", "1000", "10000")
