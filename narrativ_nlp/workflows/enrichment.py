@@ -46,11 +46,17 @@ def _curriculum(lemmas: list[str]) -> list[list[dict[str, Any]]]:
     return [tags_dicts(t) for t in tag_curriculum(lemmas)]
 
 
-def enrich(texts: list[str], mode: str = "placeholder", nlp: Language | None = None) -> list[Enrichment]:
+def enrich(texts: list[str], mode: str = "placeholder", nlp: Language | None = None,
+           originals: list[str] | None = None) -> list[Enrichment]:
     """Lemmas, themes, curriculum themes and profile of already anonymised ``texts``.
 
     ``mode`` is the pseudonymisation mode the texts were written in: placeholders and masks carry
     no words; surrogate names look like names and are found again to be left out of the lemmas.
+    ``originals``: the texts as the writer wrote them (same order), when the caller still has them.
+    The framing profile is then measured on those — it holds counts only, no text — because the
+    framing rules read who a sentence is about from the names ("[Person 3] kan ikke vente" is not
+    recognised as a sentence about a child, and a profile of the placeholder text would count too
+    few deficit sentences). Nothing of the originals is returned or stored.
     """
     from narrativ_nlp.framing.analysis import analyse
     from narrativ_nlp.pipeline import load_pipeline
@@ -64,5 +70,7 @@ def enrich(texts: list[str], mode: str = "placeholder", nlp: Language | None = N
     lemmas = anonymised_lemmas(texts, nlp) if mode != "surrogate" else texts_to_lemmas(texts, nlp)
     themes = [tags_dicts(t) for t in tag_many(default_tagger(), lemmas)]
     curriculum = _curriculum(lemmas)
-    profiles = [profile_dict(analyse(t, nlp=nlp).profile) for t in texts]
+    if originals is not None and len(originals) != len(texts):
+        raise ValueError(f"len(originals)={len(originals)} should equal len(texts)={len(texts)}")
+    profiles = [profile_dict(analyse(t, nlp=nlp).profile) for t in (originals if originals is not None else texts)]
     return [Enrichment(lem, th, cu, pr) for lem, th, cu, pr in zip(lemmas, themes, curriculum, profiles)]

@@ -100,14 +100,19 @@ def _anonymise_field(value: str | None, pseudo: Pseudonymiser, counts: Counter, 
     return result.text
 
 
-def _row(text: str, group: str, date: str | None, author: str | None, kept: dict[str, int]) -> dict[str, Any]:
+def _row(text: str, group: str, date: str | None, author: str | None, kept: dict[str, int],
+         original: str) -> dict[str, Any]:
     return {"text": text, "group": group, "date": date, "author": author, "anonymised": not kept,
-            "kept": kept or None}
+            "kept": kept or None, "_original": original}
 
 
 def _store_rows(store: NarrativeStore, rows: list[dict[str, Any]], mode: str) -> tuple[int, int]:
-    """``enrich()`` every row, then store them in one transaction: (stored, duplicates)."""
-    for row, e in zip(rows, enrich([r["text"] for r in rows], mode)):
+    """``enrich()`` every row, then store them in one transaction: (stored, duplicates).
+
+    A row's ``_original`` (the text before pseudonymisation) is used for its framing profile and
+    removed before anything is stored."""
+    originals = [r.pop("_original") for r in rows]
+    for row, e in zip(rows, enrich([r["text"] for r in rows], mode, originals=originals)):
         row.update(themes=e.themes, curriculum=e.curriculum, profile=e.profile, lemmas=e.lemmas)
     return store.add_many(rows)
 
@@ -179,7 +184,7 @@ def save_reviewed(req: SaveRequest, db: str | Path | None = None) -> SaveResult:
     counts = Counter(result.counts())
     group = _anonymise_field(group, pseudo, counts, known_names_only=True) or DEFAULT_GROUP
     author = _anonymise_field(req.author, pseudo, counts, is_code=_AUTHOR_CODE.match)
-    rows = [_row(result.text, group, date, author, kept)]
+    rows = [_row(result.text, group, date, author, kept, req.text)]
     with closing(NarrativeStore(db)) as store:
         stored, _dup = _store_rows(store, rows, req.mode)
         nid = store.last_id() if stored else None
@@ -295,7 +300,7 @@ def import_files(req: ImportRequest, db: str | Path | None = None,
             report.duplicates += 1
             continue
         seen.add(key)
-        rows.append(_row(result.text, group, date, author, {}))
+        rows.append(_row(result.text, group, date, author, {}, item.text))
         if progress:
             progress(i + 1, len(todo))
     with closing(NarrativeStore(db)) as store:

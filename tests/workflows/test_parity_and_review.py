@@ -128,3 +128,36 @@ def test_same_text_other_group_or_date_is_not_a_duplicate(tmp_path):
     src.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
     report = import_files(ImportRequest([src]), tmp_path / "d.sqlite3")
     assert (report.stored, report.duplicates) == (3, 1)
+
+
+DEFICIT_NARRATIVE = (
+    "Mandag ved samling.\n\n"
+    "Noah kan ikke vente på sin tur. Emil har svært ved at sidde stille, og han er en meget urolig dreng.\n"
+    "Bagefter hjalp Noah med at dække bord."
+)
+
+
+def test_stored_profile_is_measured_on_the_writers_text_not_the_placeholders(tmp_path):
+    """The framing rules read who a sentence is about from the names; the profile stored after
+    pseudonymisation must count the same deficit sentences as an analysis of the text as written
+    (a profile of "[Person 1] kan ikke vente …" inflated the leader's resource share)."""
+    from narrativ_nlp.framing.analysis import analyse
+
+    written = analyse(DEFICIT_NARRATIVE).profile
+    assert written.n_deficit_sentences >= 2
+    db_app, db_import = tmp_path / "app.sqlite3", tmp_path / "import.sqlite3"
+    review = detect_for_review(DEFICIT_NARRATIVE)
+    spans = review.spans_for()
+    save_reviewed(SaveRequest(DEFICIT_NARRATIVE, spans, detected=spans, group="Stue Myretuen", date="2026-03-04"), db_app)
+    src = tmp_path / "n.txt"
+    src.write_text(DEFICIT_NARRATIVE, encoding="utf-8")
+    import_files(ImportRequest([src], group="Stue Myretuen"), db_import)
+    app, imported = _records(db_app), _records(db_import)
+    assert app == imported
+    stored_text, _themes, profile, _lemmas, _ = app[0]
+    assert "Noah" not in stored_text and "Emil" not in stored_text
+    assert profile["n_deficit_sentences"] == written.n_deficit_sentences
+    assert profile["resource_share"] == written.resource_share
+    with sqlite3.connect(db_app) as con:  # the original text is nowhere in the file
+        dump = "\n".join(con.iterdump())
+    assert "Noah" not in dump and "Emil" not in dump
