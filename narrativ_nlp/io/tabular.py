@@ -3,7 +3,8 @@
 * CSV: the delimiter is detected among ``,`` ``;`` tab and ``|`` (Danish Excel writes ``;``), the
   encoding by ``narrativ_nlp.io.text``; a row with more or fewer fields than the header (an
   unquoted comma) is refused with the line numbers (E045), never guessed. Output keeps the delimiter
-  and is UTF-8 with a BOM when the input had one.
+  and is UTF-8, with a BOM unless the input was plain UTF-8 (so Excel reads a cp1252 or UTF-16 input's
+  Danish letters right after anonymisation).
 * XLSX (openpyxl): every sheet, every text cell, cell comments and their authors, sheet names, and
   the document properties (creator and last-modified-by become "narrativ").
 * For anonymisation every text cell is a segment, header included (a column per child is named
@@ -78,7 +79,9 @@ def read_csv(path: Path) -> Table:
 
 
 def write_csv(path: Path, table: Table) -> None:
-    encoding = "utf-8-sig" if table.encoding in ("utf-8-sig", "utf-16") else "utf-8"
+    """UTF-8, with a BOM unless the input was plain UTF-8 (or ASCII): a Danish Excel opens a CSV
+    without a BOM as Windows-1252, so a cp1252 input written back as bare UTF-8 would show "pÃ¦dagog"."""
+    encoding = "utf-8" if table.encoding.lower().replace("_", "-") in ("utf-8", "utf8", "ascii") else "utf-8-sig"
 
     def write(p: Path) -> None:
         with p.open("w", encoding=encoding, newline="") as fh:

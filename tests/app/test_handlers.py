@@ -258,6 +258,13 @@ def test_text_column_is_detected_and_asked_for_when_unsure(tmp_path):
     unsure = files_h.column_choice([str(odd)])
     assert unsure["value"] is None and unsure["level"] == "warn" and unsure["choices"] == ["nr", "indtastning"]
     assert not files_h.column_choice([str(tmp_path / "x.txt")])["needed"]  # no column field for text files
+    # a Danish Excel export: semicolons, Windows-1252 — the columns are read by the one CSV reader
+    excel = tmp_path / "stuen.csv"
+    excel.write_bytes("dato;gruppe;pædagog;barn;narrativ\n3.11.2026;Stue Ræven;Maja Holm;Ida;Ida hjalp Bo.\n"
+                      .encode("cp1252"))
+    assert files_h.file_columns(excel) == ["dato", "gruppe", "pædagog", "barn", "narrativ"]
+    found = files_h.column_choice([str(excel)])
+    assert found["value"] == "narrativ" and "»narrativ« er fundet" in found["message"]
     # every column is read for names (also the one without a known name); chosen columns are kept as they are
     r = files_h.anonymise_uploads([str(da), str(jl), str(odd)], workdir=str(tmp_path / "w"))
     assert r["level"] == "ok" and {row[1] for row in r["rows"]} == {"Anonymiseret"}

@@ -141,6 +141,8 @@ def test_semicolon_cp1252_and_utf16_csv(dirs):
     (inp / "u16.csv").write_bytes(text.replace("Søren", "Oliver").encode("utf-16"))
     run([inp / "cp.csv", inp / "u16.csv"], out)
     for name in ("cp.csv", "u16.csv"):
+        # a BOM, so that a Danish Excel (which opens a CSV without one as cp1252) shows "æøå" right
+        assert (out / name).read_bytes().startswith(b"\xef\xbb\xbf")
         got = (out / name).read_text(encoding="utf-8-sig")
         assert got.splitlines()[0] == "barn;tekst"
         assert "Søren" not in got and "Åse" not in got and "Oliver" not in got
