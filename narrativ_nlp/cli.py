@@ -105,8 +105,23 @@ def cmd_corpus_build(args: argparse.Namespace) -> int:
     return 0
 
 
+#: the score names of ``evaluate``'s text report in Danish (the JSON keeps the exchange format's names)
+_SCORE_NAMES_DA = {
+    "PERSON": "personnavne", "CPR": "CPR-numre", "PHONE": "telefonnumre", "EMAIL": "e-mail",
+    "ADDRESS": "adresser", "INSTITUTION": "institutioner", "ROOM": "stuer", "OTHER": "andet", "ALL": "alle i alt",
+    "deficit": "mangelsprog", "resource": "ressourcesprog", "subject_accuracy": "rigtigt barn (subjekt)",
+    "subject_n": "sætninger med subjekt", "micro_f1": "mikro-F1", "macro_f1": "makro-F1",
+    "micro_f1_ci": "mikro-F1, 95 %-interval", "macro_f1_ci": "makro-F1, 95 %-interval", "n": "antal",
+    "nmi": "NMI", "f1": "F1",
+}
+
+
+def _da(name: str) -> str:
+    return _SCORE_NAMES_DA.get(name, name.replace("_", " "))
+
+
 def _score_line(name: str, s: dict[str, Any]) -> str:
-    parts = [f"{name:14}"]
+    parts = [f"{_da(name):16}"]
     for key, label in (("gold", "guld"), ("support", "støtte"), ("precision", "præcision"), ("recall", "genkaldelse"),
                        ("f1", "F1")):
         if key in s and isinstance(s[key], (int, float)):
@@ -133,20 +148,20 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         elif isinstance(s, bool) or s is None:
             continue
         elif isinstance(s, int):
-            print(f"{kind:14}  {s}")
+            print(f"{_da(kind):16}  {s}")
         elif isinstance(s, float):
-            print(f"{kind:14}  {_fmt(s)}")
+            print(f"{_da(kind):16}  {_fmt(s)}")
     seg = result.get("segmentation")
     if isinstance(seg, dict) and isinstance(seg.get("f1"), float):
-        print(f"{'sætningsgrænser':14}  F1 {_fmt(seg['f1'])}")
+        print(f"{'sætningsgrænser':16}  F1 {_fmt(seg['f1'])}")
     for block in ("themes", "curriculum"):
         if block in result:
             values = []
             for k, v in result[block].items():
                 if isinstance(v, (int, float)):
-                    values.append(f"{k} {_fmt(v)}")
+                    values.append(f"{_da(k)} {_fmt(v)}")
                 elif isinstance(v, (list, tuple)) and len(v) == 2 and all(isinstance(x, (int, float)) for x in v):
-                    values.append(f"{k} {_fmt(v[0])}–{_fmt(v[1])}")
+                    values.append(f"{_da(k)} {_fmt(v[0])}–{_fmt(v[1])}")
             print(("temaer: " if block == "themes" else "læreplanstemaer: ") + ", ".join(values))
     print(f"sekunder pr. narrativ: {_fmt(result.get('seconds_per_narrative'), 4)}")
     return 0

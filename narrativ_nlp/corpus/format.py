@@ -80,6 +80,10 @@ class NarrativeRecord:
         return out
 
 
+#: the kinds of spans, as the messages name them
+KIND_DA = {"entity": "entitet", "entities": "entiteter", "sentence": "sætning", "sentences": "sætninger"}
+
+
 class _Problems:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -101,21 +105,21 @@ def _check_spans(
     for i, span in enumerate(spans):
         start, end = span.get("start"), span.get("end")
         if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
-            problems.add(line, rec_id, f"{kind} {i}: start and end must be whole numbers")
+            problems.add(line, rec_id, f"{KIND_DA.get(kind, kind)} {i}: start og end skal være hele tal")
             continue
         if not 0 <= start < end <= len(text):
-            problems.add(line, rec_id, f"{kind} {i}: offsets {start}-{end} outside the text (length {len(text)})")
+            problems.add(line, rec_id, f"{KIND_DA.get(kind, kind)} {i}: positionerne {start}-{end} ligger uden for teksten (længde {len(text)})")
             continue
         surface = text[start:end]
         if surface != surface.strip():
-            problems.add(line, rec_id, f"{kind} {i}: offsets {start}-{end} start or end on white space (misaligned)")
+            problems.add(line, rec_id, f"{KIND_DA.get(kind, kind)} {i}: positionerne {start}-{end} begynder eller slutter på et mellemrum (forskudt)")
         if kind == "entity" and (_mid_word(text, start) or _mid_word(text, end)):
-            problems.add(line, rec_id, f"{kind} {i}: offsets {start}-{end} cut a word (misaligned)")
+            problems.add(line, rec_id, f"{KIND_DA.get(kind, kind)} {i}: positionerne {start}-{end} skærer et ord over (forskudt)")
         ok.append((start, end))
     ordered = sorted(ok)
     for (s1, e1), (s2, e2) in zip(ordered, ordered[1:]):
         if s2 < e1:
-            problems.add(line, rec_id, f"overlapping {kind} spans {s1}-{e1} and {s2}-{e2}")
+            problems.add(line, rec_id, f"overlappende {KIND_DA.get(kind, kind)}-spænd {s1}-{e1} og {s2}-{e2}")
     return ok
 
 
@@ -125,52 +129,52 @@ def _parse_line(
     try:
         obj = json.loads(raw)
     except json.JSONDecodeError as exc:
-        problems.items.append(NarrativError("E011", path=str(path), line=line, detail=exc.msg))
+        problems.items.append(NarrativError("E011", path=str(path), line=line, detail=f"ikke gyldig JSON (tegn {exc.colno})"))
         return None
     if not isinstance(obj, dict):
-        problems.items.append(NarrativError("E011", path=str(path), line=line, detail="a line must be a JSON object"))
+        problems.items.append(NarrativError("E011", path=str(path), line=line, detail="linjen er ikke et JSON-objekt"))
         return None
     rec_id = obj.get("id")
     if not isinstance(rec_id, str) or not rec_id:
-        problems.add(line, "?", "missing or empty 'id'")
+        problems.add(line, "?", "'id' mangler eller er tom")
         return None
     if rec_id in seen:
-        problems.add(line, rec_id, "duplicate id")
+        problems.add(line, rec_id, "id'et findes to gange")
     seen.add(rec_id)
     text = obj.get("text")
     if not isinstance(text, str):
-        problems.add(line, rec_id, "missing 'text'")
+        problems.add(line, rec_id, "'text' mangler")
         return None
     n_before = len(problems.items)
     themes = obj.get("themes")
     if themes is not None:
         if not isinstance(themes, list) or not all(isinstance(t, str) for t in themes):
-            problems.add(line, rec_id, "'themes' must be a list of theme ids")
+            problems.add(line, rec_id, "'themes' skal være en liste af tema-id'er")
             themes = None
         else:
             unknown = [t for t in themes if t not in theme_ids]
             if unknown:
-                problems.add(line, rec_id, f"unknown theme(s) {unknown}; known: {sorted(theme_ids)}")
+                problems.add(line, rec_id, f"ukendt(e) tema(er) {unknown}; kendte: {sorted(theme_ids)}")
             if len(themes) > 3 or len(set(themes)) != len(themes):
-                problems.add(line, rec_id, "'themes' holds 1 to 3 distinct ids")
+                problems.add(line, rec_id, "'themes' skal have 1 til 3 forskellige id'er")
     categories = framing_categories()
     known_cats = set(categories["deficit"]) | set(categories["resource"])
     sentences: list[GoldSentence] | None = None
     if "sentences" in obj:
         raw_sents = obj["sentences"]
         if not isinstance(raw_sents, list) or not all(isinstance(s, dict) for s in raw_sents):
-            problems.add(line, rec_id, "'sentences' must be a list of objects")
+            problems.add(line, rec_id, "'sentences' skal være en liste af objekter")
         else:
             _check_spans(text, raw_sents, "sentence", line, rec_id, problems)
             sentences = []
             for i, s in enumerate(raw_sents):
                 if not isinstance(s.get("deficit"), bool) or not isinstance(s.get("resource"), bool):
-                    problems.add(line, rec_id, f"sentence {i}: 'deficit' and 'resource' must be true or false")
+                    problems.add(line, rec_id, f"sætning {i}: 'deficit' og 'resource' skal være true eller false")
                     continue
                 cats = s.get("categories", [])
                 bad = [c for c in cats if c not in known_cats] if isinstance(cats, list) else [cats]
                 if bad:
-                    problems.add(line, rec_id, f"sentence {i}: unknown categories {bad}")
+                    problems.add(line, rec_id, f"sætning {i}: ukendte kategorier {bad}")
                     cats = []
                 subject: tuple[int, int] | None | str = NOT_ANNOTATED
                 if "subject" in s:
@@ -181,26 +185,26 @@ def _parse_line(
                           and all(isinstance(x, int) and not isinstance(x, bool) for x in raw_subject)):
                         subject = (raw_subject[0], raw_subject[1])
                     else:
-                        problems.add(line, rec_id, f"sentence {i}: 'subject' must be [start, end] or null")
+                        problems.add(line, rec_id, f"sætning {i}: 'subject' skal være [start, end] eller null")
                     if subject != NOT_ANNOTATED and not (s["deficit"] or s["resource"]):
-                        problems.add(line, rec_id, f"sentence {i}: 'subject' belongs on a deficit or resource sentence")
+                        problems.add(line, rec_id, f"sætning {i}: 'subject' hører kun til en sætning med deficit eller resource")
                 sentences.append(GoldSentence(s["start"], s["end"], s["deficit"], s["resource"], tuple(cats), subject))
     entities: list[GoldEntity] | None = None
     if "entities" in obj:
         raw_ents = obj["entities"]
         if not isinstance(raw_ents, list) or not all(isinstance(e, dict) for e in raw_ents):
-            problems.add(line, rec_id, "'entities' must be a list of objects")
+            problems.add(line, rec_id, "'entities' skal være en liste af objekter")
         else:
             for i, e in enumerate(raw_ents):
                 if e.get("label") not in ENTITY_LABELS:
-                    problems.add(line, rec_id, f"entity {i}: unknown label {e.get('label')!r}; known: {list(ENTITY_LABELS)}")
+                    problems.add(line, rec_id, f"entitet {i}: ukendt etiket {e.get('label')!r}; kendte: {list(ENTITY_LABELS)}")
             _check_spans(text, raw_ents, "entity", line, rec_id, problems)
             entities = [GoldEntity(e["start"], e["end"], e["label"]) for e in raw_ents]
     if sentences:
         persons = {(e.start, e.end) for e in entities or [] if e.label == "PERSON"}
         for i, gs in enumerate(sentences):
             if isinstance(gs.subject, tuple) and gs.subject not in persons:
-                problems.add(line, rec_id, f"sentence {i}: subject {gs.subject[0]}-{gs.subject[1]} is not a PERSON entity span")
+                problems.add(line, rec_id, f"sætning {i}: subject {gs.subject[0]}-{gs.subject[1]} er ikke et PERSON-spænd blandt entities")
     if len(problems.items) > n_before:
         return None
     known = {"id", "text", "group", "date", "author", "themes", "sentences", "entities"}

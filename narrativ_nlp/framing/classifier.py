@@ -251,7 +251,7 @@ class SentenceClassifier:
 
         path = Path(directory) / MODEL_FILE
         if not path.is_file():
-            raise NarrativError("E020", path=str(path), detail="file not found")
+            raise NarrativError("E020", path=str(path), detail="filen findes ikke")
         try:
             estimator = load_skops(path, frozenset(OWN_TYPES))
         except Exception as exc:  # corrupted or tampered file
@@ -340,7 +340,7 @@ class EmbeddingClassifier:
         """Load from ``directory``; a missing or corrupted file raises ``NarrativError`` (E020)."""
         path = Path(directory) / EMBEDDING_FILE
         if not path.is_file():
-            raise NarrativError("E020", path=str(path), detail="file not found")
+            raise NarrativError("E020", path=str(path), detail="filen findes ikke")
         try:
             with np.load(path, allow_pickle=False) as data:
                 coef, intercept, meta = data["coef"], data["intercept"], json.loads(str(data["meta"]))

@@ -32,7 +32,7 @@ def jsonl_objects(path: Path, key: str | None = None) -> Iterator[tuple[int, dic
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise NarrativError("E011", path=str(path), line=lineno, detail=exc.msg) from None
+            raise NarrativError("E011", path=str(path), line=lineno, detail=f"ikke gyldig JSON (tegn {exc.colno})") from None
         if not isinstance(obj, dict):
             raise NarrativError("E011", path=str(path), line=lineno, detail="linjen er ikke et JSON-objekt")
         if key is not None and key not in obj:

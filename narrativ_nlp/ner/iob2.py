@@ -85,7 +85,7 @@ def read_iob2(path: str | Path) -> Iterator[IOB2Sentence]:
                 continue
             cols = line.split("\t")
             if len(cols) < 3:
-                raise NarrativError("E010", path=str(path), line=lineno, detail="expected at least 3 tab-separated columns")
+                raise NarrativError("E010", path=str(path), line=lineno, detail="en linje skal have mindst 3 felter adskilt af tabulator (IOB2: ord, fx position, etiket som B-PER)")
             tag = cols[2]
             if tag != "O" and not (tag[:2] in ("B-", "I-") and len(tag) > 2):
                 raise NarrativError("E010", path=str(path), line=lineno, detail=f"unknown IOB2 tag {tag!r}")

@@ -209,7 +209,7 @@ class CurriculumTagger:
         directory = Path(directory)
         path = directory / META_FILE
         if not path.is_file():
-            raise NarrativError("E020", path=str(path), detail="file not found")
+            raise NarrativError("E020", path=str(path), detail="filen findes ikke")
         book = curriculum_codebook()
         try:
             meta = json.loads(path.read_text(encoding="utf-8"))

@@ -182,7 +182,7 @@ class ThemeTagger:
         codebook = codebook or ThemeCodebook.default()
         path = Path(directory) / MODEL_FILE
         if not path.is_file():
-            raise NarrativError("E020", path=str(path), detail="file not found")
+            raise NarrativError("E020", path=str(path), detail="filen findes ikke")
         try:
             estimator = load_skops(path)
             meta = json.loads((Path(directory) / "theme_tagger.meta.json").read_text(encoding="utf-8"))

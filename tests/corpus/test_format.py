@@ -44,14 +44,14 @@ def test_format_good_record_parses(tmp_path):
 @pytest.mark.parametrize(
     "change, expected",
     [
-        ({"entities": [{"start": 0, "end": 2, "label": "PERSON"}]}, "cut a word"),
-        ({"entities": [{"start": 0, "end": 4, "label": "PERSON"}]}, "white space"),
-        ({"entities": [{"start": 40, "end": 99, "label": "PERSON"}]}, "outside the text"),
-        ({"entities": [{"start": 0, "end": 3, "label": "PERSON"}, {"start": 0, "end": 8, "label": "PERSON"}]}, "overlapping"),
-        ({"entities": [{"start": 0, "end": 3, "label": "NAME"}]}, "unknown label"),
-        ({"themes": ["football"]}, "unknown theme"),
-        ({"sentences": [{"start": 0, "end": 44, "deficit": "yes", "resource": False}]}, "true or false"),
-        ({"sentences": [{"start": 0, "end": 44, "deficit": True, "resource": False, "categories": ["lazy"]}]}, "unknown categories"),
+        ({"entities": [{"start": 0, "end": 2, "label": "PERSON"}]}, "skærer et ord over"),
+        ({"entities": [{"start": 0, "end": 4, "label": "PERSON"}]}, "mellemrum"),
+        ({"entities": [{"start": 40, "end": 99, "label": "PERSON"}]}, "uden for teksten"),
+        ({"entities": [{"start": 0, "end": 3, "label": "PERSON"}, {"start": 0, "end": 8, "label": "PERSON"}]}, "overlappende"),
+        ({"entities": [{"start": 0, "end": 3, "label": "NAME"}]}, "ukendt etiket"),
+        ({"themes": ["football"]}, "ukendt(e) tema"),
+        ({"sentences": [{"start": 0, "end": 44, "deficit": "yes", "resource": False}]}, "true eller false"),
+        ({"sentences": [{"start": 0, "end": 44, "deficit": True, "resource": False, "categories": ["lazy"]}]}, "ukendte kategorier"),
     ],
 )
 def test_format_rejects_with_line_and_id(tmp_path, change, expected):
@@ -75,7 +75,7 @@ def test_format_invalid_json_names_the_line(tmp_path):
 
 def test_format_duplicate_ids_rejected(tmp_path):
     _, problems = check_corpus(_write(tmp_path, GOOD, GOOD))
-    assert any("duplicate id" in str(p) for p in problems)
+    assert any("findes to gange" in str(p) for p in problems)
 
 
 def test_format_missing_file_and_bad_encoding(tmp_path):

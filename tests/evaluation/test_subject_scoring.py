@@ -55,9 +55,9 @@ def test_format_reads_subject_span_null_and_absent(tmp_path):
 
 
 @pytest.mark.parametrize("subject,detail", [
-    ([4, 10], "not a PERSON entity span"),
-    ("Ali", "must be [start, end] or null"),
-    ([0, 3, 5], "must be [start, end] or null"),
+    ([4, 10], "er ikke et PERSON-spænd"),
+    ("Ali", "skal være [start, end] eller null"),
+    ([0, 3, 5], "skal være [start, end] eller null"),
 ])
 def test_format_rejects_bad_subjects(tmp_path, subject, detail):
     _, problems = check_corpus(_write(tmp_path, _record(subject_1=subject)))
@@ -66,7 +66,7 @@ def test_format_rejects_bad_subjects(tmp_path, subject, detail):
 
 def test_format_rejects_subject_on_neutral_sentence(tmp_path):
     _, problems = check_corpus(_write(tmp_path, _record(subject_2=[0, 3])))
-    assert problems and "deficit or resource sentence" in str(problems[0])
+    assert problems and "sætning med deficit eller resource" in str(problems[0])
 
 
 def test_same_person_by_span_name_possessive_and_first_name():
