@@ -13,14 +13,20 @@ def analyse_text(text: str, more: bool = False) -> Analysis:
 
 
 def read_text_input(source) -> str:
-    """The text of a file (any supported encoding) or of raw bytes (standard input)."""
+    """The text of a file (a .docx through the Word reader, any other file in any supported
+    encoding) or of raw bytes (standard input)."""
     from pathlib import Path
 
     from narrativ_nlp.io.text import decode, read_text
 
     if isinstance(source, (bytes, bytearray)):
         return decode(bytes(source), "<stdin>").text
-    return read_text(Path(source))
+    path = Path(source)
+    if path.suffix.lower() == ".docx":
+        from narrativ_nlp.io import read_narratives
+
+        return "\n\n".join(n.text for n in read_narratives(path))
+    return read_text(path)
 
 
 def analysis_dict(analysis: Analysis) -> dict:

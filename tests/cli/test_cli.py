@@ -91,6 +91,21 @@ def test_cli_analyse_cp1252_and_utf16_files(tmp_path):
         assert json.loads(proc.stdout)["findings"], encoding
 
 
+def test_cli_analyse_reads_a_word_document(tmp_path):
+    """A .docx is read by the Word reader (it was refused as "not valid UTF-8 text")."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Mandag i garderoben")
+    d.add_paragraph("Søren kan ikke tage sine støvler på selv og giver hurtigt op.")
+    path = tmp_path / "narrativ.docx"
+    d.save(path)
+    proc = run("analyse", str(path), "--json")
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = json.loads(proc.stdout)
+    assert out["findings"] and "UTF-8" not in proc.stderr.decode()
+
+
 def test_cli_analyse_binary_file_refused(tmp_path):
     path = tmp_path / "narrativ.txt"
     path.write_bytes(b"\x00\x01\x02Sxren\x00" * 20)
