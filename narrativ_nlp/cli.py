@@ -351,6 +351,12 @@ def cmd_overview(args: argparse.Namespace) -> int:
         return 2
     ov, codebook = build_overview(group=args.group, since=args.since, until=args.until, codebook_path=args.codebook,
                                   discover=not args.no_discovery, k_range=(args.min_k, args.max_k))
+    if ov.n_narratives == 0:  # an empty workbook would look like a report of nothing
+        where = f"gruppen »{ov.group}«" if ov.group else "databasen"
+        period = f" i perioden {ov.since or '…'} – {ov.until or '…'}" if (ov.since or ov.until) else ""
+        print(f"Der er ingen narrativer i {where}{period}. Ingen rapport er skrevet."
+              + "".join(f"\nNB: {note}" for note in ov.notes), file=sys.stderr)
+        return 1
     written = export_overview(ov, out, charts=Path(args.charts) if args.charts else None,
                               qdc=Path(args.qdc) if args.qdc else None, codebook=codebook, force=args.force)
     if args.json:

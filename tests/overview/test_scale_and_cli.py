@@ -67,6 +67,9 @@ def test_cli_import_overview_and_themes(tmp_path, capsys):
     assert len(result["tags"]) == 4 and result["discovery"]["k"] >= 0
     assert cli.main(["themes", "--group", "Ingen", "--db", db]) == 0
     assert "findes ikke" in capsys.readouterr().out
+    empty = tmp_path / "tom.xlsx"
+    assert cli.main(["overview", "--group", "Findesikke", "--out", str(empty), "--db", db]) == 1
+    assert "ingen narrativer i gruppen »Findesikke«" in capsys.readouterr().err and not empty.exists()
     assert cli.main(["overview", "--group", "Stue Myretuen", "--since", "i går", "--out", str(out), "--db", db]) == 2
     assert "ÅÅÅÅ-MM-DD" in capsys.readouterr().err
     assert cli.main(["themes", "--db", db]) == 2
