@@ -160,3 +160,30 @@ def test_name_drawn_out_when_shouted_is_found():
 def test_drawn_out_word_without_name_is_no_person():
     text = "Vi råbte NEEEEJ og JAAAA og grinede hele vejen hjem fra skoven."
     assert names(text) == [], names(text)
+
+
+# --- menu lines, villages that look like a genitive, English words ----------------------------------
+
+
+def test_menu_line_of_named_things_is_no_person_and_its_words_elsewhere_neither():
+    text = ("Forside Børnesyn Legeskibet Tømmerflåden\n\nI denne måned har Asta skrevet et indlæg under "
+            "overskriften Børnesyn, om at gå i klub.")
+    found = names(text)
+    assert "Asta" in found and not any("Børnesyn" in n for n in found), found
+
+
+def test_village_like_a_genitive_after_i_before_a_verb_is_no_person():
+    text = "I Frederiks er der otte dagplejere, og de mødtes ved kirken med børnene."
+    assert "Frederiks" not in names(text), names(text)
+
+
+def test_genitive_of_a_name_before_a_noun_stays_found():
+    text = "Vi legede i Frederiks have hele eftermiddagen, og Frederik viste os sine høns."
+    found = names(text)
+    assert "Frederiks" in found and "Frederik" in found, found
+
+
+def test_english_words_in_a_programme_name_are_no_persons():
+    text = "Hun underviser på den nye uddannelse Design for Play og besøgte os i marts med Noor."
+    found = names(text)
+    assert "Noor" in found and "Design" not in found and "Play" not in found, found

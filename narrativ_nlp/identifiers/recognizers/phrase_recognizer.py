@@ -17,6 +17,7 @@ The rules (settings in ``data/identifiers.yaml``, ``phrases``):
   "fra Værkstedet"); not after "med", "til", "hos" or a verb, where it may be a nickname ("Kom Spurven");
 * a listed phrase (``phrases.listed``: holidays, diseases: "Kristi Himmelfart", "Corona");
 * a quoted group name made of a name and a plural ending behind an apostrophe ("“Maxi knud’terne”");
+* a town that looks like a name's genitive, after "i" and before a verb ("I Frederiks er der ...");
 * an unknown capitalised word right before an institution noun ("Voerså børnehus",
   "Ådum Børneunivers"): a place, part of the institution's name.
 """
@@ -35,6 +36,8 @@ _CAPITALISED = re.compile(r"(?:[A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅa-zæø�
 _DEFINITE = ("en", "et", "ene", "erne", "ne")
 _GROUP = re.compile(r"[\"“„»]([^\"”«\n]{1,40}?['’](?:t?erne|ene|ne))[\"”«]")
 _PLACE_PREPOSITIONS = frozenset(("i", "på", "fra", "ved", "inde", "ude", "udenfor", "indenfor"))
+_PLACE_VERBS = frozenset(("er", "var", "har", "havde", "bor", "boede", "ligger", "lå", "blev", "bliver", "holder",
+                          "holdt", "samles", "samledes", "mødes", "mødtes", "findes", "fandtes"))
 _SENTENCE_END = (".", "!", "?", ":", ";", ",", "»", "”", '"')
 
 
@@ -90,11 +93,18 @@ class PhraseRecognizer(Recognizer):
             first = i + 1 if j > i and is_initial(doc[i]) else i
             run = range(first, j + 1)
             names = [k for k in run if self._name(texts[k])]
-            # a compound ("Læreplan", "Børnesyn") counts beside at least one plain word of the run
+            # a compound ("Læreplan") counts beside at least one plain word of the run; in a run of three or
+            # more (a menu line: "Børnesyn Skattekisten Piratskibet"), one of shorter parts too
             plain = [k for k in run if self._ordinary(texts[k])]
+            part = 3 if j - first >= 2 else 4
             if j > first and not names and any(texts[k].lower() not in STOP_WORDS for k in plain) and all(
-                    k in plain or lex.is_compound(texts[k], min_part=4) for k in run):
+                    k in plain or lex.is_compound(texts[k], min_part=part) for k in run):
                 found.append(self.span(idxs[first], idxs[j] + len(texts[j]), "NOT_PERSON", self.SCORE))
+                # in a menu line, each word too, so that its other occurrences are guarded as written ("Under
+                # overskriften Børnesyn"); not in a pair ("med Lille Spurven": a nickname may recur alone)
+                if j - first >= 2:
+                    found.extend(self.span(idxs[k], idxs[k] + len(texts[k]), "NOT_PERSON", self.SCORE)
+                                 for k in run if texts[k].lower() not in STOP_WORDS and not texts[k].isupper())
             else:
                 for k in run:
                     if k in names:
@@ -102,6 +112,12 @@ class PhraseRecognizer(Recognizer):
                     if self._single(doc, texts, k, full_name=len(names) > 0 and j > first):
                         found.append(self.span(idxs[k], idxs[k] + len(texts[k]), "NOT_PERSON", self.SCORE))
             i = j + 1
+        # a town that looks like a name's genitive, after "i" and before a verb: "I Frederiks er der 14 dagplejere"
+        for k in range(1, n - 1):
+            word = texts[k]
+            if texts[k - 1].lower() == "i" and word.lower() in lex.towns and texts[k + 1].lower() in _PLACE_VERBS \
+                    and cap[k]:
+                found.append(self.span(idxs[k], idxs[k] + len(word), "NOT_PERSON", self.SCORE))
         # a group named after a name with a plural ending behind an apostrophe: "“Maxi knud’terne”"
         if "’" in text or "'" in text:
             found.extend(self.span(m.start(1), m.end(1), "NOT_PERSON", self.SCORE) for m in _GROUP.finditer(text))
