@@ -205,6 +205,7 @@ class IdentifierEngine:
                     as_written = lower_text
                 found.append(IdentifierSpan(m.start(), m.end(), "PERSON", "propagation",
                                             score if as_written else min(score, GUARDED_SCORE)))
+        found.extend(_stretched(text, names))
         for letter, score in letters.items():
             for m in re.finditer(rf"(?<![\w.'’-]){letter}(?![\w.'’-])", text):
                 found.append(IdentifierSpan(m.start(), m.end(), "PERSON", "propagation", score))
@@ -259,6 +260,26 @@ class IdentifierEngine:
             return True
         lex, first = load_lexicon(), after.split()[0]
         return lex.base_name(first) in lex.last_names or not lex.is_first_name(first)
+
+
+#: one letter three times in a row: a word drawn out in speech ("AUGUUUST", "Emmaaa")
+_STRETCH = re.compile(r"([^\W\d_])\1\1", re.IGNORECASE)
+
+
+def _stretched(text: str, names: dict[str, float]) -> list[IdentifierSpan]:
+    """A found name drawn out when called or shouted ("AUGUUUUST!", "ØØØØREN!" after "August", "Øren"):
+    the same letters, each one or more times, with one letter at least three times in a row."""
+    if not _STRETCH.search(text):
+        return []
+    found = []
+    for name, score in names.items():
+        if len(name) < 3 or " " in name or not name.isalpha():
+            continue
+        letters = "".join(f"{re.escape(ch)}+" for ch in name)
+        for m in re.finditer(rf"(?<![\w-]){letters}{_POSSESSIVE}(?![\w-])", text, flags=re.IGNORECASE):
+            if _STRETCH.search(m.group(0)):
+                found.append(IdentifierSpan(m.start(), m.end(), "PERSON", "propagation", score))
+    return found
 
 
 def _ends_possessive(surface: str) -> bool:

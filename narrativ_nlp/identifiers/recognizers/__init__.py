@@ -11,6 +11,7 @@ from narrativ_nlp.identifiers.recognizers.initials_recognizer import InitialsRec
 from narrativ_nlp.identifiers.recognizers.institution_recognizer import InstitutionRecognizer
 from narrativ_nlp.identifiers.recognizers.ner_recognizer import NerRecognizer
 from narrativ_nlp.identifiers.recognizers.phone_recognizer import PhoneRecognizer
+from narrativ_nlp.identifiers.recognizers.phrase_recognizer import PhraseRecognizer
 from narrativ_nlp.identifiers.recognizers.place_recognizer import PlaceRecognizer
 from narrativ_nlp.identifiers.recognizers.proper_noun_recognizer import ProperNounRecognizer
 from narrativ_nlp.identifiers.recognizers.room_recognizer import RoomRecognizer
@@ -30,6 +31,7 @@ RECOGNIZERS: dict[str, type[Recognizer]] = {
     "room": RoomRecognizer,
     "characters": CharacterRecognizer,
     "places": PlaceRecognizer,
+    "phrases": PhraseRecognizer,
 }
 
 __all__ = ["RECOGNIZERS", "Recognizer", "RecognizerContext"] + [c.__name__ for c in RECOGNIZERS.values()]

@@ -42,8 +42,8 @@ class RoomRecognizer(Recognizer):
         suffixes = "|".join(re.escape(w) for w in sorted(rooms["suffixes"], key=len, reverse=True))
         # "Stue Myretuen", "stuen Solsikken": the room word (capitalised or not) and the name
         self._after_word = re.compile(rf"\b(?i:({words}))\s+({_CAP})\b")
-        # "Grøn gruppe", "Røde stue"
-        self._before_word = re.compile(rf"\b({_CAP})\s+(?:{words})\b")
+        # "Grøn gruppe", "Røde stue", "Gul Stue", "Grøn og Blå Stue"
+        self._before_word = re.compile(rf"\b({_CAP})(?:\s+(?:og|eller)\s+({_CAP}))?\s+(?i:{words})\b")
         # "Egernstuen", "Troldestuen", "Skovgruppen"
         self._compound = re.compile(rf"\b[A-ZÆØÅ][a-zæøå]+(?:{suffixes})\b")
         self._prepositions = frozenset(rooms["prepositions"])
@@ -78,8 +78,8 @@ class RoomRecognizer(Recognizer):
             start = m.start() if m.group(1)[0].isupper() else m.start(2)
             found.append(self.span(start, m.end(), "ROOM", 0.7))
         for m in self._before_word.finditer(text):
-            first = m.group(1)
-            if lex.is_word(first) and not self._is_name(first) and first.lower() not in STOP_WORDS:
+            firsts = [w for w in m.group(1, 2) if w]
+            if all(lex.is_word(w) and not self._is_name(w) and w.lower() not in STOP_WORDS for w in firsts):
                 found.append(self.span(m.start(), m.end(), "ROOM", 0.7))
         for m in self._compound.finditer(text):
             word = m.group(0)

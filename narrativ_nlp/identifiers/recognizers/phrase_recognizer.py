@@ -1,0 +1,160 @@
+"""Capitalised common words that are no persons: names of organisations, titles, headings, holidays.
+
+Real published texts (staff newsletters, institution pages, local news) capitalise ordinary words
+in the names of things: "Tinglev Frivillige Brandværn", "Den styrkede Pædagogiske Læreplan",
+"Stiftelsen Sorø Akademi", headings ("Tidlig SFO", "Påske"), holidays ("Kristi Himmelfart") and
+nouns in the definite form used as names of things ("Caféen", "Opgaven"). A name guess on such a
+word is offered unticked (label ``NOT_PERSON``, as for story characters): the person reviewing
+still sees it. A word any name list knows (a given name or a surname) is never guarded, so
+"Emma", "Storm" and "Lone Fjelsted Hansen" stay pre-selected wherever they stand.
+
+The rules (settings in ``data/identifiers.yaml``, ``phrases``):
+
+* a run of two or more capitalised words that are all ordinary Danish words or towns
+  ("Frivillige Brandværn", "Sorø Akademi", "Det Sker I Dagplejen");
+* a capitalised ordinary word in a heading: a short line without a full stop ("Tidlig SFO");
+* a capitalised ordinary word in the definite form after a preposition of place ("ud af Caféen",
+  "fra Værkstedet"); not after "med", "til", "hos" or a verb, where it may be a nickname ("Kom Spurven");
+* a listed phrase (``phrases.listed``: holidays, diseases: "Kristi Himmelfart", "Corona");
+* a quoted group name made of a name and a plural ending behind an apostrophe ("“Maxi knud’terne”");
+* a town that looks like a name's genitive, after "i" and before a verb ("I Frederiks er der ...");
+* an unknown capitalised word right before an institution noun ("Voerså børnehus",
+  "Ådum Børneunivers"): a place, part of the institution's name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.lang.da.stop_words import STOP_WORDS
+from spacy.tokens import Doc
+
+from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerContext, doc_text, is_initial, token_texts
+from narrativ_nlp.identifiers.types import IdentifierSpan
+
+_CAPITALISED = re.compile(r"(?:[A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅa-zæøå][a-zæøåéü]+)*|I|[A-ZÆØÅ]{2,5})$")
+_DEFINITE = ("en", "et", "ene", "erne", "ne")
+_GROUP = re.compile(r"[\"“„»]([^\"”«\n]{1,40}?['’](?:t?erne|ene|ne))[\"”«]")
+_PLACE_PREPOSITIONS = frozenset(("i", "på", "fra", "ved", "inde", "ude", "udenfor", "indenfor"))
+_PLACE_VERBS = frozenset(("er", "var", "har", "havde", "bor", "boede", "ligger", "lå", "blev", "bliver", "holder",
+                          "holdt", "samles", "samledes", "mødes", "mødtes", "findes", "fandtes"))
+_SENTENCE_END = (".", "!", "?", ":", ";", ",", "»", "”", '"')
+
+
+class PhraseRecognizer(Recognizer):
+    name = "phrases"
+    labels = ("NOT_PERSON",)
+    guards_person = True
+    SCORE = 0.8
+
+    def __init__(self, context: RecognizerContext) -> None:
+        super().__init__(context)
+        conf = context.settings.get("phrases", {})
+        listed = [p for p in conf.get("listed", ())]
+        alts = "|".join(re.escape(p) for p in sorted(listed, key=len, reverse=True)) or "(?!x)x"
+        # "Kristi Himmelfart", "Kristi Himmelfarts-dag", "Coronaen": a listed phrase and its inflections
+        self._listed = re.compile(rf"(?<![\w-])(?:{alts})[\w-]*", re.IGNORECASE)
+        self._listed_first = frozenset(p.split()[0].lower() for p in listed)
+        self._heads = frozenset(w.lower() for w in conf.get("institution_nouns", ()))
+        self._heading_words = int(conf.get("heading_words", 6))
+
+    def _name(self, word: str) -> bool:
+        """A given name or a surname (or its possessive) of any list, or a part of one ("Anne-Sofie")."""
+        lex = self.context.lexicon
+        return lex.base_name(word) is not None or any(lex.base_name(p) is not None for p in word.split("-") if p)
+
+    def _ordinary(self, word: str) -> bool:
+        lex = self.context.lexicon
+        low = word.lower()
+        if word.isupper():
+            return word in self.context.not_initials or low in STOP_WORDS
+        return lex.is_word(word) or low in STOP_WORDS or low in lex.towns or low in lex.not_person or (
+            low.endswith("s") and (lex.is_word(low[:-1]) or low[:-1] in lex.towns))
+
+    def analyze(self, doc: Doc) -> list[IdentifierSpan]:
+        text = doc_text(doc)
+        texts, idxs = token_texts(doc)
+        found: list[IdentifierSpan] = []
+        lowered = {t.lower() for t in texts}
+        if not self._listed_first.isdisjoint(lowered):
+            found.extend(self.span(m.start(), m.end(), "NOT_PERSON", self.SCORE) for m in self._listed.finditer(text))
+        lex = self.context.lexicon
+        n = len(texts)
+        cap = [bool(_CAPITALISED.match(t)) for t in texts]
+        i = 0
+        while i < n:
+            if not cap[i]:
+                i += 1
+                continue
+            j = i
+            while j + 1 < n and cap[j + 1] and doc[j].whitespace_ == " ":
+                j += 1
+            # a sentence's first word is capitalised anyway: it does not make a run ("Kom Øren")
+            first = i + 1 if j > i and is_initial(doc[i]) else i
+            run = range(first, j + 1)
+            names = [k for k in run if self._name(texts[k])]
+            # a compound ("Læreplan") counts beside at least one plain word of the run; in a run of three or
+            # more (a menu line: "Børnesyn Skattekisten Piratskibet"), one of shorter parts too
+            plain = [k for k in run if self._ordinary(texts[k])]
+            part = 3 if j - first >= 2 else 4
+            if j > first and not names and any(texts[k].lower() not in STOP_WORDS for k in plain) and all(
+                    k in plain or lex.is_compound(texts[k], min_part=part) for k in run):
+                found.append(self.span(idxs[first], idxs[j] + len(texts[j]), "NOT_PERSON", self.SCORE))
+                # in a menu line, each word too, so that its other occurrences are guarded as written ("Under
+                # overskriften Børnesyn"); not in a pair ("med Lille Spurven": a nickname may recur alone)
+                if j - first >= 2:
+                    found.extend(self.span(idxs[k], idxs[k] + len(texts[k]), "NOT_PERSON", self.SCORE)
+                                 for k in run if texts[k].lower() not in STOP_WORDS and not texts[k].isupper())
+            else:
+                for k in run:
+                    if k in names:
+                        continue
+                    if self._single(doc, texts, k, full_name=len(names) > 0 and j > first):
+                        found.append(self.span(idxs[k], idxs[k] + len(texts[k]), "NOT_PERSON", self.SCORE))
+            i = j + 1
+        # a town that looks like a name's genitive, after "i" and before a verb: "I Frederiks er der 14 dagplejere"
+        for k in range(1, n - 1):
+            word = texts[k]
+            if texts[k - 1].lower() == "i" and word.lower() in lex.towns and texts[k + 1].lower() in _PLACE_VERBS \
+                    and cap[k]:
+                found.append(self.span(idxs[k], idxs[k] + len(word), "NOT_PERSON", self.SCORE))
+        # a group named after a name with a plural ending behind an apostrophe: "“Maxi knud’terne”"
+        if "’" in text or "'" in text:
+            found.extend(self.span(m.start(1), m.end(1), "NOT_PERSON", self.SCORE) for m in _GROUP.finditer(text))
+        # an unknown capitalised word before an institution noun: "Voerså børnehus", "Ådum Børneunivers"
+        for k in range(n - 1):
+            word = texts[k]
+            if cap[k] and texts[k + 1].lower() in self._heads and not self._name(word) and not (
+                    word.endswith("s") and not lex.is_word(word)) and not lex.is_word(word):
+                found.append(self.span(idxs[k], idxs[k] + len(word), "NOT_PERSON", self.SCORE))
+        return found
+
+    def _single(self, doc: Doc, texts: list[str], k: int, full_name: bool) -> bool:
+        """A capitalised ordinary word standing where no name stands: a heading word or a definite
+        noun inside a sentence; never a part of a run that holds a name ("Lone Fjelsted Hansen")."""
+        lex = self.context.lexicon
+        word = texts[k]
+        low = word.lower()
+        if full_name or word.isupper() or not lex.is_word(word):
+            return False
+        if _heading(doc, k, self._heading_words):
+            return True
+        if is_initial(doc[k]):
+            return False
+        # "gik ud af Caféen", "bøger fra Værkstedet": a definite noun after a preposition of place names a
+        # place or a thing; after "med", "til", "hos", "af" or a verb it may be a child's nickname ("Kom Spurven")
+        if not (low.endswith(_DEFINITE) and len(low) >= 5 and k > 0):
+            return False
+        prev = texts[k - 1].lower()
+        return prev in _PLACE_PREPOSITIONS or (prev == "af" and k > 1 and texts[k - 2].lower() in ("ud", "inde", "ude"))
+
+
+def _heading(doc: Doc, k: int, max_words: int) -> bool:
+    """Token ``k`` stands in a short line that ends without a full stop: a heading ("Tidlig SFO")."""
+    text = doc_text(doc)
+    idx = doc[k].idx
+    start = text.rfind("\n", 0, idx) + 1
+    end = text.find("\n", idx)
+    line = text[start : end if end >= 0 else len(text)].strip()
+    words = re.findall(r"[^\W\d_]+", line)
+    return 0 < len(words) <= max_words and not line.endswith(_SENTENCE_END) and "\n" in text
