@@ -27,6 +27,28 @@ for p in sorted(pathlib.Path('corpora/src').glob('register-*.txt')):
         if l.startswith('###'):
             genres[l[3:].split('|')[0].strip()] = g
 nlp = load_pipeline()
+comp = nlp.get_pipe('narrativ_framing')
+require_child = comp.require_child
+
+
+def why(text, s_start, s_end, kind):
+    """Why a gold sentence got no shown finding of ``kind``: rule matches in it (with the clause
+    subject, and whether the child requirement drops them) and the classifier probability."""
+    from narrativ_nlp.pipeline import ner_only_pipes
+    doc = nlp(text, disable=ner_only_pipes(nlp), component_cfg={"narrativ_identifiers": {"names_only": True}})
+    subs = doc._.subjects
+    out = []
+    for m in comp.matcher(doc):
+        if m.rule.kind != kind or not (s_start <= m.span.start_char < s_end):
+            continue
+        local, _ = subs.for_finding(m.span.start_char, m.span.end_char)
+        drop = m.rule.category in require_child and not local.child
+        out.append(f"{m.rule.id}[{m.span.text}] subj={local.reason}{' DROP?' if drop else ''}")
+    probs = [(sc.deficit if kind == 'deficit' else sc.resource) for sc in doc._.framing.sentences
+             if sc.start <= _first_char(text, s_start, s_end) < sc.end or s_start <= sc.start < s_end]
+    hidden = [f"{f.category}/{f.confidence:.2f}" for f in doc._.framing.findings if f.kind == kind and s_start <= f.start < s_end]
+    nsent = sum(1 for sc in doc._.framing.sentences if s_start <= sc.start < s_end or sc.start <= _first_char(text, s_start, s_end) < sc.end)
+    return f"rules: {'; '.join(out) or '-'} | p={probs} | findings(any conf)={hidden} | tool sentences={nsent}"
 recs = read_corpus(split if split.endswith('.jsonl') else f'corpora/narratives.{split}.jsonl')
 by = defaultdict(lambda: ([], []))
 lines = []
@@ -62,6 +84,9 @@ for rec in recs:
         if errs:
             fd = '; '.join(f"{f.kind}/{f.source}/{','.join(f.categories) if hasattr(f,'categories') else ''}/{f.confidence:.2f} [{t[f.start:f.end]}]" for f in inside)
             lines.append(f"{rec.id} {g} | {' '.join(errs)} | gold cats={getattr(s,'categories',None)}\n   S: {t[s.start:s.end]!r}\n   F: {fd}")
+            for k in ('deficit', 'resource'):
+                if f'MISS-{k}' in errs:
+                    lines.append(f"   WHY-{k}: {why(t, s.start, s.end, k)}")
     # findings outside gold sentences
     for f in a.findings:
         if not any(s.start <= f.start < s.end for s in rec.sentences):

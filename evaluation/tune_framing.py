@@ -225,7 +225,7 @@ def choose(items: list[Item], probs: list[np.ndarray], min_deficit_precision: fl
     for kind in KINDS:
         flat = _Flat(items, probs, kind)
         results = []
-        for w, thr, only in itertools.product([0.2, 0.3, 0.4, 0.5, 0.6], [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7],
+        for w, thr, only in itertools.product([0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9], [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7],
                                               [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.01]):
             s = flat.score(w, thr, only)
             ok = kind != "deficit" or s["precision"] >= min_deficit_precision

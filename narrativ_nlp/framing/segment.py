@@ -18,6 +18,8 @@ token, where a sentence starts (the rules and word lists are data:
   (``osv.``) and an ordinal (``3.``) end one only before a capital letter; a list number
   (``1.`` at the start of a line) never does;
 * an emoji before a capitalised word ends a sentence;
+* in a run-on line without punctuation, a capitalised opener word (``run_on_openers``: "Hun",
+  "Vi", "På", never a name) right after a lower-case word starts a sentence;
 * white space never starts a sentence: it stays with the sentence before it, so a sentence
   (and every finding) starts at its first non-space character;
 * a sentence longer than ``max_sentence_chars`` is split at ``;``, then ``:``, then
@@ -66,6 +68,7 @@ class SegmentRules:
     header_words: frozenset[str] = frozenset()
     header_max_words: int = 8
     line_break_ends: bool = True
+    run_on_openers: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -95,6 +98,7 @@ def segment_rules() -> SegmentRules:
         header_words=frozenset(w.lower() for w in data.get("header", {}).get("words", [])),
         header_max_words=int(data.get("header", {}).get("max_words", 8)),
         line_break_ends=bool(data.get("line_break_ends", True)),
+        run_on_openers=frozenset(w.lower() for w in data.get("run_on_openers", [])),
     )
 
 
@@ -341,6 +345,20 @@ def sentence_starts(doc: Doc, rules: SegmentRules | None = None) -> list[bool]:
             lexicon = load_lexicon()
             word = next((r for r in run[1:] if toks[r].lower() in rules.sentence_openers or lexicon.is_word(toks[r].lower())), None)
             starts[word if word is not None else run[-1]] = True
+
+    # a run-on line without punctuation ("... og vil ikke gå med Hun kan ikke ..."): a capitalised
+    # opener word (a pronoun, an adverb, a preposition; never a name) right after a lower-case word
+    # on the same line starts a sentence
+    if rules.run_on_openers:
+        for i in range(1, n):
+            tok = toks[i]
+            if starts[i] or not tok[:1].isupper() or not tok[1:].islower() and len(tok) > 1:
+                continue
+            if tok.lower() not in rules.run_on_openers or ws[i - 1] != " ":
+                continue
+            prev = toks[i - 1]
+            if prev.isalpha() and prev.islower():
+                starts[i] = True
 
     # 3. white space never starts a sentence
     for i in range(1, n):

@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from spacy.language import Language
@@ -99,6 +99,7 @@ class SubjectWords:
     naming_verbs: frozenset[str]
     writer_words: frozenset[str]
     place_suffixes: tuple[str, ...]
+    role_gender: dict[str, str] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -136,6 +137,7 @@ def subject_words() -> SubjectWords:
         naming_verbs=words("naming_verbs"),
         writer_words=words("adult_pronouns") | words("you_pronouns") | {"i", "jer", "jeres"},
         place_suffixes=tuple(sorted(words("place_suffixes"))),
+        role_gender={str(w).lower(): g for g, ws in (data.get("role_gender") or {}).items() for w in ws},
     )
 
 
@@ -226,6 +228,33 @@ class DocSubjects:
                 return c.span, c.name
         return None
 
+    def _adult_before(self, m: _Mention) -> bool:
+        """A pronoun that opens its sentence's chain right after a sentence whose subject is an adult
+        and whose children appear only as possessors ("Talepædagogen ... ser Alfreds sprog an. Hun er
+        altid forsinket"): the pronoun continues the adult, not the child ("Pædagogen hentede Ali.
+        Han græd" names the child in full and keeps the usual chain)."""
+        i = self.sentence_index(m.tok)
+        if i == 0 or i > len(self.sentence):
+            return False
+        # (an earlier pronoun of the same gender in the sentence is the same person: "Hun har ..., og hun er ...")
+        if any(x.kind in ("child", "childnoun", "otherchild", "adult") or (x.kind == "pron" and x.gender != m.gender)
+               for x in self._in(self.sents[i].start, m.tok)):
+            return False
+        prev = self.sentence[i - 1]
+        if prev.reason != "adult":
+            return False
+        a, b = self.sents[i - 1].start, self.sents[i - 1].end
+        inside = self._in(a, b)
+        adult = next((x for x in inside if x.kind == "adult" and not x.obj), None)
+        gender = adult.gender if adult is not None else ""
+        if adult is not None and not gender and adult.span is None:
+            gender = self.words.role_gender.get(self._low[adult.end - 1], "")
+        if adult is None or (gender and m.gender and gender != m.gender):
+            return False
+        # the children of that sentence are only possessors ("Alfreds sprog"); a child as a name or a
+        # pronoun ("sendte ham til fysioterapeut") keeps the usual chain
+        return all(x.possessive or x.whose for x in inside if x.kind in ("child", "pron", "childnoun", "otherchild", "group"))
+
     def _focal(self, tok: int) -> Subject | None:
         if self.focal_key is None:
             return None
@@ -236,6 +265,8 @@ class DocSubjects:
         if m.kind == "child":
             return Subject(m.span, m.name, "possessive" if m.possessive else "name", True)
         if m.kind == "pron":
+            if not m.obj and self._adult_before(m):
+                return Subject(None, None, "adult", False)
             found = self._antecedent(m.tok, m.gender)
             if found is None:  # "Da han kom ind, løb Ali ..." or the child is never named before
                 ante = next((c for c in self.children if m.tok < c.tok < sent_end and not c.obj), None)

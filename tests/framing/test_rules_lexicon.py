@@ -14,6 +14,7 @@ LEXICON = load_yaml("framing_lexicon.yaml")["lists"]
 EXPECTED = {
     "label_adjectives": ("deficit", "label"),
     "label_nouns": ("deficit", "label"),
+    "child_nouns": ("deficit", "label"),
     "frequency": ("deficit", "generalisation"),
     "inability_verbs": ("deficit", "inability"),
     "intensifiers": ("resource", "competence"),

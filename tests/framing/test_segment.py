@@ -69,6 +69,12 @@ LAYOUTS = [
      "Ugen der gik\n✔️ Vi har sunget.\n✔️ Flere børn går med. Tak for i år! ☀️\nKh. Lise",
      ["Ugen der gik", "✔️ Vi har sunget.", "✔️ Flere børn går med.", "Tak for i år! ☀️", "Kh. Lise"]),
     ("a signature after a slash stays on its line", "Husk tøj. Tak! /Bamserne", ["Husk tøj.", "Tak! /Bamserne"]),
+    ("a run-on line: a capitalised opener after a lower-case word starts a sentence",
+     "Tur til stranden med 6 børn nora vil ikke gå med Hun sætter sig ned På stranden byggede vi en borg",
+     ["Tur til stranden med 6 børn nora vil ikke gå med", "Hun sætter sig ned", "På stranden byggede vi en borg"]),
+    ("a run-on line: a capitalised name or I is no opener",
+     "vi legede med Ida og Noah hele dagen kan I hente kl 15",
+     ["vi legede med Ida og Noah hele dagen kan I hente kl 15"]),
     ("signature after a blank line",
      "Hun byggede en hule.\n\nHilsen\nLone", ["Hun byggede en hule.", "Hilsen", "Lone"]),
 ]

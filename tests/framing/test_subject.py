@@ -53,6 +53,31 @@ def test_possessive_before_a_role_is_the_adult(nlp):
     assert local.reason == "adult" and not local.child
 
 
+@pytest.mark.parametrize("text, reason, child", [
+    # a pronoun right after a sentence whose subject is an adult and whose child is only a possessor:
+    # the adult ("Hun" is the speech therapist, not Alfred)
+    ("Talepædagogen kommer tirsdag og ser Alfreds sprog an. Hun er altid forsinket.", "adult", False),
+    ("Talepædagogen kommer tirsdag og ser Alfreds sprog an. Hun har travlt, og hun er altid forsinket.", "adult", False),
+    # a child named in full or as a pronoun keeps the chain; a role of the other gender does not take it
+    ("Pædagogen hentede Ali ved lågen. Han er altid sur om morgenen.", "pronoun", True),
+    ("Sundhedsplejersken sendte ham til fysioterapeut. I juni tog han sine første skridt.", "pronoun", True),
+    ("Alfreds mor ringede i går. Han er altid træt om mandagen.", "pronoun", True),
+])
+def test_pronoun_after_an_adult_subject(nlp, text, reason, child):
+    doc = _doc(nlp, text)
+    start = text.rindex("altid") if "altid" in text else text.rindex("skridt")
+    local, _ = doc._.subjects.for_finding(start, start + 5)
+    assert (local.reason, local.child) == (reason, child)
+
+
+def test_pronoun_after_an_adult_gets_no_label_finding(nlp):
+    text = "Hej Maja. Talepædagogen fra PPR ser Alfreds sprog an. Hun er altid forsinket, så det bliver senere."
+    a = analyse(text, nlp=nlp)
+    assert not [f for f in a.findings if f.kind == "deficit"]
+    b = analyse("Alfred leger med Sebastian. Han er altid forsinket om morgenen.", nlp=nlp)
+    assert [f for f in b.findings if f.kind == "deficit"]
+
+
 def test_learning_story_du_is_the_child_and_parents_greeted_are_adults(nlp):
     about = _about(nlp, "Kære Carl\n\nMandag kom du over fra vuggestuen. Du hængte selv din jakke op.")
     assert about[-1][1:] == ("Carl", "name")
