@@ -274,7 +274,7 @@ class FramingComponent:
                         label=LABEL_OF_KIND[kind],
                         kind=kind,
                         category=None,
-                        category_label="Uden kategori (klassifikator)",
+                        category_label="Anden formulering (fundet af modellen)",  # the same words in the CLI and the app
                         rule_id=None,
                         source="classifier",
                         confidence=round(p, 3),
