@@ -452,7 +452,7 @@ def test_example_bank_exercise_and_reflection_cards():
     cat = rows[0][1]
     assert all(r[1] == cat for r in learn_h.example_bank(cat))
     # every entry has a category (no classifier-only "Uden kategori") and prompts
-    assert all(r[1] and "klassifikator" not in r[1] and r[2].startswith("•") for r in rows)
+    assert all(r[1] and "klassifikator" not in r[1] and "fundet af modellen" not in r[1] and r[2].startswith("•") for r in rows)
     assert len(learn_h.bank_categories()) >= 6
     sentence = learn_h.new_exercise(seed=1)
     assert sentence in {r[0] for r in rows}
