@@ -1,32 +1,37 @@
-"""Load on the running app: N simultaneous users (gradio_client threads) call ``analyse``, and each saves once.
+"""Load on the running app: N simultaneous users analyse narratives, and each saves once.
 
 Each user is its own session and calls the analysis ``--calls`` times with a different narrative of
 ``corpora/narratives.test.jsonl`` each time; then it runs the save path the app offers (``detect`` →
 ``preview`` → ``save``) with a unique group, so a lost or failed save shows up as a missing row in the
-database.
+database. Reports latency percentiles of the analyses, analyses per second over the analyse phase, errors
+and saves found in the store.
 
 Clients (``--client``): ``thin`` (default) talks to the app as the page's own script does in a browser:
 it reads ``/config``, runs the page's load events, and for each analysis posts the very event of the
 »Analysér« button (``fn_index`` and ``trigger_id`` of its dependency) to ``/gradio_api/queue/join`` and
 reads the result from the session's event stream ``/gradio_api/queue/data`` (Gradio's sse_v3 protocol),
-over kept-alive ``http.client`` connections, so the benchmark's own CPU stays small on the 2 cores it
-shares with the app. With ``--cards`` it also sends what a browser sends next: the findings changed, so
-the page asks for the finding cards (the ``findings_state.change`` event); the latency then runs until the
-cards arrived. ``gradio`` uses ``gradio_client`` threads (the figures of earlier sessions). Reports latency percentiles of the analyses, analyses per second over the
-whole analyse phase, errors and saves found in the store. The app runs on 127.0.0.1, by default as
-``narrativ app`` in its own process (as in use: the users' browsers are elsewhere); ``--in-process``
-runs it in the benchmark's process, where the 50 client threads compete with it for the GIL.
+over kept-alive ``http.client`` connections: ≈ 4 ms of the benchmark's own CPU per analysis, against
+≈ 22 ms with gradio_client, on the 2 cores it shares with the app. With ``--cards`` it also sends what a
+browser sends next: the findings changed, so the page asks for the finding cards (the
+``findings_state.change`` event of the ``@gr.render`` block); the latency then runs until the cards
+arrived. ``gradio`` uses ``gradio_client`` threads (the client of earlier sessions' figures).
+
+The app runs on 127.0.0.1 as ``narrativ app`` in its own process (as in use: the users' browsers are
+elsewhere), from this checkout or from ``--code`` (e.g. a worktree of an older commit, for the figures
+before a change); the benchmark waits until the app and its analysis workers are idle before it starts.
+``--in-process`` runs it in the benchmark's process, where the client threads compete with it for the GIL.
 
     .venv/bin/python evaluation/benchmarks/bench_app_load.py --users 50 --calls 5
-    .venv/bin/python evaluation/benchmarks/bench_app_load.py --users 50 --calls 5 --in-process
-    # the same before a change: a worktree of the older commit (git worktree add --detach /tmp/old 91e0e16)
+    .venv/bin/python evaluation/benchmarks/bench_app_load.py --users 50 --calls 5 --cards
+    .venv/bin/python evaluation/benchmarks/bench_app_load.py --users 50 --calls 5 --client gradio
+    # the same before a change: git worktree add --detach /tmp/old f12d89e
     .venv/bin/python evaluation/benchmarks/bench_app_load.py --users 50 --calls 5 --code /tmp/old
 
-The figures include the load average before and after and the CPU seconds of the app's process (split by
-thread: the event loop, Gradio's worker threads, the rest) and of the benchmark itself, over the measured
-phase (all users connected; their saves included unless ``--no-save``). ``--profile FILE`` runs the app under
-yappi for that phase (where the CPU went, function by function; yappi slows Python code ~10×, so only its
-proportions mean something).
+The figures include the load average before and after and the CPU seconds of the app (split by thread:
+the event loop, Gradio's worker threads, the rest; and its analysis worker processes) and of the benchmark
+itself, over the measured phase (all users connected; their saves included unless ``--no-save``).
+``--profile FILE`` runs the app under yappi (``pip install yappi``) for that phase: where the CPU went,
+function by function (yappi slows Python code several times, so only its proportions mean something).
 
 Not a test: the figures depend on the machine and on what else runs on it.
 """
@@ -125,6 +130,45 @@ def server_cpu(proc) -> float:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (AttributeError, OSError, ValueError, IndexError):
         return 0.0
+
+
+def children_cpu(proc) -> float:
+    """CPU seconds of the app's child processes (its analysis workers), found through their parent ids."""
+    if proc is None:
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            pid = int(stat.parent.name)
+            parents[pid] = int(fields[1])
+            cpu[pid] = (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, ValueError, IndexError):
+            continue
+
+    def descends(pid: int) -> bool:
+        seen = 0
+        while pid in parents and seen < 50:
+            pid, seen = parents[pid], seen + 1
+            if pid == proc.pid:
+                return True
+        return False
+
+    return sum(c for pid, c in cpu.items() if pid != proc.pid and descends(pid))
+
+
+def settle(proc, quiet: float = 0.3, most: float = 180) -> None:
+    """Wait until the app and its workers are done loading (under ``quiet`` CPU seconds in 3 s)."""
+    deadline = time.monotonic() + most
+    last = server_cpu(proc) + children_cpu(proc)
+    while time.monotonic() < deadline:
+        time.sleep(3)
+        now = server_cpu(proc) + children_cpu(proc)
+        if now - last < quiet:
+            return
+        last = now
 
 
 def thread_cpu(proc) -> dict[int, tuple[str, float]]:
@@ -300,6 +344,7 @@ def main(argv: list[str] | None = None) -> int:
         server = subprocess.Popen(cmd, cwd=str(root), stdout=server_log, stderr=server_log, env=env)
         url = f"http://127.0.0.1:{port}/"
     wait_for(url)
+    settle(server)
 
     from urllib.parse import urlsplit
     from urllib.request import urlopen
@@ -377,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
             server.send_signal(signal.SIGUSR1)
             time.sleep(1)
         phase["load_before"] = os.getloadavg()
-        phase["cpu_before"] = time.process_time(), server_cpu(server), thread_cpu(server)
+        phase["cpu_before"] = time.process_time(), server_cpu(server), thread_cpu(server), children_cpu(server)
 
     barrier = threading.Barrier(args.users, action=all_connected)
 
@@ -426,7 +471,7 @@ def main(argv: list[str] | None = None) -> int:
         t.start()
     for t in threads:
         t.join()
-    cpu_after = time.process_time(), server_cpu(server), thread_cpu(server)
+    cpu_after = time.process_time(), server_cpu(server), thread_cpu(server), children_cpu(server)
     load_after = os.getloadavg()
     if args.profile and server is not None:
         import signal
@@ -447,9 +492,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         store.close()
     elapsed = phase.get("end", 0) - phase.get("start", 0)
-    cpu_before = phase.get("cpu_before", (0.0, 0.0, {}))
+    cpu_before = phase.get("cpu_before", (0.0, 0.0, {}, 0.0))
     n = len(latencies)
-    server_s = None if server is None else cpu_after[1] - cpu_before[1]
+    workers_s = cpu_after[3] - cpu_before[3]
+    server_s = None if server is None else cpu_after[1] - cpu_before[1] + workers_s
     figures = {
         "users": args.users, "calls_per_user": args.calls, "analyses": n,
         "p50_s": round(percentile(latencies, 0.5), 3), "p95_s": round(percentile(latencies, 0.95), 3),
@@ -462,7 +508,8 @@ def main(argv: list[str] | None = None) -> int:
         "bench_cpu_ms_per_analysis": round(1000 * (cpu_after[0] - cpu_before[0]) / n, 1) if n else None,
         "server_cpu_s": None if server_s is None else round(server_s, 1),
         "server_cpu_ms_per_analysis": round(1000 * server_s / n, 1) if server_s is not None and n else None,
-        "server_cpu_s_by_thread": cpu_by_thread(cpu_before[2], cpu_after[2]) if server is not None else None,
+        "server_cpu_s_by_thread": None if server is None else {
+            **cpu_by_thread(cpu_before[2], cpu_after[2]), "worker_processes": round(workers_s, 2)},
         "client": args.client + ("+cards" if args.cards and args.client == "thin" else "")
         + ("" if args.client == "thin" else (" plain" if args.plain_client else " shared SSL context")),
         "cpus": os.cpu_count(), "loadavg_before": [round(x, 2) for x in phase.get("load_before", (0, 0, 0))],
