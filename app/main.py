@@ -99,49 +99,6 @@ def cache_block_signatures() -> bool:
 
 cache_block_signatures()
 
-
-def cache_type_hints() -> bool:
-    """Let Gradio evaluate a function's type hints once per function body, not once per event listener.
-
-    Each ``@gr.render`` of the finding cards (after every analysis in a browser) registers about 20 event
-    listeners, and for each one Gradio calls ``typing.get_type_hints`` on the handler three to four times
-    (≈ 80 µs each here: the annotations are strings, see ``from __future__ import annotations``). The handlers
-    are closures made anew per card, but their hints depend only on the code, the module and the annotations,
-    so ``gradio.utils.get_type_hints`` answers from a cache keyed by exactly these (other callables: as before).
-    Returns False when this Gradio has no such function (then nothing is changed).
-    """
-    import gradio.utils as gradio_utils
-
-    original = getattr(gradio_utils, "get_type_hints", None)
-    if original is None:
-        return False
-    if getattr(original, "narrativ_cached", False):
-        return True
-    import inspect
-
-    cache: dict[Any, Any] = {}
-
-    def get_type_hints(fn: Any) -> Any:
-        if not inspect.isfunction(fn) or hasattr(fn, "__wrapped__"):
-            return original(fn)
-        try:
-            key = (fn.__code__, id(fn.__globals__), tuple(fn.__annotations__.items()))
-            hit = cache.get(key)
-        except TypeError:  # an unhashable annotation: as before
-            return original(fn)
-        if hit is None:
-            hit = cache[key] = original(fn)
-            if len(cache) > 4096:
-                cache.clear()
-        return dict(hit)  # a copy: callers may change what they get
-
-    get_type_hints.narrativ_cached = True  # type: ignore[attr-defined]
-    gradio_utils.get_type_hints = get_type_hints
-    return True
-
-
-cache_type_hints()
-
 #: seconds Gradio's queue sleeps between looks at its queue when nothing can start (Gradio: 1 ms, i.e. a
 #: thousand wake-ups a second of the server's event loop, about 7 % of a core while idle on this machine)
 QUEUE_POLL = 0.005
