@@ -343,8 +343,13 @@ def main(argv: list[str] | None = None) -> int:
         server_log = open(args.server_log, "ab") if args.server_log else subprocess.DEVNULL  # noqa: SIM115
         server = subprocess.Popen(cmd, cwd=str(root), stdout=server_log, stderr=server_log, env=env)
         url = f"http://127.0.0.1:{port}/"
-    wait_for(url)
-    settle(server)
+    try:
+        wait_for(url)
+        settle(server)
+    except BaseException:
+        if server is not None:  # the app that never answered does not stay behind
+            server.kill()
+        raise
 
     from urllib.parse import urlsplit
     from urllib.request import urlopen
