@@ -99,6 +99,23 @@ def cache_block_signatures() -> bool:
 
 cache_block_signatures()
 
+#: seconds Gradio's queue sleeps between looks at its queue when nothing can start (Gradio: 1 ms, i.e. a
+#: thousand wake-ups a second of the server's event loop, about 7 % of a core while idle on this machine)
+QUEUE_POLL = 0.005
+
+#: worker processes for the analysis (``narrativ app``; 0: in the app's own process). Each has its own spaCy
+#: pipeline (≈ 0,5 GB); NARRATIV_APP_WORKERS overrides. See narrativ_nlp/workflows/pool.py and bench_app_load.py.
+APP_WORKERS = 2
+_pool = None  # the running AnalysisPool of this process, if any
+
+
+def analyse_view(text: str | None, more: bool = False, ignored: list[str] | None = None) -> dict[str, Any]:
+    """``write.analyse_narrative`` in a worker process when the app has a pool, else in this process."""
+    pool = _pool
+    if pool is None:
+        return write_h.analyse_narrative(text, more, ignored)
+    return pool.call(write_h.analyse_narrative, text, more, list(ignored or []))
+
 
 
 def upload_root() -> str:
@@ -151,7 +168,7 @@ def build_app(db: str | None = None) -> gr.Blocks:
 
     # ---------------- Skriv narrativ: handlers bound to this app's db
     def on_analyse(text: str, more: bool, ignored: list[str], prefix: str = ""):
-        view = write_h.analyse_narrative(text, more, ignored)
+        view = analyse_view(text, more, ignored)
         status = status_html(view["status"]) if not prefix else status_html(f"{prefix} {view['status']}", "ok")
         return view["findings"], view["html"], view["profile_html"], status
 
@@ -711,8 +728,11 @@ def exposure_warning(host: str, auth: tuple[str, str] | None) -> str | None:
 
 
 def start(host: str = LOCALHOST, port: int = 7860, auth: str | tuple[str, str] | None = None, db: str | None = None,
-          warm: bool = True, quiet: bool = False) -> gr.Blocks:
-    """Build and launch the app without blocking; returns the running Blocks (``close()`` stops it)."""
+          warm: bool = True, quiet: bool = False, workers: int = 0) -> gr.Blocks:
+    """Build and launch the app without blocking; returns the running Blocks (``close()`` stops it).
+
+    ``workers`` > 0 analyses in that many worker processes (started now, ready after their pipelines loaded;
+    until then, and whenever a worker fails, the analysis runs in this process)."""
     credentials = parse_auth(auth if auth else auth_from_env())
     warning = exposure_warning(host, credentials)
     if warning:
@@ -722,8 +742,12 @@ def start(host: str = LOCALHOST, port: int = 7860, auth: str | tuple[str, str] |
     _register_cleanup()
     if warm:
         threading.Thread(target=_warm, args=(db_path,), name="narrativ-warm-up", daemon=True).start()
+    _start_pool(workers)
     demo = build_app(db_path)
     demo.queue(default_concurrency_limit=CONCURRENCY, status_update_rate=STATUS_UPDATE_RATE)
+    queue = getattr(demo, "_queue", None)
+    if queue is not None and getattr(queue, "sleep_when_free", 0) < QUEUE_POLL:
+        queue.sleep_when_free = QUEUE_POLL
     login = login_checker(*credentials) if credentials else None  # throttled: 5 failures → locked a while
     demo.launch(server_name=host, server_port=port, share=False, auth=login,
                 auth_message="Log ind for at bruge narrativ.", prevent_thread_lock=True, inbrowser=False,
@@ -733,6 +757,24 @@ def start(host: str = LOCALHOST, port: int = 7860, auth: str | tuple[str, str] |
 
 
 _cleanup_registered = threading.Event()
+
+
+def _start_pool(workers: int) -> None:
+    global _pool
+    if workers <= 0 or _pool is not None:
+        return
+    from narrativ_nlp.workflows.pool import AnalysisPool
+
+    _pool = AnalysisPool(workers)
+    _pool.start()
+    atexit.register(_pool.close)
+
+
+def _workers_from_env() -> int:
+    try:
+        return max(0, int(os.environ.get("NARRATIV_APP_WORKERS", APP_WORKERS)))
+    except ValueError:
+        return APP_WORKERS
 
 
 def _register_cleanup() -> None:
@@ -772,7 +814,7 @@ def launch(host: str = LOCALHOST, port: int = 7860, auth: str | None = None, db:
 
 def _serve(host: str, port: int, auth: str | None, db: str | None) -> int:
     try:
-        demo = start(host=host, port=port, auth=auth, db=db, quiet=True)
+        demo = start(host=host, port=port, auth=auth, db=db, quiet=True, workers=_workers_from_env())
     except ValueError as exc:
         print(f"Fejl: {exc}", file=sys.stderr)
         return 2

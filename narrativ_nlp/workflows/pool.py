@@ -1,0 +1,99 @@
+"""A small pool of worker processes for CPU-bound calls of the app (the analysis), each with its own pipeline.
+
+The app's server is one Python process: while a handler thread analyses a narrative it holds the GIL, and the
+server's event loop (HTTP, Gradio's queue, the event streams of all users) waits for it. With a pool, the
+analysis runs in ``workers`` other processes (started once, the spaCy pipeline loaded once per worker), and the
+server's thread only waits for the answer, without the GIL. See evaluation/benchmarks/bench_app_load.py for
+what it gives on this machine.
+
+    pool = AnalysisPool(2); pool.start()          # at launch; loads in the background
+    pool.call(fn, *args)                           # fn(*args) in a worker, or here until the pool is ready
+
+``fn`` must be a module-level function (it is sent by name) and return plain, picklable values. Whatever goes
+wrong in a worker (an error of ``fn``, a worker that died), ``call`` runs ``fn`` here instead, so the caller sees
+exactly the result or the error it would see without a pool. Nothing is logged but counts and error types.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, TypeVar
+
+logger = logging.getLogger("narrativ_nlp.pool")
+
+T = TypeVar("T")
+
+
+def _load_worker() -> None:
+    """In each worker: load the pipeline once (through the workflow layer) before the first call."""
+    from narrativ_nlp.workflows import analyse_text
+
+    analyse_text("Barnet legede i sandkassen og hjalp de andre.")
+
+
+def _ready() -> bool:
+    return True
+
+
+class AnalysisPool:
+    """``workers`` processes (spawned, so no thread of the server is copied), ready after their pipeline loaded."""
+
+    def __init__(self, workers: int = 2) -> None:
+        self.workers = max(0, int(workers))
+        self._executor: ProcessPoolExecutor | None = None
+        self._ready = threading.Event()
+        self._lock = threading.Lock()
+        self.in_process_calls = 0  # calls run here (before the pool was ready, or after a failure)
+
+    @property
+    def ready(self) -> bool:
+        return self._ready.is_set()
+
+    def start(self, wait: bool = False) -> None:
+        """Start the workers (no-op with 0 workers); they load in the background unless ``wait``."""
+        if self.workers == 0 or self._executor is not None:
+            return
+        import multiprocessing
+
+        self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_load_worker)
+        # one call per worker: each one has loaded its pipeline when all have answered
+        futures = [self._executor.submit(_ready) for _ in range(self.workers)]
+
+        def mark(_: Future) -> None:
+            if all(f.done() for f in futures):
+                if all(f.exception() is None for f in futures):
+                    self._ready.set()
+                else:
+                    logger.warning("analyseprocesserne kunne ikke starte; analysen kører i appens proces")
+
+        for f in futures:
+            f.add_done_callback(mark)
+        if wait:
+            for f in futures:
+                f.exception()
+
+    def call(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` in a worker when the pool is ready, else (or when that fails) here."""
+        executor = self._executor
+        if executor is not None and self._ready.is_set():
+            try:
+                return executor.submit(fn, *args).result()
+            except Exception as exc:  # noqa: BLE001  (run here: the caller gets the very result or error)
+                logger.info("analyse i arbejdsproces fejlede (%s); køres i appens proces", type(exc).__name__)
+                from concurrent.futures.process import BrokenProcessPool
+
+                if isinstance(exc, BrokenProcessPool):
+                    self._ready.clear()
+        with self._lock:
+            self.in_process_calls += 1
+        return fn(*args)
+
+    def close(self) -> None:
+        self._ready.clear()
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,50 @@
+"""The analysis in a worker process (``narrativ app`` with workers) answers exactly as in the app's process."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _texts(n: int) -> list[str]:
+    lines = (REPO / "corpora" / "narratives.test.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["text"] for line in lines if line.strip()][:n]
+
+
+def test_worker_process_gives_the_same_view_and_errors_as_in_process(warm):
+    from narrativ_nlp.app import write as write_h
+    from narrativ_nlp.errors import NarrativError
+    from narrativ_nlp.workflows.pool import AnalysisPool
+
+    texts = _texts(6)
+    pool = AnalysisPool(1)
+    try:
+        pool.start(wait=True)
+        assert pool.ready
+        for text in texts:
+            here = write_h.analyse_narrative(text, False, [])
+            there = pool.call(write_h.analyse_narrative, text, False, [])
+            assert there == here
+        assert any(v for v in (write_h.analyse_narrative(t)["findings"] for t in texts))  # real findings compared
+        assert pool.in_process_calls == 0
+        # an error in the worker: the caller gets the very same Danish error (the call runs here once more)
+        with pytest.raises(NarrativError) as err:
+            pool.call(write_h.analyse_narrative, "x" * (write_h.check_length.__globals__["MAX_CHARS"] + 1))
+        assert err.value.code == "E030"
+        assert pool.in_process_calls == 1
+    finally:
+        pool.close()
+
+
+def test_without_workers_the_call_runs_here():
+    from narrativ_nlp.workflows.pool import AnalysisPool
+
+    pool = AnalysisPool(0)
+    pool.start()
+    assert not pool.ready
+    assert pool.call(sorted, [3, 1, 2]) == [1, 2, 3]
+    assert pool.in_process_calls == 1
