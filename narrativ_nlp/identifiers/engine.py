@@ -256,10 +256,11 @@ class IdentifierEngine:
         return [_address_without_full_stop(text, _with_initial(text, s)) for s in joined]
 
     def _coordinated(self, text: str, spans: list[IdentifierSpan]) -> list[IdentifierSpan]:
-        """A known given name written in lower case and joined by "og", "eller" or a comma to a found
-        name ("august og Emil", "Emil, august og Sofie") in a text written with capitals: the writer
-        forgot the capital. Pre-selected like the name beside it; not after a preposition or an
-        article ("i august og Emil"), and no function word ("vi")."""
+        """A known given name written in lower case and joined by "og" or "eller" to a found name
+        ("august og Emil", "Emil, storm og Sofie") in a text written with capitals: the writer forgot
+        the capital. Pre-selected like the name beside it; not after a preposition, an article or a
+        number ("i august og Emil", "1. maj og"), no function word ("vi") and no inflected word form
+        ("Emil og lo": a verb)."""
         names = [s for s in spans if s.label == "PERSON" and s.score >= self.threshold]
         if not names or lower_case_text(text):
             return []
@@ -272,11 +273,13 @@ class IdentifierEngine:
                 if m is None:
                     continue
                 word = m.group("word")
-                if word.lower() in STOP_WORDS or not lex.is_first_name(word) or lex.base_name(word) != word:
+                if word in STOP_WORDS or not lex.is_first_name(word) or lex.base_name(word) != word:
                     continue
+                if lex.is_word(word) and lex.danish_words.get(word) != word:
+                    continue  # an inflected word form ("lo", of "le"): a verb or a plural, no name
                 prev = _PREV_WORD.search(text, max(0, m.start("word") - 48), m.start("word"))
-                if prev and prev.group(1).lower() in _NOT_BEFORE_NAME:
-                    continue
+                if prev and (prev.group(1).lower() in _NOT_BEFORE_NAME or prev.group(1)[0].isdigit()):
+                    continue  # "i august og Emil", "den 1. maj og Emil"
                 found.append(IdentifierSpan(m.start("word"), m.end("word"), "PERSON", "coordination", s.score))
         return found
 
@@ -298,13 +301,14 @@ class IdentifierEngine:
 #: the source mark of a name guess on a story character or a pet (offered unticked)
 CHARACTER_SOURCE = "characters"
 # a lower-case word joined to a name: "august og Emil" (before it), "Emil og august" (after it)
-_COORD_BEFORE = re.compile(r"(?<![\w-])(?P<word>[a-zæøå][a-zæøåé]+)(?:,\s|\s(?:og|eller)\s)\Z")
-_COORD_AFTER = re.compile(r"(?:,\s|\s(?:og|eller)\s)(?P<word>[a-zæøå][a-zæøåé]+)(?![\w-])")
-_PREV_WORD = re.compile(r"([\wæøå]+)\s+\Z")
+# (a comma alone is no coordination: "vikar, Jonas", "1. maj, Pernille" are appositions)
+_COORD_BEFORE = re.compile(r"(?<![\w.@-])(?P<word>[a-zæøå][a-zæøåé]+)\s(?:og|eller)\s\Z")
+_COORD_AFTER = re.compile(r"\s(?:og|eller)\s(?P<word>[a-zæøå][a-zæøåé]+)(?![\w@-]|\.\w)")
+_PREV_WORD = re.compile(r"([\wæøå]+\.?)\s+\Z")
 #: words after which a lower-case name-word is a word ("i august", "en sten", "til mark")
 _NOT_BEFORE_NAME = frozenset(
-    "i på af til fra om med for under over efter før ved hos mod gennem siden sidste næste hele en et den det "
-    "de denne dette min mit din dit sin sit vores jeres deres hans hendes".split())
+    "i på af til fra om med for under over efter før ved hos mod gennem siden sidste næste hele hver samme anden "
+    "en et den det de denne dette min mit din dit sin sit vores jeres deres hans hendes".split())
 # "Jens-Peter (J.P.) Krogh", "Sofie (SL)": initials in parentheses right after a name
 _PAREN_INITIALS = re.compile(r" ?\((?:[A-ZÆØÅ]\.?-?){1,4}\)")
 # "Sofie L.", "Anne K.J.": the initial of a surname after a given name
