@@ -77,6 +77,8 @@ class IdentifierEngine:
         guards = [s for s in spans if s.label == "NOT_PERSON"]
         spans = self._guard([s for s in spans if s.label != "NOT_PERSON"], guards)
         spans = spans + self._propagate(text, spans)
+        coordinated = self._coordinated(text, spans)
+        spans = spans + coordinated + self._propagate(text, coordinated)
         guards = guards + self._propagate_guards(text, guards)
         spans = self._resolve(text, self._guard(spans, guards))
         return [s for s in spans if s.score >= self.min_score]
@@ -107,7 +109,7 @@ class IdentifierEngine:
                 if any(r.start <= s.start and s.end <= r.end for r in rooms):
                     continue
                 if s.score > GUARDED_SCORE and any(g.start <= s.start and s.end <= g.end for g in guards):
-                    s = IdentifierSpan(s.start, s.end, s.label, s.source, GUARDED_SCORE)
+                    s = IdentifierSpan(s.start, s.end, s.label, _mark_character(s.source), GUARDED_SCORE)
             out.append(s)
         return out
 
@@ -138,7 +140,13 @@ class IdentifierEngine:
         """Spans detected in parts of ``text`` (chunks, cells, files of a batch), made whole: every
         other occurrence of a found name is added, overlaps resolved, and the result split at the
         threshold into pre-selected spans and suggestions, as ``detect`` does for one text."""
-        return self._split(text, self._resolve(text, spans + self._propagate(text, spans)))
+        spans = spans + self._propagate(text, spans)
+        coordinated = self._coordinated(text, spans)
+        spans = spans + coordinated + self._propagate(text, coordinated)
+        # a story character stays a suggestion: a name propagated from another part ("Rasmus" of
+        # "Rasmus Nørgaard" in another file) does not pre-select "Rasmus Klump"
+        characters = [s for s in spans if CHARACTER_SOURCE in s.source.split("+")]
+        return self._split(text, self._resolve(text, self._guard(spans, characters)))
 
     def _propagate(self, text: str, spans: list[IdentifierSpan]) -> list[IdentifierSpan]:
         """Every other occurrence of a found name (with possessive -s), room or institution is found too.
@@ -232,6 +240,7 @@ class IdentifierEngine:
                 merged[-1] = IdentifierSpan(m.start, max(m.end, s.end), label, source, round(score, 3))
             else:
                 merged.append(s)
+        merged = [_with_initials_in_parentheses(text, s) for s in merged]
         joined: list[IdentifierSpan] = []
         for s in merged:
             if joined:
@@ -245,7 +254,35 @@ class IdentifierEngine:
                     joined[-1] = IdentifierSpan(p.start, s.end, "PERSON", p.source, max(p.score, s.score))
                     continue
             joined.append(s)
-        return joined
+        return [_address_without_full_stop(text, _with_initial(text, s)) for s in joined]
+
+    def _coordinated(self, text: str, spans: list[IdentifierSpan]) -> list[IdentifierSpan]:
+        """A known given name written in lower case and joined by "og" or "eller" to a found name
+        ("august og Emil", "Emil, storm og Sofie") in a text written with capitals: the writer forgot
+        the capital. Pre-selected like the name beside it; not after a preposition, an article or a
+        number ("i august og Emil", "1. maj og"), no function word ("vi") and no inflected word form
+        ("Emil og lo": a verb)."""
+        names = [s for s in spans if s.label == "PERSON" and s.score >= self.threshold]
+        if not names or lower_case_text(text):
+            return []
+        lex = load_lexicon()
+        found = []
+        for s in names:
+            before = _COORD_BEFORE.search(text, max(0, s.start - 48), s.start)  # a window: no rescans of a long text
+            after = _COORD_AFTER.match(text, s.end)
+            for m in (before, after):
+                if m is None:
+                    continue
+                word = m.group("word")
+                if word in STOP_WORDS or not lex.is_first_name(word) or lex.base_name(word) != word:
+                    continue
+                if lex.is_word(word) and lex.danish_words.get(word) != word:
+                    continue  # an inflected word form ("lo", of "le"): a verb or a plural, no name
+                prev = _PREV_WORD.search(text, max(0, m.start("word") - 48), m.start("word"))
+                if prev and (prev.group(1).lower() in _NOT_BEFORE_NAME or prev.group(1)[0].isdigit()):
+                    continue  # "i august og Emil", "den 1. maj og Emil"
+                found.append(IdentifierSpan(m.start("word"), m.end("word"), "PERSON", "coordination", s.score))
+        return found
 
     def _particles_link(self, gap: str, after: str) -> bool:
         """True when ``gap`` is particles between two parts of one name: " bin ", " van der ", and
@@ -280,6 +317,63 @@ def _stretched(text: str, names: dict[str, float]) -> list[IdentifierSpan]:
             if _STRETCH.search(m.group(0)):
                 found.append(IdentifierSpan(m.start(), m.end(), "PERSON", "propagation", score))
     return found
+
+
+#: the source mark of a name guess on a story character or a pet (offered unticked)
+CHARACTER_SOURCE = "characters"
+# a lower-case word joined to a name: "august og Emil" (before it), "Emil og august" (after it)
+# (a comma alone is no coordination: "vikar, Jonas", "1. maj, Pernille" are appositions)
+_COORD_BEFORE = re.compile(r"(?<![\w.@-])(?P<word>[a-zæøå][a-zæøåé]+)\s(?:og|eller)\s\Z")
+_COORD_AFTER = re.compile(r"\s(?:og|eller)\s(?P<word>[a-zæøå][a-zæøåé]+)(?![\w@-]|\.\w)")
+_PREV_WORD = re.compile(r"([\wæøå]+\.?)\s+\Z")
+#: words after which a lower-case name-word is a word ("i august", "en sten", "til mark")
+_NOT_BEFORE_NAME = frozenset(
+    "i på af til fra om med for under over efter før ved hos mod gennem siden sidste næste hele hver samme anden "
+    "en et den det de denne dette min mit din dit sin sit vores jeres deres hans hendes".split())
+# "Jens-Peter (J.P.) Krogh", "Sofie (SL)": initials in parentheses right after a name
+_PAREN_INITIALS = re.compile(r" ?\((?:[A-ZÆØÅ]\.?-?){1,4}\)")
+# "Sofie L.", "Anne K.J.": the initial of a surname after a given name
+_INITIAL_AFTER = re.compile(r" [A-ZÆØÅ]\.(?:-?[A-ZÆØÅ]\.)?(?![\w])")
+#: floor and side abbreviations an address may end with ("st.", "th.")
+_ADDRESS_ABBREVIATIONS = frozenset({"st", "kld", "th", "tv", "mf"})
+
+
+def _mark_character(source: str) -> str:
+    return source if CHARACTER_SOURCE in source.split("+") else f"{source}+{CHARACTER_SOURCE}"
+
+
+def _with_initials_in_parentheses(text: str, s: IdentifierSpan) -> IdentifierSpan:
+    """A name span with the initials in parentheses after it ("Jens-Peter (J.P.)")."""
+    if s.label != "PERSON":
+        return s
+    m = _PAREN_INITIALS.match(text, s.end)
+    return IdentifierSpan(s.start, m.end(), s.label, s.source, s.score) if m else s
+
+
+def _with_initial(text: str, s: IdentifierSpan) -> IdentifierSpan:
+    """A given name with the initial of the surname after it ("Sofie L."), as one span."""
+    if s.label != "PERSON":
+        return s
+    m = _INITIAL_AFTER.match(text, s.end)
+    if not m:
+        return s
+    last = text[s.start : s.end].split()[-1]
+    if not load_lexicon().is_first_name(last.strip(".,")):
+        return s
+    return IdentifierSpan(s.start, m.end(), s.label, s.source, s.score)
+
+
+def _address_without_full_stop(text: str, s: IdentifierSpan) -> IdentifierSpan:
+    """An address never ends with the sentence's full stop ("bor på Rosenvej 12."), unless the
+    stop is part of an abbreviation ("12 st."); a floor number ("12, 2.") keeps it within a sentence."""
+    if s.label != "ADDRESS" or not text[s.start : s.end].endswith("."):
+        return s
+    last = re.split(r"[\s,]+", text[s.start : s.end - 1])[-1]
+    if last.lower() in _ADDRESS_ABBREVIATIONS:
+        return s
+    if last.isdigit() and not re.match(r"\s*(?:\Z|\n|[A-ZÆØÅ\d])", text[s.end :]):
+        return s  # "2. th" never reaches here; "bor på Rosenvej 12, 2. med sin mor": an ordinal
+    return IdentifierSpan(s.start, s.end - 1, s.label, s.source, s.score)
 
 
 def _ends_possessive(surface: str) -> bool:

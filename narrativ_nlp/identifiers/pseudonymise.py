@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -81,7 +81,17 @@ def _split_possessive(surface: str, lexicon: NameLexicon) -> tuple[str, str]:
     return surface, ""
 
 
+#: initials in parentheses inside a full name ("Jens-Peter (J.P.) Krogh"): not part of its key
+_PAREN_INITIALS = re.compile(r"\s*\((?:[A-ZÆØÅ]\.?-?){1,4}\)")
+#: a given name and the initial of the surname ("Sofie L.", "Anne K.J.")
+_NAME_AND_INITIAL = re.compile(r"(?P<first>.+) (?P<initial>[A-ZÆØÅ])\.(?:-?[A-ZÆØÅ]\.)?")
+#: the source mark of a story character or a pet (``engine.CHARACTER_SOURCE``)
+_CHARACTER_SOURCE = "characters"
+
+
 def _key(stem: str, label: str = "PERSON") -> str:
+    if label == "PERSON":
+        stem = _PAREN_INITIALS.sub("", stem)
     key = re.sub(r"\s+", " ", stem).strip().lower()
     if label == "INSTITUTION":
         # "Børnehuset Mælkebøtten" and a later bare "Mælkebøtten" are one institution
@@ -101,20 +111,45 @@ def person_key(text: str, spans: list[IdentifierSpan], lexicon: NameLexicon | No
     lexicon = lexicon or load_lexicon()
     owners: dict[str, set[str]] = {}
     stems: dict[tuple[int, int], str] = {}
+    words_of: dict[str, list[str]] = {}
     for s in spans:
         stem, _ = _split_possessive(text[s.start:s.end], lexicon)
         stems[(s.start, s.end)] = _key(stem)
-        words = stem.split()
-        if len(words) >= 2:
+        if _CHARACTER_SOURCE not in s.source.split("+"):
+            words_of[_key(stem)] = _PAREN_INITIALS.sub("", stem).split()
+    whole = {k for k, w in words_of.items() if len(w) >= 2 and not _NAME_AND_INITIAL.fullmatch(k.upper())}
+    aliases: dict[str, str] = {}
+    for key in words_of:
+        initial = _NAME_AND_INITIAL.fullmatch(key.upper()) if key not in whole else None
+        if initial:  # "Sofie L." is the one full name with that given name and that initial ("Sofie Lund")
+            first = key[: len(initial.group("first"))] + " "
+            match = [k for k in whole if k.startswith(first) and k[len(first):][:1] == key[len(first)]
+                     and " " not in k[len(first):]]
+            if len(match) == 1:
+                aliases[key] = match[0]
+    for key, words in words_of.items():
+        if len(words) >= 2 and key not in aliases:
             for position in (0, -1):
                 word = words[position].strip(".")
                 if len(word) >= 2 and not is_initials(word):
-                    owners.setdefault(word.lower(), set()).add(_key(stem))
+                    owners.setdefault(word.lower(), set()).add(key)
     out = {}
     for span, key in stems.items():
         fulls = owners.get(key)
-        out[span] = next(iter(fulls)) if fulls and len(fulls) == 1 and " " not in key else key
+        out[span] = aliases.get(key) or (next(iter(fulls)) if fulls and len(fulls) == 1 and " " not in key else key)
     return out
+
+
+def _checked(text: str, spans: Iterable[IdentifierSpan]) -> list[IdentifierSpan]:
+    """``spans`` sorted; overlapping spans or spans outside ``text`` raise E070."""
+    ordered = sorted(spans, key=lambda s: s.start)
+    for a, b in zip(ordered, ordered[1:]):
+        if b.start < a.end:
+            raise NarrativError("E070", start=b.start, end=b.end, length=len(text))
+    for s in ordered:
+        if not 0 <= s.start < s.end <= len(text):
+            raise NarrativError("E070", start=s.start, end=s.end, length=len(text))
+    return ordered
 
 
 @dataclass
@@ -227,11 +262,16 @@ class Pseudonymiser:
             self.mapping[key] = self._new(label, stem)
         return self.mapping[key], suffix
 
-    def _part_of(self, replacement: str, position: int) -> str:
-        """What a first or last name alone becomes: the same placeholder, or that word of the surrogate."""
+    def _part_of(self, replacement: str, position: int | str) -> str:
+        """What a first or last name alone becomes: the same placeholder, or that word of the surrogate;
+        a given name with an initial ("Sofie L.", ``position`` "initial"): the surrogate's given name and
+        the initial of its surname."""
         if self.mode != "surrogate":
             return replacement
-        return replacement.split()[position]
+        words = replacement.split()
+        if position == "initial":
+            return f"{' '.join(words[:-1])} {words[-1][0]}." if len(words) > 1 else replacement
+        return words[position]
 
     def _link_name_parts(self, text: str, spans: list[IdentifierSpan]) -> None:
         """Map the first and last word of each full name in ``text`` to that name ("Mette Hansen":
@@ -239,36 +279,61 @@ class Pseudonymiser:
         "Mette Holm": a bare "Mette" could be either, so it keeps a pseudonym of its own)."""
         self._parts = {}
         owners: dict[str, dict[str, tuple[str, int]]] = {}
+        stems = []
         for s in spans:
             if s.label != "PERSON":
                 continue
             stem, _ = _split_possessive(text[s.start : s.end], self.lexicon)
-            words = stem.split()
-            self._real.update(w.strip(".").lower() for w in words)
+            self._real.update(w.strip(".()").lower() for w in stem.split())
+            # a story character ("Rasmus Klump") does not make a given name ambiguous
+            if _CHARACTER_SOURCE not in s.source.split("+"):
+                stems.append(stem)
+        fulls = {_key(st): st for st in stems if len(st.split()) >= 2 and not _NAME_AND_INITIAL.fullmatch(st)}
+        for stem in stems:
+            words = _PAREN_INITIALS.sub("", stem).split()
             if len(words) < 2:
                 continue
             full_key = _key(stem)
+            initial = _NAME_AND_INITIAL.fullmatch(stem)
+            if initial and full_key not in fulls:
+                # "Sofie L." is the one full name of the text with that given name and that initial
+                first = _key(initial.group("first")) + " "
+                match = [k for k in fulls if k.startswith(first) and k[len(first):][:1] == initial.group("initial").lower()
+                         and " " not in k[len(first):]]
+                if len(match) == 1 and self.mode != "mask":
+                    self._parts[full_key] = (match[0], fulls[match[0]], "initial")
+                    continue
             for position in (0, -1):
                 word = words[position].strip(".")
                 if len(word) >= 2 and not is_initials(word):
                     owners.setdefault(word.lower(), {})[full_key] = (stem, position)
         if self.mode == "mask":
             return
-        for part, fulls in owners.items():
-            if len(fulls) == 1:
-                full_key, (stem, position) = next(iter(fulls.items()))
+        for part, names in owners.items():
+            if len(names) == 1:
+                full_key, (stem, position) = next(iter(names.items()))
                 self._parts[part] = (full_key, stem, position)
 
     def apply(self, text: str, spans: Iterable[IdentifierSpan]) -> PseudonymisedText:
         """Replace exactly the reviewed ``spans`` (nothing else) in ``text``."""
-        ordered = sorted(spans, key=lambda s: s.start)
-        for a, b in zip(ordered, ordered[1:]):
-            if b.start < a.end:
-                raise NarrativError("E070", start=b.start, end=b.end, length=len(text))
-        for s in ordered:
-            if not 0 <= s.start < s.end <= len(text):
-                raise NarrativError("E070", start=s.start, end=s.end, length=len(text))
+        ordered = _checked(text, spans)
         self._link_name_parts(text, ordered)
+        return self._replace(text, ordered)
+
+    def apply_many(self, pieces: Sequence[tuple[str, Iterable[IdentifierSpan]]]) -> list[PseudonymisedText]:
+        """``apply`` to several texts that belong together (a narrative, its author and its group)
+        with one linking of name parts over all of them: "Maja" in the text and the author
+        "Maja Holm" get one pseudonym."""
+        checked = [(text, _checked(text, spans)) for text, spans in pieces]
+        joined, shifted, pos = [], [], 0
+        for text, ordered in checked:
+            joined.append(text)
+            shifted.extend(IdentifierSpan(s.start + pos, s.end + pos, s.label, s.source, s.score) for s in ordered)
+            pos += len(text) + 1
+        self._link_name_parts("\u2029".join(joined), shifted)
+        return [self._replace(text, ordered) for text, ordered in checked]
+
+    def _replace(self, text: str, ordered: list[IdentifierSpan]) -> PseudonymisedText:
         pieces: list[str] = []
         replacements: list[Replacement] = []
         pos = 0

@@ -82,22 +82,49 @@ def _anonymise_field(value: str | None, pseudo: Pseudonymiser, counts: Counter, 
     ``known_names_only`` (group fields): a person's name counts only when a name list or the NER
     model knows it ("Frederikke"), not an unknown capitalised word ("Stue Myretuen", "Grøn gruppe"):
     rooms are named after animals and colours, children after children."""
+    value, spans = _field_spans(value, is_code, known_names_only)
+    if not spans:
+        return value
+    result = pseudo.apply(value, spans)
+    counts.update(result.counts())
+    return result.text
+
+
+def _anonymise_row(text: str, spans: Sequence[IdentifierSpan], fields: Sequence[tuple[str | None, dict[str, Any]]],
+                   pseudo: Pseudonymiser, counts: Counter) -> tuple[str, list[str | None]]:
+    """A narrative's text and its group/author fields (each with ``_field_spans`` options) in one
+    linking scope: "Maja" in the text and the author "Maja Holm" get one pseudonym."""
+    pieces: list[tuple[str, Sequence[IdentifierSpan]]] = [(text, spans)]
+    values: list[str | None] = []
+    where: list[int | None] = []  # each field's index in ``pieces`` (None: nothing to replace)
+    for value, options in fields:
+        value, field_spans = _field_spans(value, **options)
+        values.append(value)
+        where.append(len(pieces) if field_spans else None)
+        if field_spans:
+            pieces.append((value, field_spans))
+    results = pseudo.apply_many(pieces)
+    for r in results:
+        counts.update(r.counts())
+    return results[0].text, [v if i is None else results[i].text for v, i in zip(values, where)]
+
+
+def _field_spans(value: str | None, is_code=None, known_names_only: bool = False) -> tuple[str | None, list[IdentifierSpan]]:
+    """The stripped field and the spans to replace in it (none for an empty field or a code)."""
     from narrativ_nlp.anonymise import detect
 
     if value is None or not value.strip():
-        return None
+        return None, []
     value = value.strip()
     if is_code is not None and is_code(value):
-        return value
+        return value, []
     detection = detect(value)
     # a field holds no sentence to give context: a known name among the weaker suggestions counts too
     known = [s for s in detection.suggestions if s.label == "PERSON" and {"gazetteer", "ner"} & set(s.source.split("+"))]
     spans = sorted(detection.spans + known, key=lambda s: s.start)
     if known_names_only:
         spans = [s for s in spans if s.label != "PERSON" or {"gazetteer", "ner"} & set(s.source.split("+"))]
-    result = pseudo.apply(value, spans)
-    counts.update(result.counts())
-    return result.text
+    return value, spans
 
 
 def _row(text: str, group: str, date: str | None, author: str | None, kept: dict[str, int],
@@ -180,15 +207,15 @@ def save_reviewed(req: SaveRequest, db: str | Path | None = None) -> SaveResult:
         raise NarrativError("E073")
     date, _ = normalise_date(req.date)
     pseudo = Pseudonymiser(mode=req.mode)
-    result = pseudo.apply(req.text, req.spans)
-    counts = Counter(result.counts())
-    group = _anonymise_field(group, pseudo, counts, known_names_only=True) or DEFAULT_GROUP
-    author = _anonymise_field(req.author, pseudo, counts, is_code=_AUTHOR_CODE.match)
-    rows = [_row(result.text, group, date, author, kept, req.text)]
+    counts: Counter = Counter()
+    text, (group, author) = _anonymise_row(req.text, req.spans, [
+        (group, {"known_names_only": True}), (req.author, {"is_code": _AUTHOR_CODE.match})], pseudo, counts)
+    group = group or DEFAULT_GROUP
+    rows = [_row(text, group, date, author, kept, req.text)]
     with closing(NarrativeStore(db)) as store:
         stored, _dup = _store_rows(store, rows, req.mode)
         nid = store.last_id() if stored else None
-    return SaveResult(nid, result.text, dict(counts), kept, group, date)
+    return SaveResult(nid, text, dict(counts), kept, group, date)
 
 
 # ---------------------------------------------------------------- import
@@ -284,23 +311,22 @@ def import_files(req: ImportRequest, db: str | Path | None = None,
     seen: set[tuple[str, str, str | None]] = set()
     detections = detect_many([r.text for r in todo])
     for i, (item, detection) in enumerate(zip(todo, detections)):
-        result = pseudo.apply(item.text, detection.spans)
-        report.replaced.update(result.counts())
-        group = req.group or item.group
-        group = _anonymise_field(group, pseudo, report.replaced, known_names_only=True) or DEFAULT_GROUP
-        author = _anonymise_field(item.author, pseudo, report.replaced, is_code=_AUTHOR_CODE.match)
+        text, (group, author) = _anonymise_row(item.text, detection.spans, [
+            (req.group or item.group, {"known_names_only": True}), (item.author, {"is_code": _AUTHOR_CODE.match})],
+            pseudo, report.replaced)
+        group = group or DEFAULT_GROUP
         try:
             date, converted = normalise_date(item.date)
             report.converted_dates += int(converted)
         except NarrativError as exc:
             date = None
             report.malformed_dates.append({"source": item.source, "value": str(exc.kwargs.get("value"))})
-        key = (placeholder_key(result.text), group, date)
+        key = (placeholder_key(text), group, date)
         if key in seen:
             report.duplicates += 1
             continue
         seen.add(key)
-        rows.append(_row(result.text, group, date, author, {}, item.text))
+        rows.append(_row(text, group, date, author, {}, item.text))
         if progress:
             progress(i + 1, len(todo))
     with closing(NarrativeStore(db)) as store:
