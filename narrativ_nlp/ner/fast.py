@@ -102,7 +102,7 @@ class FastTok2Vec:
         # NORM, PREFIX, SUFFIX, SHAPE feed the hash embeddings, the key attribute the static vectors;
         # PREFIX/SUFFIX/SHAPE and the key are lexeme attributes, NORM may be set per token
         self.columns = [NORM, PREFIX, SUFFIX, SHAPE, key_attr]
-        self.table = numpy.zeros((max(max_rows, 4096), self.width), dtype="float32")
+        self.table = numpy.zeros((max(max_rows, 1), self.width), dtype="float32")
         self.index: dict[tuple[int, int], int] = {}  # (vector key, NORM) -> row of ``table``
         self.lock = threading.Lock()
 
@@ -132,22 +132,24 @@ class FastTok2Vec:
         with self.lock:  # the table's rows are reused after a reset: one thread at a time
             index = self.index
             rows = [index.get(k, -1) for k in keys]
-            missing = [i for i, r in enumerate(rows) if r < 0]
-            if missing:
-                unique = list(dict.fromkeys(keys[i] for i in missing))
-                if len(index) + len(unique) > self.table.shape[0]:
-                    index.clear()
-                    rows = [-1] * len(keys)
-                    missing = list(range(len(keys)))
-                    unique = list(dict.fromkeys(keys))
-                first = {k: i for i in reversed(missing) for k in (keys[i],)}
-                new = self._embed(feats[[first[k] for k in unique]])
-                start = len(index)
-                self.table[start:start + len(unique)] = new
-                for j, k in enumerate(unique):
-                    index[k] = start + j
-                rows = [index[k] for k in keys]
-            return self.table[rows]
+            if -1 not in rows:
+                return self.table[rows]
+            if len(index) + len(keys) > self.table.shape[0]:
+                index.clear()  # full: start afresh (every row of this document is computed again)
+                rows = [-1] * len(keys)
+            first: dict[tuple[int, int], int] = {}  # each unseen key once, at its first token
+            for i, r in enumerate(rows):
+                if r < 0 and keys[i] not in first:
+                    first[keys[i]] = i
+            new = self._embed(feats[list(first.values())])
+            if len(index) + len(first) > self.table.shape[0]:  # one document larger than the table
+                at = {k: j for j, k in enumerate(first)}
+                return new[[at[k] for k in keys]]
+            start = len(index)
+            self.table[start:start + len(first)] = new
+            for j, k in enumerate(first):
+                index[k] = start + j
+            return self.table[[index[k] for k in keys]]
 
     # -- the encoder, on every token of the batch --------------------------------------------
     def encode(self, X: numpy.ndarray) -> numpy.ndarray:
