@@ -66,7 +66,7 @@ def main() -> int:
 
     from threadpoolctl import threadpool_info
 
-    out = {"fast_tok2vec": [n for n in names if "predict" in vars(nlp.get_pipe(n))], "blas_threads": [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"], "uses_numpy_product": all(not getattr(ops, "use_blis", True) for ops in fast.values()), "files": {}}
+    out = {"fast_predict": [n for n in names if "predict" in getattr(nlp.get_pipe(n), "__dict__", {})], "blas_threads": [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"], "uses_numpy_product": all(not getattr(ops, "use_blis", True) for ops in fast.values()), "files": {}}
     for path in files:
         texts = [t for t in texts_of(path) if t.strip()]
         differ = ents = 0
