@@ -1,6 +1,7 @@
 """Cold start of ``narrativ info`` and the one-text anonymisation rate, for this tree and a baseline.
 
     python evaluation/benchmarks/bench_startup.py --baseline /tmp/narrativ-old [--rounds 3] [--json out.json]
+    python evaluation/benchmarks/bench_startup.py --baseline /tmp/narrativ-old --words 110 [--texts 100]
 
 ``--baseline`` is a checkout of an older commit (its code is run with ``PYTHONPATH`` set to it, with
 the same interpreter and packages), so "before" and "after" are measured in one run, interleaved:
@@ -9,7 +10,10 @@ each round times this tree and the baseline one after the other.
 * cold start: wall time of ``python -m narrativ_nlp.cli info`` in a fresh process (median of rounds);
 * one-text anonymisation: ``anonymise_text(text)`` called once per narrative (a new call each time,
   as the app and the API do), on one core, over the blind narratives (~110 words), after a warm-up;
-  narratives per second.
+  narratives per second (wall time, and CPU time of the process: ``time.process_time``, less
+  sensitive to other processes on a shared machine); ``--words N``: instead of the corpus's own
+  texts, ``--texts`` narratives of exactly N words cut from ``--corpus-words`` (default the test
+  narratives) by ``_common.word_pieces``. The load averages before and after are recorded.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,12 +42,14 @@ load_pipeline()
 for t in texts[:10]:
     anonymise_text(t)
 t0 = time.perf_counter()
+c0 = time.process_time()
 for t in texts * int(sys.argv[2]):
     anonymise_text(t)
 dt = time.perf_counter() - t0
+dc = time.process_time() - c0
 words = sum(len(t.split()) for t in texts) / len(texts)
-print(json.dumps({"per_second": len(texts) * int(sys.argv[2]) / dt, "n": len(texts) * int(sys.argv[2]),
-                  "mean_words": words}))
+n = len(texts) * int(sys.argv[2])
+print(json.dumps({"per_second": n / dt, "per_cpu_second": n / dc, "n": n, "mean_words": words}))
 """
 
 
@@ -79,18 +86,47 @@ def main() -> int:
     ap.add_argument("--corpus", default=str(REPO / "corpora" / "blind.jsonl"))
     ap.add_argument("--repeat", type=int, default=3, help="passes over the corpus per rate measurement")
     ap.add_argument("--json", default=None)
+    ap.add_argument("--words", type=int, default=None,
+                    help="rate on narratives of exactly this many words (cut from --corpus-words) instead of --corpus")
+    ap.add_argument("--texts", type=int, default=100, help="with --words: how many narratives")
+    ap.add_argument("--corpus-words", default="corpora/narratives.test.jsonl", help="with --words: the source texts")
+    ap.add_argument("--no-cold", action="store_true", help="measure the rate only")
     args = ap.parse_args()
     base = Path(args.baseline).resolve()
-    rows: dict[str, dict[str, list]] = {"before": {"cold": [], "rate": []}, "after": {"cold": [], "rate": []}}
-    for _ in range(args.rounds):
-        for name, tree in (("before", base), ("after", None)):
-            rows[name]["cold"].append(cold_start(tree))
-            rows[name]["rate"].append(rate(tree, Path(args.corpus), args.repeat)["per_second"])
-    out = {name: {"cold_start_s_median": statistics.median(r["cold"]), "cold_start_s": r["cold"],
-                  "anonymise_text_per_s_median": statistics.median(r["rate"]), "anonymise_text_per_s": r["rate"]}
+    corpus = Path(args.corpus)
+    tmp = None
+    if args.words:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from _common import load_texts, word_pieces
+
+        pieces = word_pieces(load_texts(args.corpus_words), args.words, args.texts)
+        tmp = tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8", delete=False)
+        tmp.write("".join(json.dumps({"text": p}, ensure_ascii=False) + "\n" for p in pieces))
+        tmp.close()
+        corpus = Path(tmp.name)
+    load_before = [round(x, 2) for x in os.getloadavg()]
+    rows: dict[str, dict[str, list]] = {n: {"cold": [], "rate": [], "cpu_rate": []} for n in ("before", "after")}
+    try:
+        for _ in range(args.rounds):
+            for name, tree in (("before", base), ("after", None)):
+                if not args.no_cold:
+                    rows[name]["cold"].append(cold_start(tree))
+                r = rate(tree, corpus, args.repeat)
+                rows[name]["rate"].append(r["per_second"])
+                rows[name]["cpu_rate"].append(r["per_cpu_second"])
+        mean_words = rate(None, corpus, 1)["mean_words"]
+    finally:
+        if tmp is not None:
+            os.unlink(tmp.name)
+    out = {name: {"cold_start_s_median": statistics.median(r["cold"]) if r["cold"] else None, "cold_start_s": r["cold"],
+                  "anonymise_text_per_s_median": statistics.median(r["rate"]), "anonymise_text_per_s": r["rate"],
+                  "anonymise_text_per_cpu_s_median": statistics.median(r["cpu_rate"]),
+                  "anonymise_text_per_cpu_s": r["cpu_rate"]}
            for name, r in rows.items()}
-    out["corpus"] = args.corpus
-    out["mean_words"] = rate(None, Path(args.corpus), 1)["mean_words"]
+    out["corpus"] = f"{args.texts} pieces of {args.words} words from {args.corpus_words}" if args.words else args.corpus
+    out["mean_words"] = mean_words
+    out["loadavg_before"] = load_before
+    out["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(out, indent=2))
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=2), encoding="utf-8")

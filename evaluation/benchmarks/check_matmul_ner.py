@@ -5,7 +5,8 @@
 ``pipeline._numpy_matmul`` lets the tok2vec and NER layers multiply matrices with NumPy's BLAS
 instead of the ``blis`` package (3-4 times faster here); the last bits of a float may differ. This
 script runs the loaded pipeline's ``tok2vec`` and ``ner`` over every text twice in one process, once
-with each product, and counts the texts whose entities (label, start, end) differ, and the largest
+as spaCy runs them with ``blis``'s product and once as the pipeline runs them (NumPy's product and the
+fused tok2vec of ``narrativ_nlp.ner.fast``), and counts the texts whose entities (label, start, end) differ, and the largest
 difference of a token vector (``--threads``: OpenBLAS's products differ in the last bits with the
 number of threads, so check the counts the app may run with). Inputs: JSONL files with a ``text`` field (default: every
 ``corpora/*.jsonl``) and CoNLL/IOB2 files (``*.iob2``, the ``# text =`` lines, e.g. the UNER
@@ -56,12 +57,16 @@ def main() -> int:
             node.ops = blis if slow else fast[id(node)]
         doc = nlp.make_doc(text)
         for name in names:
-            doc = nlp.get_pipe(name)(doc)
+            proc = nlp.get_pipe(name)
+            if slow:  # spaCy's own predict, past the fast tok2vec of ``narrativ_nlp.ner.fast`` (an instance attribute)
+                proc.set_annotations([doc], type(proc).predict(proc, [doc]))
+            else:
+                doc = proc(doc)
         return [(e.label_, e.start_char, e.end_char) for e in doc.ents], doc.tensor
 
     from threadpoolctl import threadpool_info
 
-    out = {"blas_threads": [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"], "uses_numpy_product": all(not getattr(ops, "use_blis", True) for ops in fast.values()), "files": {}}
+    out = {"fast_predict": [n for n in names if "predict" in getattr(nlp.get_pipe(n), "__dict__", {})], "blas_threads": [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"], "uses_numpy_product": all(not getattr(ops, "use_blis", True) for ops in fast.values()), "files": {}}
     for path in files:
         texts = [t for t in texts_of(path) if t.strip()]
         differ = ents = 0
