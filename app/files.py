@@ -142,16 +142,12 @@ def text_column_names() -> list[str]:
 def file_columns(path: str | Path) -> list[str]:
     """The columns of a .csv (its header, read by the project's one CSV reader: delimiter and encoding
     detected) or .jsonl file (keys of its first objects); [] for other files or an unreadable file."""
-    from narrativ_nlp.errors import NarrativError
-    from narrativ_nlp.io.tabular import read_csv
+    from narrativ_nlp.workflows import csv_columns
 
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".csv":
-        try:
-            return [c for c in read_csv(p).header if c]
-        except (NarrativError, OSError):
-            return []  # the anonymisation itself reports what is wrong with the file
+        return csv_columns(p)
     if suffix == ".jsonl":
         try:
             raw = p.read_bytes()[:200_000].decode("utf-8-sig", errors="replace")

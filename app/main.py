@@ -593,10 +593,10 @@ def build_app(db: str | None = None) -> gr.Blocks:
                 o_themes = gr.Dataframe(label="Narrativer pr. tema", interactive=False)
                 # Gradio's own charts: drawn by the browser at the width of the screen (also a phone)
                 with gr.Row():
-                    o_plot_theme = gr.BarPlot(x="tema", y="narrativer", sort="-y", x_label_angle=-35, height=320,
+                    o_plot_theme = gr.BarPlot(x="tema", y="narrativer", sort="-y", x_label_angle=-35, height=320, y_lim=[0, None],
                                               label="Narrativer pr. tema", elem_id="diagram-temaer",
                                               elem_classes=["nv-plot"], min_width=300)
-                    o_plot_month = gr.BarPlot(x="måned", y="narrativer", color="tema", height=320,
+                    o_plot_month = gr.BarPlot(x="måned", y="narrativer", color="tema", height=320, y_lim=[0, None],
                                               label="Temaer pr. måned", elem_classes=["nv-plot"], min_width=300)
                 with gr.Row():
                     o_plot_share = gr.LinePlot(x="måned", y="ressourceandel (%)", y_lim=[0, 100], height=320,

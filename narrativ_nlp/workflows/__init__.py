@@ -33,6 +33,7 @@ _EXPORTS = {
     "ImportRequest": "narratives", "ImportReport": "narratives", "import_files": "narratives",
     "normalise_date": "narratives",
     "FilesRequest": "files", "FilesResult": "files", "FileOutcome": "files", "anonymise_files": "files",
+    "csv_columns": "files",
     "themes_for_file": "themes", "themes_for_group": "themes", "build_overview": "themes",
     "export_overview": "themes", "curriculum_workbook": "themes", "effect": "themes",
 }

@@ -102,6 +102,18 @@ def _safe_file_name(stem: str, suffix: str, taken: set[str]) -> str:
     return name
 
 
+def csv_columns(path: str | Path) -> list[str]:
+    """The header of a CSV file, read by the one CSV reader (delimiter and encoding detected: a Danish
+    Excel export is semicolon-separated cp1252); [] when the file cannot be read (anonymising it
+    then reports what is wrong, with the file's name)."""
+    from narrativ_nlp.io.tabular import read_csv
+
+    try:
+        return [c for c in read_csv(Path(path)).header if c]
+    except (NarrativError, OSError):
+        return []
+
+
 def detect_batch(texts: list[str], keep_words: Sequence[str] = (), add: Sequence[AddTerm] = (),
                  progress: Callable[[int], None] | None = None) -> tuple[str, list[IdentifierSpan], list[tuple[int, int]]]:
     """Detect over ``texts`` (each a file's segments joined by ``SEP``), then make the detection
