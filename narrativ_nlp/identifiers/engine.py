@@ -73,7 +73,7 @@ class IdentifierEngine:
                 continue
             spans.extend(rec.analyze(doc))
         text = doc_text(doc)
-        spans = self._combine_evidence(spans)
+        spans = self._combine_evidence([_without_leading_marks(text, s) for s in spans])
         guards = [s for s in spans if s.label == "NOT_PERSON"]
         spans = self._guard([s for s in spans if s.label != "NOT_PERSON"], guards)
         spans = spans + self._propagate(text, spans)
@@ -336,6 +336,20 @@ _PAREN_INITIALS = re.compile(r" ?\((?:[A-ZÆØÅ]\.?-?){1,4}\)")
 _INITIAL_AFTER = re.compile(r" [A-ZÆØÅ]\.(?:-?[A-ZÆØÅ]\.)?(?![\w])")
 #: floor and side abbreviations an address may end with ("st.", "th.")
 _ADDRESS_ABBREVIATIONS = frozenset({"st", "kld", "th", "tv", "mf"})
+
+
+def _without_leading_marks(text: str, s: IdentifierSpan) -> IdentifierSpan:
+    """A name never starts with a mark glued to it in the text ("/Sofie L." as a signature, "*Emma"):
+    the model may take the token whole, so the mark would be replaced too and the name would not be
+    recognised as the same person elsewhere."""
+    if s.label != "PERSON":
+        return s
+    start = s.start
+    while start < s.end and not text[start].isalnum():
+        start += 1
+    if start == s.start or start >= s.end:
+        return s
+    return IdentifierSpan(start, s.end, s.label, s.source, s.score)
 
 
 def _mark_character(source: str) -> str:

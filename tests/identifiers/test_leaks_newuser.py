@@ -175,3 +175,19 @@ def test_address_keeps_the_full_stop_out(nlp):
 def test_address_abbreviation_keeps_its_stop(nlp):
     text = "Familien bor på Rosenvej 12, st. th."
     assert _surfaces(text, detect(text).spans) == ["Rosenvej 12, st. th."]
+
+
+def test_signature_with_a_slash_keeps_the_slash_and_the_pseudonym():
+    """A signature "/Sofie L." (the model takes "/Sofie" as one token) is the same person as
+    "Sofie Lund", and the slash stays in the text."""
+    from narrativ_nlp.anonymise import anonymise_text, detect
+
+    text = ("I dag gik august og Emil forrest.\n\nPædagog Sofie Lund hjalp Emil. Jens-Peter (J.P.) Krogh kom kl. 14.\n"
+            "Familien bor på Rosenvej 12, 5000 Odense C.\n\n/Sofie L.\n")
+    spans = [text[s.start:s.end] for s in detect(text).spans]
+    assert "Sofie L." in spans and "/Sofie L." not in spans
+    out = anonymise_text(text)
+    out = getattr(out, "text", out)
+    assert "Sofie" not in out and " L." not in out
+    full = out.split("Pædagog ")[1].split(" hjalp")[0]
+    assert out.rstrip().endswith("/" + full)
