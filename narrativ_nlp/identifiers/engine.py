@@ -145,7 +145,7 @@ class IdentifierEngine:
         spans = spans + coordinated + self._propagate(text, coordinated)
         # a story character stays a suggestion: a name propagated from another part ("Rasmus" of
         # "Rasmus Nørgaard" in another file) does not pre-select "Rasmus Klump"
-        characters = [s for s in spans if CHARACTER_SOURCE in s.source.split("+")]
+        characters = [s for s in spans if _is_character(s)]
         return self._split(text, self._resolve(text, self._guard(spans, characters)))
 
     def _propagate(self, text: str, spans: list[IdentifierSpan]) -> list[IdentifierSpan]:
@@ -237,6 +237,8 @@ class IdentifierEngine:
                 # a strong structured span absorbs weaker name guesses, not the reverse
                 score = max(m.score, s.score) if m.label == s.label else (m if m.label == label else s).score
                 source = m.source if s.source in m.source.split("+") else f"{m.source}+{s.source}"
+                if not (_is_character(m) and _is_character(s)):  # "Sigurd Frost" is no character for
+                    source = "+".join(x for x in source.split("+") if x != CHARACTER_SOURCE)  # holding "Frost"
                 merged[-1] = IdentifierSpan(m.start, max(m.end, s.end), label, source, round(score, 3))
             else:
                 merged.append(s)
@@ -350,6 +352,11 @@ def _without_leading_marks(text: str, s: IdentifierSpan) -> IdentifierSpan:
     if start == s.start or start >= s.end:
         return s
     return IdentifierSpan(start, s.end, s.label, s.source, s.score)
+
+
+def _is_character(s: IdentifierSpan) -> bool:
+    """A name guess guarded as a story character or pet (offered unticked at the guarded score)."""
+    return CHARACTER_SOURCE in s.source.split("+") and s.score <= GUARDED_SCORE
 
 
 def _mark_character(source: str) -> str:

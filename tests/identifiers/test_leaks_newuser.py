@@ -191,3 +191,18 @@ def test_signature_with_a_slash_keeps_the_slash_and_the_pseudonym():
     assert "Sofie" not in out and " L." not in out
     full = out.split("Pædagog ")[1].split(" hjalp")[0]
     assert out.rstrip().endswith("/" + full)
+
+
+def test_a_full_name_holding_a_character_word_stays_preselected_in_a_batch(tmp_path):
+    """"Frost" is a film (a guarded story character), "Sigurd Frost" a person: in a batch of files the
+    full name was downgraded to an unticked suggestion and left in the output."""
+    from narrativ_nlp.workflows import FilesRequest, anonymise_files
+
+    inp, out = tmp_path / "ind", tmp_path / "ud"
+    inp.mkdir()
+    (inp / "a.txt").write_text("Sigurd Frost", encoding="utf-8")
+    (inp / "b.txt").write_text("I dag så Ida filmen Frost med Sigurd Frost og de andre.", encoding="utf-8")
+    anonymise_files(FilesRequest(inputs=[inp / "a.txt", inp / "b.txt"], out=out))
+    for name in ("a.txt", "b.txt"):
+        got = (out / name).read_text(encoding="utf-8")
+        assert "Sigurd" not in got, got
