@@ -12,16 +12,10 @@ import inspect
 import json
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _texts(n: int) -> list[str]:
-    lines = (REPO / "corpora" / "narratives.test.jsonl").read_text(encoding="utf-8").splitlines()
-    return [json.loads(line)["text"] for line in lines if line.strip()][:n]
+from .corpus_texts import corpus_texts as _texts
 
 
 def test_concurrent_analyses_and_reviews_equal_serial_ones(warm):

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _texts(n: int) -> list[str]:
-    lines = (REPO / "corpora" / "narratives.test.jsonl").read_text(encoding="utf-8").splitlines()
-    return [json.loads(line)["text"] for line in lines if line.strip()][:n]
+from .corpus_texts import corpus_texts as _texts
 
 
 def test_worker_process_gives_the_same_view_and_errors_as_in_process(warm):
