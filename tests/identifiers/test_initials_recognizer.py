@@ -54,3 +54,34 @@ def test_not_initials_are_upper_case_strings():
     # YAML reads a bare YES or NO as a boolean: every entry must stay a string
     words = load_yaml("identifiers.yaml")["not_initials"]
     assert words and all(isinstance(w, str) and w == w.upper() for w in words)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a handover line in a daily note: the neighbour "ML" (also millilitre) made "KB" look like shouting
+        ("Overdragelse fre. 13.15, KB → ML\nEsther sov fra 11 til 12.30.", ["KB", "ML", "Esther"]),
+        ("Besked til PS: Valdemar har ikke spist sin frugt.", ["PS", "Valdemar"]),
+        ("Konflikten blev løst med PA, og Jonas sagde selv undskyld.", ["PA", "Jonas"]),
+        ("Til lukkevagten (PS): mor henter Ida i dag.", ["PS", "Ida"]),
+    ],
+)
+def test_abbreviations_that_are_also_initials_next_to_a_person_context(text, expected):
+    assert persons(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PS: Husk skiftetøj til turen på torsdag.",
+        "Hun fik 5 ML hostesaft efter middagsluren.",
+        "Vi ringede til PPR om udredningen.",
+    ],
+)
+def test_abbreviations_that_are_also_initials_stay_words_elsewhere(text):
+    assert persons(text) == []
+
+
+def test_also_initials_are_abbreviations_too():
+    settings = load_yaml("identifiers.yaml")
+    assert set(settings["also_initials"]) <= set(settings["not_initials"])

@@ -31,6 +31,11 @@ class RecognizerContext:
         """``not_initials`` of the settings, in capitals."""
         return not_initials(self.settings)
 
+    @cached_property
+    def also_initials(self) -> frozenset[str]:
+        """``also_initials`` of the settings: abbreviations that are also common initials."""
+        return frozenset(str(w).upper() for w in self.settings.get("also_initials", ()))
+
 
 class Recognizer:
     """Finds identifiers of some labels in a processed ``Doc``."""

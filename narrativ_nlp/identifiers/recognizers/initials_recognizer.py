@@ -26,6 +26,12 @@ _WORD = re.compile(r"[^\W\d_]+")
 #: words after which two capitals that spell a function word are still initials ("skriver OP.", "med OS.")
 _BEFORE_STOP_WORD_INITIALS = ("skriver", "skrev", "siger", "sagde", "fortæller", "fortalte", "med", "og", "fra", "til", "hos", "af")
 _PREV_WORD = re.compile(r"([^\W\d_]+)\s+$")
+#: a person next to an abbreviation that is also common initials ("note til PS:", "KB → ML", "(PS)", "PS og jeg")
+_PERSON_BEFORE = re.compile(
+    r"(?:(?<![\w])(?:med|til|fra|hos|og|af|for|ved|mellem|spurgte|sagde|skriver|skrev|ringede|kontakt)\s+|(?:→|->|/|\()\s*)$",
+    re.IGNORECASE,
+)
+_PERSON_AFTER = re.compile(r"^(?:\s*(?:→|->|/|\))|\s+og\s+(?:jeg|[A-ZÆØÅ]{2,3}(?![\w])))")
 
 
 def _initials_after_verb(text: str, start: int, end: int) -> bool:
@@ -35,6 +41,11 @@ def _initials_after_verb(text: str, start: int, end: int) -> bool:
     if not m or m.group(1) not in _BEFORE_STOP_WORD_INITIALS:
         return False
     return end >= len(text) or text[end] in ".,!?;:)\n"
+
+
+def _person_context(text: str, start: int, end: int) -> bool:
+    """True when a preposition or verb, a handover arrow, a slash or parentheses stand next to the capitals."""
+    return bool(_PERSON_BEFORE.search(text[max(0, start - 20) : start]) or _PERSON_AFTER.match(text[end : end + 12]))
 
 
 class InitialsRecognizer(Recognizer):
@@ -48,7 +59,11 @@ class InitialsRecognizer(Recognizer):
         found = []
         for m in _INITIALS.finditer(text):
             letters = m.group(1)
-            if letters in self.context.not_initials or lex.is_first_name(letters):
+            if lex.is_first_name(letters):
+                continue
+            if letters in self.context.not_initials and not (
+                letters in self.context.also_initials and _person_context(text, m.start(), m.end())
+            ):
                 continue
             if letters.lower() in STOP_WORDS and not _initials_after_verb(text, m.start(), m.end()):
                 continue
@@ -62,6 +77,8 @@ class InitialsRecognizer(Recognizer):
         before = _WORD.findall(text[max(0, start - 40) : start])[-2:]
         after = _WORD.findall(text[end : end + 40])[:2]
         for word in before + after:
+            if word in self.context.also_initials:
+                continue
             if len(word) > 1 and word.isupper() and (len(word) > 3 or word.lower() in STOP_WORDS or word in self.context.not_initials):
                 return True
         return False
