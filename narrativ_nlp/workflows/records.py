@@ -103,14 +103,16 @@ def lemmas_of(texts: list[str]) -> list[str]:
 
 
 def patterns_table(lemmas: list[str], ids: list[int], k_range: tuple[int, int], min_narratives: int | None = None,
-                   min_cluster_size: int | None = None) -> Any:
+                   min_cluster_size: int | None = None, db: str | None = None) -> Any:
     """Clusters of the narratives (TF-IDF + NMF, sampled above 2,000) as the overview's clusters table;
-    the minimum selection and pattern sizes default to the discovery's (30 and 5)."""
-    from narrativ_nlp.overview.tables import clusters_table
-    from narrativ_nlp.themes.scale import discover_sampled
+    the minimum selection and pattern sizes default to the discovery's (30 and 5).
 
-    found = discover_sampled(lemmas, k_range=k_range, min_narratives=min_narratives, min_cluster_size=min_cluster_size)
-    return clusters_table(found, ids)
+    Cached per selection (the ids and their stored lemmas): in memory, and with ``db`` in the store too (shared
+    by the app's processes, kept over a restart); no spaCy is loaded for up to 2,000 narratives
+    (``narrativ_nlp.overview.discovery.patterns_table``)."""
+    from narrativ_nlp.overview.discovery import patterns_table as run
+
+    return run(lemmas, ids, k_range, min_narratives=min_narratives, min_cluster_size=min_cluster_size, db=db)
 
 
 def overview_of(n: int, clusters: Any, group: str | None = None, since: str | None = None,
