@@ -279,6 +279,7 @@ def warm_lemmas(db: str | None, limit: int = 20_000) -> int:
     patterns of a large selection need only the clustering. Returns how many were computed."""
     todo = [n for n in library.narratives(db) if (str(db), n.id) not in _lemmas][:limit]
     _keep_lemmas(db, todo)
+    library.warm_overview(db, PATTERN_K, MIN_FOR_PATTERNS, MIN_PATTERN_SIZE)  # patterns and export charts ahead
     return len(todo)
 
 

@@ -172,3 +172,26 @@ def test_excel_charts_are_the_pngs_matplotlib_writes(fixture_db, tmp_path):
     with closing(NarrativeStore(fixture_db)) as store:
         other = build_overview(store, group="Bien")
     assert list(chart_pngs(other).values()) != reference
+
+
+def test_warm_overview_computes_the_first_patterns_and_charts_ahead(fixture_db, tmp_path, monkeypatch):
+    import shutil
+
+    from narrativ_nlp.overview import build_overview
+    from narrativ_nlp.overview import charts as charts_mod
+    from narrativ_nlp.workflows.records import warm_overview
+
+    db = str(tmp_path / "varm.sqlite3")
+    shutil.copy(fixture_db, db)
+    disc.forget_patterns()
+    charts_mod.forget_charts()
+    assert warm_overview(db, K, MIN_N, MIN_SIZE) == {"patterns": 4, "charts": 1}  # all groups and three rooms
+    selections = _selections(db)
+    expected = {name: _before(selections[name]) for name in ("alle", "Solsikken")}
+    monkeypatch.setattr(disc, "discover_lemmas", lambda *a, **k: pytest.fail("computed again"))
+    for name, table in expected.items():
+        pd.testing.assert_frame_equal(_after(selections[name]), table, check_exact=True, obj=name)
+    with closing(NarrativeStore(db)) as store:
+        ov = build_overview(store)
+    monkeypatch.setattr(charts_mod, "FIGURES", {})  # nothing can be drawn now: the charts must be kept
+    assert len(charts_mod.chart_pngs(ov)) == 4
