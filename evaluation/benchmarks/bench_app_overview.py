@@ -125,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
                 row["patterns"] = r.count("Mønster ")
                 row["patterns_sha256"] = hashlib.sha256(r.encode()).hexdigest()[:16]
         if label == "all":
+            over_h.invalidate()  # the app's cache only: the export charts are kept
+            _, wall, cpu = timed(over_h.exports_for, str(db), group)
+            row["exports_charts_kept_s"], row["exports_charts_kept_cpu_s"] = wall, cpu
             over_h.invalidate()  # the app's cache only: the library's kept patterns answer
             _, row["patterns_lemmas_kept_s"], _ = timed(over_h.patterns_for, str(db), group)
             over_h.invalidate()
@@ -139,8 +142,6 @@ def main(argv: list[str] | None = None) -> int:
                 _, row["patterns_from_store_s"], _ = timed(over_h.patterns_for, str(db), group)
             except ImportError:
                 row["patterns_from_store_s"] = None
-            over_h.invalidate()
-            _, row["exports_charts_kept_s"], _ = timed(over_h.exports_for, str(db), group)
         figures[label] = row
     figures["largest_group"]["size"] = n_largest
     figures["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
