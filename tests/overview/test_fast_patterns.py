@@ -185,7 +185,8 @@ def test_warm_overview_computes_the_first_patterns_and_charts_ahead(fixture_db, 
     shutil.copy(fixture_db, db)
     disc.forget_patterns()
     charts_mod.forget_charts()
-    assert warm_overview(db, K, MIN_N, MIN_SIZE) == {"patterns": 4, "charts": 1}  # all groups and three rooms
+    assert warm_overview(db, K, MIN_N, MIN_SIZE) == {"patterns": 1, "charts": 1}  # every group together
+    assert warm_overview(db, K, MIN_N, MIN_SIZE, max_selections=4) == {"patterns": 4, "charts": 1}  # + three rooms
     selections = _selections(db)
     expected = {name: _before(selections[name]) for name in ("alle", "Solsikken")}
     monkeypatch.setattr(disc, "discover_lemmas", lambda *a, **k: pytest.fail("computed again"))
