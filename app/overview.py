@@ -279,6 +279,7 @@ def warm_lemmas(db: str | None, limit: int = 20_000) -> int:
     patterns of a large selection need only the clustering. Returns how many were computed."""
     todo = [n for n in library.narratives(db) if (str(db), n.id) not in _lemmas][:limit]
     _keep_lemmas(db, todo)
+    library.warm_overview(db, PATTERN_K, MIN_FOR_PATTERNS, MIN_PATTERN_SIZE)  # patterns and export charts ahead
     return len(todo)
 
 
@@ -292,7 +293,8 @@ def patterns_for(db: str | None, group: str | None = None, since: str | None = N
             return clusters_html(library.overview_of(len(narratives), pd.DataFrame()), {})
         _keep_lemmas(db, narratives)
         table = library.patterns_table([_lemmas[(str(db), n.id)] for n in narratives], [n.id for n in narratives],
-                                       PATTERN_K, min_narratives=MIN_FOR_PATTERNS, min_cluster_size=MIN_PATTERN_SIZE)
+                                       PATTERN_K, min_narratives=MIN_FOR_PATTERNS, min_cluster_size=MIN_PATTERN_SIZE,
+                                       db=db)
         ov = library.overview_of(len(narratives), table, group, since, until)
         typical = {int(x) for ids in patterns(ov).get("typical_ids", []) for x in str(ids).split(",") if x.strip()}
         texts = {n.id: n.text for n in narratives if n.id in typical}

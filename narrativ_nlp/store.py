@@ -129,6 +129,18 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX narrative_user_tags_theme ON narrative_user_tags(theme_id);
     """,
+    # 3: results derived from a selection of narratives and kept for the next time (the overview's patterns:
+    # ``narrativ_nlp.overview.discovery.patterns_table``), keyed by a hash of what they depend on; emptied
+    # whenever narratives are deleted
+    """
+    CREATE TABLE derived (
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        created TEXT NOT NULL,
+        PRIMARY KEY (kind, key)
+    );
+    """,
 ]
 
 #: the columns each table must have at the current schema version (checked at open: a renamed or
@@ -140,6 +152,7 @@ SCHEMA: dict[str, tuple[str, ...]] = {
     "rule_feedback": ("rule_id", "action", "count"),
     "user_themes": ("id", "theme_id", "label", "description", "examples", "created", "updated"),
     "narrative_user_tags": ("narrative_id", "theme_id", "score", "words"),
+    "derived": ("kind", "key", "value", "created"),
 }
 
 
@@ -551,6 +564,8 @@ class NarrativeStore:
         where, args = self._where(ids, group, since, until)
         with self._tx() as c:
             n = c.execute(f"DELETE FROM narratives AS n WHERE {where}", args).rowcount
+            if n:  # results derived from the deleted narratives go with them
+                c.execute("DELETE FROM derived")
         if n:
             self._purge_or_raise()
         return int(n)
@@ -578,6 +593,30 @@ class NarrativeStore:
     def _purge_or_raise(self) -> None:
         if not self.purge():
             raise NarrativError("E059", path=str(self.path))
+
+    # ------------------------------------------------------------ derived results (a cache)
+    def derived(self, kind: str, key: str) -> str | None:
+        """A result derived from stored narratives and kept by ``put_derived`` (None when there is none)."""
+        rows = self._query("SELECT value FROM derived WHERE kind = ? AND key = ?", (kind, key))
+        return rows[0][0] if rows else None
+
+    def put_derived(self, kind: str, key: str, value: str, keep: int = 64) -> None:
+        """Keep ``value`` (text, e.g. JSON) under (``kind``, ``key``); only the newest ``keep`` of a kind stay.
+        The whole table is emptied when narratives are deleted (``delete``), so nothing derived from a
+        deleted text stays behind."""
+        with self._tx() as c:
+            c.execute("INSERT OR REPLACE INTO derived(kind, key, value, created) VALUES (?, ?, ?, ?)",
+                      (kind, key, value, _now()))
+            c.execute("DELETE FROM derived WHERE kind = ? AND rowid NOT IN "
+                      "(SELECT rowid FROM derived WHERE kind = ? ORDER BY created DESC, rowid DESC LIMIT ?)",
+                      (kind, kind, max(1, int(keep))))
+
+    def clear_derived(self, kind: str | None = None) -> int:
+        """Forget derived results (of one kind, or all); returns how many."""
+        with self._tx() as c:
+            if kind is None:
+                return int(c.execute("DELETE FROM derived").rowcount)
+            return int(c.execute("DELETE FROM derived WHERE kind = ?", (kind,)).rowcount)
 
     # ------------------------------------------------------------ backup
     def backup(self, dest: str | Path) -> Path:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -127,6 +132,57 @@ FIGURES: dict[str, Callable[[Overview], Any]] = {
 
 def figures(ov: Overview) -> dict[str, Any]:
     return {name: make(ov) for name, make in FIGURES.items()}
+
+
+#: the tables the four charts are drawn from (with the overview's group, in the titles)
+CHART_TABLES = ("per_theme", "themes_per_month", "resource_per_month", "resource_per_theme")
+#: bumped whenever a chart is drawn differently: PNG files of an older version are not reused
+CHARTS_VERSION = 1
+#: sets of chart PNG files kept in memory (one set per selection's tables); the oldest goes first
+CHARTS_IN_MEMORY = 16
+
+_png_memory: OrderedDict[str, dict[str, bytes]] = OrderedDict()
+_png_lock = threading.Lock()
+
+
+def charts_key(ov: Overview, dpi: int) -> str:
+    """What the charts of ``ov`` depend on, as one hash: the four tables' contents, the group, the dpi, this
+    module's ``CHARTS_VERSION`` and matplotlib's version."""
+    from importlib.metadata import version
+
+    h = hashlib.sha256(json.dumps([CHARTS_VERSION, version("matplotlib"), ov.group, dpi]).encode())
+    for name in CHART_TABLES:
+        h.update(f"\x1e{name}\x1f".encode())
+        h.update(ov.tables[name].to_csv(index=False).encode())
+    return h.hexdigest()
+
+
+def chart_pngs(ov: Overview, dpi: int = 90) -> dict[str, bytes]:
+    """The four charts as PNG files (bytes, in ``FIGURES`` order): exactly ``figures(ov)`` saved with
+    ``savefig(format="png", dpi=dpi)``, drawn once per content (``charts_key``) and kept in memory
+    (``CHARTS_IN_MEMORY``). No narrative text is in a chart."""
+    key = charts_key(ov, dpi)
+    with _png_lock:
+        hit = _png_memory.get(key)
+        if hit is not None:
+            _png_memory.move_to_end(key)
+            return dict(hit)
+    pngs = {}
+    for name, make in FIGURES.items():
+        buf = io.BytesIO()
+        make(ov).savefig(buf, format="png", dpi=dpi)
+        pngs[name] = buf.getvalue()
+    with _png_lock:
+        _png_memory[key] = pngs
+        while len(_png_memory) > CHARTS_IN_MEMORY:
+            _png_memory.popitem(last=False)
+    return dict(pngs)
+
+
+def forget_charts() -> None:
+    """Empty the kept chart files."""
+    with _png_lock:
+        _png_memory.clear()
 
 
 def save_figures(ov: Overview, folder: str | Path, dpi: int = 120, force: bool = False) -> list[Path]:

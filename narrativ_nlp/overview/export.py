@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from narrativ_nlp.io.tabular_safe import neutralise_frame, neutralise_worksheet
-from narrativ_nlp.overview.charts import figures
+from narrativ_nlp.overview.charts import chart_pngs
 from narrativ_nlp.overview.tables import COLUMNS_DA, TABLES, Overview
 from narrativ_nlp.textio import atomic_write, refuse_existing
 from narrativ_nlp.themes.codebook import ThemeCodebook
@@ -58,11 +58,8 @@ def export_excel(ov: Overview, path: str | Path, charts: bool = True, force: boo
 
                 ws = xw.book.create_sheet("Diagrammer")
                 row = 1
-                for fig in figures(ov).values():
-                    buf = io.BytesIO()
-                    fig.savefig(buf, format="png", dpi=90)
-                    buf.seek(0)
-                    ws.add_image(Image(buf), f"A{row}")
+                for png in chart_pngs(ov, dpi=90).values():  # (drawn once per content: charts.chart_pngs)
+                    ws.add_image(Image(io.BytesIO(png)), f"A{row}")
                     row += 25
 
     return atomic_write(Path(path), write, overwrite=force)

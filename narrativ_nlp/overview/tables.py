@@ -288,10 +288,14 @@ def cooccurrence(df: pd.DataFrame, ids: list[str], labels: dict[str, str]) -> pd
     return out.reset_index()
 
 
+#: the columns of the clusters table
+CLUSTER_COLUMNS = ["cluster", "size", "top_terms", "typical_ids"]
+
+
 def clusters_table(found: Any, ids: list[int]) -> pd.DataFrame:
     rows = [{"cluster": c.id + 1, "size": c.size, "top_terms": ", ".join(c.top_terms),
              "typical_ids": ", ".join(str(ids[i]) for i in c.typical)} for c in found.clusters]
-    return pd.DataFrame(rows, columns=["cluster", "size", "top_terms", "typical_ids"])
+    return pd.DataFrame(rows, columns=CLUSTER_COLUMNS)
 
 
 def narratives_table(df: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
@@ -324,7 +328,7 @@ def build_overview(store: NarrativeStore, group: str | None = None, since: str |
         "resource_per_theme": resource_per_theme(df, ids, labels),
         "resource_per_month": resource_per_month(df),
         "cooccurrence": cooccurrence(df, ids, labels),
-        "clusters": pd.DataFrame(columns=["cluster", "size", "top_terms", "typical_ids"]),
+        "clusters": pd.DataFrame(columns=CLUSTER_COLUMNS),
         "narratives": narratives_table(df, labels),
     }
     if narratives and not df["date"].notna().all():

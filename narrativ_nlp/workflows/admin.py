@@ -69,6 +69,12 @@ def count_selected(sel: DeleteSelection, db: str | Path | None = None) -> int:
 
 def delete(sel: DeleteSelection, db: str | Path | None = None) -> int:
     """Delete the matching narratives; their text is gone from the file afterwards (E059 says
-    when another program kept the file busy and the clean-up must be retried)."""
-    with closing(NarrativeStore(db, create=False)) as store:
-        return store.delete(ids=list(sel.ids) or None, group=sel.group, since=sel.since, until=sel.until)
+    when another program kept the file busy and the clean-up must be retried). The overview's kept patterns
+    and chart files (derived from stored narratives) are forgotten too, in the store and in memory."""
+    from narrativ_nlp.overview import forget
+
+    try:
+        with closing(NarrativeStore(db, create=False)) as store:
+            return store.delete(ids=list(sel.ids) or None, group=sel.group, since=sel.since, until=sel.until)
+    finally:
+        forget()

@@ -38,7 +38,7 @@ def test_version_one_database_upgrades_and_keeps_its_narratives(tmp_path):
     path = tmp_path / "old.sqlite3"
     _v1_database(path)
     store = NarrativeStore(path)
-    assert store.schema_version == len(MIGRATIONS) == 2
+    assert store.schema_version == len(MIGRATIONS) == 3
     old = store.narratives()
     assert [n.text for n in old] == [TEXT, "[Person 2] cyklede rundt om sandkassen tre gange."]
     assert old[0].themes == [{"theme": "play"}] and old[0].curriculum == [] and old[0].lemmas is None
@@ -50,7 +50,7 @@ def test_version_one_database_upgrades_and_keeps_its_narratives(tmp_path):
     # ids keep counting after the highest old id
     assert max(n.id for n in store.narratives()) == 4
     store.close()
-    assert NarrativeStore(path).schema_version == 2  # opening again runs nothing
+    assert NarrativeStore(path).schema_version == 3  # opening again runs nothing
 
 
 def test_new_fields_round_trip(tmp_path):
