@@ -125,12 +125,20 @@ def main() -> int:
     ap.add_argument("--corpus", nargs="*", default=None, help="JSONL files with a 'text' field (default: corpora/*.jsonl)")
     ap.add_argument("--candidate", default=None, help="compare this checkout instead of this tree")
     ap.add_argument("--json", default=None, help="also write the result here")
+    ap.add_argument("--baseline-dump", default=None,
+                    help="keep the baseline's dump in this file and reuse it when it exists (same baseline and corpora)")
     args = ap.parse_args()
     corpora = [str(Path(c).resolve()) for c in (args.corpus or sorted(glob.glob(str(REPO / "corpora" / "*.jsonl"))))]
     base = Path(args.baseline).resolve()
     candidate = Path(args.candidate).resolve() if args.candidate else None
     with tempfile.TemporaryDirectory(prefix="narrativ-identity-") as tmp:
-        before = dump(base, corpora, Path(tmp) / "before.jsonl")
+        kept = Path(args.baseline_dump) if args.baseline_dump else None
+        if kept is not None and kept.exists():
+            before = [json.loads(line) for line in kept.read_text(encoding="utf-8").splitlines()]
+        else:
+            before = dump(base, corpora, Path(tmp) / "before.jsonl")
+            if kept is not None:
+                kept.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in before), encoding="utf-8")
         after = dump(candidate, corpora, Path(tmp) / "after.jsonl")
     result = compare(before, after)
     result["corpora"] = [os.path.relpath(c, REPO) for c in corpora]

@@ -16,6 +16,9 @@ _TOWN = r"[A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅ]?[a-zæøåéü]+)*(?:\s+(?:
 _POST = r"(?:,?\s*(?:DK-)?\d{4}\s+" + _TOWN + r")?"
 
 
+_DIGIT = re.compile(r"\d")
+
+
 class AddressRecognizer(Recognizer):
     name = "address"
     labels = ("ADDRESS",)
@@ -31,6 +34,8 @@ class AddressRecognizer(Recognizer):
     def analyze(self, doc: Doc) -> list[IdentifierSpan]:
         text = doc_text(doc)
         found = []
+        if _DIGIT.search(text) is None:  # both patterns need a digit (a house number, a postcode)
+            return found
         for m in self._street.finditer(text):
             end = m.end()
             while end > m.start() and text[end - 1] in " ,":

@@ -69,10 +69,14 @@ class PatternRecognizer(Recognizer):
     CONTEXT: ClassVar[list[str]] = []
     CONTEXT_BOOST: ClassVar[float] = 0.2
     CONTEXT_WINDOW: ClassVar[int] = 40
+    #: a regex that matches somewhere in every text in which any of ``PATTERNS`` matches (a cheap pre-check:
+    #: without it, none of the patterns is tried); ``None``: always try them
+    TRIGGER: ClassVar[str | None] = None
 
     def __init__(self, context: RecognizerContext) -> None:
         super().__init__(context)
         self._compiled = [(name, re.compile(rx), score) for name, rx, score in self.PATTERNS]
+        self._trigger = re.compile(self.TRIGGER) if self.TRIGGER else None
 
     def validate_result(self, match: re.Match[str]) -> bool:
         """Return False to drop a match (checksums, dates, ...)."""
@@ -81,6 +85,8 @@ class PatternRecognizer(Recognizer):
     def analyze(self, doc: Doc) -> list[IdentifierSpan]:
         text = doc_text(doc)
         found: list[IdentifierSpan] = []
+        if self._trigger is not None and self._trigger.search(text) is None:
+            return found
         for _name, rx, base_score in self._compiled:
             for m in rx.finditer(text):
                 if not self.validate_result(m):

@@ -20,6 +20,7 @@ class CprRecognizer(PatternRecognizer):
         ("cpr_space", r"(?<![\d+-])(\d{2})(\d{2})(\d{2}) (\d{4})(?![\d-])", 0.6),
         ("cpr_plain", r"(?<![\d+-])(\d{2})(\d{2})(\d{2})(\d{4})(?![\d-])", 0.6),
     ]
+    TRIGGER = r"\d{6}"  # every pattern starts with six digits in a row
     CONTEXT = ["cpr", "cpr-nr", "personnummer", "cpr.nr", "fødselsdato", "cpr nr"]
 
     def validate_result(self, match: re.Match[str]) -> bool:

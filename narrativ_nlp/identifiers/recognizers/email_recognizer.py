@@ -9,6 +9,7 @@ class EmailRecognizer(PatternRecognizer):
     name = "email"
     labels = ("EMAIL",)
     LABEL = "EMAIL"
+    TRIGGER = "@"
     PATTERNS = [
         ("email", r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])", 0.95),
     ]

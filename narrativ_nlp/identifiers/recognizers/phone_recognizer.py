@@ -19,6 +19,7 @@ class PhoneRecognizer(PatternRecognizer):
         ("fours", rf"(?<![\w+]){_PREFIX}[2-9]\d\d\d[\s.-]\d\d\d\d(?![\d])", 0.7),
         ("three_two_three", rf"(?<![\w+]){_PREFIX}[2-9]\d\d\s\d\d\s\d\d\d(?![\d])", 0.6),
     ]
+    TRIGGER = r"[2-9]\d"  # every pattern holds a digit 2-9 followed by a digit
     CONTEXT = ["tlf", "telefon", "mobil", "ring", "ringede", "nummer", "nr.", "sms", "kontakt", "tlf.nr"]
 
     def validate_result(self, match: re.Match[str]) -> bool:

@@ -39,6 +39,8 @@ _PLACE_PREPOSITIONS = frozenset(("i", "på", "fra", "ved", "inde", "ude", "udenf
 _PLACE_VERBS = frozenset(("er", "var", "har", "havde", "bor", "boede", "ligger", "lå", "blev", "bliver", "holder",
                           "holdt", "samles", "samledes", "mødes", "mødtes", "findes", "fandtes"))
 _SENTENCE_END = (".", "!", "?", ":", ";", ",", "»", "”", '"')
+#: the non-ASCII letters that ``re.IGNORECASE`` matches to ASCII letters ("İ", "ı", "ſ", Kelvin sign)
+_IGNORECASE_FOLD = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
 
 
 class PhraseRecognizer(Recognizer):
@@ -55,8 +57,16 @@ class PhraseRecognizer(Recognizer):
         # "Kristi Himmelfart", "Kristi Himmelfarts-dag", "Coronaen": a listed phrase and its inflections
         self._listed = re.compile(rf"(?<![\w-])(?:{alts})[\w-]*", re.IGNORECASE)
         self._listed_first = frozenset(p.split()[0].lower() for p in listed)
+        # a cheap pre-check: the regex (case-insensitive) can match only where the lowered text holds a lowered
+        # phrase; the four letters that match ASCII ones under IGNORECASE are folded first
+        self._listed_lower = tuple(p.lower() for p in listed)
         self._heads = frozenset(w.lower() for w in conf.get("institution_nouns", ()))
         self._heading_words = int(conf.get("heading_words", 6))
+
+    def _maybe_listed(self, text: str) -> bool:
+        """False only when no listed phrase can match ``text`` (see ``__init__``)."""
+        folded = text.translate(_IGNORECASE_FOLD).lower()
+        return any(p in folded for p in self._listed_lower)
 
     def _name(self, word: str) -> bool:
         """A given name or a surname (or its possessive) of any list, or a part of one ("Anne-Sofie")."""
@@ -76,7 +86,7 @@ class PhraseRecognizer(Recognizer):
         texts, idxs = token_texts(doc)
         found: list[IdentifierSpan] = []
         lowered = {t.lower() for t in texts}
-        if not self._listed_first.isdisjoint(lowered):
+        if not self._listed_first.isdisjoint(lowered) and self._maybe_listed(text):
             found.extend(self.span(m.start(), m.end(), "NOT_PERSON", self.SCORE) for m in self._listed.finditer(text))
         lex = self.context.lexicon
         n = len(texts)

@@ -76,12 +76,20 @@ class PlaceRecognizer(Recognizer):
             rf"(?i:\b(?:{nouns}))\s*:?\s*[\"“„»'‘]([^\"”“«'’\n]{{2,60}}?)[\"”«'’]")
         events = context.settings["events"]
         self._event_words = frozenset(w.lower() for w in events["words"])
+        self._unknown_memo: dict[str, bool] = {}  # ``_unknown`` by word (the lexicon does not change)
 
     def _unknown(self, word: str) -> bool:
         """Capitalised and no given name or surname (nor the genitive of one) that the gazetteer knows,
         nor a double name with one ("Ella-Marie")."""
-        lex = self.context.lexicon
-        return _capitalised(word) and all(lex.base_name(part) is None for part in (word, *word.split("-")) if part)
+        memo = self._unknown_memo
+        known = memo.get(word)
+        if known is None:
+            lex = self.context.lexicon
+            known = _capitalised(word) and all(lex.base_name(part) is None for part in (word, *word.split("-")) if part)
+            if len(memo) >= 50_000:
+                memo.clear()
+            memo[word] = known
+        return known
 
     def _compound_of(self, low: str, endings: tuple[str, ...]) -> bool:
         """``low`` ends in one of ``endings`` after at least three letters ("vestfjendshallen", "toftegården")."""
