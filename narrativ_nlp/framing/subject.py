@@ -447,7 +447,21 @@ class DocSubjects:
         if where is None:
             return NOBODY, NOBODY
         i, clause, end = where
-        local = self._first_subject(clause, end, self.sents[i].end) or self.sentence[i]
+        sent = self.sents[i]
+        local = self._first_subject(clause, end, sent.end)
+        # a coordinated verb phrase without its own subject shares the one before the conjunction
+        # ("..., at pædagogen Kim altid er sur og aldrig gider lege": Kim, not the sentence's child)
+        prev = clause
+        while local is None and prev > sent.start and self._low[prev - 1] in ("og", "men", "eller"):
+            prev -= 1
+            while prev > sent.start and not (
+                self._low[prev - 1] in self.words.clause_words
+                and not (self._low[prev - 1] in ("og", "eller", ",") and prev - 1 in self._mention_after
+                         and prev - 1 in self._mention_before)  # "Malte og Ibrahim legede": one subject
+            ):
+                prev -= 1
+            local = self._first_subject(prev, clause, sent.end)
+        local = local or self.sentence[i]
         return local, self._about(i, local, clause, end)
 
 
