@@ -151,24 +151,29 @@ class FramingComponent:
         self.subject_resolver = SubjectResolver()  # when the pipeline has no narrativ_subject
         # sentences that argue against deficit phrasing ("I stedet for 'han kan ikke vente' skriver
         # vi ...", "Vi skal holde op med at kalde børn urolige") carry none of the categories given
-        counter = data.get("counter_speech") or {}
-        self.counter_patterns = [[_Token(t) for t in compile_pattern(p)] for p in counter.get("patterns", [])]
-        self.counter_categories = frozenset(counter.get("categories", []))
+        # (and hedged worries, "Er det fordi hun er genert ...?": framing-guide.md, hedged statements)
+        self.guards = [
+            ([[_Token(t) for t in compile_pattern(p)] for p in g.get("patterns", [])], frozenset(g.get("categories", [])))
+            for g in (data.get(key) or {} for key in ("counter_speech", "hedges"))
+        ]
         # each rule's own suggestions that invent no example, checked once
         self.rule_suggestions = {
             r.id: tuple(t for t in r.suggestions if not invented_example(t, self.example_markers)) for r in self.rules
         }
 
-    def counter_speech_sentences(self, doc: Doc, sent_starts: list[int]) -> set[int]:
-        """Indices of the sentences where a ``counter_speech`` pattern of framing_rules.yaml matches."""
-        if not self.counter_patterns:
-            return set()
+    def guarded_sentences(self, doc: Doc, sent_starts: list[int]) -> dict[int, frozenset[str]]:
+        """Sentence index -> the deficit categories it cannot carry: a ``counter_speech`` or ``hedges``
+        pattern of framing_rules.yaml matches in it."""
+        out: dict[int, frozenset[str]] = {}
+        if not any(patterns for patterns, _ in self.guards):
+            return out
         lowers, lemmas, sent_end = token_table(doc)
-        out: set[int] = set()
-        for toks in self.counter_patterns:
-            for t in _starts(toks[0], doc):
-                if _match_longest(toks, lowers, lemmas, t, sent_end[t]) > t:
-                    out.add(bisect_right(sent_starts, t) - 1)
+        for patterns, categories in self.guards:
+            for toks in patterns:
+                for t in _starts(toks[0], doc):
+                    if _match_longest(toks, lowers, lemmas, t, sent_end[t]) > t:
+                        i = bisect_right(sent_starts, t) - 1
+                        out[i] = out.get(i, frozenset()) | categories
         return out
 
     def _name(self, subject: Subject) -> str:
@@ -207,7 +212,7 @@ class FramingComponent:
         weights = self.settings["rule_weight"]
         best: dict[tuple, FramingFinding] = {}  # (sentence, kind, category, start): the strongest
         covered: set[tuple[int, str]] = set()
-        countered = self.counter_speech_sentences(doc, sent_starts)
+        countered = self.guarded_sentences(doc, sent_starts)
         for i in countered:
             covered.add((i, "deficit"))  # no classifier-only deficit finding either
         quotes = _quote_spans(text) if any(c in QUOTES for c in text) else []
@@ -216,7 +221,7 @@ class FramingComponent:
             if metadata[i]:
                 continue
             kind, category = m.rule.kind, m.rule.category
-            if i in countered and kind == "deficit" and category in self.counter_categories:
+            if kind == "deficit" and category in countered.get(i, ()):
                 continue
             if category == "label" and len(m.span) == 1 and m.span[0].is_title and not m.span[0].is_sent_start:
                 continue  # a capitalised label noun inside a sentence is a name ("stuens marsvin, Bølle")

@@ -104,3 +104,38 @@ def test_crying_that_starts_is_not_development(nlp):
     a = analyse(text, more=True, nlp=nlp)
     second = text.index("Da mor")
     assert not [f for f in a.findings if f.category == "development" and f.start >= second]
+
+
+@pytest.mark.parametrize("text,name", [
+    # the adult (or other child) who does something to "hende"/"ham" is not the "hun"/"han" after it
+    ("Josefine græd ved aflevering. Når Birthe tog imod hende, faldt hun til ro efter få minutter.", "Josefine"),
+    ("Noah græd. Da Ali gav ham bilen, smilede han.", "Noah"),
+])
+def test_a_name_with_an_object_pronoun_in_its_clause_is_not_the_later_pronoun(nlp, text, name):
+    a = analyse(text, nlp=nlp)
+    second = text.index(". ") + 2
+    found = [f for f in a.findings if f.kind == "resource" and f.category == "emotion_positive" and f.start >= second]
+    assert found and found[0].subject_text == name
+
+
+HEDGES = load_yaml("framing_rules.yaml")["hedges"]
+
+
+@pytest.mark.parametrize("text", HEDGES["examples"]["countered"])
+def test_a_hedged_worry_is_no_label(nlp, text):
+    assert not _deficit(nlp, text, "label") and not _deficit(nlp, text, "interpretation")
+
+
+@pytest.mark.parametrize("text", HEDGES["examples"]["not_countered"])
+def test_the_same_words_stated_are_deficit(nlp, text):
+    assert _deficit(nlp, text, source_rule=True)
+
+
+@pytest.mark.parametrize("text,fires", [
+    # "en af (de nye) pædagoger" is the subject's head, an adult: a label on an adult is no finding
+    ("En af de nye pædagoger er simpelthen doven.", False),
+    ("En af pædagogerne er altid sur om morgenen.", False),
+    ("En af drengene er altid sur om morgenen.", True),
+])
+def test_a_partitive_subject_is_its_head(nlp, text, fires):
+    assert bool(_deficit(nlp, text, source_rule=True)) is fires
