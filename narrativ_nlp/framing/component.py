@@ -14,11 +14,12 @@ from spacy.tokens import Doc, Span, SpanGroup
 
 from narrativ_nlp.errors import NarrativError
 from narrativ_nlp.framing.classifier import SentenceClassifier, mask_names
-from narrativ_nlp.framing.rules import RuleMatcher, load_rules
-from narrativ_nlp.framing.segment import first_non_space, last_non_space
+from narrativ_nlp.framing.rules import RuleMatcher, _match_longest, _starts, _Token, compile_pattern, load_rules
+from narrativ_nlp.framing.segment import QUOTES, _quote_spans, first_non_space, last_non_space
 from narrativ_nlp.framing.subject import Subject, SubjectResolver
 from narrativ_nlp.identifiers.recognizers.base import doc_text
 from narrativ_nlp.resources import framing_categories, load_yaml
+from narrativ_nlp.tokens import token_table
 
 logger = logging.getLogger(__name__)
 
@@ -148,10 +149,32 @@ class FramingComponent:
         self.merge_gap = int(sugg["merge_gap_chars"])
         self.heading_words = int(sugg["classifier_min_heading_words"])
         self.subject_resolver = SubjectResolver()  # when the pipeline has no narrativ_subject
+        # sentences that argue against deficit phrasing ("I stedet for 'han kan ikke vente' skriver
+        # vi ...", "Vi skal holde op med at kalde børn urolige") carry none of the categories given
+        # (and hedged worries, "Er det fordi hun er genert ...?": framing-guide.md, hedged statements)
+        self.guards = [
+            ([[_Token(t) for t in compile_pattern(p)] for p in g.get("patterns", [])], frozenset(g.get("categories", [])))
+            for g in (data.get(key) or {} for key in ("counter_speech", "hedges"))
+        ]
         # each rule's own suggestions that invent no example, checked once
         self.rule_suggestions = {
             r.id: tuple(t for t in r.suggestions if not invented_example(t, self.example_markers)) for r in self.rules
         }
+
+    def guarded_sentences(self, doc: Doc, sent_starts: list[int]) -> dict[int, frozenset[str]]:
+        """Sentence index -> the deficit categories it cannot carry: a ``counter_speech`` or ``hedges``
+        pattern of framing_rules.yaml matches in it."""
+        out: dict[int, frozenset[str]] = {}
+        if not any(patterns for patterns, _ in self.guards):
+            return out
+        lowers, lemmas, sent_end = token_table(doc)
+        for patterns, categories in self.guards:
+            for toks in patterns:
+                for t in _starts(toks[0], doc):
+                    if _match_longest(toks, lowers, lemmas, t, sent_end[t]) > t:
+                        i = bisect_right(sent_starts, t) - 1
+                        out[i] = out.get(i, frozenset()) | categories
+        return out
 
     def _name(self, subject: Subject) -> str:
         return subject.name if subject.child and subject.name else self.fallback_name
@@ -189,11 +212,19 @@ class FramingComponent:
         weights = self.settings["rule_weight"]
         best: dict[tuple, FramingFinding] = {}  # (sentence, kind, category, start): the strongest
         covered: set[tuple[int, str]] = set()
+        countered = self.guarded_sentences(doc, sent_starts)
+        for i in countered:
+            covered.add((i, "deficit"))  # no classifier-only deficit finding either
+        quotes = _quote_spans(text) if any(c in QUOTES for c in text) else []
         for m in self.matcher(doc):
             i = bisect_right(sent_starts, m.span.start) - 1  # matches do not cross sentences
             if metadata[i]:
                 continue
             kind, category = m.rule.kind, m.rule.category
+            if kind == "deficit" and category in countered.get(i, ()):
+                continue
+            if category == "label" and len(m.span) == 1 and m.span[0].is_title and not m.span[0].is_sent_start:
+                continue  # a capitalised label noun inside a sentence is a name ("stuens marsvin, Bølle")
             start, end = m.span.start_char, m.span.end_char
             local, subject = subjects.for_finding(start, end)  # its clause's subject, the child it names
             covered.add((i, kind))
@@ -203,6 +234,12 @@ class FramingComponent:
                 (local.reason == "writer" and subjects.mentions_child(start, end, specific=True))
                 or (local.reason == "none" and subjects.mentions_child(start, end))
                 or (m.rule.child_object and subjects.mentions_child(start, end))
+                # a verdict quoted inside an adult's or the writer's clause ('siger, at "børn i dag er
+                # skærmzombier, der aldrig leger"'): the quote is about the children the sentence names
+                or (any(a < start and end <= b for a, b in quotes) and subjects.mentions_child(start, end))
+                # "Og sådan er det hver eneste dag": "det" is the behaviour of the sentence before
+                or (m.rule.anaphoric and local.reason == "none" and i > 0 and not metadata[i - 1]
+                    and subjects.sentence[i - 1].child)
             ):
                 # "Vi har altid travlt", "Det er altid svært", "Pædagog Lone er altid træt": not about
                 # a child ("Vi må vente på ham hver gang" is: the writer's clause about a child)

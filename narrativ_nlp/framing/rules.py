@@ -28,6 +28,9 @@ class FramingRule:
     unless_sentence_has: frozenset[str] = frozenset()
     negatable: bool = False  # a negator just before or inside the match cancels it ("ikke doven", "nyder ikke")
     child_object: bool = False  # the child is the verb's object ("kalder hende ..."): a child in the sentence suffices
+    # "det"/"sådan" points back at the behaviour of the sentence before ("Og sådan er det hver eneste
+    # dag"): a clause about nobody may fire when the sentence before is about a child
+    anaphoric: bool = False
     examples: dict[str, list[str]] = field(default_factory=dict, hash=False, compare=False)
 
 
@@ -124,6 +127,7 @@ def load_rules(data: dict[str, Any] | None = None) -> list[FramingRule]:
                 unless_sentence_has=frozenset(w.lower() for w in r.get("unless_sentence_has", [])),
                 negatable=bool(r.get("negatable", False)),
                 child_object=bool(r.get("child_object", False)),
+                anaphoric=bool(r.get("anaphoric", False)),
                 examples=r.get("examples", {}),
             )
         )

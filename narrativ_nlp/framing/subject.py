@@ -58,6 +58,10 @@ _DETERMINERS = frozenset(
 )
 
 
+#: quantity words before "af" that make the mention after it the subject's head ("en af pædagogerne")
+_PARTITIVES = frozenset("en et én ét nogle flere mange ingen hver alle begge to tre fire fem de fleste halvdelen".split())
+
+
 @dataclass(frozen=True)
 class Subject:
     """What a sentence (or clause) is about."""
@@ -201,11 +205,26 @@ class DocSubjects:
         unnamed "min søn" gives no name), else the child subject of the nearest earlier sentence,
         else the first child named in that sentence, else the nearest earlier child name at all."""
 
-        def fits(m: _Mention) -> bool:
-            return not gender or not m.gender or m.gender == gender
-
         i = self.sentence_index(tok)
         start = self.sents[i].start
+        # a name with a same-gender object pronoun in its own clause is not that pronoun's person, nor
+        # a later pronoun's of that gender ("Når Birthe tog imod hende, faldt hun til ro": hun is not Birthe)
+        excluded: set[str] = set()
+        if gender:
+            before = self._in(start, tok)
+            for m in before:
+                if m.kind != "child" or not m.name:
+                    continue
+                for x in before:
+                    if x.tok > m.tok and x.kind == "pron" and x.gender == gender and self._low[x.tok] in ("ham", "hende") \
+                            and not any(self._low[t] in self.words.clause_words for t in range(m.end, x.tok)):
+                        excluded.add(m.name.lower())
+
+        def fits(m: _Mention) -> bool:
+            if excluded and (m.name or "").lower() in excluded:
+                return False
+            return not gender or not m.gender or m.gender == gender
+
         fronted = self._fronted_end(start, self.sents[i].end)
         for m in self._in(start, tok):
             if m.obj or (fronted is not None and m.tok < fronted <= tok):
@@ -447,7 +466,21 @@ class DocSubjects:
         if where is None:
             return NOBODY, NOBODY
         i, clause, end = where
-        local = self._first_subject(clause, end, self.sents[i].end) or self.sentence[i]
+        sent = self.sents[i]
+        local = self._first_subject(clause, end, sent.end)
+        # a coordinated verb phrase without its own subject shares the one before the conjunction
+        # ("..., at pædagogen Kim altid er sur og aldrig gider lege": Kim, not the sentence's child)
+        prev = clause
+        while local is None and prev > sent.start and self._low[prev - 1] in ("og", "men", "eller"):
+            prev -= 1
+            while prev > sent.start and not (
+                self._low[prev - 1] in self.words.clause_words
+                and not (self._low[prev - 1] in ("og", "eller", ",") and prev - 1 in self._mention_after
+                         and prev - 1 in self._mention_before)  # "Malte og Ibrahim legede": one subject
+            ):
+                prev -= 1
+            local = self._first_subject(prev, clause, sent.end)
+        local = local or self.sentence[i]
         return local, self._about(i, local, clause, end)
 
 
@@ -694,6 +727,8 @@ class SubjectResolver:
                 kind, width = "childnoun", 2
             elif low == "de" and (nxt == "voksne" or self._word(doc, i + 1, w.adult_roles)):
                 kind, width = "adult", 2
+            elif low == "de" and i + 2 < n and txt_[i + 1].isalpha() and self._word(doc, i + 2, w.adult_roles):
+                kind, width = "adult", 3  # "de nye pædagoger"
             elif low == "de" and nxt[:1].isdigit():
                 kind = None  # a determiner before a number: "de 6 læreplanstemaer" (the noun says who)
             elif low in w.possessive_pronouns:
@@ -738,6 +773,11 @@ class SubjectResolver:
             sent_start = sent_of[m.tok]
             p = self._prev_word(doc, m.tok, sent_start)
             m.obj = m.whose or (p >= sent_start and self._low[p] in w.prepositions)
+            # a partitive is the subject's head, not an object: "En af pædagogerne sagde ...",
+            # "en af de nye pædagoger er ...", "to af drengene legede"
+            if m.obj and not m.whose and self._low[p] == "af" and p - 1 >= sent_start and self._low[p - 1] in _PARTITIVES \
+                    and not (p - 2 >= sent_start and self._low[p - 2] in w.prepositions):  # "legede med en af drengene"
+                m.obj = False
         # a coordinated object of a preposition is one too: "med én voksen og to børn venter han"
         ordered = sorted(mentions, key=lambda m: m.tok)
         for before, m in zip(ordered, ordered[1:]):
