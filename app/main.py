@@ -586,8 +586,7 @@ def build_app(db: str | None = None) -> gr.Blocks:
                     o_group = gr.Dropdown(label="Stue eller gruppe", choices=[over_h.ALL_GROUPS],
                                           value=over_h.ALL_GROUPS, allow_custom_value=True, elem_id="overblik-gruppe")
                     o_since = over_h.date_field("Fra dato", "fra-dato")
-                    o_until = over_h.date_field("Til dato", "til-dato",
-                                                "Skriv fx 31.12.2025, eller vælg i kalenderen.")
+                    o_until = over_h.date_field("Til dato", "til-dato", example="31.12.2025")
                     o_run = gr.Button("Vis overblik", variant="primary", elem_id="vis-overblik")
                 o_status = gr.HTML(elem_id="overblik-status")
                 o_themes = gr.Dataframe(label="Narrativer pr. tema", interactive=False)
@@ -609,6 +608,7 @@ def build_app(db: str | None = None) -> gr.Blocks:
                     o_month = gr.Dataframe(label="Ressourceandel pr. måned", interactive=False)
                     o_theme = gr.Dataframe(label="Ressourceandel pr. tema", interactive=False)
                 gr.Markdown("#### Mønstre, som værktøjet har fundet")
+                gr.Markdown(over_h.patterns_rule(), elem_classes=["nv-note"])
                 o_clusters = gr.HTML(js_on_load=None, elem_id="overblik-klynger")
                 # læreplanstemaer, egne temaer and the effect view (app/overview.py)
                 over_h.build_leader_views(db, o_group, o_since, o_until, o_run)

@@ -150,10 +150,11 @@ DATE_JS = r"""
         cal.setAttribute("aria-label", "Åbn kalenderen");
         cal.setAttribute("title", "Åbn kalenderen");
       }
+      // the placeholder repeats the example of the field's own hint ("Skriv fx 31.12.2025 …"): they agree
       const input = box.querySelector(".timebox input");
-      if (input && input.getAttribute("placeholder") !== "fx 1.9.2025") {
-        input.setAttribute("placeholder", "fx 1.9.2025");
-      }
+      const eg = (box.textContent || "").match(/\bfx\s+(\d{1,2}\.\d{1,2}\.\d{4})/);
+      const ph = "fx " + (eg ? eg[1] : "1.9.2025");
+      if (input && input.getAttribute("placeholder") !== ph) input.setAttribute("placeholder", ph);
       box.querySelectorAll(".weekday").forEach((d) => text(d, (v) => DAYS[v]));
       box.querySelectorAll(".month-year").forEach((d) => text(d, (v) => {
         const [name, year] = v.split(/\s+/);
