@@ -652,7 +652,7 @@ def build_app(db: str | None = None) -> gr.Blocks:
                         l_show = gr.Button("Vis eksempler")
                     l_status = gr.HTML()
                     l_bank = gr.Dataframe(headers=["Sætning", "Kategori", "Forslag"], interactive=False, wrap=True,
-                                          column_widths=["38%", "17%", "45%"])
+                                          column_widths=["38%", "17%", "45%"], label="Eksempler", show_label=False)
                     l_show.click(on_bank_g, inputs=[l_cat], outputs=[l_bank, l_status], api_name="example_bank")
                 with gr.Accordion("Øvelse: skriv sætningen om", open=False):
                     e_new = gr.Button("Ny sætning")
@@ -678,7 +678,8 @@ def build_app(db: str | None = None) -> gr.Blocks:
                     gr.Markdown("Hvor ofte forslag fra hver regel er brugt, rettet eller ignoreret. Kun tal – ingen "
                                 "tekst. Regler, der ofte ignoreres, rammer måske forkert.")
                     fb_btn = gr.Button("Opdatér")
-                    fb_table = gr.Dataframe(headers=learn_h.FEEDBACK_HEADERS, interactive=False, elem_id="regel-tal")
+                    fb_table = gr.Dataframe(headers=learn_h.FEEDBACK_HEADERS, interactive=False, elem_id="regel-tal",
+                                            label="Reglerne i praksis", show_label=False)
                     fb_btn.click(on_rules_g, outputs=[fb_table], api_name="rule_feedback")
 
         demo.load(on_load_g, outputs=[group, o_group, r_topic, l_cat], api_visibility="private")
