@@ -85,6 +85,49 @@ def is_related(original: str, rewrite: str) -> bool:
     return len(_content_stems(original) & _content_stems(rewrite)) >= MIN_SHARED_WORDS
 
 
+#: reasons of the framing subject (``narrativ_nlp.framing.subject``) for which the name is the sentence's own subject
+_OWN_SUBJECT = ("name", "possessive")
+_QUOTED_PART = re.compile(r'("[^"]*"|»[^«]*«)')
+
+
+def names_subject(f: Any) -> bool:
+    """Whether the finding's sentence is about the child its suggestions name: the name is the sentence's subject,
+    or a pronoun subject ("hun") refers back to that name earlier in the text. A name found only as the text's
+    focal child, or after the finding ("Han hører aldrig efter, når Susanne siger …"), is not enough: an exercise
+    is one sentence, and a suggestion naming the wrong person (another child, an adult) is worse than "barnet"."""
+    if not f.subject_text:
+        return False
+    if f.subject_reason in _OWN_SUBJECT:
+        return True
+    return f.subject_reason == "pronoun" and f.subject is not None and f.subject[1] <= f.start
+
+
+def _unname(suggestion: str, name: str) -> str:
+    """``suggestion`` with ``name`` (and its possessive) replaced by "barnet"/"barnets", outside quoted excerpts;
+    capitalised where the name opened a sentence."""
+    pattern = re.compile(r"(?<![\w-])" + re.escape(name) + r"(s?)(?![\w-])")
+
+    def plain(part: str, at_start: bool) -> str:
+        def sub(m: re.Match) -> str:
+            word = "barnet" + m.group(1)
+            before = part[:m.start()].rstrip()
+            if (at_start and not before) or before.endswith((".", "!", "?", ":")):
+                word = word.capitalize()
+            return word
+        return pattern.sub(sub, part)
+
+    parts = _QUOTED_PART.split(suggestion)
+    return "".join(p if i % 2 else plain(p, i == 0) for i, p in enumerate(parts))
+
+
+def child_suggestions(f: Any) -> tuple[str, ...]:
+    """The finding's reframing prompts as Læring shows them: the child's name only when the sentence is about that
+    named child (``names_subject``), else "barnet" – the rule the write tab's suggestions follow."""
+    if not f.subject_text or names_subject(f):
+        return tuple(f.suggestions)
+    return tuple(_unname(s, f.subject_text) for s in f.suggestions)
+
+
 def exercise_feedback(original: str, rewrite: str) -> str:
     """What the rewrite still contains and what works, as HTML; one verdict per passage.
 
@@ -113,8 +156,9 @@ def exercise_feedback(original: str, rewrite: str) -> str:
         parts.append("<p><b>Din omskrivning indeholder stadig:</b></p><ul>")
         for f in deficit:
             label = _category(f.category_label)
+            prompts = child_suggestions(f)
             parts.append(f"<li>»{esc(f.text)}« – {esc(label)}: {esc(f.explanation)}"
-                         + (f"<br><small>Prøv: {esc(f.suggestions[0])}</small>" if f.suggestions else "") + "</li>")
+                         + (f"<br><small>Prøv: {esc(prompts[0])}</small>" if prompts else "") + "</li>")
         parts.append("</ul>")
     else:
         parts.append("<p>✅ Værktøjet finder ingen underskudsfokuserede formuleringer i din omskrivning.</p>")

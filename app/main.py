@@ -586,8 +586,7 @@ def build_app(db: str | None = None) -> gr.Blocks:
                     o_group = gr.Dropdown(label="Stue eller gruppe", choices=[over_h.ALL_GROUPS],
                                           value=over_h.ALL_GROUPS, allow_custom_value=True, elem_id="overblik-gruppe")
                     o_since = over_h.date_field("Fra dato", "fra-dato")
-                    o_until = over_h.date_field("Til dato", "til-dato",
-                                                "Skriv fx 31.12.2025, eller vælg i kalenderen.")
+                    o_until = over_h.date_field("Til dato", "til-dato", example="31.12.2025")
                     o_run = gr.Button("Vis overblik", variant="primary", elem_id="vis-overblik")
                 o_status = gr.HTML(elem_id="overblik-status")
                 o_themes = gr.Dataframe(label="Narrativer pr. tema", interactive=False)
@@ -609,6 +608,7 @@ def build_app(db: str | None = None) -> gr.Blocks:
                     o_month = gr.Dataframe(label="Ressourceandel pr. måned", interactive=False)
                     o_theme = gr.Dataframe(label="Ressourceandel pr. tema", interactive=False)
                 gr.Markdown("#### Mønstre, som værktøjet har fundet")
+                gr.Markdown(over_h.patterns_rule(), elem_classes=["nv-note"])
                 o_clusters = gr.HTML(js_on_load=None, elem_id="overblik-klynger")
                 # læreplanstemaer, egne temaer and the effect view (app/overview.py)
                 over_h.build_leader_views(db, o_group, o_since, o_until, o_run)
@@ -652,7 +652,7 @@ def build_app(db: str | None = None) -> gr.Blocks:
                         l_show = gr.Button("Vis eksempler")
                     l_status = gr.HTML()
                     l_bank = gr.Dataframe(headers=["Sætning", "Kategori", "Forslag"], interactive=False, wrap=True,
-                                          column_widths=["38%", "17%", "45%"])
+                                          column_widths=["38%", "17%", "45%"], label="Eksempler", show_label=False)
                     l_show.click(on_bank_g, inputs=[l_cat], outputs=[l_bank, l_status], api_name="example_bank")
                 with gr.Accordion("Øvelse: skriv sætningen om", open=False):
                     e_new = gr.Button("Ny sætning")
@@ -678,7 +678,8 @@ def build_app(db: str | None = None) -> gr.Blocks:
                     gr.Markdown("Hvor ofte forslag fra hver regel er brugt, rettet eller ignoreret. Kun tal – ingen "
                                 "tekst. Regler, der ofte ignoreres, rammer måske forkert.")
                     fb_btn = gr.Button("Opdatér")
-                    fb_table = gr.Dataframe(headers=learn_h.FEEDBACK_HEADERS, interactive=False, elem_id="regel-tal")
+                    fb_table = gr.Dataframe(headers=learn_h.FEEDBACK_HEADERS, interactive=False, elem_id="regel-tal",
+                                            label="Reglerne i praksis", show_label=False)
                     fb_btn.click(on_rules_g, outputs=[fb_table], api_name="rule_feedback")
 
         demo.load(on_load_g, outputs=[group, o_group, r_topic, l_cat], api_visibility="private")

@@ -44,15 +44,17 @@ from typing import Any
 
 import pandas as pd
 
+from narrativ_nlp.themes.discovery import MIN_CLUSTER_SIZE, MIN_NARRATIVES
 from narrativ_nlp.workflows import records as library
 from narrativ_nlp.app.common import AppMessage, date_da, esc, num, parse_date_da, plural, work_dir
 
 ALL_GROUPS = "Alle grupper"
 EXAMPLES_PER_CLUSTER = 2
-#: patterns (clusters) are looked for only in a selection of at least this many narratives ...
-MIN_FOR_PATTERNS = 40
-#: ... and a pattern is shown only when it holds at least this many narratives
-MIN_PATTERN_SIZE = 5
+#: patterns (clusters) are looked for only in a selection of at least this many narratives, and a pattern is
+#: shown only when it holds at least this many: the library's settings (``narrativ_nlp.themes.discovery``),
+#: the same numbers the command line (``narrativ themes``/``overview``) uses
+MIN_FOR_PATTERNS = MIN_NARRATIVES
+MIN_PATTERN_SIZE = MIN_CLUSTER_SIZE
 #: the numbers of patterns tried (k of the clustering)
 PATTERN_K = (3, 8)
 #: a cached overview is reused for at most this long (the export files live for an hour)
@@ -578,14 +580,27 @@ def effect(db: str | None, date: Any, group: str | None = None) -> dict[str, Any
 # ------------------------------------------------------------------ the Overblik tab's leader views (Gradio)
 
 
-def date_field(label: str, elem_id: str, info: str | None = None):
+def date_hint(example: str = "1.9.2025") -> str:
+    """The hint under a date field; the page script copies its example (``fx …``) into the field's
+    placeholder, so the two always agree."""
+    return f"Skriv fx {example}, eller vælg i kalenderen."
+
+
+def date_field(label: str, elem_id: str, example: str = "1.9.2025"):
     """A date field with a calendar (Gradio's ``DateTime`` without time). Typed Danish dates (1.9.2025,
     01-09-2025) are turned into ISO in the browser by the page script before Gradio reads them, and
-    ``parse_date_da`` reads them again on the server (also when a client sends them)."""
+    ``parse_date_da`` reads them again on the server (also when a client sends them). ``example`` is shown in
+    the hint and, by the page script, as the placeholder."""
     import gradio as gr
 
     return gr.DateTime(include_time=False, type="string", label=label, elem_id=elem_id, elem_classes=["nv-date"],
-                       info=info or "Skriv fx 1.9.2025, eller vælg i kalenderen.", min_width=200)
+                       info=date_hint(example), min_width=200)
+
+
+def patterns_rule() -> str:
+    """When Overblik looks for patterns, in words (the same numbers as the command line)."""
+    return (f"Værktøjet leder efter mønstre, når udvalget har mindst {MIN_FOR_PATTERNS} narrativer, og viser et "
+            f"mønster, når det samler mindst {MIN_PATTERN_SIZE} narrativer.")
 
 
 def build_leader_views(db: str | None, o_group: Any, o_since: Any, o_until: Any, o_run: Any) -> None:

@@ -6,7 +6,11 @@
   its Danish strings (``narrativ_nlp/data/app_da.yaml``) as ``gr.I18n(da=...)`` and the page script
   switches Gradio's locale to ``da`` (which also sets ``<html lang="da">`` for screen readers). A few
   labels Gradio writes without its i18n system (``Copy table data``, ``Fullscreen`` …) are translated
-  by the same script where they appear.
+  by the same script where they appear, and so is text with numbers (patterns in ``app_da.yaml``): the
+  progress timer "0.8s" → "0,8 s", file sizes "38.2 KB" → "38,2 kB". In the charts (Vega, drawn by
+  Gradio's BarPlot/LinePlot, which offer no number locale) numbers get a decimal comma, a count axis is
+  labelled with whole numbers only (no tick at 0,5), and Vega's English ARIA texts are removed from the
+  drawing, which is hidden from screen readers (the figures are in the tables beside it).
 * Keyboard: arrow keys, Home and End move between tabs (WAI-ARIA tabs pattern).
 * Light typing: live analysis is started by the page script after a pause in typing (and only when
   "Analysér mens jeg skriver" is ticked), by clicking a hidden button; typing itself sends nothing.
@@ -150,10 +154,11 @@ DATE_JS = r"""
         cal.setAttribute("aria-label", "Åbn kalenderen");
         cal.setAttribute("title", "Åbn kalenderen");
       }
+      // the placeholder repeats the example of the field's own hint ("Skriv fx 31.12.2025 …"): they agree
       const input = box.querySelector(".timebox input");
-      if (input && input.getAttribute("placeholder") !== "fx 1.9.2025") {
-        input.setAttribute("placeholder", "fx 1.9.2025");
-      }
+      const eg = (box.textContent || "").match(/\bfx\s+(\d{1,2}\.\d{1,2}\.\d{4})/);
+      const ph = "fx " + (eg ? eg[1] : "1.9.2025");
+      if (input && input.getAttribute("placeholder") !== ph) input.setAttribute("placeholder", ph);
       box.querySelectorAll(".weekday").forEach((d) => text(d, (v) => DAYS[v]));
       box.querySelectorAll(".month-year").forEach((d) => text(d, (v) => {
         const [name, year] = v.split(/\s+/);
@@ -176,9 +181,102 @@ DATE_JS = r"""
 """
 
 
+def translation_data() -> dict[str, Any]:
+    """What the page script translates (``app_da.yaml``): fixed strings, patterns for Gradio's text with numbers,
+    patterns inside the charts and the titles of count axes."""
+    strings = app_strings()
+    return {"fixed": strings.get("gradio_fixed", {}), "patterns": strings.get("gradio_patterns", []),
+            "chart": strings.get("chart_patterns", []), "count_axes": strings.get("chart_count_axes", [])}
+
+
+def translate(value: str, patterns: list[list[str]]) -> str | None:
+    """``value`` translated by the first pattern that matches its trimmed whole (``None``: none matches) – what the
+    page script does in the browser, in Python (the patterns are plain regular expressions both languages read)."""
+    import re
+
+    t = value.strip()
+    for pattern, replacement in patterns:
+        if re.search(pattern, t):
+            return re.sub(pattern, re.sub(r"\$(\d)", r"\\\1", replacement), t, count=1)
+    return None
+
+
+#: the page script's translation of Gradio's own text and of the charts (Vega): fixed strings in attributes and
+#: leaf elements, patterns on text nodes (timer, file sizes), in the charts a decimal comma and whole-number labels
+#: on count axes; Vega's English ARIA attributes are dropped from the chart drawing, which is hidden from screen
+#: readers (its container is named in Danish and its figures are in the table beside it)
+TRANSLATE_JS = r"""
+  const T = %(data)s;
+  const FIXED = T.fixed;
+  const PATTERNS = T.patterns.map(([p, r]) => [new RegExp(p), r]);
+  const CHART = T.chart.map(([p, r]) => [new RegExp(p), r]);
+  const COUNT_AXES = new Set(T.count_axes);
+  const tr = (v, pats) => {
+    const t = (v || "").trim();
+    for (const [re, r] of pats) if (re.test(t)) return t.replace(re, r);
+    return null;
+  };
+  // the narrative and the app's own output are never touched
+  const OWN = "textarea, input, [contenteditable], .nv-text, .nv-card, .nv-quote";
+  const fixText = (node) => {
+    const p = node.parentElement;
+    if (!p || p.closest(OWN)) return;
+    const v = node.nodeValue;
+    if (!v || !v.trim()) return;
+    const chart = p.closest(".vega-embed, svg.marks, #vg-tooltip-element, .vg-tooltip");
+    // English digit grouping in a chart ("1,250.5"): Danish "1.250,5"
+    const grouped = chart && /^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(v.trim())
+      ? v.trim().replace(/[,.]/g, (c) => (c === "," ? "." : ",")) : null;
+    const out = grouped || tr(v, chart ? CHART : PATTERNS) || (!chart && FIXED[v.trim()]) || null;
+    if (out && out !== v.trim()) node.nodeValue = out;
+  };
+  const fixAxes = (svg) => {
+    svg.querySelectorAll("g.role-axis").forEach((axis) => {
+      const title = axis.querySelector(".role-axis-title text");
+      if (!title || !COUNT_AXES.has((title.textContent || "").trim())) return;
+      const ticks = [...axis.querySelectorAll(".role-axis-tick line, .role-axis-tick path")];
+      // a count is a whole number: a tick between two (0,5) loses its label and its tick, "1,0" is written "1"
+      [...axis.querySelectorAll(".role-axis-label text")].forEach((label, i) => {
+        const raw = (label.textContent || "").trim();
+        const n = Number(raw.replace(/\./g, "").replace(",", "."));
+        if (raw === "" || !Number.isFinite(n)) return;
+        if (!Number.isInteger(n)) {
+          label.textContent = "";
+          if (ticks[i]) ticks[i].setAttribute("visibility", "hidden");
+        } else {
+          const whole = n.toLocaleString("da-DK");
+          if (raw !== whole) label.textContent = whole;
+        }
+      });
+    });
+  };
+  const fixChart = (el) => {
+    const svg = el.closest ? el.closest("svg.marks") : null;
+    if (!svg) return;
+    for (const a of ["aria-label", "aria-roledescription"]) if (el.hasAttribute(a) && el !== svg) el.removeAttribute(a);
+    if (el === svg) { el.removeAttribute("aria-label"); el.removeAttribute("aria-roledescription"); }
+  };
+  const translateTree = (root) => {
+    if (!(root instanceof Element)) return;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    let n;
+    while ((n = walker.nextNode())) fixText(n);
+    if (root.closest("svg.marks") || root.querySelector("svg")) {
+      const svgs = root.matches("svg.marks") ? [root] : [...root.querySelectorAll("svg.marks")];
+      const inside = root.closest("svg.marks");
+      if (inside) svgs.push(inside);
+      svgs.forEach((svg) => {
+        fixAxes(svg);
+        [svg, ...svg.querySelectorAll("[aria-label],[aria-roledescription]")].forEach(fixChart);
+      });
+    }
+  };
+"""
+
+
 def page_js() -> str:
     """The page script (run once when the app has loaded)."""
-    fixed = json.dumps(app_strings().get("gradio_fixed", {}), ensure_ascii=False)
+    data = json.dumps(translation_data(), ensure_ascii=False)
     core = json.dumps(_core_asset())
     return """
 () => {
@@ -190,8 +288,8 @@ def page_js() -> str:
   }
   document.documentElement.setAttribute("lang", "da");
 
-  // labels Gradio writes without its i18n system
-  const FIXED = %(fixed)s;
+  // labels and text Gradio and its charts write without its i18n system
+%(translate)s
   const fix = (el) => {
     if (!(el instanceof Element)) return;
     // Gradio's empty-state boxes carry an aria-label on a plain div (not allowed without a role)
@@ -214,7 +312,8 @@ def page_js() -> str:
       const head = view.querySelector('[role="columnheader"]');
       if (head) head.setAttribute("tabindex", "0");
     }
-    for (const attr of ["aria-label", "title", "placeholder"]) {
+    fixChart(el);
+    for (const attr of ["aria-label", "title", "placeholder", "alt", "aria-roledescription"]) {
       const v = el.getAttribute(attr);
       if (v && FIXED[v.trim()]) el.setAttribute(attr, FIXED[v.trim()]);
     }
@@ -223,15 +322,25 @@ def page_js() -> str:
       if (t && FIXED[t]) el.textContent = FIXED[t];
     }
   };
-  const fixAll = (root) => { fix(root); root.querySelectorAll && root.querySelectorAll("[aria-label],[title],[placeholder],button,span,div.empty,svg,.virtual-table-viewport").forEach(fix); };
+  const fixAll = (root) => {
+    fix(root);
+    root.querySelectorAll && root.querySelectorAll("[aria-label],[title],[placeholder],[alt],button,span,div.empty,svg,.virtual-table-viewport").forEach(fix);
+    translateTree(root);
+  };
   fixAll(document.body);
   new MutationObserver(ms => {
     for (const m of ms) {
       if (m.type === "attributes") fix(m.target);
-      else m.addedNodes.forEach(n => { if (n instanceof Element) fixAll(n); });
+      else if (m.type === "characterData") { fixText(m.target); const svg = m.target.parentElement && m.target.parentElement.closest("svg.marks"); if (svg) fixAxes(svg); }
+      else {
+        m.addedNodes.forEach(n => {
+          if (n instanceof Element) fixAll(n);
+          else if (n.nodeType === 3) { fixText(n); const svg = n.parentElement && n.parentElement.closest("svg.marks"); if (svg) fixAxes(svg); }
+        });
+      }
     }
-  }).observe(document.body, {subtree: true, childList: true, attributes: true,
-                              attributeFilter: ["aria-label", "title", "placeholder"]});
+  }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
+                              attributeFilter: ["aria-label", "title", "placeholder", "alt", "aria-roledescription"]});
 
   // arrow keys, Home and End between tabs (WAI-ARIA tabs pattern)
   document.addEventListener("keydown", (e) => {
@@ -252,7 +361,7 @@ def page_js() -> str:
   });
 %(dates)s
 }
-""" % {"core": core, "fixed": fixed, "dates": DATE_JS}
+""" % {"core": core, "translate": TRANSLATE_JS % {"data": data}, "dates": DATE_JS}
 
 
 #: run on every keystroke in the narrative (in the browser only): start a live analysis after a pause

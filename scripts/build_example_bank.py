@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=60)
     args = ap.parse_args(argv)
 
+    from narrativ_nlp.app.learning import child_suggestions  # a name only when the sentence is about that child
     from narrativ_nlp.framing.analysis import analyse
     from narrativ_nlp.resources import framing_categories
 
@@ -56,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         per_category.setdefault(rec["category"], []).append({
             "id": rec["id"], "sentence": rec["text"], "category_id": rec["category"],
             "category": labels[rec["category"]]["label"], "rule_id": f.rule_id, "words": f.text,
-            "suggestions": list(f.suggestions)})
+            "suggestions": list(child_suggestions(f))})
     bank: list[dict] = []
     queues = [per_category[c] for c in sorted(per_category)]
     while len(bank) < args.limit and any(queues):

@@ -54,14 +54,18 @@ def build_profile(doc: Doc, findings: list[FramingFinding]) -> NarrativeProfile:
     share = round(100 * len(resource_sents) / total, 1) if total else None
     patterns, items = _checklist()
     first = patterns.first_matches(doc)
-    # a named person other than the first one also counts as "others present"
+    # a named person other than the focal child (the first one named) also counts as "others present"; the focal
+    # child's own name in another form ("Emmas", "Emma" after "Emma Hansen") is the same person, not someone else
     detection = doc._.identifiers
     if "others_present" not in first and detection is not None:
+        from narrativ_nlp.identifiers.pseudonymise import person_key
+
         text = doc_text(doc)
-        names = {text[s.start : s.end].lower() for s in detection.spans if s.label == "PERSON"}
-        if len(names) >= 2:
-            second = [s for s in detection.spans if s.label == "PERSON"][1]
-            span = doc.char_span(second.start, second.end, alignment_mode="expand")
+        persons = [s for s in detection.spans if s.label == "PERSON"]
+        keys = person_key(text, persons) if persons else {}
+        other = next((s for s in persons if keys[(s.start, s.end)] != keys[(persons[0].start, persons[0].end)]), None)
+        if other is not None:
+            span = doc.char_span(other.start, other.end, alignment_mode="expand")
             if span is not None:
                 first["others_present"] = (span.start, span.end)
     checklist = []

@@ -31,8 +31,6 @@ _SURROGATE_ROOMS = ["Stjernestuen", "Regnbuen", "Spirerne", "Troldestuen", "Mån
 _SURROGATE_INSTITUTIONS = ["Børnehuset Kløveren", "Vuggestuen Ahornen", "Børnehaven Lærkereden", "Dagplejen Vest",
                            "Børnehuset Bøgen", "Vuggestuen Tusindfryd", "Østre Skole", "Bakkeskolen"]
 _SURROGATE_ADDRESSES = ["Egevej 1", "Lindegade 2", "Birkealle 3", "Bøgevænget 4", "Ahornvej 5", "Elmegade 6"]
-_SURROGATE_SURNAMES = ["Holm", "Lund", "Berg", "Dal", "Skov", "Bach", "Krogh"]
-_NEUTRAL_NAMES = ["Kim", "Robin", "Alex", "Charlie", "Nikita", "Sasha", "Andrea", "Luca"]
 
 
 _INITIALS_POSSESSIVE = re.compile(f"{INITIALS}s")
@@ -50,19 +48,20 @@ def _taken_capitals() -> frozenset[str]:
     return not_initials(load_yaml("identifiers.yaml")) | {w.upper() for w in STOP_WORDS}
 
 
-_POOLS: dict[int, dict[str, list[str]]] = {}
+@lru_cache(maxsize=1)
+def surrogate_names() -> dict[str, tuple[str, ...]]:
+    """The pseudonyms of surrogate mode (``data/surrogate_names.yaml``: common Danish given names by gender
+    ``m``/``f``/``neutral``, and ``surnames``)."""
+    from narrativ_nlp.resources import load_yaml
+
+    data = load_yaml("surrogate_names.yaml")
+    out = {g: tuple(data["given_names"][g]) for g in ("m", "f", "neutral")}
+    out["surnames"] = tuple(data["surnames"])
+    return out
 
 
-def _surrogate_pools(lexicon: NameLexicon) -> dict[str, list[str]]:
-    """Surrogate given names by gender, sorted once per lexicon (sorting took 7-10 ms per call)."""
-    key = id(lexicon)
-    if key not in _POOLS:
-        da = [n for n, g in lexicon.first_names.items() if g]
-        _POOLS[key] = {
-            g: sorted(n.title() for n in da if lexicon.first_names[n] == g and n.isalpha() and 3 <= len(n) <= 7)
-            for g in ("m", "f")
-        }
-    return _POOLS[key]
+#: the lists a given name of each gender (from the name lexicon; "" unknown) draws from, in order
+_LISTS_FOR = {"m": ("m", "neutral"), "f": ("f", "neutral"), "": ("neutral", "f", "m")}
 
 
 def _split_possessive(surface: str, lexicon: NameLexicon) -> tuple[str, str]:
@@ -193,7 +192,12 @@ class Pseudonymiser:
         if self.mode not in MODES:
             raise ValueError(f"mode={self.mode!r} should be one of {MODES}")
         self._rng = random.Random(self.seed)
-        self._pool = _surrogate_pools(self.lexicon)
+        # each list in an order of its own per batch (the seed): deterministic, and not the same names every time
+        self._order: dict[str, list[str]] = {}
+        for name, names in surrogate_names().items():
+            shuffled = list(names)
+            self._rng.shuffle(shuffled)
+            self._order[name] = shuffled
 
     def _new(self, label: str, surface: str) -> str:
         n = self._counters.get(label, 0) + 1
@@ -207,15 +211,15 @@ class Pseudonymiser:
             return self._initials_surrogate(surface)
         if label == "PERSON":
             gender = self.lexicon.gender(surface.split()[0])
-            pool = self._pool.get(gender) or _NEUTRAL_NAMES
             own = {w.strip(".").lower() for w in surface.split()}
-            cand = self._free_name(pool, own) or self._free_name(self._pool["m"] + self._pool["f"], own)
-            if cand is None:  # every name of both pools is taken: a plain numbered pseudonym
-                cand = f"Person {n}"
+            cand = next((c for g in _LISTS_FOR.get(gender, _LISTS_FOR[""])
+                         for c in [self._free_name(self._order[g], own)] if c), None)
+            if cand is None:  # every name of the lists is taken in this batch: a numbered pseudonym
+                return f"Person {n}"
             self._used.add(cand)
             if len(surface.split()) > 1 and gender:  # keep the shape of a full name, never a real surname
-                surnames = [x for x in _SURROGATE_SURNAMES if not self._is_real(x.lower(), own)]
-                cand = f"{cand} {self._rng.choice(surnames)}"
+                surnames = [x for x in self._order["surnames"] if not self._is_real(x.lower(), own)]
+                cand = f"{cand} {surnames[(n - 1) % len(surnames)]}" if surnames else cand
             return cand
         if label == "INSTITUTION":
             return _SURROGATE_INSTITUTIONS[(n - 1) % len(_SURROGATE_INSTITUTIONS)]
@@ -229,12 +233,13 @@ class Pseudonymiser:
         """``word`` (lower case) is a real name seen in the batch or a word of the name being replaced."""
         return word in own or word in self._real
 
-    def _free_name(self, pool: list[str], own: set[str], tries: int = 200) -> str | None:
-        """A name of ``pool`` not used yet in the batch and no real name seen (``None`` if none found)."""
-        for _ in range(tries if pool else 0):
-            cand = self._rng.choice(pool)
+    def _free_name(self, names: list[str], own: set[str]) -> str | None:
+        """The first name of ``names`` not used yet in the batch and no real name seen (``None`` if none is left)."""
+        for cand in names:
+            if cand in self._used or self._is_real(cand.lower(), own):
+                continue
             base = self.lexicon.base_name(cand)
-            if cand not in self._used and not self._is_real(cand.lower(), own) and not (base and self._is_real(base, own)):
+            if not (base and self._is_real(base, own)):
                 return cand
         return None
 

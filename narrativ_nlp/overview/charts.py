@@ -47,6 +47,7 @@ def figure_themes_per_month(ov: Overview):
         bottom += t[col].to_numpy()
     ax.set_xticks(x, list(t.index), rotation=45 if len(t) > 6 else 0, ha="right" if len(t) > 6 else "center")
     ax.set_ylabel("Narrativer (et narrativ kan have flere temaer)")
+    ax.yaxis.get_major_locator().set_params(integer=True)  # counts: no tick at 0.5
     ax.set_title(title)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
     return fig

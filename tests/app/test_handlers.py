@@ -409,8 +409,9 @@ def test_patterns_only_of_a_minimum_size_largest_first():
     html = over_h.clusters_html(ov, {2: "[Person 1] legede i sandkassen."})
     assert "2 mønstre</b>" in html and "Mønster 1</b> (12 narrativer)" in html and "Mønster 2</b> (7 narrativer)" in html
     assert "[Person 1] legede" in html and "Gruppe" not in html
-    few = Overview(None, None, None, 39, {"clusters": clusters})
-    assert "For få narrativer til at finde mønstre (39" in over_h.clusters_html(few, {})
+    below = over_h.MIN_FOR_PATTERNS - 1  # the library's minimum, the same as the command line's
+    few = Overview(None, None, None, below, {"clusters": clusters})
+    assert f"For få narrativer til at finde mønstre ({below}" in over_h.clusters_html(few, {})
 
 
 def test_overview_is_cached_per_selection_until_the_store_changes(tmp_path):
