@@ -97,6 +97,12 @@ if os.environ.get("NARRATIV_PROFILE"):
         open(out + ".done", "w").write("")
     signal.signal(signal.SIGUSR1, _clear)
     signal.signal(signal.SIGUSR2, _dump)
+# Gradio's launch checks the page with one HEAD request and a 3-s timeout (gradio.networking.url_ok) and gives up
+# when it times out: on a loaded machine, with the analysis workers loading, the page of the fixed card slots (≈ 730
+# blocks, deep-copied per request) can miss it. The benchmark waits for the page itself (wait_for), so the check is
+# skipped here, for every checkout alike.
+import gradio.networking as _net
+_net.url_ok = lambda url: True
 where = {"narrativ_nlp": root + "/narrativ_nlp", "narrativ_nlp.app": root + "/app", "narrativ_nlp.models": root + "/models"}
 class Checkout:
     @staticmethod
