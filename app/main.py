@@ -31,7 +31,6 @@ import signal
 import sys
 import threading
 import time
-from functools import partial
 from typing import Any
 
 import gradio as gr
@@ -42,8 +41,6 @@ from narrativ_nlp.app import learning as learn_h
 from narrativ_nlp.app import overview as over_h
 from narrativ_nlp.app import write as write_h
 from narrativ_nlp.app.common import (
-    ACCEPTED,
-    EDITED,
     IGNORED,
     MAX_CHARS,
     AppMessage,
@@ -53,6 +50,7 @@ from narrativ_nlp.app.common import (
     warm_up,
 )
 from narrativ_nlp.app.page import CSS, LIVE_JS, THEME, i18n, page_js
+from narrativ_nlp.app.write_cards import CardSlots
 from narrativ_nlp.workflows import records as library
 from narrativ_nlp.workflows.security import login_checker, private_tempdir, remove_private
 from narrativ_nlp.workflows import LABEL_DA
@@ -173,6 +171,16 @@ def build_app(db: str | None = None) -> gr.Blocks:
         return view["findings"], view["html"], view["profile_html"], status
 
     on_analyse_g = guarded(on_analyse, lambda m: ([], write_h.highlight_html("", []), "", _error_status(m)))
+    cards: CardSlots | None = None  # the finding cards (app.write_cards), built with the page below
+
+    def on_analyse_cards(text: str, more: bool, ignored: list[str], drafts: dict[str, Any], shown: list[Any],
+                         request: dict[str, Any] | None = None):
+        """The analysis and, in the same answer, what changed in the finding cards."""
+        prefix = (request or {}).get("prefix", "")
+        findings, *rest = on_analyse_g(text, more, ignored, prefix)
+        if not findings and "nv-error" in rest[-1]:
+            return [findings, *rest, *cards.cleared(drafts, shown)]
+        return [findings, *rest, *cards.update(findings, drafts, shown)]
 
     def on_replace(finding: dict[str, Any], text: str, new: str, action: str, drafts: dict[str, Any]):
         """(narrative, card message, editor, edit field, replaced?, drafts) — a stale text keeps the rewrite."""
@@ -192,11 +200,6 @@ def build_app(db: str | None = None) -> gr.Blocks:
             logger.warning("tilbagemelding kunne ikke gemmes (%s)", type(exc).__name__)
         rest = {k: v for k, v in (drafts or {}).items() if k != uid}
         return new_text, "", gr.update(visible=False), "", True, rest
-
-    def on_after_replace(replaced: bool, text: str, more: bool, ignored: list[str]):
-        if not replaced:
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        return on_analyse_g(text, more, ignored, "Sætningen er erstattet med din formulering.")
 
     def on_ignore(finding: dict[str, Any], ignored: list[str]):
         try:
@@ -262,11 +265,11 @@ def build_app(db: str | None = None) -> gr.Blocks:
 
     on_save_g = guarded(on_save, lambda m: (_error_status(m), gr.skip()))
 
-    def on_clear():
+    def on_clear(drafts: dict[str, Any], shown: list[Any]):
         # the text field itself is emptied in the browser at once (see clear_btn below): a server answer
         # arriving after the user has started the next narrative must not wipe what they typed
         return [], [], write_h.highlight_html("", []), "", "", None, [], gr.update(choices=[], value=[]), \
-            gr.update(visible=False), "", None, "", "", "", "", {}
+            gr.update(visible=False), "", None, "", "", "", "", {}, *cards.cleared(drafts, shown)
 
     # ---------------- Anonymisér filer
     def on_upload(paths: list[str] | None):
@@ -382,89 +385,11 @@ def build_app(db: str | None = None) -> gr.Blocks:
                             "fundet (det skjules for denne tekst). Teksten ændres først, når du trykker »Erstat i "
                             "teksten«.")
 
-                @gr.render(inputs=[findings_state, drafts_state], triggers=[findings_state.change])
-                def _cards(findings: list[dict[str, Any]], drafts: dict[str, Any]):
-                    drafts = drafts or {}
-                    if not findings:
-                        gr.Markdown("*Ingen fund at vise.*")
-                        return
-                    for f in findings[: write_h.MAX_CARDS]:
-                        uid = f.get("uid") or f["key"]
-                        with gr.Group(elem_id=f"fund-{f['n']}", elem_classes=["nv-finding"]):
-                            gr.HTML(write_h.card_html(f), js_on_load=None)
-                            editable = f["kind"] == "deficit"
-                            with gr.Row():
-                                use_btns = []
-                                if editable:
-                                    use_btns = [gr.Button(f"Brug forslag {j + 1}", size="sm", elem_classes=["nv-use"])
-                                                for j in range(len(f["suggestions"]))]
-                                    edit_btn = gr.Button("Ret selv", size="sm", elem_classes=["nv-edit"])
-                                ign = gr.Button("Ignorér", size="sm", variant="secondary", elem_classes=["nv-ignore"])
-                            if editable:
-                                # an open field and what the writer typed in it come from drafts_state, so a new
-                                # analysis (live, or after an edit elsewhere) draws them again
-                                draft = drafts.get(uid)
-                                action = gr.State(draft["action"] if draft else EDITED)
-                                with gr.Column(visible=draft is not None, elem_classes=["nv-editor"]) as editor:
-                                    guide = gr.HTML(write_h.guidance_html(f, None) if draft else "", js_on_load=None)
-                                    edit = gr.Textbox(label=f"Skriv sætningen om (fund {f['n']})",
-                                                      value=draft["text"] if draft else f["sentence"],
-                                                      lines=2, max_lines=6, elem_classes=["nv-edit-text"],
-                                                      interactive=True)
-                                    with gr.Row():
-                                        rep = gr.Button("Erstat i teksten", size="sm", variant="primary")
-                                        reanalyse = gr.Button("Analysér igen", size="sm", variant="secondary")
-                                        cancel = gr.Button("Fortryd", size="sm", variant="secondary")
-                                    card_msg = gr.HTML(elem_classes=["nv-card-msg"])
-                                    replaced = gr.State(False)
-
-                                def _open(current: str, drafts: dict[str, Any], j: int | None = None,
-                                          f: dict[str, Any] = f, uid: str = uid):
-                                    value = current if (current or "").strip() else f["sentence"]
-                                    act = ACCEPTED if j is not None else EDITED
-                                    return (gr.update(visible=True), write_h.guidance_html(f, j), act, value, "",
-                                            {**(drafts or {}), uid: {"text": value, "action": act}})
-
-                                def _keep_draft(current: str, act: str, drafts: dict[str, Any], uid: str = uid):
-                                    if uid not in (drafts or {}):
-                                        return gr.skip()
-                                    return {**drafts, uid: {"text": current, "action": act}}
-
-                                def _close(drafts: dict[str, Any], f: dict[str, Any] = f, uid: str = uid):
-                                    return (gr.update(visible=False), f["sentence"], "",
-                                            {k: v for k, v in (drafts or {}).items() if k != uid})
-
-                                for j, b in enumerate(use_btns):
-                                    b.click(partial(_open, j=j), inputs=[edit, drafts_state],
-                                            outputs=[editor, guide, action, edit, card_msg, drafts_state], queue=False,
-                                            api_visibility="private")
-                                edit_btn.click(_open, inputs=[edit, drafts_state],
-                                               outputs=[editor, guide, action, edit, card_msg, drafts_state],
-                                               queue=False, api_visibility="private")
-                                # leaving the field hands the draft to the server (not every keystroke)
-                                edit.blur(_keep_draft, inputs=[edit, action, drafts_state], outputs=[drafts_state],
-                                          queue=False, show_progress="hidden", api_visibility="private")
-                                cancel.click(_close, inputs=[drafts_state], outputs=[editor, edit, card_msg, drafts_state],
-                                             queue=False, api_visibility="private")
-                                rep.click(partial(on_replace, f), inputs=[narrative, edit, action, drafts_state],
-                                          outputs=[narrative, card_msg, editor, edit, replaced, drafts_state],
-                                          api_visibility="private").then(
-                                    on_after_replace, inputs=[replaced, narrative, more, ignored_state],
-                                    outputs=[findings_state, highlighted, profile, status], api_visibility="private")
-                                reanalyse.click(lambda: "", outputs=[card_msg], queue=False,
-                                                api_visibility="private").then(
-                                    partial(on_analyse_g, prefix="Analyseret igen; din omskrivning står stadig i "
-                                                                 "feltet."),
-                                    inputs=[narrative, more, ignored_state],
-                                    outputs=[findings_state, highlighted, profile, status], api_visibility="private")
-                            ign.click(partial(on_ignore, f), inputs=[ignored_state], outputs=[ignored_state],
-                                      api_visibility="private").then(
-                                partial(on_analyse_g, prefix=f"Fund {f['n']} er skjult for denne tekst."),
-                                inputs=[narrative, more, ignored_state],
-                                outputs=[findings_state, highlighted, profile, status], api_visibility="private")
-                    if len(findings) > write_h.MAX_CARDS:
-                        gr.Markdown(f"*{len(findings) - write_h.MAX_CARDS} flere fund er markeret i teksten, men vises "
-                                    "ikke her. Ret de første, og analysér igen.*")
+                # fixed card slots, updated by the analysis itself (app.write_cards: no second request, no
+                # components built per analysis); a change of ``analysis_request`` starts a new analysis
+                cards = CardSlots()
+                analysis_request = gr.State(None)
+                api_analyse = gr.Button("Analysér (API)", visible=False)
 
                 gr.Markdown("### Anonymisér og gem\nFør noget gemmes, finder værktøjet navne og andre oplysninger. "
                             "Du gennemgår listen, ser den anonymiserede tekst og gemmer derefter kun den.")
@@ -500,23 +425,33 @@ def build_app(db: str | None = None) -> gr.Blocks:
                     save_btn = gr.Button("Gem anonymiseret narrativ", variant="primary", elem_id="gem")
                     save_status = gr.HTML(elem_id="gem-status")
 
-            analyse_outputs = [findings_state, highlighted, profile, status]
-            analyse_btn.click(on_analyse_g, inputs=[narrative, more, ignored_state], outputs=analyse_outputs,
-                              api_name="analyse", concurrency_limit=ANALYSE_CONCURRENCY, concurrency_id="analyse")
-            more.input(on_analyse_g, inputs=[narrative, more, ignored_state], outputs=analyse_outputs,
+            analyse_inputs = [narrative, more, ignored_state, drafts_state, cards.shown]
+            analyse_outputs = [findings_state, highlighted, profile, status, *cards.outputs]
+            analyse_btn.click(on_analyse_cards, inputs=analyse_inputs, outputs=analyse_outputs,
+                              api_visibility="private", concurrency_limit=ANALYSE_CONCURRENCY, concurrency_id="analyse")
+            # the analysis for programs (gradio_client): the narrative in; the marked text, profile and status out
+            api_analyse.click(on_analyse_g, inputs=[narrative, more, ignored_state],
+                              outputs=[findings_state, highlighted, profile, status], api_name="analyse",
+                              concurrency_id="analyse")
+            more.input(on_analyse_cards, inputs=analyse_inputs, outputs=analyse_outputs,
                        api_visibility="private", concurrency_id="analyse")
+            analysis_request.change(on_analyse_cards, inputs=[*analyse_inputs, analysis_request],
+                                    outputs=analyse_outputs, api_visibility="private", concurrency_id="analyse")
+            cards.wire(findings_state=findings_state, drafts_state=drafts_state, ignored_state=ignored_state,
+                       narrative=narrative, request=analysis_request, on_replace=on_replace, on_ignore=on_ignore)
             # typing sends nothing: the page script clicks the hidden button after a pause (live analysis on)
             narrative.input(None, js=LIVE_JS, api_visibility="private")
-            live_run.click(on_analyse_g, inputs=[narrative, more, ignored_state], outputs=analyse_outputs,
+            live_run.click(on_analyse_cards, inputs=analyse_inputs, outputs=analyse_outputs,
                            trigger_mode="always_last", show_progress="hidden", api_visibility="private",
                            concurrency_id="analyse")
             # selecting words in the narrative fills the "missed identifier" field (nothing else happens)
             narrative.select(_selected_text, outputs=[missed], queue=False, show_progress="hidden",
                              api_visibility="private")
             clear_btn.click(None, None, [narrative], js="() => ''", api_visibility="private")
-            clear_btn.click(on_clear, outputs=[findings_state, ignored_state, highlighted, profile, status,
+            clear_btn.click(on_clear, inputs=[drafts_state, cards.shown], outputs=[findings_state, ignored_state, highlighted, profile, status,
                                                review_state, add_state, review, review_box, preview_box, preview_state,
-                                               review_status, save_status, add_status, keep_text, drafts_state],
+                                               review_status, save_status, add_status, keep_text, drafts_state,
+                                               *cards.outputs],
                             api_visibility="private")
             anon_btn.click(on_detect_g, inputs=[narrative, keep_text],
                            outputs=[review_state, add_state, review, review_box, preview_box, preview_state,

@@ -25,6 +25,7 @@ from typing import Any
 import gradio as gr
 
 from narrativ_nlp.app.common import app_strings
+from narrativ_nlp.app.write_cards import card_css
 
 #: the pause after the last keystroke before a live analysis starts (ms)
 LIVE_DEBOUNCE_MS = 900
@@ -74,6 +75,10 @@ button.icon-button:has(button.upload-container) {display: none !important;}
   .nv-plot {min-width: 100% !important;}
 }
 """
+
+
+# the finding cards: each slot shows the buttons its finding has (app.write_cards)
+CSS += card_css()
 
 
 def gradio_translations() -> dict[str, Any]:
