@@ -685,11 +685,34 @@ def start(host: str = LOCALHOST, port: int = 7860, auth: str | tuple[str, str] |
     if queue is not None and getattr(queue, "sleep_when_free", 0) < QUEUE_POLL:
         queue.sleep_when_free = QUEUE_POLL
     login = login_checker(*credentials) if credentials else None  # throttled: 5 failures → locked a while
+    _patient_launch_check()
     demo.launch(server_name=host, server_port=port, share=False, auth=login,
                 auth_message="Log ind for at bruge narrativ.", prevent_thread_lock=True, inbrowser=False,
                 quiet=quiet, theme=THEME, css=CSS, js=page_js(), i18n=i18n(), footer_links=["settings"],
                 max_file_size="25mb", ssr_mode=False, mcp_server=False, enable_monitoring=False)
     return demo
+
+
+def _patient_launch_check() -> None:
+    """Gradio's launch asks the new server for its page once, with a 3-s timeout, and refuses to start when
+    that times out (``gradio.networking.url_ok``). The page (about 730 blocks with the fixed finding-card
+    slots) can take longer on a loaded machine while the analysis workers load, so the check here waits up
+    to a minute for an answer from the local server before giving up."""
+    import gradio.networking as networking
+    import httpx
+
+    def url_ok(url: str) -> bool:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.head(url, timeout=15, verify=False).status_code in (200, 401, 301, 302, 303, 307, 308):
+                    return True
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        return False
+
+    networking.url_ok = url_ok
 
 
 _cleanup_registered = threading.Event()

@@ -44,7 +44,6 @@ from typing import Any
 
 import pandas as pd
 
-from narrativ_nlp.themes.discovery import MIN_CLUSTER_SIZE, MIN_NARRATIVES
 from narrativ_nlp.workflows import records as library
 from narrativ_nlp.app.common import AppMessage, date_da, esc, num, parse_date_da, plural, work_dir
 
@@ -53,8 +52,8 @@ EXAMPLES_PER_CLUSTER = 2
 #: patterns (clusters) are looked for only in a selection of at least this many narratives, and a pattern is
 #: shown only when it holds at least this many: the library's settings (``narrativ_nlp.themes.discovery``),
 #: the same numbers the command line (``narrativ themes``/``overview``) uses
-MIN_FOR_PATTERNS = MIN_NARRATIVES
-MIN_PATTERN_SIZE = MIN_CLUSTER_SIZE
+MIN_FOR_PATTERNS = library.PATTERN_MIN_NARRATIVES
+MIN_PATTERN_SIZE = library.PATTERN_MIN_SIZE
 #: the numbers of patterns tried (k of the clustering)
 PATTERN_K = (3, 8)
 #: a cached overview is reused for at most this long (the export files live for an hour)

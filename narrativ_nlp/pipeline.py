@@ -92,6 +92,7 @@ def _load_base(choice: NerChoice) -> Language:
     from narrativ_nlp.ner.decode import install_ner
 
     install_ner(nlp)  # greedy NER decoding in a few NumPy calls per text (same entities)
+    _numpy_matmul(nlp)  # again: the new NER component's parser set-up gives its lower layer fresh (blis) ops
     return nlp
 
 

@@ -15,6 +15,11 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+# the minimums of patterns (clusters), for the faces: the settings the command line uses too
+from narrativ_nlp.themes.discovery import MIN_CLUSTER_SIZE as PATTERN_MIN_SIZE
+from narrativ_nlp.themes.discovery import MIN_NARRATIVES as PATTERN_MIN_NARRATIVES
+
+
 
 # ------------------------------------------------------------------ the store
 
