@@ -248,6 +248,10 @@ class FastEntityRecognizer(EntityRecognizer):
 def fast_copy(proc: EntityRecognizer) -> FastEntityRecognizer:
     """A ``FastEntityRecognizer`` sharing ``proc``'s vocab, model, moves and config."""
     cfg = proc.cfg
+    # the parser's set-up gives parts of the (shared) model fresh default ops: keep the ops they had
+    # (NumPy's matrix product, ``pipeline._numpy_matmul``) for the original component too
+    shared_ops = proc.model.ops
+    same_ops = all(node.ops is shared_ops for node in proc.model.walk())
     new = FastEntityRecognizer(proc.vocab, proc.model, proc.name, proc.moves,
                                update_with_oracle_cut_size=cfg.get("update_with_oracle_cut_size", 100),
                                beam_width=cfg.get("beam_width", 1), beam_density=cfg.get("beam_density", 0.0),
@@ -257,6 +261,9 @@ def fast_copy(proc: EntityRecognizer) -> FastEntityRecognizer:
     new._multitasks = proc._multitasks
     new._rehearsal_model = proc._rehearsal_model
     new._fast = FastNerDecoder(new)
+    if same_ops:
+        for node in new.model.walk():
+            node.ops = shared_ops
     return new
 
 
