@@ -32,6 +32,16 @@ def train_curriculum(paths: list[Path], out: Path, map_weight: float = 0.3, thre
     """
     from narrativ_nlp.themes.curriculum import CurriculumTagger
 
+    records = _curriculum_records(paths)
+    lemmas = texts_to_lemmas([r.text for r, _ in records])
+    tagger = CurriculumTagger.from_prior(map_weight=map_weight, threshold=threshold)
+    tagger.fit(lemmas, [c for _, c in records], situation_labels=[r.themes for r, _ in records], seed=seed)
+    tagger.save(out)
+    return {"n_train": len(records), "settings": tagger.settings()}
+
+
+def _curriculum_records(paths: list[Path]) -> list[tuple[Any, list[str]]]:
+    """(record, curriculum gold) for every record of ``paths`` with curriculum and situation themes."""
     records = []
     for p in paths:
         for r in read_corpus(p):
@@ -39,11 +49,7 @@ def train_curriculum(paths: list[Path], out: Path, map_weight: float = 0.3, thre
             cur = cur if cur is not None else (r.extra or {}).get("curriculum")
             if cur is not None and r.themes:
                 records.append((r, cur))
-    lemmas = texts_to_lemmas([r.text for r, _ in records])
-    tagger = CurriculumTagger.from_prior(map_weight=map_weight, threshold=threshold)
-    tagger.fit(lemmas, [c for _, c in records], situation_labels=[r.themes for r, _ in records], seed=seed)
-    tagger.save(out)
-    return {"n_train": len(records), "settings": tagger.settings()}
+    return records
 
 
 def train_curriculum_embeddings(paths: list[Path], directory: Path, embeddings: dict[str, Any] | None = None,
@@ -61,13 +67,7 @@ def train_curriculum_embeddings(paths: list[Path], directory: Path, embeddings: 
 
     from narrativ_nlp.themes.curriculum import CurriculumTagger, narrative_embeddings
 
-    records = []
-    for p in paths:
-        for r in read_corpus(p):
-            cur = getattr(r, "curriculum", None)
-            cur = cur if cur is not None else (r.extra or {}).get("curriculum")
-            if cur is not None and r.themes:
-                records.append((r, cur))
+    records = _curriculum_records(paths)
     known = dict(embeddings or {})
     missing = [r for r, _ in records if r.id not in known]
     if missing:
