@@ -294,20 +294,30 @@ def register_sections(raw: dict) -> list[str]:
     lines = ["## Real registers: the register-diverse test split", "",
              f"Records from `corpora/src/register-*.txt` (two separate writers, CC0) that the id hash put in the test "
              f"split: {reg['n_narratives']} records. Per genre (the source file's genre):", "",
-             "| genre | records | deficit P / R / F1 | resource F1 | subject accuracy (n) | PERSON recall / precision |",
+             "| genre | records | deficit P / R / F1 (95 % interval of F1) | resource F1 (95 % interval) | subject accuracy (n; 95 % interval) | PERSON recall / precision |",
              "|---|---|---|---|---|---|"]
+    from narrativ_nlp.evaluation.scoring import wilson_interval
+
     for name, res in [("all register test", reg), *sorted((raw.get("register_genres") or {}).items())]:
         d = _get(res, "framing", "deficit") or {}
+        r = _get(res, "framing", "resource") or {}
+        acc, n_subj = _get(res, "framing", "subject_accuracy"), _get(res, "framing", "subject_n") or 0
+        subj_ci = wilson_interval(round(acc * n_subj), n_subj) if acc is not None and n_subj else None
         lines.append(f"| {name} | {res['n_narratives']} | {fmt(d.get('precision'))} / {fmt(d.get('recall'))} / "
-                     f"{fmt(d.get('f1'))} | {fmt(_get(res, 'framing', 'resource', 'f1'))} | "
-                     f"{fmt(_get(res, 'framing', 'subject_accuracy'))} ({_get(res, 'framing', 'subject_n') or 0}) | "
+                     f"{fmt(d.get('f1'))} ({fmt_ci(d.get('f1_ci'))}) | {fmt(r.get('f1'))} ({fmt_ci(r.get('f1_ci'))}) | "
+                     f"{fmt(acc)} ({n_subj}; {fmt_ci(subj_ci)}) | "
                      f"{fmt(_get(res, 'identifiers', 'PERSON', 'recall'))} / {fmt(_get(res, 'identifiers', 'PERSON', 'precision'))} |")
+    lines += ["", "Intervals: F1 by a bootstrap over the genre's records, subject accuracy by a Wilson interval over its "
+              "sentences; with 5–16 records per genre they are wide, so read a genre's figure as a direction, not a verdict."]
     fs = reg.get("framing_subject") or {}
     lines += ["", f"Suggestions on the register test: {json.dumps({k: v for k, v in fs.items() if 'suggest' in k})}", ""]
-    lines += ["### Deficit precision per finding source", "", "| file | source | findings | precision |", "|---|---|---|---|"]
+    lines += ["### Deficit precision per finding source", "",
+              "| file | source | findings | precision | 95 % interval (Wilson) |", "|---|---|---|---|---|"]
     for fname, per in (raw.get("sources") or {}).items():
         for src, v in per.items():
-            lines.append(f"| {fname} | {src} | {v['findings']} | {fmt(v['precision'])} |")
+            ok = round(v["precision"] * v["findings"]) if v.get("precision") is not None else None
+            ci = wilson_interval(ok, v["findings"]) if ok is not None and v["findings"] else None
+            lines.append(f"| {fname} | {src} | {v['findings']} | {fmt(v['precision'])} | {fmt_ci(ci)} |")
     seg = reg.get("segmentation") or {}
     if seg:
         lines += ["", f"Sentence boundaries against the gold sentence starts (register test): {json.dumps(seg)}"]
