@@ -25,7 +25,7 @@ def test_corpus_narratives_meet_the_brief():
         assert first[theme] >= 18, (theme, first[theme])
     for r in narratives + blind:
         # the register-diverse records (ra…, rb…) hold short genres too: daily notes, handovers, forum posts
-        shortest = 15 if r.id[:2] in ("ra", "rb", "rc") else 40
+        shortest = 15 if r.id[:2] in ("ra", "rb", "rc", "rd") else 40
         assert shortest <= len(r.text.split()) <= 300, r.id
         assert 1 <= len(r.themes) <= 3
         assert r.sentences and r.entities is not None
@@ -53,8 +53,9 @@ def test_corpus_splits_are_fixed_and_disjoint():
     # every other id has the split its hash gives it, about a quarter of them test
     extra = {i for i in ids if i.startswith("n") and i[1:].isdigit() and 6001 <= int(i[1:]) <= 9750}
     assert len(extra) == 700 and all(ids[i] == "train" for i in extra)
-    # writer rc's items (rc0001–rc0070) were entered as train/dev by hand, never test (data card)
-    rc = {i for i in ids if i.startswith("rc")}
+    # writer rc's items (rc0001–rc0070) and writer rd's (rd0001–rd0060) were entered as train/dev by hand,
+    # never test (data card)
+    rc = {i for i in ids if i.startswith(("rc", "rd"))}
     assert all(ids[i] in ("train", "dev") for i in rc)
     hashed = {i: s for i, s in ids.items() if i not in extra and i not in rc}
     assert all(split_of(i) == s for i, s in hashed.items())
