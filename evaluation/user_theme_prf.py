@@ -47,7 +47,8 @@ def f1_counts(G, P):
 
 
 class Setup:
-    def __init__(self, name, held, held_lem, expool, features, space, centroids_by_theme, pool_ref, C_tfidf):
+    def __init__(self, name, held, held_lem, expool, features, space, centroids_by_theme, pool_ref, C_tfidf,
+                 n_examples=5):
         from narrativ_nlp.themes.codebook import ThemeCodebook
         from narrativ_nlp.themes.user_themes import _lemmatise, _word_vectorizer
         from sklearn.preprocessing import normalize
@@ -66,7 +67,7 @@ class Setup:
             about = _lemmatise([f"{t.label}. {t.description}"])[0]
             seeds = _lemmatise([", ".join(t.seeds)])[0]
             for d in range(5):
-                ex = [e for e in _lemmatise(U.example_sentences(expool, t.id, 5, d)) + [seeds] if e.strip()]
+                ex = [e for e in _lemmatise(U.example_sentences(expool, t.id, n_examples, d)) + [seeds] if e.strip()]
                 docs = ex + [about]
                 self.Q[(t.id, d)] = dict(Xw=normalize(features.transform(docs)), Xw_raw=features.transform(docs), d=d,
                                          Xt=space.project(words.transform(docs)), n_ex=len(ex), tid=t.id)
@@ -200,7 +201,7 @@ def paired(S, P, P0, B=1000, seed=0):
     return np.percentile(diffs, [2.5, 97.5])
 
 
-def build_setups(cache, char_ngrams=(2, 5)):
+def build_setups(cache, char_ngrams=(2, 5), n_examples=5):
     from narrativ_nlp.themes.tagger import make_features
     from narrativ_nlp.themes.user_themes import fit_theme_space
     from sklearn.preprocessing import normalize
@@ -238,7 +239,7 @@ def build_setups(cache, char_ngrams=(2, 5)):
         else:
             held, held_lem = [train[i] for i in old], [train_lem[i] for i in old]
         setups.append(Setup(name, held, held_lem, [train[i] for i in ex_idx], features, space, CE,
-                            space.reference[ex_idx], CT))
+                            space.reference[ex_idx], CT, n_examples))
     return setups, features, space, train
 
 
@@ -246,12 +247,13 @@ def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--cache", type=Path, default=None)
     ap.add_argument("--check", action="store_true", help="check the reproduction against tag_user_themes")
+    ap.add_argument("--n-examples", type=int, default=5, help="example sentences per theme (shipped scorer only)")
     ap.add_argument("--words-only", action="store_true",
                     help="the TF-IDF side without character n-grams (3-4× faster to tag); shipped scorer only")
     ap.add_argument("--profile", action="store_true", help="round 3: the codebook tagger's profile")
     ap.add_argument("--only-new", action="store_true", help="only the rank/distribution cuts (round 2)")
     args = ap.parse_args(argv)
-    setups, features, space, train = build_setups(args.cache, None if args.words_only else (2, 5))
+    setups, features, space, train = build_setups(args.cache, None if args.words_only else (2, 5), args.n_examples)
     if args.check:
         from narrativ_nlp.themes.user_themes import UserTheme, tag_user_themes
         S = setups[1]
@@ -289,7 +291,11 @@ def main(argv=None):
                 & ((rank_of(S, q, centroids(q)[1]) < r) | (shipped(S, q) >= t1)))
         variants[f"z>=0.5 | (rank<{r} & z>=0)"] = (
             lambda S, q, r=r: (shipped(S, q) >= 0.5) | ((rank_of(S, q, centroids(q)[1]) < r) & (shipped(S, q) >= 0)))
-    if args.words_only:
+    if args.n_examples != 5:
+        variants = {"shipped": variants["shipped"]}
+        args.only_new = args.words_only = True
+        args.profile = False
+    elif args.words_only:
         variants = {"shipped": variants["shipped"]}
         for lw in (0.6, 0.8):
             variants[f"lsa weight {lw}"] = lambda S, q, lw=lw: shipped(S, q, lw=lw) >= 0.5
