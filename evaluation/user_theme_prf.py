@@ -17,7 +17,12 @@ Every variant is compared with the shipped scorer (reproduced here and checked a
 ``tag_user_themes``) by a paired bootstrap over narratives (the same resamples for both; the
 statistic is the mean F1 over themes × draws).
 
-    .venv/bin/python evaluation/user_theme_prf.py [--cache LEMMA_CACHE.json] [--quick]
+    .venv/bin/python evaluation/user_theme_prf.py [--cache LEMMA_CACHE.json] [--check]
+        [--only-new | --profile | --words-only | --n-examples N]
+
+(no flag: round 1, feedback, raw-centroid ranks, contrast, label weight; ``--only-new``: standardised
+ranks, Otsu / mixture cuts, fixed cuts; ``--profile``: the codebook tagger's profile; ``--words-only``:
+no character n-grams; ``--n-examples``: the shipped scorer with N example sentences)
 """
 from __future__ import annotations
 

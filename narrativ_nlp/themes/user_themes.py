@@ -200,7 +200,8 @@ def _char_wb_fast(vec, texts: list[str]):
 
     ``char_wb`` n-grams never cross a word boundary, so a text's counts are the sum of its words'
     counts: each distinct word is analysed once (and remembered for the next call), the texts'
-    counts are one sparse product. The same matrix as ``vec.transform`` (tests/themes/test_user_themes.py);
+    counts are one sparse product (the remembered words are content lemmas without names, in memory
+    only, at most ``_CHAR_ROWS_MAX``). The same matrix as ``vec.transform`` (tests/themes/test_user_themes.py);
     about 3–5× faster on a selection of 1,000 narratives. Other vectorizers: ``vec.transform``.
     """
     from scipy import sparse
@@ -226,14 +227,16 @@ def _char_wb_fast(vec, texts: list[str]):
         d_vals.extend(counts.values())
     w_rows, w_cols, w_vals = [], [], []
     for w, j in words.items():
-        if w not in rows:
+        entry = rows.get(w)  # (another thread may clear the table meanwhile: use the local entry)
+        if entry is None:
             c: dict[int, int] = {}
             for g in analyze(w):
                 k = vocab.get(g)
                 if k is not None:
                     c[k] = c.get(k, 0) + 1
-            rows[w] = (np.fromiter(c, dtype=np.int64, count=len(c)), np.fromiter(c.values(), dtype=np.float64, count=len(c)))
-        idx, val = rows[w]
+            entry = (np.fromiter(c, dtype=np.int64, count=len(c)), np.fromiter(c.values(), dtype=np.float64, count=len(c)))
+            rows[w] = entry
+        idx, val = entry
         w_rows.append(np.full(len(idx), j))
         w_cols.append(idx)
         w_vals.append(val)
