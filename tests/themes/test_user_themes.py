@@ -217,3 +217,42 @@ def test_margin_helps_a_left_out_theme_on_dev(nlp):
     with_margin, without = f1(0.6), f1(0.0)
     assert with_margin >= 0.5, with_margin
     assert with_margin >= without - 0.03, (with_margin, without)
+
+
+# --- session curric4: the character features word by word (speed), the same matrix as scikit-learn's ---
+
+_FAST_LEMMAS = [
+    "tænde bål skov karla samle tør pind bage snobrød glød",
+    "frokost spilde mælk bord hente klud tørre nynne",
+    "bygge hule pude puderum lege bjørn sove vintersøvn",
+    "bål bål bål snobrød",  # a word repeated: counts add up
+    "i å ø",  # words shorter than the n-grams (counted once, as scikit-learn does)
+    "vandleg  pjaske\tvandrende",  # unseen words, two spaces and a tab
+    "",
+]
+
+
+def test_char_features_word_by_word_equal_scikit_learn():
+    from narrativ_nlp.themes.tagger import make_features
+    from narrativ_nlp.themes.user_themes import _char_wb_fast, _transform
+
+    train = _FAST_LEMMAS[:3] + ["sove middagslur puderum dyne", "tur skov pind gren bål sang", "mælk madpakke frokost"]
+    features = make_features((2, 5)).fit(train)
+    X, W = _transform(features, _FAST_LEMMAS)
+    expected = features.transform(_FAST_LEMMAS)
+    assert X.shape == expected.shape
+    assert abs(X - expected).max() < 1e-12
+    assert abs(W - features.transformer_list[0][1].transform(_FAST_LEMMAS)).max() < 1e-12
+    char = features.transformer_list[1][1]
+    again = _char_wb_fast(char, list(reversed(_FAST_LEMMAS)))  # the remembered words give the same rows
+    assert abs(again - char.transform(list(reversed(_FAST_LEMMAS)))).max() < 1e-12
+    assert X[len(_FAST_LEMMAS) - 1].nnz == 0  # an empty text has no features
+
+
+def test_other_vectorizers_fall_back_to_their_own_transform():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from narrativ_nlp.themes.user_themes import _char_wb_fast
+
+    vec = TfidfVectorizer(analyzer="char", ngram_range=(2, 3)).fit(_FAST_LEMMAS[:3])
+    assert abs(_char_wb_fast(vec, _FAST_LEMMAS) - vec.transform(_FAST_LEMMAS)).max() < 1e-12
