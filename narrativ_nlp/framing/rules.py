@@ -57,13 +57,33 @@ def framing_lexicon() -> dict[str, list[str]]:
     return _LEXICON
 
 
+#: a rule pattern that starts with this token matches only at the start of a sentence (after any
+#: bullet marks): note-style fragments with no subject ("Urolig til samling igen.")
+ANCHOR = "^"
+#: tokens that may stand before an anchored pattern's first word in its sentence
+_BULLETS = frozenset({"-", "–", "—", "•", "*", "·", "+", ">"})
+
+
+def split_anchor(pattern: str) -> tuple[bool, str]:
+    """(anchored, the pattern without the anchor): ``"^ svært ved"`` → ``(True, "svært ved")``."""
+    first, _, rest = pattern.strip().partition(" ")
+    if first == ANCHOR:
+        if not rest.strip():
+            raise ValueError(f"pattern {pattern!r}: nothing after the sentence-start anchor")
+        return True, rest.strip()
+    return False, pattern
+
+
 def compile_pattern(pattern: str, lexicon: dict[str, list[str]] | None = None) -> list[dict[str, Any]]:
     """The compact token syntax of ``framing_rules.yaml`` → a spaCy Matcher pattern.
 
     ``@name`` is a word of the list ``name`` of ``framing_lexicon.yaml`` (or of ``lexicon``).
+    The sentence-start anchor (``ANCHOR``) belongs to a rule's patterns only: ``split_anchor`` first.
     """
     tokens: list[dict[str, Any]] = []
     for raw in pattern.split():
+        if raw == ANCHOR:
+            raise ValueError(f"pattern {pattern!r}: the anchor {ANCHOR!r} may only start a rule pattern")
         m = _QUANT.match(raw)
         assert m is not None
         body, quant = m.group(1), m.group(2)
@@ -112,7 +132,9 @@ def load_rules(data: dict[str, Any] | None = None) -> list[FramingRule]:
             raise ValueError(f"rule {r['id']!r}: needs 1-3 suggestions")
         if not r.get("explanation"):
             raise ValueError(f"rule {r['id']!r}: needs an explanation")
-        for p in list(r["patterns"]) + list(r.get("exceptions", [])):
+        for p in r["patterns"]:
+            compile_pattern(split_anchor(p)[1])
+        for p in r.get("exceptions", []):
             compile_pattern(p)
         rules.append(
             FramingRule(
@@ -235,6 +257,14 @@ def _starts(first: _Token, doc: Doc) -> list[int]:
     return [i for i, (low, lem) in enumerate(zip(lowers, lemmas)) if first.test(low, lem)]
 
 
+def _sentence_initial(i: int, lowers: list[str], sent_end: list[int]) -> bool:
+    """True when token ``i`` is the first word of its sentence (bullet marks before it allowed)."""
+    j = i - 1
+    while j >= 0 and sent_end[j] == sent_end[i] and lowers[j] in _BULLETS:
+        j -= 1
+    return j < 0 or sent_end[j] != sent_end[i]
+
+
 #: words that end the scope of a negation looking back from a match
 _CLAUSE_BREAKS = frozenset({",", ";", ":", ".", "!", "?", "men", "og", "eller", "fordi", "når", "der", "som"})
 
@@ -252,18 +282,21 @@ class RuleMatcher:
     def __init__(self, vocab: Vocab, rules: list[FramingRule]) -> None:
         self.rules = {r.id: r for r in rules}
         self.negators = frozenset(framing_lexicon().get("negators", ()))
-        self.patterns: list[tuple[str, list[_Token]]] = []
+        self.patterns: list[tuple[str, list[_Token], bool]] = []  # (rule id, tokens, anchored)
         self.exceptions: dict[str, list[list[_Token]]] = {}
         for r in rules:
             for p in r.patterns:
-                self.patterns.append((r.id, [_Token(t) for t in compile_pattern(p)]))
+                anchored, body = split_anchor(p)
+                self.patterns.append((r.id, [_Token(t) for t in compile_pattern(body)], anchored))
             self.exceptions[r.id] = [[_Token(t) for t in compile_pattern(p)] for p in r.exceptions]
 
     def __call__(self, doc: Doc) -> list[RuleMatch]:
         lowers, lemmas, sent_end = token_table(doc)
         found: dict[str, list[tuple[int, int]]] = {}
-        for rule_id, toks in self.patterns:
+        for rule_id, toks, anchored in self.patterns:
             for i in _starts(toks[0], doc):
+                if anchored and not _sentence_initial(i, lowers, sent_end):
+                    continue
                 end = _match_longest(toks, lowers, lemmas, i, sent_end[i])
                 if end > i:
                     found.setdefault(rule_id, []).append((i, end))
