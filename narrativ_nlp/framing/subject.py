@@ -132,6 +132,7 @@ class SubjectWords:
     subject_pronouns: frozenset[str] = frozenset()
     learning_story_cues: frozenset[str] = frozenset()
     with_prepositions: frozenset[str] = frozenset()
+    parent_groups: frozenset[str] = frozenset()
     role_gender: dict[str, str] = field(default_factory=dict)
 
 
@@ -174,6 +175,7 @@ def subject_words() -> SubjectWords:
         subject_pronouns=words("subject_pronouns"),
         learning_story_cues=words("learning_story_cues"),
         with_prepositions=words("with_prepositions"),
+        parent_groups=words("parent_groups"),
         role_gender={str(w).lower(): g for g, ws in (data.get("role_gender") or {}).items() for w in ws},
     )
 
@@ -199,7 +201,7 @@ class DocSubjects:
     """The mentions of one doc and the subject of each sentence."""
 
     def __init__(self, doc: Doc, mentions: list[_Mention], words: SubjectWords, focal_for_child_nouns: bool,
-                 focal_about_nobody: bool = True) -> None:
+                 focal_about_nobody: bool = True, group_letter: bool = False) -> None:
         self.doc = doc
         self.words = words
         self._low, self._lem, _ = token_table(doc)
@@ -226,6 +228,8 @@ class DocSubjects:
                 continue  # a child only played with or hit ("legede med Otto", "Slog Ali") is not the focal child
             counts[(m.name or "").lower()] = counts.get((m.name or "").lower(), 0) + 1
         self.focal_key = max(counts, key=lambda k: (counts[k], -next(i for i, m in enumerate(self.children) if (m.name or "").lower() == k))) if counts else None
+        if group_letter:  # a letter to all parents is about the group: no focal child
+            self.focal_key = None
         self.focal_for_child_nouns = focal_for_child_nouns
         self.focal_about_nobody = focal_about_nobody
         self.sents = list(doc.sents)
@@ -602,9 +606,12 @@ class SubjectResolver:
     _lem = _PerThread()
     _txt = _PerThread()
     _idx = _PerThread()
+    group_letter = _PerThread()
 
     def __call__(self, doc: Doc) -> DocSubjects:
-        return DocSubjects(doc, self._mentions(doc), self.words, self.focal_for_child_nouns, self.focal_about_nobody)
+        mentions = self._mentions(doc)  # (sets ``group_letter``)
+        return DocSubjects(doc, mentions, self.words, self.focal_for_child_nouns, self.focal_about_nobody,
+                           group_letter=self.group_letter)
 
     # ------------------------------------------------------------------ mentions
     def _word(self, doc: Doc, i: int, vocab: frozenset[str], lemma: bool = True) -> bool:
@@ -760,6 +767,7 @@ class SubjectResolver:
             in_name.update(range(span.start, span.end))
         # addressees: "Kære Carl" (+ du) is the child of a learning story; "Hej Sara og Mikkel" parents
         addressee = self._addressees(doc, mentions)
+        self.group_letter = self._group_letter(doc)
         # a learning story ("Læringshistorie om Carl", "Carls læringshistorie") speaks to its child
         learning = any(low_[j] in w.learning_story_cues or self._lem[j] in w.learning_story_cues
                        or low_[j].endswith("læringshistorie") for j in range(min(len(low_), 400)))
@@ -948,6 +956,18 @@ class SubjectResolver:
             else:
                 break
         return (self._low[first], named) if named else None
+
+    def _group_letter(self, doc: Doc) -> bool:
+        """A letter to all parents ("Kære forældre", "Hej alle", "Kære forældre på Bamserne"): about the
+        group; it has no focal child, whatever child it names."""
+        for k, sent in enumerate(doc.sents):
+            if k >= 3:
+                break
+            opener = next((j for j in range(sent.start, sent.end) if self._txt[j].isalpha()), None)
+            if opener is not None and self._low[opener] in self.words.greetings:
+                after = [self._low[j] for j in range(opener + 1, min(sent.end, opener + 3))]
+                return any(a in self.words.parent_groups for a in after)
+        return False
 
     def _character_name(self, doc: Doc, span, key: str) -> bool:
         """The name, or the name with the word before or after it, is a story character."""

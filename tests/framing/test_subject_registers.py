@@ -123,3 +123,31 @@ def test_suggestion_never_names_the_signing_staff(nlp):
     a = analyse(text, nlp=nlp, more=True)
     for f in a.findings + a.hidden_findings:
         assert f.subject_text not in ("Sanne", "Birgit")
+
+
+# ---------------------------------------------------------------- a name in apposition, the name as written
+def test_name_in_apposition_to_an_object_is_not_the_subject(nlp):
+    """"Sammen med sin veninde Clara griner hun": Clara is with her, "hun" is the subject."""
+    about = _about(nlp, "Ingrid er fire år. Sammen med sin veninde Clara griner og leger hun i dukkekrogen.")
+    assert about[1][1:] == ("Ingrid", "pronoun")
+
+
+def test_suggestion_uses_the_childs_name_as_the_text_uses_it(nlp):
+    text = ("Statusbeskrivelse: Nora Abdi, 5 år\n\nNora er glad for at bygge. "
+            "Det sker altid i overgangene, at hun bliver ked af det.")
+    a = analyse(text, nlp=nlp, more=True)
+    named = [f for f in a.findings + a.hidden_findings if f.subject_text]
+    assert named and all(f.subject_text == "Nora" for f in named)
+    assert not any("Abdi" in s for f in named for s in f.suggestions)
+
+
+def test_letter_to_all_parents_has_no_focal_child(nlp):
+    """A letter to all parents names a child once; its other lines are about the group, not that child."""
+    text = ("Hej alle forældre på Mariehønen\nVi har haft en dejlig uge. Alma og Hugo byggede en hule. "
+            "Det var så hyggeligt at se. I må gerne huske skiftetøj.")
+    about = _about(nlp, text)
+    assert _sentence(about, "Alma og Hugo")[1] == "Alma"
+    assert _sentence(about, "Det var")[1] is None and _sentence(about, "Vi har")[1] is None
+    # a message to one family keeps its child
+    about = _about(nlp, "Hej Sanna\nTove har hygget sig i dukkekrogen. Det var så dejligt at se.")
+    assert _sentence(about, "Det var")[1] == "Tove"
