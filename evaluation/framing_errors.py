@@ -6,7 +6,8 @@
 Prints, per genre of the register-diverse source files (``core`` for the older narratives,
 ``ALLREG`` for all register records): deficit precision / recall / F1, resource F1, subject
 accuracy and the suggestions that name a wrong child or a non-child. Writes every dev error (missed
-and false deficit/resource, wrong subject, findings between gold sentences) to the second path,
+and false deficit/resource, wrong subject with its reason, a suggestion naming someone other than the
+gold subject (WRONGNAME, with the finding's subject reason), findings between gold sentences) to the second path,
 with the sentence text: write it under /tmp, never into the repository, and never for a private
 file whose texts must not be copied. Use it on train and dev only, never to tune on test.
 """
@@ -16,7 +17,7 @@ sys.path.insert(0, '.')
 from narrativ_nlp.corpus.format import read_corpus
 from narrativ_nlp.framing.analysis import analyse
 from narrativ_nlp.pipeline import load_pipeline
-from narrativ_nlp.evaluation.scoring import score_framing, score_subjects, PredFinding, same_person, _first_char
+from narrativ_nlp.evaluation.scoring import score_framing, score_subjects, PredFinding, same_person, _first_char, person_key
 
 split = sys.argv[1] if len(sys.argv) > 1 else 'dev'
 out = sys.argv[2]
@@ -81,6 +82,13 @@ for rec in recs:
             if not same_person(t, gold, pred):
                 reason = next((x[3] for x in a.sentence_subjects if x[0] <= _first_char(t, s.start, s.end) < x[1]), '?')
                 errs.append(f"SUBJ gold={t[gold[0]:gold[1]] if gold else None} pred={t[pred[0]:pred[1]] if pred else None} ({reason})")
+        if getattr(s, 'has_subject', False) and (s.deficit or s.resource):
+            # a suggestion that names someone other than the gold subject (reason: the finding's own)
+            gold = s.subject if isinstance(s.subject, tuple) else None
+            gname = None if gold is None else person_key(t[gold[0]:gold[1]])
+            for f in inside:
+                if f.subject_text and (gname is None or person_key(f.subject_text) not in (gname, gname[:-1] if gname.endswith('s') else gname)):
+                    errs.append(f"WRONGNAME {f.subject_text!r} gold={t[gold[0]:gold[1]] if gold else None} ({getattr(f, 'subject_reason', '?')})")
         if errs:
             fd = '; '.join(f"{f.kind}/{f.source}/{','.join(f.categories) if hasattr(f,'categories') else ''}/{f.confidence:.2f} [{t[f.start:f.end]}]" for f in inside)
             lines.append(f"{rec.id} {g} | {' '.join(errs)} | gold cats={getattr(s,'categories',None)}\n   S: {t[s.start:s.end]!r}\n   F: {fd}")

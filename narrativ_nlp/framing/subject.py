@@ -23,7 +23,16 @@ Mentions (word lists are data: ``data/subject_words.yaml``):
 The sentence subject is the first mention that is not the object of a preposition, after a
 leading subordinate clause ("Da Sol kom ind, hoppede Amina op": Amina). A sentence with no
 mention that opens with a verb or "altid"-like word (note style: "Kan ikke vente.") is about
-the focal child; otherwise it is about nobody.
+the focal child; otherwise it is about nobody. A note line that opens with its verb (after an
+optional "Tirsdag:" label) has no subject of its own: the names of its first clause are objects
+("Slog Ali med en skovl": not about Ali).
+
+A pronoun points forward only from a leading subordinate clause to the main clause ("Da han kom
+ind, løb Adam ..."); "Han hører aldrig efter, når Susanne siger ..." is about an unknown boy,
+never Susanne, and names no one else in the sentence (a wrong name is worse than "barnet"). A
+child only played with or hit ("med Otto", "Slog Ali") is not the narrative's focal child. In a
+text that calls itself a learning story, "du" is its child (the greeted name, else the child it
+names most). Suggestions use the name as the text uses it alone ("Nora", not "Nora Abdi").
 """
 
 from __future__ import annotations
@@ -31,7 +40,7 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from spacy.language import Language
@@ -52,6 +61,8 @@ CHILD_REASONS = ("name", "possessive", "pronoun", "focal", "elided", "child", "g
 OTHER_REASONS = ("adult", "writer", "animal", "character", "place", "none")  # writer: jeg, vi, man
 
 _INITIALS = re.compile(r"[A-ZÆØÅ]{2,3}")
+# a line of names only: "Trine", "Trine og Jonas", "Lone, Mette & Kim", "Lone K. / stue Sol" is not one
+_NAME_LINE = re.compile(r"[A-ZÆØÅ][\w.'’-]*(?: [A-ZÆØÅ][\w.'’-]*)*(?:\s*(?:,|og|&|/)\s*[A-ZÆØÅ][\w.'’-]*(?: [A-ZÆØÅ][\w.'’-]*)*)*[ .,/-]*")
 _DETERMINERS = frozenset(
     "den det de en et sin sit sine min mit mine din dit dine hans hendes deres vores jeres lille store "
     "nye gamle andre begge alle én ét et en nogle to tre fire hver".split()
@@ -60,6 +71,20 @@ _DETERMINERS = frozenset(
 
 #: quantity words before "af" that make the mention after it the subject's head ("en af pædagogerne")
 _PARTITIVES = frozenset("en et én ét nogle flere mange ingen hver alle begge to tre fire fem de fleste halvdelen".split())
+
+
+def _opener(low: list[str], txt: list[str], a: int, b: int) -> int | None:
+    """The first word of a sentence, after a short label ending in a colon ("Tirsdag: Legede ...",
+    "Frokost kl. 11: Spiste ...")."""
+    first = next((i for i in range(a, b) if txt[i].isalpha()), None)
+    if first is None:
+        return None
+    colon = next((i for i in range(first, min(b, first + 5)) if txt[i] == ":"), None)
+    if colon is not None:
+        after = next((i for i in range(colon + 1, b) if txt[i].isalpha()), None)
+        if after is not None and txt[after][:1].isupper():
+            return after
+    return first
 
 
 @dataclass(frozen=True)
@@ -103,6 +128,11 @@ class SubjectWords:
     naming_verbs: frozenset[str]
     writer_words: frozenset[str]
     place_suffixes: tuple[str, ...]
+    note_verbs: frozenset[str] = frozenset()
+    subject_pronouns: frozenset[str] = frozenset()
+    learning_story_cues: frozenset[str] = frozenset()
+    with_prepositions: frozenset[str] = frozenset()
+    parent_groups: frozenset[str] = frozenset()
     role_gender: dict[str, str] = field(default_factory=dict)
 
 
@@ -141,6 +171,11 @@ def subject_words() -> SubjectWords:
         naming_verbs=words("naming_verbs"),
         writer_words=words("adult_pronouns") | words("you_pronouns") | {"i", "jer", "jeres"},
         place_suffixes=tuple(sorted(words("place_suffixes"))),
+        note_verbs=words("note_verbs"),
+        subject_pronouns=words("subject_pronouns"),
+        learning_story_cues=words("learning_story_cues"),
+        with_prepositions=words("with_prepositions"),
+        parent_groups=words("parent_groups"),
         role_gender={str(w).lower(): g for g, ws in (data.get("role_gender") or {}).items() for w in ws},
     )
 
@@ -156,6 +191,7 @@ class _Mention:
     obj: bool = False  # the object of a preposition
     gender: str = ""  # a name's gender (m/f) or a pronoun's; "" unknown
     whose: bool = False  # the possessor before a role ("Alis" in "Alis mor"): never a subject
+    prep: str = ""  # the preposition it is the object of ("med"), or "verb": the object of a note line's verb
 
 
 _NO_MENTION = _Mention(-1, -1, "child")
@@ -165,7 +201,7 @@ class DocSubjects:
     """The mentions of one doc and the subject of each sentence."""
 
     def __init__(self, doc: Doc, mentions: list[_Mention], words: SubjectWords, focal_for_child_nouns: bool,
-                 focal_about_nobody: bool = True) -> None:
+                 focal_about_nobody: bool = True, group_letter: bool = False) -> None:
         self.doc = doc
         self.words = words
         self._low, self._lem, _ = token_table(doc)
@@ -177,10 +213,23 @@ class DocSubjects:
         # tokens between two mentions ("Nanna og Idris", "Alma, Jonas og Kasper"): a list, not a clause break
         self._mention_before = {m.end for m in self.mentions}
         self._mention_after = {m.tok - 1 for m in self.mentions}
+        # the name as the writer uses it: "Nora" when the text also says "Nora Abdi" (a heading, a form)
+        names = {(m.name or "") for m in self.children if m.name}
+        self._short = {}
+        for full in names:
+            parts = full.split()
+            for k in range(1, len(parts)):
+                if " ".join(parts[:k]) in names:
+                    self._short[full] = " ".join(parts[:k])
+                    break
         counts: dict[str, int] = {}
         for m in self.children:
+            if m.prep in words.with_prepositions or m.prep == "verb":
+                continue  # a child only played with or hit ("legede med Otto", "Slog Ali") is not the focal child
             counts[(m.name or "").lower()] = counts.get((m.name or "").lower(), 0) + 1
         self.focal_key = max(counts, key=lambda k: (counts[k], -next(i for i, m in enumerate(self.children) if (m.name or "").lower() == k))) if counts else None
+        if group_letter:  # a letter to all parents is about the group: no focal child
+            self.focal_key = None
         self.focal_for_child_nouns = focal_for_child_nouns
         self.focal_about_nobody = focal_about_nobody
         self.sents = list(doc.sents)
@@ -247,6 +296,24 @@ class DocSubjects:
                 return c.span, c.name
         return None
 
+    def _cataphora(self, m: _Mention, sent_end: int) -> _Mention | None:
+        """The child a pronoun points forward to: only from a leading subordinate clause ("Da han kom
+        ind, løb Ali ...") to the first child subject after that clause's comma. A name later in the
+        pronoun's own clause or in a clause after it is someone else ("Han hører aldrig efter, når
+        Susanne siger ...": Susanne is the adult speaking)."""
+        i = self.sentence_index(m.tok)
+        a = self.sents[i].start
+        first = next((j for j in range(a, sent_end) if self._txt[j].isalpha()), None)
+        if first is None or self._low[first] not in self.words.subordinators or first == m.tok:
+            return None
+        comma = next((j for j in range(first + 1, sent_end) if self._txt[j] == ","), None)
+        if comma is None or comma < m.tok:
+            return None
+        after = next((x for x in self._in(comma + 1, sent_end) if not x.obj), None)
+        if after is None or after.kind != "child" or not (not m.gender or not after.gender or after.gender == m.gender):
+            return None
+        return after
+
     def _adult_before(self, m: _Mention) -> bool:
         """A pronoun that opens its sentence's chain right after a sentence whose subject is an adult
         and whose children appear only as possessors ("Talepædagogen ... ser Alfreds sprog an. Hun er
@@ -272,7 +339,9 @@ class DocSubjects:
             return False
         # the children of that sentence are only possessors ("Alfreds sprog"); a child as a name or a
         # pronoun ("sendte ham til fysioterapeut") keeps the usual chain
-        return all(x.possessive or x.whose for x in inside if x.kind in ("child", "pron", "childnoun", "otherchild", "group"))
+        # ("Mor fortæller, at han sover dårligt. Hun er bekymret": a child of the other gender does not count)
+        return all(x.possessive or x.whose or (m.gender and x.gender and x.gender != m.gender)
+                   for x in inside if x.kind in ("child", "pron", "childnoun", "otherchild", "group"))
 
     def _focal(self, tok: int) -> Subject | None:
         if self.focal_key is None:
@@ -287,8 +356,8 @@ class DocSubjects:
             if not m.obj and self._adult_before(m):
                 return Subject(None, None, "adult", False)
             found = self._antecedent(m.tok, m.gender)
-            if found is None:  # "Da han kom ind, løb Ali ..." or the child is never named before
-                ante = next((c for c in self.children if m.tok < c.tok < sent_end and not c.obj), None)
+            if found is None:  # "Da han kom ind, løb Ali ...": from a leading clause to the main clause's child
+                ante = self._cataphora(m, sent_end)
                 found = None if ante is None else (ante.span, ante.name)
             if found is not None:
                 return Subject(found[0], found[1], "pronoun", True)
@@ -358,6 +427,7 @@ class DocSubjects:
         found = self._first_subject(a, b, b)
         if found is not None:
             return found
+        first = _opener(self._low, self._txt, a, b)
         if first is not None and self._elided(first):
             focal = self._focal(first)
             return Subject(focal.span, focal.name, "elided", True) if focal else Subject(None, None, "elided", True)
@@ -367,10 +437,10 @@ class DocSubjects:
         low = self._low[i]
         if low in self.words.expletives:
             return False
-        if low in self.words.elision_starters:
+        if low in self.words.elision_starters or low in self.words.note_verbs:
             return True
-        lemma = self._lem[i]  # an inflected verb: "Græder", "Skubbede", "Kan"
-        return len(low) > 2 and lemma != low and lemma.endswith("e")
+        lemma = self._lem[i]  # an inflected verb: "Græder", "Skubbede", "Kan"; a past tense the lemma table lacks: "Pegede"
+        return (len(low) > 2 and lemma != low and lemma.endswith("e")) or (len(low) > 4 and low.endswith("ede") and self._txt[i].isalpha())
 
     # ------------------------------------------------------------------ public
     def sentence_index(self, token_i: int) -> int:
@@ -424,15 +494,24 @@ class DocSubjects:
         if local.reason in ("group", "child") or sentence.reason in ("group", "child"):
             return local if local.reason in ("group", "child") else sentence
         sent = self.sents[i]
+        unknown = local.reason == "pronoun"  # a child pronoun with no earlier child to refer to
         for m in self._in(clause, sent.end) + self._in(sent.start, clause):
-            if m.kind in ("child", "pron", "childnoun") and not (m.obj and local.reason == "pronoun"):
-                # (a pronoun whose child is unknown is not the child it plays with: "Hun legede med Ali")
+            if m.kind in ("child", "pron", "childnoun") and not (m.obj and unknown) and not (unknown and m.kind == "child") \
+                    and not (m.kind == "child" and (m.prep in self.words.with_prepositions or m.prep == "verb")):
+                # not the child a pronoun of unknown reference plays with or waits for ("Hun legede med Ali",
+                # "Han hører aldrig efter, når Susanne siger ..."), nor the one a note line's child plays with
+                # or hits ("Tirsdag: Legede med Otto", "Slog Ali med en skovl")
                 described = self._resolve(m, sent.end)
                 if described.span is not None:
                     return described
         if local.reason in ("writer", "none", "elided", "pronoun") and self.focal_about_nobody:
             focal = self._focal(sent.start)
             others = ("animal", "character", "group", "childnoun", "otherchild", "place")
+            if unknown and focal is not None:  # "Hun er bekymret" is not about a focal Aksel
+                pron = next((m for m in self._in(clause, end) if m.kind == "pron" and not m.obj), None)
+                fm = self._by_span.get(focal.span)
+                if pron is not None and pron.gender and fm is not None and fm.gender and fm.gender != pron.gender:
+                    focal = None
             if focal is not None and not any(m.kind in others for m in self._in(sent.start, sent.end)):
                 return Subject(focal.span, focal.name, "focal", True)
         return local
@@ -481,7 +560,12 @@ class DocSubjects:
                 prev -= 1
             local = self._first_subject(prev, clause, sent.end)
         local = local or self.sentence[i]
-        return local, self._about(i, local, clause, end)
+        return local, self.short(self._about(i, local, clause, end))
+
+    def short(self, subject: Subject) -> Subject:
+        """The subject with the child's name as the text uses it alone ("Nora Abdi" → "Nora")."""
+        name = self._short.get(subject.name or "")
+        return subject if name is None else replace(subject, name=name)
 
 
 class _PerThread:
@@ -522,9 +606,12 @@ class SubjectResolver:
     _lem = _PerThread()
     _txt = _PerThread()
     _idx = _PerThread()
+    group_letter = _PerThread()
 
     def __call__(self, doc: Doc) -> DocSubjects:
-        return DocSubjects(doc, self._mentions(doc), self.words, self.focal_for_child_nouns, self.focal_about_nobody)
+        mentions = self._mentions(doc)  # (sets ``group_letter``)
+        return DocSubjects(doc, mentions, self.words, self.focal_for_child_nouns, self.focal_about_nobody,
+                           group_letter=self.group_letter)
 
     # ------------------------------------------------------------------ mentions
     def _word(self, doc: Doc, i: int, vocab: frozenset[str], lemma: bool = True) -> bool:
@@ -541,6 +628,18 @@ class SubjectResolver:
         while j >= lo and (self._txt[j] in ",(:" or self._low[j] in _DETERMINERS):
             j -= 1
         return j
+
+    def _opener(self, a: int, b: int) -> int | None:
+        return _opener(self._low, self._txt, a, b)
+
+    def _verb_first(self, i: int) -> bool:
+        """A sentence opening with a finite verb and no subject (note style: "Græd ved aflevering.",
+        "Slog Ali med en skovl."): a listed verb, or an inflected word whose lemma is a verb's."""
+        low, lemma = self._low[i], self._lem[i]
+        if low in self.words.expletives or low in self._common_words:
+            return False
+        return low in self.words.note_verbs or (len(low) > 2 and lemma != low and lemma.endswith(("e", "å"))) \
+            or (len(low) > 4 and low.endswith("ede"))
 
     def _verb_next(self, i: int) -> bool:
         """"I har lært ..." (you), not "I dag", "I går" (a preposition): an inflected verb follows."""
@@ -668,6 +767,10 @@ class SubjectResolver:
             in_name.update(range(span.start, span.end))
         # addressees: "Kære Carl" (+ du) is the child of a learning story; "Hej Sara og Mikkel" parents
         addressee = self._addressees(doc, mentions)
+        self.group_letter = self._group_letter(doc)
+        # a learning story ("Læringshistorie om Carl", "Carls læringshistorie") speaks to its child
+        learning = any(low_[j] in w.learning_story_cues or self._lem[j] in w.learning_story_cues
+                       or low_[j].endswith("læringshistorie") for j in range(min(len(low_), 400)))
         child_addressee = None
         children_addressed = False  # "Til Adil, Johanne og Sylvester": "I" are the children
         if addressee:
@@ -680,7 +783,7 @@ class SubjectResolver:
                 and (low_[j] in ("min", "mit", "vores") or (low_[j] in ("en", "et") and j > 0 and low_[j - 1] in ("har", "havde")))
                 for j in range(len(low_) - 1)
             )
-            if greeting in w.greetings_to_child and len(named) == 1 and you and not own_child:
+            if (greeting in w.greetings_to_child or learning) and len(named) == 1 and you and not own_child:
                 child_addressee = named[0]
                 children_addressed = True  # "I" is the child and the others
             else:
@@ -705,6 +808,15 @@ class SubjectResolver:
             if m.kind == "child" and m.name is not None:
                 key = m.name.lower()
                 m.kind = kind_of_key.get(key, kind_of_key.get(key.split()[0], "child"))
+        if learning and child_addressee is None and not w.you_pronouns.isdisjoint(low_):
+            # no greeting: "du" is the child the story names most (first on a tie)
+            named_children = [m for m in mentions if m.kind == "child" and m.name and not m.whose]
+            if named_children:
+                counts: dict[str, int] = {}
+                for m in named_children:
+                    counts[m.name.lower()] = counts.get(m.name.lower(), 0) + 1
+                best = max(counts.values())
+                child_addressee = next(m for m in named_children if counts[m.name.lower()] == best)
         # words
         n = len(doc)
         i = 0
@@ -773,11 +885,41 @@ class SubjectResolver:
             sent_start = sent_of[m.tok]
             p = self._prev_word(doc, m.tok, sent_start)
             m.obj = m.whose or (p >= sent_start and self._low[p] in w.prepositions)
+            if m.obj and not m.whose:
+                m.prep = self._low[p]
             # a partitive is the subject's head, not an object: "En af pædagogerne sagde ...",
             # "en af de nye pædagoger er ...", "to af drengene legede"
             if m.obj and not m.whose and self._low[p] == "af" and p - 1 >= sent_start and self._low[p - 1] in _PARTITIVES \
                     and not (p - 2 >= sent_start and self._low[p - 2] in w.prepositions):  # "legede med en af drengene"
                 m.obj = False
+        # a note line opening with its verb has no subject ("Slog Ali med en skovl.", "Tirsdag: Legede
+        # med Otto."): the mentions of its first clause are objects, unless a pronoun follows the verb
+        # directly (a question or condition: "Kommer han i morgen, ...")
+        by_tok = {m.tok: m for m in mentions}
+        ends, starts = {m.end for m in mentions}, {m.tok for m in mentions}
+        for st in sents:
+            opener = self._opener(st.start, st.end)
+            if opener is None or not self._verb_first(opener) or self._txt[st.end - 1] == "?" \
+                    or (st.end < n and self._txt[st.end] == "?"):
+                continue
+            nxt = by_tok.get(opener + 1)
+            if nxt is not None and nxt.span is None and self._low[opener + 1] in w.subject_pronouns:
+                continue
+            j = opener + 1
+            while j < st.end:
+                if self._low[j] in w.clause_words and self._low[j] not in ("og", "eller", "&") and not (
+                        self._low[j] == "," and j in ends and j + 1 in starts):
+                    break
+                m = by_tok.get(j)
+                if m is not None and not m.obj:
+                    m.obj, m.prep = True, "verb"
+                j += 1
+        # a name in apposition to an object child noun is that object: "Sammen med sin veninde Clara
+        # griner hun", "legede med lillebror Bo"
+        for m in mentions:
+            noun = next((x for x in mentions if x.end == m.tok and x.span is None), None)
+            if m.span is not None and not m.obj and noun is not None and noun.obj and noun.kind in ("otherchild", "childnoun"):
+                m.obj, m.prep = True, noun.prep
         # a coordinated object of a preposition is one too: "med én voksen og to børn venter han"
         ordered = sorted(mentions, key=lambda m: m.tok)
         for before, m in zip(ordered, ordered[1:]):
@@ -785,7 +927,7 @@ class SubjectResolver:
                 continue
             between = [self._low[j] for j in range(before.end, m.tok)]
             if between and between[0] in ("og", "eller", "&") and all(x in _DETERMINERS for x in between[1:]):
-                m.obj = True
+                m.obj, m.prep = True, before.prep
         return mentions
 
     def _addressees(self, doc: Doc, mentions: list[_Mention]) -> tuple[str, list[_Mention]] | None:
@@ -815,6 +957,18 @@ class SubjectResolver:
                 break
         return (self._low[first], named) if named else None
 
+    def _group_letter(self, doc: Doc) -> bool:
+        """A letter to all parents ("Kære forældre", "Hej alle", "Kære forældre på Bamserne"): about the
+        group; it has no focal child, whatever child it names."""
+        for k, sent in enumerate(doc.sents):
+            if k >= 3:
+                break
+            opener = next((j for j in range(sent.start, sent.end) if self._txt[j].isalpha()), None)
+            if opener is not None and self._low[opener] in self.words.greetings:
+                after = [self._low[j] for j in range(opener + 1, min(sent.end, opener + 3))]
+                return any(a in self.words.parent_groups for a in after)
+        return False
+
     def _character_name(self, doc: Doc, span, key: str) -> bool:
         """The name, or the name with the word before or after it, is a story character."""
         chars = self.words.story_characters
@@ -829,7 +983,7 @@ class SubjectResolver:
         line_start = text.rfind("\n", 0, span.start_char) + 1
         line_end = text.find("\n", span.end_char)
         line_end = len(text) if line_end < 0 else line_end
-        if text[line_start:span.start_char].strip() or text[span.end_char:line_end].strip(" .,/-") or line_start == 0:
+        if line_start == 0 or not _NAME_LINE.fullmatch(text[line_start:line_end].strip()):
             return False
         if text[line_end:].strip():
             return False
