@@ -115,6 +115,13 @@ def analyse_view(text: str | None, more: bool = False, ignored: list[str] | None
     return pool.call(write_h.analyse_narrative, text, more, list(ignored or []))
 
 
+def in_worker(fn: Any, *args: Any) -> Any:
+    """``fn(*args)`` in a worker process when the app has a pool, else here: the other calls of the library that
+    cost the server tens of milliseconds of CPU under its one GIL (the review's detection, ≈ 40 ms; a save with
+    its ``enrich()`` step, ≈ 80 ms). ``fn`` is a module-level function of plain values (see workflows/pool.py)."""
+    pool = _pool
+    return fn(*args) if pool is None else pool.call(fn, *args)
+
 
 def upload_root() -> str:
     """Gradio's folder of uploads and download copies (only files in here are ever deleted by the app)."""
@@ -212,7 +219,7 @@ def build_app(db: str | None = None) -> gr.Blocks:
         return keys
 
     def on_detect(text: str, keep_text: str):
-        review = write_h.review_persons(text, _keep_words(keep_text), [])
+        review = in_worker(write_h.review_persons, text, _keep_words(keep_text), [])
         persons = review["persons"]
         n_sel = sum(p["preselected"] for p in persons)
         n_sug = len(persons) - n_sel
@@ -235,7 +242,7 @@ def build_app(db: str | None = None) -> gr.Blocks:
         if not _re.search(r"(?<![\w-])" + _re.escape(surface) + r"(?![\w-])", text or "", _re.IGNORECASE):
             raise AppMessage("Ordet findes ikke i narrativen (skriv det, som det står).")
         add = [a for a in (add or []) if a[0].lower() != surface.lower()] + [[surface, label]]
-        new = write_h.review_persons(text, _keep_words(keep_text), add)
+        new = in_worker(write_h.review_persons, text, _keep_words(keep_text), add)
         msg = f"Tilføjet som {LABEL_DA.get(label, label)}: alle forekomster er valgt."
         return new, add, _choices_update(new, selected), "", "", None, status_html(msg, "ok")
 
@@ -243,7 +250,7 @@ def build_app(db: str | None = None) -> gr.Blocks:
 
     def on_keep(text: str, selected: list[str], add: list[list[str]], keep_text: str):
         words = _keep_words(keep_text)
-        new = write_h.review_persons(text, words, add or [])
+        new = in_worker(write_h.review_persons, text, words, add or [])
         msg = (f"{len(words)} {'ord bevares' if len(words) != 1 else 'ord bevares'} i hele teksten (ikke et navn)."
                if words else "Ingen ord på listen »Ikke et navn«.")
         return new, _choices_update(new, selected), "", None, status_html(msg, "ok")
@@ -259,7 +266,7 @@ def build_app(db: str | None = None) -> gr.Blocks:
 
     def on_save(text: str, review: dict[str, Any], preview_state: dict[str, Any] | None, group: str, date: str,
                 confirm: bool):
-        nid, msg = write_h.save(db, text, review, preview_state, group, date, confirm)
+        nid, msg = in_worker(write_h.save, db, text, review, preview_state, group, date, confirm)
         over_h.invalidate(db)
         return status_html(msg, "ok" if nid else "info"), gr.update(choices=write_h.groups(db))
 
