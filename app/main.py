@@ -131,7 +131,8 @@ def upload_root() -> str:
 #: The pipeline is shared by the worker threads (its components keep no per-document state on themselves, see
 #: tests/app/test_concurrency.py); with two cores and the GIL a few in flight are enough (see bench_app_load.py)
 CONCURRENCY = 4
-#: the analysis events share this limit (button, "Flere forslag", live analysis, re-analysis after a rewrite)
+#: the queued analysis events share this limit (re-analysis after a rewrite or »Ignorér«, the API); the button,
+#: "Flere forslag" and the live analysis run outside the queue and wait for a worker process instead
 ANALYSE_CONCURRENCY = 4
 #: seconds between the queue's position messages to waiting browsers. Gradio's "auto" sends every waiting
 #: client a message each time any call starts: with 50 waiting users, 50 messages per analysis.
@@ -434,23 +435,26 @@ def build_app(db: str | None = None) -> gr.Blocks:
 
             analyse_inputs = [narrative, more, ignored_state, drafts_state, cards.shown]
             analyse_outputs = [findings_state, highlighted, profile, status, *cards.outputs]
+            # outside Gradio's queue: one request and one answer (no queue entry, event stream or status messages
+            # for the server to keep and send: about a third of its CPU per analysis, see bench_app_load.py). The
+            # analysis itself waits for a worker process (workflows/pool.py), which is the limit that matters.
             analyse_btn.click(on_analyse_cards, inputs=analyse_inputs, outputs=analyse_outputs,
-                              api_visibility="private", concurrency_limit=ANALYSE_CONCURRENCY, concurrency_id="analyse")
+                              api_visibility="private", queue=False)
             # the analysis for programs (gradio_client): the narrative in; the marked text, profile and status out
             api_analyse.click(on_analyse_g, inputs=[narrative, more, ignored_state],
                               outputs=[findings_state, highlighted, profile, status], api_name="analyse",
                               concurrency_id="analyse")
             more.input(on_analyse_cards, inputs=analyse_inputs, outputs=analyse_outputs,
-                       api_visibility="private", concurrency_id="analyse")
+                       api_visibility="private", queue=False)
             analysis_request.change(on_analyse_cards, inputs=[*analyse_inputs, analysis_request],
-                                    outputs=analyse_outputs, api_visibility="private", concurrency_id="analyse")
+                                    outputs=analyse_outputs, api_visibility="private", concurrency_limit=ANALYSE_CONCURRENCY,
+                                    concurrency_id="analyse")
             cards.wire(findings_state=findings_state, drafts_state=drafts_state, ignored_state=ignored_state,
                        narrative=narrative, request=analysis_request, on_replace=on_replace, on_ignore=on_ignore)
             # typing sends nothing: the page script clicks the hidden button after a pause (live analysis on)
             narrative.input(None, js=LIVE_JS, api_visibility="private")
             live_run.click(on_analyse_cards, inputs=analyse_inputs, outputs=analyse_outputs,
-                           trigger_mode="always_last", show_progress="hidden", api_visibility="private",
-                           concurrency_id="analyse")
+                           trigger_mode="always_last", show_progress="hidden", api_visibility="private", queue=False)
             # selecting words in the narrative fills the "missed identifier" field (nothing else happens)
             narrative.select(_selected_text, outputs=[missed], queue=False, show_progress="hidden",
                              api_visibility="private")
