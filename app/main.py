@@ -115,6 +115,13 @@ def analyse_view(text: str | None, more: bool = False, ignored: list[str] | None
     return pool.call(write_h.analyse_narrative, text, more, list(ignored or []))
 
 
+def in_worker(fn: Any, *args: Any) -> Any:
+    """``fn(*args)`` in a worker process when the app has a pool, else here: the other calls of the library that
+    cost the server tens of milliseconds of CPU under its one GIL (the review's detection, ≈ 40 ms; a save with
+    its ``enrich()`` step, ≈ 80 ms). ``fn`` is a module-level function of plain values (see workflows/pool.py)."""
+    pool = _pool
+    return fn(*args) if pool is None else pool.call(fn, *args)
+
 
 def upload_root() -> str:
     """Gradio's folder of uploads and download copies (only files in here are ever deleted by the app)."""
@@ -124,7 +131,8 @@ def upload_root() -> str:
 #: The pipeline is shared by the worker threads (its components keep no per-document state on themselves, see
 #: tests/app/test_concurrency.py); with two cores and the GIL a few in flight are enough (see bench_app_load.py)
 CONCURRENCY = 4
-#: the analysis events share this limit (button, "Flere forslag", live analysis, re-analysis after a rewrite)
+#: the queued analysis events share this limit (re-analysis after a rewrite or »Ignorér«, the API); the button,
+#: "Flere forslag" and the live analysis run outside the queue and wait for a worker process instead
 ANALYSE_CONCURRENCY = 4
 #: seconds between the queue's position messages to waiting browsers. Gradio's "auto" sends every waiting
 #: client a message each time any call starts: with 50 waiting users, 50 messages per analysis.
@@ -212,7 +220,7 @@ def build_app(db: str | None = None) -> gr.Blocks:
         return keys
 
     def on_detect(text: str, keep_text: str):
-        review = write_h.review_persons(text, _keep_words(keep_text), [])
+        review = in_worker(write_h.review_persons, text, _keep_words(keep_text), [])
         persons = review["persons"]
         n_sel = sum(p["preselected"] for p in persons)
         n_sug = len(persons) - n_sel
@@ -235,7 +243,7 @@ def build_app(db: str | None = None) -> gr.Blocks:
         if not _re.search(r"(?<![\w-])" + _re.escape(surface) + r"(?![\w-])", text or "", _re.IGNORECASE):
             raise AppMessage("Ordet findes ikke i narrativen (skriv det, som det står).")
         add = [a for a in (add or []) if a[0].lower() != surface.lower()] + [[surface, label]]
-        new = write_h.review_persons(text, _keep_words(keep_text), add)
+        new = in_worker(write_h.review_persons, text, _keep_words(keep_text), add)
         msg = f"Tilføjet som {LABEL_DA.get(label, label)}: alle forekomster er valgt."
         return new, add, _choices_update(new, selected), "", "", None, status_html(msg, "ok")
 
@@ -243,7 +251,7 @@ def build_app(db: str | None = None) -> gr.Blocks:
 
     def on_keep(text: str, selected: list[str], add: list[list[str]], keep_text: str):
         words = _keep_words(keep_text)
-        new = write_h.review_persons(text, words, add or [])
+        new = in_worker(write_h.review_persons, text, words, add or [])
         msg = (f"{len(words)} {'ord bevares' if len(words) != 1 else 'ord bevares'} i hele teksten (ikke et navn)."
                if words else "Ingen ord på listen »Ikke et navn«.")
         return new, _choices_update(new, selected), "", None, status_html(msg, "ok")
@@ -259,7 +267,7 @@ def build_app(db: str | None = None) -> gr.Blocks:
 
     def on_save(text: str, review: dict[str, Any], preview_state: dict[str, Any] | None, group: str, date: str,
                 confirm: bool):
-        nid, msg = write_h.save(db, text, review, preview_state, group, date, confirm)
+        nid, msg = in_worker(write_h.save, db, text, review, preview_state, group, date, confirm)
         over_h.invalidate(db)
         return status_html(msg, "ok" if nid else "info"), gr.update(choices=write_h.groups(db))
 
@@ -427,23 +435,26 @@ def build_app(db: str | None = None) -> gr.Blocks:
 
             analyse_inputs = [narrative, more, ignored_state, drafts_state, cards.shown]
             analyse_outputs = [findings_state, highlighted, profile, status, *cards.outputs]
+            # outside Gradio's queue: one request and one answer (no queue entry, event stream or status messages
+            # for the server to keep and send: about a third of its CPU per analysis, see bench_app_load.py). The
+            # analysis itself waits for a worker process (workflows/pool.py), which is the limit that matters.
             analyse_btn.click(on_analyse_cards, inputs=analyse_inputs, outputs=analyse_outputs,
-                              api_visibility="private", concurrency_limit=ANALYSE_CONCURRENCY, concurrency_id="analyse")
+                              api_visibility="private", queue=False)
             # the analysis for programs (gradio_client): the narrative in; the marked text, profile and status out
             api_analyse.click(on_analyse_g, inputs=[narrative, more, ignored_state],
                               outputs=[findings_state, highlighted, profile, status], api_name="analyse",
                               concurrency_id="analyse")
             more.input(on_analyse_cards, inputs=analyse_inputs, outputs=analyse_outputs,
-                       api_visibility="private", concurrency_id="analyse")
+                       api_visibility="private", queue=False)
             analysis_request.change(on_analyse_cards, inputs=[*analyse_inputs, analysis_request],
-                                    outputs=analyse_outputs, api_visibility="private", concurrency_id="analyse")
+                                    outputs=analyse_outputs, api_visibility="private", concurrency_limit=ANALYSE_CONCURRENCY,
+                                    concurrency_id="analyse")
             cards.wire(findings_state=findings_state, drafts_state=drafts_state, ignored_state=ignored_state,
                        narrative=narrative, request=analysis_request, on_replace=on_replace, on_ignore=on_ignore)
             # typing sends nothing: the page script clicks the hidden button after a pause (live analysis on)
             narrative.input(None, js=LIVE_JS, api_visibility="private")
             live_run.click(on_analyse_cards, inputs=analyse_inputs, outputs=analyse_outputs,
-                           trigger_mode="always_last", show_progress="hidden", api_visibility="private",
-                           concurrency_id="analyse")
+                           trigger_mode="always_last", show_progress="hidden", api_visibility="private", queue=False)
             # selecting words in the narrative fills the "missed identifier" field (nothing else happens)
             narrative.select(_selected_text, outputs=[missed], queue=False, show_progress="hidden",
                              api_visibility="private")

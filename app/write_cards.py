@@ -131,7 +131,6 @@ class Slot:
                             for j in range(MAX_SUGGESTIONS)]
                 self.edit_btn = gr.Button("Ret selv", size="sm", elem_classes=["nv-edit"])
                 self.ignore = gr.Button("Ignorér", size="sm", variant="secondary", elem_classes=["nv-ignore"])
-            self.action = gr.State(EDITED)
             with gr.Column(visible=False, elem_classes=["nv-editor"]) as self.editor:
                 self.guide = gr.HTML("", js_on_load=None)
                 self.edit = gr.Textbox(label=f"Skriv sætningen om (fund {n})", value="", lines=2, max_lines=6,
@@ -145,9 +144,12 @@ class Slot:
     @property
     def outputs(self) -> list[Any]:
         """What an analysis may change in this slot, in the order of ``update``."""
-        return [self.group, self.card, self.editor, self.guide, self.edit, self.msg, self.action]
+        return [self.group, self.card, self.editor, self.guide, self.edit, self.msg]
 
-    WIDTH = 7
+    #: no State per slot: whether the writer started from a suggestion (»accepted«) or not (»edited«) is kept
+    #: with the draft (``drafts[uid]["action"]``). Every State among an event's outputs costs the server a scan
+    #: of all the page's events (Gradio's ``get_state_ids_to_track``) and a configuration copy, per analysis.
+    WIDTH = 6
 
     def update(self, f: dict[str, Any] | None, before: Shown, drafts: dict[str, Any]) -> tuple[Shown, list[Any]]:
         """(what the slot shows now, its updates): only what changed (Gradio is told to skip the rest), so a
@@ -156,7 +158,7 @@ class Slot:
         A slot's edit field is open exactly when its finding has a draft (``drafts``: opening puts it there,
         »Fortryd« and »Erstat i teksten« take it out)."""
         out: list[Any] = [gr.skip() for _ in range(self.WIDTH)]
-        group, card, editor, guide, edit, msg, action = range(self.WIDTH)
+        group, card, editor, guide, edit, msg = range(self.WIDTH)
         was_open = before is not None and before[0] in drafts
         if f is None:
             if before is not None:
@@ -182,7 +184,6 @@ class Slot:
             out[guide] = write_h.guidance_html(f, None)
             out[edit] = draft["text"]
             out[msg] = ""
-            out[action] = draft.get("action", EDITED)
         elif was_open:
             out[editor] = gr.update(visible=False)
         return now, out
@@ -244,21 +245,21 @@ class CardSlots:
                       _f: Callable[..., Any] = _finding):
                 f = _f(findings)
                 if f is None:
-                    return (_skip(),) * 6
+                    return (_skip(),) * 5
                 uid = f.get("uid") or f["key"]
                 # an open field keeps what the writer typed; a field opened anew starts from the sentence
                 value = current if uid in (drafts or {}) and (current or "").strip() else f["sentence"]
                 act = ACCEPTED if j is not None else EDITED
-                return (gr.update(visible=True), write_h.guidance_html(f, j), act, value, "",
+                return (gr.update(visible=True), write_h.guidance_html(f, j), value, "",
                         {**(drafts or {}), uid: {"text": value, "action": act}})
 
-            def _keep_draft(findings: list[dict[str, Any]], current: str, act: str, drafts: dict[str, Any],
+            def _keep_draft(findings: list[dict[str, Any]], current: str, drafts: dict[str, Any],
                             _f: Callable[..., Any] = _finding):
                 f = _f(findings)
                 uid = None if f is None else f.get("uid") or f["key"]
                 if uid is None or uid not in (drafts or {}):
                     return _skip()
-                return {**drafts, uid: {"text": current, "action": act}}
+                return {**drafts, uid: {"text": current, "action": drafts[uid].get("action", EDITED)}}
 
             def _close(findings: list[dict[str, Any]], drafts: dict[str, Any], _f: Callable[..., Any] = _finding):
                 f = _f(findings)
@@ -268,11 +269,13 @@ class CardSlots:
                 return (gr.update(visible=False), f["sentence"], "",
                         {k_: v for k_, v in (drafts or {}).items() if k_ != uid})
 
-            def _replace(findings: list[dict[str, Any]], text: str, new: str, act: str, drafts: dict[str, Any],
+            def _replace(findings: list[dict[str, Any]], text: str, new: str, drafts: dict[str, Any],
                          _f: Callable[..., Any] = _finding):
                 f = _f(findings)
                 if f is None:
                     return (_skip(),) * 6
+                uid = f.get("uid") or f["key"]
+                act = ((drafts or {}).get(uid) or {}).get("action", EDITED)
                 out = on_replace(f, text, new, act, drafts)
                 again = analysis_request("Sætningen er erstattet med din formulering.") if out[4] else _skip()
                 return (*out[:4], out[5], again)
@@ -286,7 +289,7 @@ class CardSlots:
                     return _skip(), _skip()
                 return on_ignore(f, ignored), analysis_request(f"Fund {f['n']} er skjult for denne tekst.")
 
-            open_out = [slot.editor, slot.guide, slot.action, slot.edit, slot.msg, drafts_state]
+            open_out = [slot.editor, slot.guide, slot.edit, slot.msg, drafts_state]
             for j, b in enumerate(slot.use):
                 b.click(lambda fs, cur, d, j=j, _o=_open: _o(fs, cur, d, j), inputs=[findings_state, slot.edit, drafts_state],
                         outputs=open_out, queue=False, api_visibility="private")
@@ -294,12 +297,12 @@ class CardSlots:
                                 inputs=[findings_state, slot.edit, drafts_state],
                                 outputs=open_out, queue=False, api_visibility="private")
             # leaving the field hands the draft to the server (not every keystroke)
-            slot.edit.blur(_keep_draft, inputs=[findings_state, slot.edit, slot.action, drafts_state],
+            slot.edit.blur(_keep_draft, inputs=[findings_state, slot.edit, drafts_state],
                            outputs=[drafts_state], queue=False, show_progress="hidden", api_visibility="private")
             slot.cancel.click(_close, inputs=[findings_state, drafts_state],
                               outputs=[slot.editor, slot.edit, slot.msg, drafts_state], queue=False,
                               api_visibility="private")
-            slot.replace.click(_replace, inputs=[findings_state, narrative, slot.edit, slot.action, drafts_state],
+            slot.replace.click(_replace, inputs=[findings_state, narrative, slot.edit, drafts_state],
                                outputs=[narrative, slot.msg, slot.editor, slot.edit, drafts_state, request],
                                api_visibility="private")
             # queued: Gradio's page starts the change events of States only after a queued event

@@ -11,7 +11,11 @@ what it gives on this machine.
 
 ``fn`` must be a module-level function (it is sent by name) and return plain, picklable values. Whatever goes
 wrong in a worker (an error of ``fn``, a worker that died), ``call`` runs ``fn`` here instead, so the caller sees
-exactly the result or the error it would see without a pool. Nothing is logged but counts and error types.
+exactly the result or the error it would see without a pool. An error of ``fn`` never crosses the process
+boundary itself: the worker answers with its type name only (``_Failed``). Sent back as it is, an error whose
+class cannot be rebuilt from its message (``NarrativError(code, **kw)``) fails to unpickle in this process, and
+``concurrent.futures`` then marks the whole pool broken: every later call would run here. Nothing is logged but
+counts and error types.
 """
 
 from __future__ import annotations
@@ -30,12 +34,30 @@ T = TypeVar("T")
 def _load_worker() -> None:
     """In each worker: load the pipeline once (through the workflow layer) before the first call."""
     from narrativ_nlp.workflows import analyse_text
+    from narrativ_nlp.workflows.enrichment import enrich
 
     analyse_text("Barnet legede i sandkassen og hjalp de andre.")
+    # the models of a save's enrich() step (themes, curriculum): ≈ 0,6 s and a few MB, not at the first save
+    enrich(["Barnet legede i sandkassen og hjalp de andre."], "placeholder")
 
 
 def _ready() -> bool:
     return True
+
+
+class _Failed:
+    """What a worker answers when ``fn`` raised: the error's type name, nothing of its message or arguments."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+
+def _run(fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+    """In a worker: ``fn(*args)``, or ``_Failed`` when it raised (the caller then runs it in its own process)."""
+    try:
+        return fn(*args)
+    except Exception as exc:  # noqa: BLE001  (only the type goes back, see the module docstring)
+        return _Failed(type(exc).__name__)
 
 
 class AnalysisPool:
@@ -81,13 +103,17 @@ class AnalysisPool:
         executor = self._executor
         if executor is not None and self._ready.is_set():
             try:
-                return executor.submit(fn, *args).result()
+                result = executor.submit(_run, fn, args).result()
             except Exception as exc:  # noqa: BLE001  (run here: the caller gets the very result or error)
-                logger.info("analyse i arbejdsproces fejlede (%s); køres i appens proces", type(exc).__name__)
+                logger.info("kald i arbejdsproces fejlede (%s); køres i appens proces", type(exc).__name__)
                 from concurrent.futures.process import BrokenProcessPool
 
                 if isinstance(exc, BrokenProcessPool):
                     self._ready.clear()
+            else:
+                if not isinstance(result, _Failed):
+                    return result
+                logger.info("kald i arbejdsproces gav %s; køres i appens proces", result.kind)
         with self._lock:
             self.in_process_calls += 1
         return fn(*args)

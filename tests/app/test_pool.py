@@ -28,6 +28,15 @@ def test_worker_process_gives_the_same_view_and_errors_as_in_process(warm):
             pool.call(write_h.analyse_narrative, "x" * (write_h.check_length.__globals__["MAX_CHARS"] + 1))
         assert err.value.code == "E030"
         assert pool.in_process_calls == 1
+        # ... and the pool is still there for the next call (the error did not cross the process boundary,
+        # where a NarrativError could not be rebuilt and concurrent.futures would mark the pool broken)
+        assert pool.ready
+        assert pool.call(write_h.analyse_narrative, texts[0], False, []) == write_h.analyse_narrative(texts[0])
+        assert pool.in_process_calls == 1
+        # the review's detection runs there too (main.in_worker), with the same rows as here
+        text = "Emma og Jonas legede. Emmas mor hentede hende, og Jonas' far kom senere."
+        assert pool.call(write_h.review_persons, text, [], []) == write_h.review_persons(text, [], [])
+        assert pool.in_process_calls == 1
     finally:
         pool.close()
 

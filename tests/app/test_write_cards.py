@@ -14,7 +14,7 @@ pytestmark = pytest.mark.usefixtures("warm")
 TEXT = ("Emma er altid umulig ved frokosten, og hun kan ikke sidde stille. Hun har svært ved at vente på sin tur, "
         "og hun mangler koncentration. I dag byggede hun et tårn sammen med Jonas.")
 W = Slot.WIDTH
-I_GROUP, I_CARD, I_EDITOR, I_GUIDE, I_EDIT, I_MSG, I_ACTION = range(W)
+I_GROUP, I_CARD, I_EDITOR, I_GUIDE, I_EDIT, I_MSG = range(W)
 
 
 def _skip(v) -> bool:
@@ -81,7 +81,7 @@ def test_a_finding_moving_to_another_slot_brings_its_draft_along(cards):
     out = cards.update(after, {second["uid"]: {"text": draft, "action": "edited"}}, shown)
     k = before.index(second) - 1
     s = _slot(out, k)
-    assert s[I_EDITOR]["visible"] is True and s[I_EDIT] == draft and s[I_ACTION] == "edited"
+    assert s[I_EDITOR]["visible"] is True and s[I_EDIT] == draft
     assert "Ret selv" in s[I_GUIDE] and s[I_MSG] == ""
     assert s[I_CARD] == slot_card_html(after[k])
     # the slot that had the draft's field open before, now with a finding without a draft: the field closes
@@ -143,3 +143,17 @@ def test_skipped_outputs_answer_as_gradio_answers_them():
     if original is not None:
         state = SessionState(demo)
         assert asyncio.run(original(demo, fn, preds, state)) == cheap
+
+
+def test_the_slots_add_one_state_to_an_analysis_and_the_draft_keeps_how_it_started(cards):
+    """Every State among an event's outputs costs the server a scan of all the page's events per analysis
+    (Gradio's ``get_state_ids_to_track``): the slots add one (what they show), not one per slot. Whether a
+    rewrite started from a suggestion is kept with its draft, where »Erstat i teksten« reads it."""
+    assert sum(bool(getattr(c, "stateful", False)) for c in cards.outputs) == 1
+    findings = write_h.analyse_narrative(TEXT)["findings"]
+    shown = cards.update(findings, {}, None)[0]
+    f = next(f for f in findings if f["kind"] == "deficit")
+    out = cards.update(findings, {f["uid"]: {"text": "Emma ventede.", "action": "accepted"}},
+                       [None] * len(shown))  # the slot shown anew: its field opens with the draft
+    s = _slot(out, findings.index(f))
+    assert s[I_EDITOR]["visible"] is True and s[I_EDIT] == "Emma ventede." and len(s) == W == 6
