@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar
 
-from spacy.attrs import IS_SPACE, LIKE_NUM, SENT_START, SPACY
 from spacy.tokens import Doc, Token
 
 from narrativ_nlp.identifiers.lexicon import NameLexicon
@@ -141,62 +140,57 @@ def token_lowers(doc: Doc) -> list[str]:
     return lowers
 
 
-def token_spaces(doc: Doc) -> list[bool]:
-    """Whether each token is followed by a space (``whitespace_ == " "``), once per doc."""
-    spaces = doc.user_data.get("narrativ_spaces")
-    if spaces is None:
-        spaces = doc.user_data["narrativ_spaces"] = [bool(x) for x in doc.to_array(SPACY).tolist()]
-    return spaces
-
-
 def is_initial(token: Token) -> bool:
     """True when a token stands where Danish capitalises any word (sentence or line start)."""
     return initial_flags(token.doc)[token.i]
 
 
-def initial_flags(doc: Doc) -> list[bool]:
-    """``is_initial`` of every token of ``doc``, computed once per doc from its arrays (no ``Token``
-    objects). Read after the sentence boundaries are set (the recognizers run after the segmenter)."""
+def _is_initial(token: Token) -> bool:
+    if token.is_sent_start or token.i == 0:
+        return True
+    prev = token.doc[token.i - 1]
+    if prev.is_space or prev.text in OPENERS or prev.text.endswith((".", "!", "?")) and len(prev.text) == 1:
+        return True
+    # after an emoji ("på tur 🌧️ Børnene elsker ...") or a number ending a sentence ("kl. 14. Husk ...")
+    if _is_symbol(prev.text) or (prev.text[:1].isdigit() and prev.text.endswith(".")):
+        return True
+    # bullet lines and numbered lists: "1." or "-" as the first token of a line
+    if prev.i == 0 or prev.doc[prev.i - 1].is_space or "\n" in prev.doc[prev.i - 1].whitespace_:
+        return prev.text in OPENERS or prev.like_num
+    return "\n" in prev.whitespace_
+
+
+def initial_flags(doc: Doc) -> InitialFlags:
+    """``is_initial`` by token index: each index computed when first asked for (a recognizer asks for a
+    few tokens of a text, several recognizers for the same ones) and kept for the doc. Read after the
+    sentence boundaries are set (the recognizers run after the segmenter)."""
     flags = doc.user_data.get("narrativ_initial")
     if flags is None:
-        flags = doc.user_data["narrativ_initial"] = _initial_flags(doc)
+        flags = doc.user_data["narrativ_initial"] = InitialFlags(doc)
     return flags
 
 
-def _initial_flags(doc: Doc) -> list[bool]:
-    texts, _ = token_texts(doc)
-    n = len(texts)
-    if n == 0:
-        return []
-    arr = doc.to_array([SENT_START, IS_SPACE, LIKE_NUM])
-    starts = (arr[:, 0] == 1).tolist()  # SENT_START: 1 a start, -1 none, 0 unset
-    space = arr[:, 1].tolist()
-    like_num = arr[:, 2].tolist()
-    flags = [False] * n
-    flags[0] = True
-    for i in range(1, n):
-        if starts[i]:
-            flags[i] = True
-            continue
-        prev = texts[i - 1]
-        if space[i - 1] or prev in _OPENERS_AND_FINALS:
-            flags[i] = True
-            continue
-        # after an emoji ("på tur 🌧️ Børnene elsker ...") or a number ending a sentence ("kl. 14. Husk ...")
-        # (a symbol has no character below U+2070: most tokens fail at their first)
-        first = prev[:1]
-        if ((not first or ord(first) > 0x206F) and _is_symbol(prev)) or (first.isdigit() and prev.endswith(".")):
-            flags[i] = True
-            continue
-        # bullet lines and numbered lists: "1." or "-" as the first token of a line (a token's trailing
-        # white space, ``whitespace_``, is one space or nothing: a line break is a space token of its own)
-        if i == 1 or space[i - 2]:
-            flags[i] = prev in OPENERS or bool(like_num[i - 1])
-    return flags
+class InitialFlags:
+    """``flags[i]``: ``is_initial(doc[i])`` (see ``initial_flags``). Computed from ``Token`` objects: for the
+    few tokens asked for, cheaper than reading whole columns with ``Doc.to_array``."""
 
+    __slots__ = ("_doc", "_memo")
 
-#: a token after one of these starts a sentence or a line's text ("." "!" "?" alone, or an opener)
-_OPENERS_AND_FINALS = frozenset(OPENERS | {".", "!", "?"})
+    def __init__(self, doc: Doc) -> None:
+        self._doc = doc
+        self._memo: dict[int, bool] = {}
+
+    def __len__(self) -> int:
+        return len(self._doc)
+
+    def __getitem__(self, i: int) -> bool:
+        try:
+            return self._memo[i]
+        except KeyError:
+            pass
+        token = self._doc[i]  # an IndexError out of range, as ``doc[i]``
+        flag = self._memo[i] = self._memo[token.i] = bool(_is_initial(token))
+        return flag
 
 
 @dataclass(frozen=True)

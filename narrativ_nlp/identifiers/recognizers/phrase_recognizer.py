@@ -35,7 +35,6 @@ from narrativ_nlp.identifiers.recognizers.base import (
     doc_text,
     initial_flags,
     token_lowers,
-    token_spaces,
     token_texts,
 )
 from narrativ_nlp.identifiers.types import IdentifierSpan
@@ -95,7 +94,6 @@ class PhraseRecognizer(Recognizer):
         found: list[IdentifierSpan] = []
         lowered = set(token_lowers(doc))
         initial = initial_flags(doc)
-        spaces = token_spaces(doc)
         if not self._listed_first.isdisjoint(lowered) and self._maybe_listed(text):
             found.extend(self.span(m.start(), m.end(), "NOT_PERSON", self.SCORE) for m in self._listed.finditer(text))
         lex = self.context.lexicon
@@ -107,7 +105,7 @@ class PhraseRecognizer(Recognizer):
                 i += 1
                 continue
             j = i
-            while j + 1 < n and cap[j + 1] and spaces[j]:
+            while j + 1 < n and cap[j + 1] and doc[j].whitespace_ == " ":
                 j += 1
             # a sentence's first word is capitalised anyway: it does not make a run ("Kom Øren")
             first = i + 1 if j > i and initial[i] else i
