@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from narrativ_nlp.identifiers.lexicon import load_lexicon
 from narrativ_nlp.identifiers.recognizers import RECOGNIZERS, Recognizer, RecognizerContext
-from narrativ_nlp.identifiers.recognizers.base import doc_text, lower_case_text
+from narrativ_nlp.identifiers.recognizers.base import doc_lower_case, doc_text, lower_case_text
 from narrativ_nlp.identifiers.types import Detection, IdentifierSpan, is_initials
 from narrativ_nlp.resources import load_yaml
 
@@ -73,12 +73,13 @@ class IdentifierEngine:
                 continue
             spans.extend(rec.analyze(doc))
         text = doc_text(doc)
+        lower = lambda: doc_lower_case(doc)  # noqa: E731  (``lower_case_text(text)``, once per doc)
         spans = self._combine_evidence([_without_leading_marks(text, s) for s in spans])
         guards = [s for s in spans if s.label == "NOT_PERSON"]
         spans = self._guard([s for s in spans if s.label != "NOT_PERSON"], guards)
-        spans = spans + self._propagate(text, spans)
-        coordinated = self._coordinated(text, spans)
-        spans = spans + coordinated + self._propagate(text, coordinated)
+        spans = spans + self._propagate(text, spans, lower)
+        coordinated = self._coordinated(text, spans, lower)
+        spans = spans + coordinated + self._propagate(text, coordinated, lower)
         guards = guards + self._propagate_guards(text, guards)
         spans = self._resolve(text, self._guard(spans, guards))
         return [s for s in spans if s.score >= self.min_score]
@@ -118,7 +119,7 @@ class IdentifierEngine:
         """Every other occurrence of a pet's or character's name, as written ("Trofast er en gammel kanin")."""
         found = []
         for surface in {text[g.start : g.end] for g in guards}:
-            for m in re.finditer(rf"(?<![\w-]){re.escape(surface)}{_POSSESSIVE}(?![\w-])", text):
+            for m in _word_pattern(surface, True, False).finditer(text):
                 found.append(IdentifierSpan(m.start(), m.end(), "NOT_PERSON", "propagation", 0.8))
         return found
 
@@ -148,7 +149,8 @@ class IdentifierEngine:
         characters = [s for s in spans if _is_character(s)]
         return self._split(text, self._resolve(text, self._guard(spans, characters)))
 
-    def _propagate(self, text: str, spans: list[IdentifierSpan]) -> list[IdentifierSpan]:
+    def _propagate(self, text: str, spans: list[IdentifierSpan],
+                   lower: Callable[[], bool] | None = None) -> list[IdentifierSpan]:
         """Every other occurrence of a found name (with possessive -s), room or institution is found too.
 
         A name is matched in any case, except a name that is also an everyday word ("Sten", "Lærke",
@@ -156,6 +158,7 @@ class IdentifierEngine:
         offered unticked in another case ("en sten" stays a stone unless the user ticks it); in a text
         written without capitals ("i dag legede sten ...") in any case. A single
         capital letter found as a name ("vores M") is matched as written; a room ("Myretuen") too.
+        ``lower``: ``lower_case_text(text)`` when it is known already (called only when needed).
         """
         lex = load_lexicon()
         names: dict[str, float] = {}
@@ -198,30 +201,30 @@ class IdentifierEngine:
                 flags = 0
             elif lex.is_ordinary(stem) or stem.lower() in STOP_WORDS:
                 if lower_text is None:
-                    lower_text = lower_case_text(text)
+                    lower_text = lower() if lower is not None else lower_case_text(text)
                 flags = re.IGNORECASE if lower_text else 0
             else:
                 flags = re.IGNORECASE
-            for m in re.finditer(rf"(?<![\w-]){re.escape(stem)}{_POSSESSIVE}(?![\w-])", text, flags=re.IGNORECASE):
+            for m in _word_pattern(stem, True, True).finditer(text):
                 # a word-name in another case ("en sten" after "Sten") is offered unticked, not pre-selected;
                 # so is a genitive that is an everyday word ("dans" after "Dan") in a text with capitals
                 as_written = flags or m.group(0).startswith(stem)
                 if as_written and not m.group(0).startswith(stem) and m.group(0).lower() != stem.lower() \
                         and lex.is_word(m.group(0)):
                     if lower_text is None:
-                        lower_text = lower_case_text(text)
+                        lower_text = lower() if lower is not None else lower_case_text(text)
                     as_written = lower_text
                 found.append(IdentifierSpan(m.start(), m.end(), "PERSON", "propagation",
                                             score if as_written else min(score, GUARDED_SCORE)))
         found.extend(_stretched(text, names))
         for letter, score in letters.items():
-            for m in re.finditer(rf"(?<![\w.'’-]){letter}(?![\w.'’-])", text):
+            for m in _letter_pattern(letter).finditer(text):
                 found.append(IdentifierSpan(m.start(), m.end(), "PERSON", "propagation", score))
         for name, score in rooms.items():
-            for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            for m in _word_pattern(name, False, False).finditer(text):
                 found.append(IdentifierSpan(m.start(), m.end(), "ROOM", "propagation", score))
         for name, score in institutions.items():
-            for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            for m in _word_pattern(name, False, False).finditer(text):
                 found.append(IdentifierSpan(m.start(), m.end(), "INSTITUTION", "propagation", score))
         return found
 
@@ -258,14 +261,15 @@ class IdentifierEngine:
             joined.append(s)
         return [_address_without_full_stop(text, _with_initial(text, s)) for s in joined]
 
-    def _coordinated(self, text: str, spans: list[IdentifierSpan]) -> list[IdentifierSpan]:
+    def _coordinated(self, text: str, spans: list[IdentifierSpan],
+                     lower: Callable[[], bool] | None = None) -> list[IdentifierSpan]:
         """A known given name written in lower case and joined by "og" or "eller" to a found name
         ("august og Emil", "Emil, storm og Sofie") in a text written with capitals: the writer forgot
         the capital. Pre-selected like the name beside it; not after a preposition, an article or a
         number ("i august og Emil", "1. maj og"), no function word ("vi") and no inflected word form
         ("Emil og lo": a verb)."""
         names = [s for s in spans if s.label == "PERSON" and s.score >= self.threshold]
-        if not names or lower_case_text(text):
+        if not names or (lower() if lower is not None else lower_case_text(text)):
             return []
         lex = load_lexicon()
         found = []
@@ -314,11 +318,37 @@ def _stretched(text: str, names: dict[str, float]) -> list[IdentifierSpan]:
     for name, score in names.items():
         if len(name) < 3 or " " in name or not name.isalpha():
             continue
-        letters = "".join(f"{re.escape(ch)}+" for ch in name)
-        for m in re.finditer(rf"(?<![\w-]){letters}{_POSSESSIVE}(?![\w-])", text, flags=re.IGNORECASE):
+        for m in _stretched_pattern(name).finditer(text):
             if _STRETCH.search(m.group(0)):
                 found.append(IdentifierSpan(m.start(), m.end(), "PERSON", "propagation", score))
     return found
+
+
+#: compiled per-name patterns of ``_propagate``, ``_propagate_guards`` and ``_stretched``: a name's pattern is
+#: built from the name alone (never from the text), so a name found in one text is never matched in another
+#: unless that text's own spans hold it; bounded, least recently used out first
+PATTERN_CACHE_SIZE = 4096
+
+
+@lru_cache(maxsize=PATTERN_CACHE_SIZE)
+def _word_pattern(name: str, possessive: bool, ignore_case: bool) -> re.Pattern[str]:
+    """``name`` as a whole word (not inside a longer word or a hyphen compound), with a possessive
+    ending when ``possessive``."""
+    ending = _POSSESSIVE if possessive else ""
+    return re.compile(rf"(?<![\w-]){re.escape(name)}{ending}(?![\w-])", re.IGNORECASE if ignore_case else 0)
+
+
+@lru_cache(maxsize=64)
+def _letter_pattern(letter: str) -> re.Pattern[str]:
+    """A single capital letter standing alone ("vores M"), as written."""
+    return re.compile(rf"(?<![\w.'’-]){letter}(?![\w.'’-])")
+
+
+@lru_cache(maxsize=PATTERN_CACHE_SIZE)
+def _stretched_pattern(name: str) -> re.Pattern[str]:
+    """``name`` with each letter one or more times, in any case ("AUGUUUST")."""
+    letters = "".join(f"{re.escape(ch)}+" for ch in name)
+    return re.compile(rf"(?<![\w-]){letters}{_POSSESSIVE}(?![\w-])", re.IGNORECASE)
 
 
 #: the source mark of a name guess on a story character or a pet (offered unticked)

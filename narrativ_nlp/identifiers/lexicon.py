@@ -29,6 +29,8 @@ class NameLexicon:  # noqa: D101 (fields documented inline)
     not_person: frozenset[str]  # lower case
     name_words: frozenset[str] = frozenset()  # given names that are everyday words ("sten", "lærke"), lower case
     _bases: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)  # memo of base_name
+    # memo of ``_known``: a lookups Table hashes its key on every test (a third of a microsecond and more)
+    _words: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     def base_name(self, word: str) -> str | None:
         """The lower-case gazetteer name that ``word`` is, or is the possessive of."""
@@ -73,7 +75,18 @@ class NameLexicon:  # noqa: D101 (fields documented inline)
 
     def is_word(self, word: str) -> bool:
         """True when the lower-cased form is an ordinary Danish word form."""
-        return word.lower() in self.danish_words
+        return self._known(word.lower())
+
+    def _known(self, low: str) -> bool:
+        """``low in self.danish_words``, memoised (the table does not change)."""
+        try:
+            return self._words[low]
+        except KeyError:
+            pass
+        if len(self._words) > 200_000:
+            self._words.clear()
+        known = self._words[low] = low in self.danish_words
+        return known
 
     def is_compound(self, word: str, min_part: int = 3, _depth: int = 0) -> bool:
         """True when ``word`` is Danish word forms joined, with or without a linking s or e
@@ -83,12 +96,12 @@ class NameLexicon:  # noqa: D101 (fields documented inline)
         names split into words by chance.
         """
         low = word.lower()
-        words = self.danish_words
+        known = self._known
         for i in range(min_part, len(low) - min_part + 1):
             left, right = low[:i], low[i:]
-            if right not in words:
+            if not known(right):
                 continue
-            if left in words or (len(left) > min_part and left[-1] in "se" and left[:-1] in words):
+            if known(left) or (len(left) > min_part and left[-1] in "se" and known(left[:-1])):
                 return True
             if left in self.not_person or (len(right) >= 4 and (left in self.first_names or left in self.towns)):
                 return True
@@ -101,11 +114,11 @@ class NameLexicon:  # noqa: D101 (fields documented inline)
         that is a word or itself a compound ("Allehelgensstemning", "Evalueringskultur"): a shape that
         hardly any given name has (1 of the gazetteer's 14,000 first names, "Rosinkrans")."""
         low = word.lower()
-        words = self.danish_words
+        known = self._known
         for i in range(5, len(low) - 4):
             left, right = low[:i], low[i:]
-            if right in words and (
-                    left in words or (left[-1] in "se" and left[:-1] in words) or self.is_compound(left)):
+            if known(right) and (
+                    known(left) or (left[-1] in "se" and known(left[:-1])) or self.is_compound(left)):
                 return True
         return False
 

@@ -151,6 +151,18 @@ def _checked(text: str, spans: Iterable[IdentifierSpan]) -> list[IdentifierSpan]
     return ordered
 
 
+@lru_cache(maxsize=16)
+def _shuffled(seed: int) -> tuple[dict[str, tuple[str, ...]], tuple]:
+    """The surrogate lists shuffled by ``random.Random(seed)``, and that generator's state afterwards."""
+    rng = random.Random(seed)
+    order = {}
+    for name, names in surrogate_names().items():
+        shuffled = list(names)
+        rng.shuffle(shuffled)
+        order[name] = tuple(shuffled)
+    return order, rng.getstate()
+
+
 @dataclass
 class Replacement:
     start: int
@@ -191,13 +203,13 @@ class Pseudonymiser:
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise ValueError(f"mode={self.mode!r} should be one of {MODES}")
-        self._rng = random.Random(self.seed)
-        # each list in an order of its own per batch (the seed): deterministic, and not the same names every time
-        self._order: dict[str, list[str]] = {}
-        for name, names in surrogate_names().items():
-            shuffled = list(names)
-            self._rng.shuffle(shuffled)
-            self._order[name] = shuffled
+        # each list in an order of its own per batch (the seed): deterministic, and not the same names every time;
+        # the shuffled lists and the generator's state after shuffling depend on the seed alone, so they are
+        # made once per seed (``_shuffled``)
+        order, state = _shuffled(self.seed)
+        self._rng = random.Random()
+        self._rng.setstate(state)
+        self._order: dict[str, tuple[str, ...]] = dict(order)  # read only
 
     def _new(self, label: str, surface: str) -> str:
         n = self._counters.get(label, 0) + 1
@@ -233,7 +245,7 @@ class Pseudonymiser:
         """``word`` (lower case) is a real name seen in the batch or a word of the name being replaced."""
         return word in own or word in self._real
 
-    def _free_name(self, names: list[str], own: set[str]) -> str | None:
+    def _free_name(self, names: Sequence[str], own: set[str]) -> str | None:
         """The first name of ``names`` not used yet in the batch and no real name seen (``None`` if none is left)."""
         for cand in names:
             if cand in self._used or self._is_real(cand.lower(), own):

@@ -132,8 +132,20 @@ def _is_symbol(text: str) -> bool:
     return not any(ch.isalnum() for ch in text) and all(ord(ch) > 0x206F for ch in text)
 
 
+def token_lowers(doc: Doc) -> list[str]:
+    """Every token's lower-case form (spaCy's ``lower_``: ``str.lower`` of its text), once per doc."""
+    lowers = doc.user_data.get("narrativ_lowers")
+    if lowers is None:
+        lowers = doc.user_data["narrativ_lowers"] = [t.lower() for t in token_texts(doc)[0]]
+    return lowers
+
+
 def is_initial(token: Token) -> bool:
     """True when a token stands where Danish capitalises any word (sentence or line start)."""
+    return initial_flags(token.doc)[token.i]
+
+
+def _is_initial(token: Token) -> bool:
     if token.is_sent_start or token.i == 0:
         return True
     prev = token.doc[token.i - 1]
@@ -146,6 +158,39 @@ def is_initial(token: Token) -> bool:
     if prev.i == 0 or prev.doc[prev.i - 1].is_space or "\n" in prev.doc[prev.i - 1].whitespace_:
         return prev.text in OPENERS or prev.like_num
     return "\n" in prev.whitespace_
+
+
+def initial_flags(doc: Doc) -> InitialFlags:
+    """``is_initial`` by token index: each index computed when first asked for (a recognizer asks for a
+    few tokens of a text, several recognizers for the same ones) and kept for the doc. Read after the
+    sentence boundaries are set (the recognizers run after the segmenter)."""
+    flags = doc.user_data.get("narrativ_initial")
+    if flags is None:
+        flags = doc.user_data["narrativ_initial"] = InitialFlags(doc)
+    return flags
+
+
+class InitialFlags:
+    """``flags[i]``: ``is_initial(doc[i])`` (see ``initial_flags``). Computed from ``Token`` objects: for the
+    few tokens asked for, cheaper than reading whole columns with ``Doc.to_array``."""
+
+    __slots__ = ("_doc", "_memo")
+
+    def __init__(self, doc: Doc) -> None:
+        self._doc = doc
+        self._memo: dict[int, bool] = {}
+
+    def __len__(self) -> int:
+        return len(self._doc)
+
+    def __getitem__(self, i: int) -> bool:
+        try:
+            return self._memo[i]
+        except KeyError:
+            pass
+        token = self._doc[i]  # an IndexError out of range, as ``doc[i]``
+        flag = self._memo[i] = self._memo[token.i] = bool(_is_initial(token))
+        return flag
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,14 @@ import re
 from spacy.lang.da.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
-from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerContext, doc_text, is_initial, token_texts
+from narrativ_nlp.identifiers.recognizers.base import (
+    Recognizer,
+    RecognizerContext,
+    doc_text,
+    initial_flags,
+    token_lowers,
+    token_texts,
+)
 from narrativ_nlp.identifiers.types import IdentifierSpan
 
 
@@ -47,6 +54,14 @@ def _capitalised(word: str) -> bool:
     return len(word) > 1 and word[0].isupper() and word[1:].replace("-", "").replace("'", "").isalpha() and not word.isupper()
 
 
+def _capitalised_flags(doc: Doc) -> list[bool]:
+    """``_capitalised`` of every token, once per doc."""
+    flags = doc.user_data.get("narrativ_context_caps")
+    if flags is None:
+        flags = doc.user_data["narrativ_context_caps"] = [_capitalised(t) for t in token_texts(doc)[0]]
+    return flags
+
+
 class ContextRecognizer(Recognizer):
     name = "context"
     labels = ("PERSON",)
@@ -59,30 +74,35 @@ class ContextRecognizer(Recognizer):
     def analyze(self, doc: Doc) -> list[IdentifierSpan]:
         lex = self.context.lexicon
         found: list[IdentifierSpan] = []
-        texts, _ = token_texts(doc)
+        texts, idxs = token_texts(doc)
+        lowers = token_lowers(doc)
+        caps = _capitalised_flags(doc)
         for i, word in enumerate(texts):
-            if not _capitalised(word) or word.lower() in lex.not_person or word.lower() in lex.towns:
+            if not caps[i] or lowers[i] in lex.not_person or lowers[i] in lex.towns:
                 continue
-            tok = doc[i]
-            prev = doc[tok.i - 1] if tok.i > 0 else None
+            start = idxs[i]
+            if i == 0:
+                continue  # every rule below reads the word before
+            prev_low = lowers[i - 1]
             # trigger word right before, or two before with "til"/"lille" ("mor til Storm", "lille Bo")
-            if prev is not None and prev.lower_ in self.triggers:
-                found.append(self.span(tok.idx, tok.idx + len(word), "PERSON", 0.8))
+            if prev_low in self.triggers:
+                found.append(self.span(start, start + len(word), "PERSON", 0.8))
                 continue
             # "Kh. Lise", "Mvh. Søren Berg": a greeting abbreviation with its full stop
-            if tok.i > 1 and prev is not None and prev.text == "." and doc[tok.i - 2].lower_ in _GREETINGS and not (
+            if i > 1 and texts[i - 1] == "." and lowers[i - 2] in _GREETINGS and not (
                     lex.is_word(word) and not lex.is_first_name(word)):
-                found.append(self.span(tok.idx, tok.idx + len(word), "PERSON", 0.8))
+                found.append(self.span(start, start + len(word), "PERSON", 0.8))
                 continue
-            if tok.i > 1 and prev is not None and prev.lower_ in ("til", "lille", "søde") and doc[tok.i - 2].lower_ in self.triggers:
-                found.append(self.span(tok.idx, tok.idx + len(word), "PERSON", 0.8))
+            if i > 1 and prev_low in ("til", "lille", "søde") and lowers[i - 2] in self.triggers:
+                found.append(self.span(start, start + len(word), "PERSON", 0.8))
                 continue
             # surname after a first name: "Mette Hansen", "Lone Kjær"
             # (not after a possessive, "Olivers CPR-nummer", nor a word with a lower-case compound part)
-            if prev is not None and _capitalised(prev.text) and lex.is_first_name(prev.text) and (
-                lex.base_name(word) in lex.last_names or not lex.is_word(word) or not is_initial(tok)
-            ) and not _possessive(prev.text, lex) and not _lower_compound(word):
-                found.append(self.span(prev.idx, tok.idx + len(word), "PERSON", 0.75))
+            prev = texts[i - 1]
+            if caps[i - 1] and lex.is_first_name(prev) and (
+                lex.base_name(word) in lex.last_names or not lex.is_word(word) or not initial_flags(doc)[i]
+            ) and not _possessive(prev, lex) and not _lower_compound(word):
+                found.append(self.span(idxs[i - 1], start + len(word), "PERSON", 0.75))
         found.extend(self._particle_surnames(doc))
         found.extend(self._initials(doc))
         found.extend(self._single_letters(doc))
@@ -112,11 +132,12 @@ class ContextRecognizer(Recognizer):
     def _initials(self, doc: Doc) -> list[IdentifierSpan]:
         """"Lone K." / "Lone K" after a capitalised word."""
         texts, idxs = token_texts(doc)
+        caps = _capitalised_flags(doc)
         out = []
         for i in range(1, len(texts)):
             t, prev = texts[i], texts[i - 1]
             if (len(t) == 2 and t[0].isupper() and t[1] == ".") or (len(t) == 1 and t.isupper() and t.isalpha()):
-                if _capitalised(prev) and (self.context.lexicon.is_first_name(prev) or not is_initial(doc[i - 1])):
+                if caps[i - 1] and (self.context.lexicon.is_first_name(prev) or not initial_flags(doc)[i - 1]):
                     # "Hanne B.. Mikkel": the initial's full stop is split off with the sentence's ("B", "..")
                     end = idxs[i] + len(t) + (1 if len(t) == 1 and i + 1 < len(texts) and texts[i + 1].startswith(".")
                                               and idxs[i + 1] == idxs[i] + 1 else 0)
@@ -184,22 +205,23 @@ class ContextRecognizer(Recognizer):
         """Capitalised items of "X, Y og Z" when one item is a known name."""
         lex = self.context.lexicon
         texts, idxs = token_texts(doc)
+        caps = _capitalised_flags(doc)
         out = []
         i = 0
         n = len(texts)
         while i < n:
             items = [i]
             j = i + 1
-            while j + 1 < n and texts[j] in (",", "og", "eller", "&") and _capitalised(texts[j + 1]):
+            while j + 1 < n and texts[j] in (",", "og", "eller", "&") and caps[j + 1]:
                 items.append(j + 1)
                 j += 2
-            if len(items) >= 2 and all(_capitalised(texts[k]) for k in items) and any(lex.is_first_name(texts[k]) for k in items):
+            if len(items) >= 2 and caps[i] and any(lex.is_first_name(texts[k]) for k in items):
                 for k in items:
                     low = texts[k].lower()
                     if low in lex.not_person or low in lex.towns or self._is_role(low):
                         continue  # "Farmoren, Ifeoma, kom": a role before the name, not a name
                     # an ordinary word opening the sentence ("Frokost, Ida og Bo ...") is offered, not ticked
-                    word_opening = is_initial(doc[k]) and lex.is_word(texts[k]) and not lex.is_first_name(texts[k])
+                    word_opening = initial_flags(doc)[k] and lex.is_word(texts[k]) and not lex.is_first_name(texts[k])
                     out.append(self.span(idxs[k], idxs[k] + len(texts[k]), "PERSON", 0.35 if word_opening else 0.7))
             i = j if j > i + 1 else i + 1
         return out

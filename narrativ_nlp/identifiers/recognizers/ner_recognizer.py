@@ -6,7 +6,14 @@ import re
 
 from spacy.tokens import Doc
 
-from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerContext, is_initial
+from narrativ_nlp.identifiers.recognizers.base import (
+    Recognizer,
+    RecognizerContext,
+    doc_text,
+    initial_flags,
+    token_lowers,
+    token_texts,
+)
 from narrativ_nlp.identifiers.types import IdentifierSpan
 
 PERSON_LABELS = {"PER", "PERSON"}
@@ -24,43 +31,57 @@ class NerRecognizer(Recognizer):
     def analyze(self, doc: Doc) -> list[IdentifierSpan]:
         lex = self.context.lexicon
         found = []
-        for ent in doc.ents:
-            if ent.label_ not in PERSON_LABELS:
-                continue
+        ents = [(e.start, e.end) for e in doc.ents if e.label_ in PERSON_LABELS]
+        if not ents:
+            return found
+        # token offsets and strings from the per-doc tables (no ``Span``/``Token`` objects per entity)
+        texts, idxs = token_texts(doc)
+        lowers = token_lowers(doc)
+        initial = initial_flags(doc)
+        text = doc_text(doc)
+        for start, end in ents:
             # a whitespace token (no-break space) at either edge is not part of the name
-            while len(ent) > 1 and ent[-1].is_space:
-                ent = ent[:-1]
-            while len(ent) > 1 and ent[0].is_space:
-                ent = ent[1:]
-            if ent[0].is_space or not any(ch.isalpha() for ch in ent.text):
+            while end - start > 1 and texts[end - 1].isspace():
+                end -= 1
+            while end - start > 1 and texts[start].isspace():
+                start += 1
+            ent_text = text[idxs[start] : idxs[end - 1] + len(texts[end - 1])]
+            if texts[start].isspace() or not any(ch.isalpha() for ch in ent_text):
                 continue  # an emoji tagged PER ("🙂") is no name
             # "Hej Sol", "Pædagog Lærke": a greeting or role is not part of the name
-            while len(ent) > 1 and ent[0].lower_ in self.triggers:
-                ent = ent[1:]
+            while end - start > 1 and lowers[start] in self.triggers:
+                start += 1
+            ent_text = text[idxs[start] : idxs[end - 1] + len(texts[end - 1])]
+            single = end - start == 1
             # a lone lower-case function word tagged PER is noise
-            if len(ent) == 1 and ent.text.islower() and lex.is_word(ent.text):
+            if single and ent_text.islower() and lex.is_word(ent_text):
                 continue
             # an ordinary word opening a sentence ("Storm og regn ...") needs more than NER alone:
             # the gazetteer and context rules decide there
-            if len(ent) == 1 and is_initial(ent[0]) and lex.is_ordinary(ent.text):
+            if single and initial[start] and lex.is_ordinary(ent_text):
                 continue
             # a word drawn out in speech ("Neeej", "Jaaa")
-            if len(ent) == 1 and re.search(r"(\w)\1\1", ent.text) and lex.base_name(ent.text) is None:
+            if single and _DRAWN_OUT.search(ent_text) and lex.base_name(ent_text) is None:
                 continue
             # a heading of one compound noun ("Evalueringskultur:", "Forældresamarbejde" on its own line), and
             # anywhere two long words joined ("Allehelgensstemning"): 1 in 14,000 given names splits so
-            if len(ent) == 1 and lex.base_name(ent.text) is None and (
-                    lex.is_long_compound(ent.text)
-                    or (is_initial(ent[0]) and _heading_end(ent[0]) and lex.is_compound(ent.text, min_part=4))):
+            if single and lex.base_name(ent_text) is None and (
+                    lex.is_long_compound(ent_text)
+                    or (initial[start] and _heading_end(doc[start]) and lex.is_compound(ent_text, min_part=4))):
                 continue
             # a word shouted in capitals ("er HELT vild med"): no name
-            if len(ent) == 1 and len(ent.text) > 3 and ent.text.isupper() and lex.is_word(ent.text) and not lex.is_first_name(ent.text):
+            if single and len(ent_text) > 3 and ent_text.isupper() and lex.is_word(ent_text) \
+                    and not lex.is_first_name(ent_text):
                 continue
             # a festival, brand or app the project lists as no person ("Eid", "Duplo", "Aula")
-            if len(ent) == 1 and ent.text.lower() in lex.not_person and not lex.is_first_name(ent.text):
+            if single and ent_text.lower() in lex.not_person and not lex.is_first_name(ent_text):
                 continue
-            found.append(self.span(ent.start_char, ent.end_char, "PERSON", self.SCORE))
+            found.append(self.span(idxs[start], idxs[start] + len(ent_text), "PERSON", self.SCORE))
         return found
+
+
+#: one letter three times in a row: a word drawn out in speech
+_DRAWN_OUT = re.compile(r"(\w)\1\1")
 
 
 def _heading_end(token) -> bool:

@@ -29,7 +29,14 @@ import re
 from spacy.lang.da.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
-from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerContext, doc_text, is_initial, token_texts
+from narrativ_nlp.identifiers.recognizers.base import (
+    Recognizer,
+    RecognizerContext,
+    doc_text,
+    initial_flags,
+    token_lowers,
+    token_texts,
+)
 from narrativ_nlp.identifiers.types import IdentifierSpan
 
 _CAPITALISED = re.compile(r"(?:[A-ZÆØÅ][a-zæøåéü]+(?:-[A-ZÆØÅa-zæøå][a-zæøåéü]+)*|I|[A-ZÆØÅ]{2,5})$")
@@ -85,7 +92,8 @@ class PhraseRecognizer(Recognizer):
         text = doc_text(doc)
         texts, idxs = token_texts(doc)
         found: list[IdentifierSpan] = []
-        lowered = {t.lower() for t in texts}
+        lowered = set(token_lowers(doc))
+        initial = initial_flags(doc)
         if not self._listed_first.isdisjoint(lowered) and self._maybe_listed(text):
             found.extend(self.span(m.start(), m.end(), "NOT_PERSON", self.SCORE) for m in self._listed.finditer(text))
         lex = self.context.lexicon
@@ -100,7 +108,7 @@ class PhraseRecognizer(Recognizer):
             while j + 1 < n and cap[j + 1] and doc[j].whitespace_ == " ":
                 j += 1
             # a sentence's first word is capitalised anyway: it does not make a run ("Kom Øren")
-            first = i + 1 if j > i and is_initial(doc[i]) else i
+            first = i + 1 if j > i and initial[i] else i
             run = range(first, j + 1)
             names = [k for k in run if self._name(texts[k])]
             # a compound ("Læreplan") counts beside at least one plain word of the run; in a run of three or
@@ -119,7 +127,7 @@ class PhraseRecognizer(Recognizer):
                 for k in run:
                     if k in names:
                         continue
-                    if self._single(doc, texts, k, full_name=len(names) > 0 and j > first):
+                    if self._single(doc, texts, idxs, k, full_name=len(names) > 0 and j > first):
                         found.append(self.span(idxs[k], idxs[k] + len(texts[k]), "NOT_PERSON", self.SCORE))
             i = j + 1
         # a town that looks like a name's genitive, after "i" and before a verb: "I Frederiks er der 14 dagplejere"
@@ -139,7 +147,7 @@ class PhraseRecognizer(Recognizer):
                 found.append(self.span(idxs[k], idxs[k] + len(word), "NOT_PERSON", self.SCORE))
         return found
 
-    def _single(self, doc: Doc, texts: list[str], k: int, full_name: bool) -> bool:
+    def _single(self, doc: Doc, texts: list[str], idxs: list[int], k: int, full_name: bool) -> bool:
         """A capitalised ordinary word standing where no name stands: a heading word or a definite
         noun inside a sentence; never a part of a run that holds a name ("Lone Fjelsted Hansen")."""
         lex = self.context.lexicon
@@ -147,9 +155,9 @@ class PhraseRecognizer(Recognizer):
         low = word.lower()
         if full_name or word.isupper() or not lex.is_word(word):
             return False
-        if _heading(doc, k, self._heading_words):
+        if _heading(doc, idxs[k], self._heading_words):
             return True
-        if is_initial(doc[k]):
+        if initial_flags(doc)[k]:
             return False
         # "gik ud af Caféen", "bøger fra Værkstedet": a definite noun after a preposition of place names a
         # place or a thing; after "med", "til", "hos", "af" or a verb it may be a child's nickname ("Kom Spurven")
@@ -159,10 +167,12 @@ class PhraseRecognizer(Recognizer):
         return prev in _PLACE_PREPOSITIONS or (prev == "af" and k > 1 and texts[k - 2].lower() in ("ud", "inde", "ude"))
 
 
-def _heading(doc: Doc, k: int, max_words: int) -> bool:
-    """Token ``k`` stands in a short line that ends without a full stop: a heading ("Tidlig SFO")."""
+def _heading(doc: Doc, idx: int, max_words: int) -> bool:
+    """The token at character ``idx`` stands in a short line that ends without a full stop: a heading
+    ("Tidlig SFO")."""
     text = doc_text(doc)
-    idx = doc[k].idx
+    if "\n" not in text:
+        return False  # one line: no heading
     start = text.rfind("\n", 0, idx) + 1
     end = text.find("\n", idx)
     line = text[start : end if end >= 0 else len(text)].strip()

@@ -33,7 +33,7 @@ import re
 from spacy.lang.da.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
-from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerContext, doc_text, is_initial, token_texts
+from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerContext, doc_text, initial_flags, token_texts
 from narrativ_nlp.identifiers.types import IdentifierSpan
 
 
@@ -143,8 +143,9 @@ class PlaceRecognizer(Recognizer):
                     continue  # "i Lonny og Bents have", "i Lonny og Bent Hansens have": two owners
                 out.append(self.span(idxs[i], idxs[j] + len(texts[j]), "NOT_PERSON", 0.8))
                 place_ends.add(j)
-        out.extend(self._events(texts, idxs))
-        out.extend(self._phrases(doc, texts, idxs))
+        caps = [_capitalised(w) for w in texts]
+        out.extend(self._events(texts, idxs, caps))
+        out.extend(self._phrases(doc, texts, idxs, caps))
         out.extend(self._titles_quoted(doc))
         if buildings:
             text = doc_text(doc)
@@ -172,7 +173,7 @@ class PlaceRecognizer(Recognizer):
             out.append(self.span(m.start(1), m.end(1), "NOT_PERSON", 0.8))
         return out
 
-    def _phrases(self, doc: Doc, texts: list[str], idxs: list[int]) -> list[IdentifierSpan]:
+    def _phrases(self, doc: Doc, texts: list[str], idxs: list[int], caps: list[bool]) -> list[IdentifierSpan]:
         """Capitalised phrases that name no person: a street or square ("Nørager Plads"), ordinary words
         inside a sentence ("ved Byens Kagemand", "Det Kongelige Teater"), a ruler ("Dronning Dagmar")."""
         lex = self.context.lexicon
@@ -180,12 +181,11 @@ class PlaceRecognizer(Recognizer):
         n = len(texts)
         i = 0
         while i < n:
-            word = texts[i]
-            if not _capitalised(word):
+            if not caps[i]:
                 i += 1
                 continue
             j = i
-            while j + 1 < n and _capitalised(texts[j + 1]) and idxs[j] + len(texts[j]) == idxs[j + 1] - 1:
+            while j + 1 < n and caps[j + 1] and idxs[j] + len(texts[j]) == idxs[j + 1] - 1:
                 j += 1
             run = texts[i : j + 1]
             if len(run) >= 2:
@@ -194,25 +194,25 @@ class PlaceRecognizer(Recognizer):
                     out.append(self.span(idxs[i], idxs[j] + len(texts[j]), "NOT_PERSON", 0.8))
                 elif run[-1].lower() in self._streets and all(self._unknown(w) for w in run):
                     out.append(self.span(idxs[i], idxs[j] + len(texts[j]), "NOT_PERSON", 0.8))
-                elif not is_initial(doc[i]) and all(
+                elif not initial_flags(doc)[i] and all(
                         self._unknown(w) and w.lower() not in STOP_WORDS and _ordinary(w, lex) for w in run):
                     out.append(self.span(idxs[i], idxs[j] + len(texts[j]), "NOT_PERSON", 0.8))
             i = j + 1
         return out
 
-    def _events(self, texts: list[str], idxs: list[int]) -> list[IdentifierSpan]:
+    def _events(self, texts: list[str], idxs: list[int], caps: list[bool]) -> list[IdentifierSpan]:
         """"Dagplejens Dag", "Mors Dag", "Bamsedag": no person."""
         lex = self.context.lexicon
         out = []
         endings = tuple(self._event_words)
         for i, word in enumerate(texts):
-            if not _capitalised(word):
+            if not caps[i]:
                 continue
             low = word.lower()
             if low in self._event_words:
                 # "Dagplejens Dag": an ordinary word's genitive before an event word ("Emmas Dag" stays a name)
                 before = texts[i - 1] if i > 0 else ""
-                if _capitalised(before) and before.endswith("s") and idxs[i - 1] + len(before) == idxs[i] - 1:
+                if i > 0 and caps[i - 1] and before.endswith("s") and idxs[i - 1] + len(before) == idxs[i] - 1:
                     if lex.is_word(before[:-1]) and lex.base_name(before) is None:
                         out.append(self.span(idxs[i - 1], idxs[i] + len(word), "NOT_PERSON", 0.8))
                     else:
