@@ -231,21 +231,9 @@ class IdentifierEngine:
     def _resolve(self, text: str, spans: list[IdentifierSpan]) -> list[IdentifierSpan]:
         """Union overlapping spans (label by priority, best score); join double names and names
         whose parts a particle links ("da", "bin", "van der")."""
-        ordered = sorted(spans, key=lambda s: (s.start, -s.end))
-        merged: list[IdentifierSpan] = []
-        for s in ordered:
-            if merged and s.start < merged[-1].end:
-                m = merged[-1]
-                label = max((m.label, s.label), key=lambda lab: LABEL_PRIORITY[lab])
-                # a strong structured span absorbs weaker name guesses, not the reverse
-                score = max(m.score, s.score) if m.label == s.label else (m if m.label == label else s).score
-                source = m.source if s.source in m.source.split("+") else f"{m.source}+{s.source}"
-                if not (_is_character(m) and _is_character(s)):  # "Sigurd Frost" is no character for
-                    source = "+".join(x for x in source.split("+") if x != CHARACTER_SOURCE)  # holding "Frost"
-                merged[-1] = IdentifierSpan(m.start, max(m.end, s.end), label, source, round(score, 3))
-            else:
-                merged.append(s)
-        merged = [_with_initials_in_parentheses(text, s) for s in merged]
+        # a name stretched over its initials in parentheses ("Jens-Ole (JO)") can reach a span found
+        # inside them (a propagated "JO"): union again after stretching
+        merged = _union([_with_initials_in_parentheses(text, s) for s in _union(spans)])
         joined: list[IdentifierSpan] = []
         for s in merged:
             if joined:
@@ -259,7 +247,7 @@ class IdentifierEngine:
                     joined[-1] = IdentifierSpan(p.start, s.end, "PERSON", p.source, max(p.score, s.score))
                     continue
             joined.append(s)
-        return [_address_without_full_stop(text, _with_initial(text, s)) for s in joined]
+        return _union([_address_without_full_stop(text, _with_initial(text, s)) for s in joined])
 
     def _coordinated(self, text: str, spans: list[IdentifierSpan],
                      lower: Callable[[], bool] | None = None) -> list[IdentifierSpan]:
@@ -387,6 +375,25 @@ def _without_leading_marks(text: str, s: IdentifierSpan) -> IdentifierSpan:
 def _is_character(s: IdentifierSpan) -> bool:
     """A name guess guarded as a story character or pet (offered unticked at the guarded score)."""
     return CHARACTER_SOURCE in s.source.split("+") and s.score <= GUARDED_SCORE
+
+
+def _union(spans: list[IdentifierSpan]) -> list[IdentifierSpan]:
+    """Overlapping spans as one (label by priority, best score); sorted, none overlapping."""
+    ordered = sorted(spans, key=lambda s: (s.start, -s.end))
+    merged: list[IdentifierSpan] = []
+    for s in ordered:
+        if merged and s.start < merged[-1].end:
+            m = merged[-1]
+            label = max((m.label, s.label), key=lambda lab: LABEL_PRIORITY[lab])
+            # a strong structured span absorbs weaker name guesses, not the reverse
+            score = max(m.score, s.score) if m.label == s.label else (m if m.label == label else s).score
+            source = m.source if s.source in m.source.split("+") else f"{m.source}+{s.source}"
+            if not (_is_character(m) and _is_character(s)):  # "Sigurd Frost" is no character for
+                source = "+".join(x for x in source.split("+") if x != CHARACTER_SOURCE)  # holding "Frost"
+            merged[-1] = IdentifierSpan(m.start, max(m.end, s.end), label, source, round(score, 3))
+        else:
+            merged.append(s)
+    return merged
 
 
 def _mark_character(source: str) -> str:

@@ -140,11 +140,11 @@ def person_key(text: str, spans: list[IdentifierSpan], lexicon: NameLexicon | No
 
 
 def _checked(text: str, spans: Iterable[IdentifierSpan]) -> list[IdentifierSpan]:
-    """``spans`` sorted; overlapping spans or spans outside ``text`` raise E070."""
+    """``spans`` sorted; spans outside ``text`` raise E070, overlapping spans E074."""
     ordered = sorted(spans, key=lambda s: s.start)
     for a, b in zip(ordered, ordered[1:]):
         if b.start < a.end:
-            raise NarrativError("E070", start=b.start, end=b.end, length=len(text))
+            raise NarrativError("E074", start=b.start, end=b.end, prev_start=a.start, prev_end=a.end)
     for s in ordered:
         if not 0 <= s.start < s.end <= len(text):
             raise NarrativError("E070", start=s.start, end=s.end, length=len(text))
