@@ -80,6 +80,7 @@ class IdentifierEngine:
         spans = spans + self._propagate(text, spans, lower)
         coordinated = self._coordinated(text, spans, lower)
         spans = spans + coordinated + self._propagate(text, coordinated, lower)
+        spans = spans + self._elongated(text, spans)
         guards = guards + self._propagate_guards(text, guards)
         spans = self._resolve(text, self._guard(spans, guards))
         return [s for s in spans if s.score >= self.min_score]
@@ -144,10 +145,36 @@ class IdentifierEngine:
         spans = spans + self._propagate(text, spans)
         coordinated = self._coordinated(text, spans)
         spans = spans + coordinated + self._propagate(text, coordinated)
+        spans = spans + self._elongated(text, spans)
         # a story character stays a suggestion: a name propagated from another part ("Rasmus" of
         # "Rasmus Nørgaard" in another file) does not pre-select "Rasmus Klump"
         characters = [s for s in spans if _is_character(s)]
         return self._split(text, self._resolve(text, self._guard(spans, characters)))
+
+    def _elongated(self, text: str, spans: list[IdentifierSpan]) -> list[IdentifierSpan]:
+        """A found name shouted or sung with stretched letters ("SOFIIIIEEE", "Emmmmaaa", "LAAARAAA" for
+        Clara): a word with a letter three times in a row whose letters, each run written once, are
+        within one edit (two for names of five letters or more) of a found given name ("Clara"). Only words with
+        such a run are looked at, so no ordinary word is touched; at least four letters remain."""
+        if not _HAS_RUN.search(text):
+            return []
+        names: dict[str, IdentifierSpan] = {}
+        for s in spans:
+            if s.label == "PERSON" and s.score >= self.threshold:
+                for part in text[s.start : s.end].split():
+                    key = _collapse_runs(part.strip(".,:;!?\"'()"))
+                    if len(key) >= 4 and (key not in names or names[key].score < s.score):
+                        names[key] = s
+        found = []
+        for m in _ELONGATED_WORD.finditer(text):
+            word = _collapse_runs(m.group())
+            if len(word) < 4:
+                continue
+            for key, s in names.items():
+                if _within_edits(word, key, 1 if len(key) <= 4 else 2):
+                    found.append(IdentifierSpan(m.start(), m.end(), "PERSON", "elongation", s.score))
+                    break
+        return found
 
     def _propagate(self, text: str, spans: list[IdentifierSpan],
                    lower: Callable[[], bool] | None = None) -> list[IdentifierSpan]:
@@ -375,6 +402,32 @@ def _without_leading_marks(text: str, s: IdentifierSpan) -> IdentifierSpan:
 def _is_character(s: IdentifierSpan) -> bool:
     """A name guess guarded as a story character or pet (offered unticked at the guarded score)."""
     return CHARACTER_SOURCE in s.source.split("+") and s.score <= GUARDED_SCORE
+
+
+#: a letter three times in a row (a stretched word: "NEEEJ", "Sofiiie")
+_HAS_RUN = re.compile(r"([^\W\d_])\1\1")
+#: a whole word holding such a run
+_ELONGATED_WORD = re.compile(r"(?<![\w-])(?=[^\W\d_]*([^\W\d_])\1\1)[^\W\d_]+(?![\w-])")
+_RUNS = re.compile(r"([^\W\d_])\1+")
+
+
+def _collapse_runs(word: str) -> str:
+    """Lower case, every run of one letter written once: "LAAARAAA" → "lara", "Anna" → "ana"."""
+    return _RUNS.sub(r"\1", word.lower())
+
+
+def _within_edits(a: str, b: str, limit: int) -> bool:
+    """True when ``a`` becomes ``b`` with at most ``limit`` insertions, deletions or substitutions."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+        if min(row) > limit:
+            return False
+    return row[-1] <= limit
 
 
 def _union(spans: list[IdentifierSpan]) -> list[IdentifierSpan]:
