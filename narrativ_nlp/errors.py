@@ -52,7 +52,7 @@ class Errors:
     E072 = "Disse oplysninger er ikke sat til at blive erstattet: {what}. Sæt flueben ved dem, eller bekræft, at de skal gemmes som de er."
     E073 = "Vælg eller skriv en gruppe (fx stuens navn)."
     E070 = "Spændet {start}-{end} ligger uden for teksten (længde {length})."
-    E074 = "Spændet {start}-{end} overlapper spændet {prev_start}-{prev_end}: to markeringer må ikke dække de samme tegn."
+    E074 = "To markeringer overlapper hinanden (tegn {prev_start}-{prev_end} og {start}-{end}). Fjern den ene markering, og prøv igen."
     E080 = "Filen {path} er beskadiget eller ikke et gyldigt Word-dokument (.docx): {detail}."
     E081 = "Word-dokumentet {path} består af for mange dele: {n} (højst {max}). Filen afvises."
     E082 = "Word-dokumentet {path} fylder for meget udpakket: {size} MB (højst {max} MB). Filen afvises."
