@@ -174,3 +174,47 @@ def pipeline_info(nlp) -> dict[str, Any]:
 def real_stdout():
     """The real stdout; the caller redirects ``sys.stdout`` to stderr so only the JSON reaches stdout."""
     return sys.stdout
+
+
+def machine_speed(rounds: int = 21) -> dict[str, Any]:
+    """A fixed, code-independent workload timed now: how fast this machine runs at this moment.
+
+    This VM's speed changes by about 1.5x during the day, so a benchmark figure alone cannot be
+    compared across runs. The workload mixes what the library spends its time on (Python loops
+    over short strings, dict lookups, regular expressions, and a small float32 matrix product)
+    and does not import the project. Reported: the median and best of ``rounds`` runs in milliseconds
+    (lower is faster) and ``index`` = 100 x a reference time / the measured time, where the
+    reference (``_SPEED_REFERENCE_MS``) is this workload's median time measured on 2026-12-07 at
+    23:55 on the project's 2-core VM; 100 means "as fast as then", 70 means 30 % slower.
+    Record it before and after a benchmark; the benchmark's rates can be read per index point.
+    """
+    import time
+
+    import numpy as np
+
+    words = ("Lise byggede et tårn af klodser og Ahmad hentede flere klodser , da tårnet væltede "
+             "lo de begge og begyndte forfra ved bordet i puderummet .").split() * 40
+    pat = re.compile(r"[A-ZÆØÅ][a-zæøå]+")
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((256, 96)).astype(np.float32)
+    b = rng.standard_normal((96, 96)).astype(np.float32)
+    times = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        for _ in range(20):
+            counts: dict[str, int] = {}
+            for w in words:
+                lw = w.lower()
+                counts[lw] = counts.get(lw, 0) + (1 if pat.match(w) else 2)
+            "".join(words).encode("utf-8").decode("utf-8")
+            for _ in range(4):
+                np.maximum(a @ b, 0.0).sum()
+        times.append((time.perf_counter() - t0) * 1000)
+    med = statistics.median(times)
+    return {"workload_ms_median": round(med, 2), "workload_ms_best": round(min(times), 2),
+            "index": round(100 * _SPEED_REFERENCE_MS / med, 1),
+            "loadavg": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None}
+
+
+#: ``machine_speed()``'s median time on the project's VM when it was written (see its docstring)
+_SPEED_REFERENCE_MS = 24.5

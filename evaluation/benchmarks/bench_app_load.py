@@ -46,6 +46,7 @@ import json
 import os
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -346,6 +347,15 @@ def percentile(values: list[float], q: float) -> float:
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
+def _machine_speed() -> dict[str, Any]:
+    """The machine's speed index now (``_common.machine_speed``), run on one core in a child process."""
+    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); import _common; "
+            "print(json.dumps(_common.machine_speed()))")
+    out = subprocess.run(["taskset", "-c", "0", sys.executable, "-c", code, str(Path(__file__).resolve().parent)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--users", type=int, default=50)
@@ -370,6 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--code", help="run the app from this checkout of narrativ (e.g. a worktree of an older commit, "
                                    "for the figures before a change); default: this one")
     args = ap.parse_args(argv)
+    speed_before = _machine_speed()
 
     from narrativ_nlp.store import NarrativeStore
 
@@ -595,6 +606,7 @@ def main(argv: list[str] | None = None) -> int:
         "loadavg_after": [round(x, 2) for x in load_after],
         "server": args.url or ("in-process" if args.in_process else "subprocess"),
         "code": str(Path(args.code).resolve()) if args.code else str(REPO),
+        "machine_speed_before": speed_before, "machine_speed_after": _machine_speed(),
     }
     if args.profile and Path(args.profile + ".done").exists():
         figures["profile_cpu_s"] = profile_split(args.profile)  # yappi slows Python: proportions only

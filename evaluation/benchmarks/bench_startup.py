@@ -104,6 +104,10 @@ def main() -> int:
         tmp.write("".join(json.dumps({"text": p}, ensure_ascii=False) + "\n" for p in pieces))
         tmp.close()
         corpus = Path(tmp.name)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _common import machine_speed
+
+    speed_before = machine_speed()
     load_before = [round(x, 2) for x in os.getloadavg()]
     rows: dict[str, dict[str, list]] = {n: {"cold": [], "rate": [], "cpu_rate": []} for n in ("before", "after")}
     try:
@@ -127,6 +131,7 @@ def main() -> int:
     out["mean_words"] = mean_words
     out["loadavg_before"] = load_before
     out["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
+    out["machine_speed_before"], out["machine_speed_after"] = speed_before, machine_speed()
     print(json.dumps(out, indent=2))
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=2), encoding="utf-8")
