@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 
 from narrativ_nlp.framing.component import FramingFinding, SentenceScore
-from narrativ_nlp.framing.rules import GUARDED_KEY
 from narrativ_nlp.framing.profile import NarrativeProfile, build_profile
+from narrativ_nlp.framing.rules import GUARDED_KEY
 from narrativ_nlp.framing.segment import first_non_space
 from narrativ_nlp.resources import load_yaml
 
