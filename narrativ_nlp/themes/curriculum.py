@@ -69,6 +69,60 @@ def curriculum_codebook() -> ThemeCodebook:
     return book
 
 
+@lru_cache(maxsize=1)
+def curriculum_cues() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Cue words per læreplanstema (``data/curriculum_cues.yaml``): theme id → ((cue, its content
+    lemma or ''), …), in the order of the curriculum codebook."""
+    from narrativ_nlp.themes.tagger import _seed_lemma
+
+    data = load_yaml("curriculum_cues.yaml")["cues"]
+    ids = curriculum_codebook().ids
+    unknown = sorted(set(data) - set(ids))
+    if unknown:
+        raise ValueError(f"curriculum_cues.yaml names unknown themes: {unknown}")
+    return {cid: tuple((str(w).lower(), _seed_lemma(str(w))) for w in data.get(cid, [])) for cid in ids}
+
+
+def cue_counts(lemmas: list[str]) -> tuple[np.ndarray, list[list[list[str]]]]:
+    """Per narrative (content lemmas, ``texts_to_lemmas``) and læreplanstema: how many of its lemmas
+    are cue words of that theme (``data/curriculum_cues.yaml``; a lemma not a cue itself counts when
+    it ends in a cue of 4+ letters, a compound's head; a phrase counts once per occurrence), and the distinct cue words found, in text order (for explanations).
+    Returns (n × 6 counts, words per narrative and theme)."""
+    cues = curriculum_cues()
+    ids = list(cues)
+    single: dict[str, list[int]] = {}
+    phrases: list[tuple[str, int]] = []
+    for j, cid in enumerate(ids):
+        for cue, lemma in cues[cid]:
+            for form in dict.fromkeys(f for f in (cue, lemma) if f):
+                if " " in form:
+                    phrases.append((form, j))
+                elif j not in single.setdefault(form, []):
+                    single[form].append(j)
+    counts = np.zeros((len(lemmas), len(ids)))
+    found: list[list[list[str]]] = []
+    for i, text in enumerate(lemmas):
+        row: list[list[str]] = [[] for _ in ids]
+        for tok in text.split():
+            hit = single.get(tok)
+            cue = tok
+            if hit is None:  # a compound: its longest cue head of 4+ letters (fødselsdagssang → sang)
+                cue = next((tok[k:] for k in range(1, len(tok) - 3) if tok[k:] in single), "")
+                hit = single.get(cue, ())
+            for j in hit:
+                counts[i, j] += 1
+                if cue not in row[j]:
+                    row[j].append(cue)
+        padded = f" {text} "
+        for form, j in phrases:
+            n = padded.count(f" {form} ")
+            if n:
+                counts[i, j] += n
+                row[j].append(form)
+        found.append(row)
+    return counts, found
+
+
 def prior_mapping(situation_ids: list[str], curriculum_ids: list[str]) -> tuple[np.ndarray, float]:
     """The prior mapping matrix (situation × curriculum) and its strength, from the data file."""
     data = load_yaml("curriculum_mapping.yaml")
