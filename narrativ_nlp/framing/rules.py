@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -289,6 +290,10 @@ class SentenceGuard:
     question_max_tokens: int = 25  # ... and that has at most this many tokens (a run-on line that
     # segmentation could not split, "Ida (5) er bare så sart ... nogen gode råd?", is no one question)
     examples: dict[str, list[str]] = field(default_factory=dict, hash=False, compare=False)
+    # the guard does not hold in a sentence that also names a person ("Mange børn var med, og Ali
+    # hjalp de mindste"): the sentence is about a concrete child after all
+    unless_person: bool = False
+    unless: tuple[tuple[_Token, ...], ...] = ()  # ... or that matches one of these ("man kan se, at ...")
 
 
 def load_guards(data: dict[str, Any] | None = None) -> list[SentenceGuard]:
@@ -310,8 +315,26 @@ def load_guards(data: dict[str, Any] | None = None) -> list[SentenceGuard]:
             patterns.append((anchored, tuple(_Token(t) for t in compile_pattern(body))))
         if not patterns and not g.get("question"):
             raise ValueError(f"sentence guard {name!r}: no patterns")
+        unless = tuple(tuple(_Token(t) for t in compile_pattern(split_anchor(p)[1])) for p in g.get("unless", []))
         out.append(SentenceGuard(name, categories, kinds, tuple(patterns), bool(g.get("question", False)),
-                                 int(g.get("question_max_tokens", 25)), g.get("examples", {})))
+                                 int(g.get("question_max_tokens", 25)), g.get("examples", {}),
+                                 bool(g.get("unless_person", False)), unless))
+    return out
+
+
+def _person_sentences(doc: Doc, sent_end: list[int]) -> set[int]:
+    """Ends of the sentences in which the name detector (``doc._.identifiers``, when it ran) found a
+    person's name."""
+    ids = doc._.identifiers if Doc.has_extension("identifiers") else None
+    if ids is None or not doc:
+        return set()
+    starts = [t.idx for t in doc]
+    out = set()
+    for sp in ids.spans:
+        if sp.label == "PERSON":
+            i = bisect_right(starts, sp.start) - 1
+            if 0 <= i < len(sent_end):
+                out.add(sent_end[i])
     return out
 
 
@@ -376,6 +399,7 @@ class RuleMatcher:
         classifier-only finding). Also stored as character ranges in ``doc.user_data[GUARDED_KEY]``."""
         lowers, lemmas, sent_end = token_table(doc)
         out: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+        named: set[int] | None = None  # ends of the sentences that name a person
         for g in self.guards:
             ends: set[int] = set()
             for anchored, toks in g.patterns:
@@ -392,6 +416,14 @@ class RuleMatcher:
                     short = j < g.question_max_tokens or sent_end[j - g.question_max_tokens] != e
                     if lowers[j] == "?" and short:
                         ends.add(e)
+            if ends and g.unless_person:
+                if named is None:
+                    named = _person_sentences(doc, sent_end)
+                ends -= named
+            for toks in g.unless if ends else ():
+                for i in _starts(toks[0], doc):
+                    if sent_end[i] in ends and _match_longest(toks, lowers, lemmas, i, sent_end[i]) > i:
+                        ends.discard(sent_end[i])
             for e in ends:
                 cats, kinds = out.get(e, (frozenset(), frozenset()))
                 out[e] = (cats | g.categories, kinds | g.classifier_kinds)

@@ -60,6 +60,9 @@ def test_advice_and_generic_statements_get_no_resource_finding(nlp, text):
     "Alma hjalp med at skylle gulerødder og var stolt, da hun selv havde skåret dem ud.",
     "Børnene byggede en bro af kasser og gik over den sammen.",
     "Flere børn ville lære ordet, og de gik rundt og sagde det hele formiddagen.",
+    # a generic opening, but the sentence names a child or says what the writer saw
+    "Mange børn i vuggestuen var med, og Ali hjalp de mindste med skoene.",
+    "Man kan se, at Ali er glad for at hjælpe de mindste.",
 ])
 def test_the_same_wording_about_concrete_children_stays_resource(nlp, text):
     assert "resource" in _kinds(nlp, text)
