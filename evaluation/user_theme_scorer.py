@@ -347,12 +347,6 @@ def main(argv=None):
     variants["lr all, th nine"] = dict(cols=allc)
     variants["lr all, th 0.5"] = dict(cols=allc, th_mode="half")
     variants["lr all C0.1"] = dict(cols=allc, C=0.1)
-    variants["hgb all"] = dict(cols=allc, model="hgb")
-    no_win = [i for i, n in enumerate(names) if "window" not in n]
-    variants["lr without windows"] = dict(cols=no_win)
-    z_only = [i for i, n in enumerate(names) if n.startswith("z_")]
-    variants["lr z features only"] = dict(cols=z_only)
-    variants["lr z_shipped + windows"] = dict(cols=[i for i, n in enumerate(names) if n == "z_shipped" or "window" in n])
     res, base = {}, {}
     for S in sets:
         base[S.name] = np.stack([np.stack([S.Z[(t.id, d)] >= 0.5 for d in range(5)]) for t in S.themes])
