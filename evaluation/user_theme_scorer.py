@@ -4,9 +4,10 @@ For a (theme examples, selection) pair, per narrative: generic features of how w
 matches the examples (``pair_features`` below: the shipped z, the TF-IDF and topic-space
 similarities standardised over the selection, the best match of any 12-lemma window of the
 narrative to any single example, seed-word hits, share of the examples' words present, margin and
-rank against the codebook centroids, rank in the selection). A logistic regression on these is
-trained on pairs from training narratives over the codebook themes and shipped; a leader's new
-theme needs no retraining.
+rank against the codebook centroids, rank in the selection). A logistic regression on these,
+trained once on pairs from training narratives over the codebook themes, would be shipped; a
+leader's new theme would need no retraining. Measured, **not adopted** (models/themes/README.md,
+session themes5): it ranks no better than the shipped z.
 
 Protocol as ``user_theme_check.py --tune`` / ``user_theme_prf.py`` (examples from the newer training
 narratives scored on the 149 older ones; examples from all training narratives scored on dev; 5
@@ -15,9 +16,12 @@ scorer is trained on pairs of the nine other themes only. The scorer's training 
 random subset B of the newer training narratives (``--pairs-n``) as the selection, examples from
 the other newer narratives (never from B, never from the evaluated narratives). Threshold: 0.5, or
 chosen on the nine other themes' training pairs. Compared with the shipped scorer by a paired
-bootstrap over narratives. Test is not read (``--test`` reads it once, for the adopted variant).
+bootstrap over narratives. Test is not read. ``--round 1``: probability cuts; ``--round 2``: the
+logit standardised over the selection (z cut chosen on the nine others) and re-ranking only (as
+many tags as the shipped rule); ``--round 3``: no learning, a window feature blended into the
+shipped z. ``--features-cache``: a scratch pickle of the features (in /tmp) to rerun quickly.
 
-    .venv/bin/python evaluation/user_theme_scorer.py [--cache LEMMAS.json] [--pairs-n 300] [--test]
+    .venv/bin/python evaluation/user_theme_scorer.py [--cache LEMMAS.json] [--pairs-n 300] [--round 1|2|3]
 """
 from __future__ import annotations
 
@@ -82,7 +86,8 @@ def example_matrices(tagger) -> list:
 
     rows = []
     for t in tagger.themes:
-        docs = [e for e in ut._lemmatise(list(t.examples)) + ut._lemmatise([f"{t.label}. {t.description}"]) if e.strip()]
+        about = ut._lemmatise([f"{t.label}. {t.description}"])
+        docs = [e for e in ut._lemmatise(list(t.examples)) + about if e.strip()]
         if not docs:
             rows.append((None, None))
             continue
@@ -319,7 +324,8 @@ def main(argv=None):
     ap.add_argument("--cache", type=Path, default=None)
     ap.add_argument("--pairs-n", type=int, default=300)
     ap.add_argument("--features-cache", type=Path, default=None, help="a pickle of the pair features (scratch, /tmp)")
-    ap.add_argument("--round", type=int, default=1, help="1: probability cuts; 2: relative (z of the logit) and re-rank cuts")
+    ap.add_argument("--round", type=int, default=1,
+                    help="1: probability cuts; 2: relative (z of the logit) and re-rank cuts; 3: window blends")
     args = ap.parse_args(argv)
     import pickle
 
@@ -361,7 +367,8 @@ def main(argv=None):
         for a in (0.2, 0.35):
             variants[f"blend window_max+topic a{a}"] = dict(blend2=(ix["z_window_max"], ix["z_window_topic"], a, 0.5))
     if args.round == 2:
-        variants = {k: v for k, v in variants.items() if k == "shipped" or (v and v.get("th_mode") in ("count", "zlogit"))}
+        variants = {k: v for k, v in variants.items()
+                    if k == "shipped" or (v and v.get("th_mode") in ("count", "zlogit"))}
     for name, kw in variants.items():
         row = {}
         for S in sets:

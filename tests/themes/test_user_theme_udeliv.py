@@ -22,7 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "evaluation"))
 
 from user_theme_scorer import PAIR_FEATURES, pair_features  # noqa: E402
 
-UDELIV = UserTheme("udeliv", "Udeliv og naturleg", "Når børnene leger ude i al slags vejr: mudder, vand, pinde og dyr.", (
+UDELIV = UserTheme("udeliv", "Udeliv og naturleg",
+                   "Når børnene leger ude i al slags vejr: mudder, vand, pinde og dyr.", (
     "Børnene lavede mudderkager i mudderkøkkenet på legepladsen og pyntede dem med blade.",
     "Vi gik i skoven og fandt snegle under en væltet træstamme.",
     "Han hoppede i vandpytterne i regntøj og gummistøvler og grinede højt.",
