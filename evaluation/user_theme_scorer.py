@@ -348,8 +348,6 @@ def main(argv=None):
             for mode in ("count", "zlogit"):
                 variants[f"lr {cname}, {mode}"] = dict(cols=cols, th_mode=mode)
         variants["lr z only, zlogit C0.05"] = dict(cols=z_only, th_mode="zlogit", C=0.05)
-        variants["hgb all, zlogit"] = dict(cols=allc, th_mode="zlogit", model="hgb")
-        variants["lr shipped z alone, zlogit (sanity)"] = dict(cols=[0], th_mode="zlogit")
     variants["lr all, th nine"] = dict(cols=allc)
     variants["lr all, th 0.5"] = dict(cols=allc, th_mode="half")
     variants["lr all C0.1"] = dict(cols=allc, C=0.1)
