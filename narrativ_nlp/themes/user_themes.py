@@ -27,8 +27,9 @@ the training narratives a short narrative typical of no theme at all gains from 
 for the new theme (tests/themes/test_user_themes.py). The score shown is
 ``1 / (1 + exp(−2 · (z − Z_THRESHOLD)))``, so a tag has a score ≥ 0,5.
 
-Seed words — the lemmas of the label and of every example that is one or two words long
-("vandleg", "bål") — are shown first among the words that gave the tag, then the lemmas the
+Seed words — the lemmas of the label, of every example that is one or two words long ("vandleg",
+"bål") and of every example that is a list of such ("mudder, regntøj, skov"; since session themes5)
+— are shown first among the words that gave the tag, then the lemmas the
 narrative shares with the examples, rarest first. Measured by leaving each situation theme out
 and defining it from five training sentences: evaluation/user_theme_check.py (settings chosen on
 the older training narratives and dev, figures in models/themes/README.md).
@@ -332,7 +333,9 @@ class UserThemeTagger:
                                       .mean(axis=0, keepdims=True))
                 seeds = set(_lemmatise([t.label])[0].split())
                 for e, lem in zip(t.examples, ex_lemmas):
-                    if 1 <= len(e.split()) <= 2:
+                    parts = [p for p in re.split(r"[,;]", e) if p.strip()]
+                    if parts and all(1 <= len(p.split()) <= 2 for p in parts):
+                        # one or two words, or a list of such ("vandleg, pjaske, vandrende")
                         seeds.update(lem.split())
                 prepared.append((centroid, topic, seeds, set(" ".join(ex_lemmas).split())))
             self._examples = prepared
@@ -348,18 +351,23 @@ class UserThemeTagger:
                 sim = sim - self.margin * (L @ C.T).max(axis=1)
         return sim
 
-    def z_scores(self, lemmas: list[str]) -> tuple[np.ndarray, list[list[list[str]]]]:
-        """Standardised evidence (n × n_themes; tagged when ≥ ``z_threshold``) and the words that gave each."""
+    def selection(self, lemmas: list[str]) -> dict:
+        """The selection's matrices (unit TF-IDF rows ``V``, topic projections ``L``), computed once:
+        pass as ``sel`` to ``z_scores`` to score several taggers' themes on one selection."""
         from sklearn.preprocessing import normalize
 
+        X, W = _transform(self.features, lemmas)
+        return {"n": len(lemmas), "V": normalize(X), "L": self.space.project(W) if self.space is not None else None}
+
+    def z_scores(self, lemmas: list[str], sel: dict | None = None) -> tuple[np.ndarray, list[list[list[str]]]]:
+        """Standardised evidence (n × n_themes; tagged when ≥ ``z_threshold``) and the words that gave each."""
         n = len(lemmas)
         out = np.zeros((n, len(self.themes)))
         words: list[list[list[str]]] = [[[] for _ in self.themes] for _ in range(n)]
         if n == 0:
             return out, []
-        X, W = _transform(self.features, lemmas)
-        V = normalize(X)
-        L = self.space.project(W) if self.space is not None else None
+        sel = sel if sel is not None else self.selection(lemmas)
+        V, L = sel["V"], sel["L"]
         for j, (centroid, topic, seeds, ex_words) in enumerate(self._prepared()):
             if centroid is None:
                 out[:, j] = -np.inf
