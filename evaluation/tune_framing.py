@@ -279,7 +279,17 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--compare", default=None,
                     help="directory of a second TF-IDF classifier: a paired bootstrap against --fast-model (or models/framing) "
                          "through the whole pipeline on --dev, then stop")
+    ap.add_argument("--named-floor", nargs="*", default=None, metavar="CONF:MIN_P",
+                    help="compare resource named_child_floor variants (e.g. 0.5:0 0.5:0.15) with no floor "
+                         "through the whole pipeline on --dev (paired bootstrap), then stop")
     args = ap.parse_args(argv)
+    if args.named_floor is not None:
+        variants: dict[str, dict] = {"none": {"named_child_floor": None}}
+        for v in args.named_floor:
+            conf, _, min_p = v.partition(":")
+            variants[v] = {"named_child_floor": {"resource": {"confidence": float(conf), "min_probability": float(min_p or 0)}}}
+        print(json.dumps(compare_settings(args.dev, variants), indent=1))
+        return
     if args.compare:
         print(json.dumps(compare_models(args.dev, args.compare, args.fast_model), indent=1))
         return
@@ -396,6 +406,55 @@ def compare_models(paths: list[str], model_b: str, model_a: str | None = None, n
                                    "diff": round(_f1(b) - _f1(a), 4),
                                    "ci95": [round(float(np.quantile(diffs, 0.025)), 4), round(float(np.quantile(diffs, 0.975)), 4)],
                                    "p_not_better": round(float((diffs <= 0).mean()), 4)}
+    return out
+
+
+def compare_settings(paths: list[str], variants: dict[str, dict], n_boot: int = 2000, seed: int = 0) -> dict:
+    """Paired comparison of framing settings through the whole pipeline (``analyse``): each variant
+    overrides keys of framing_rules.yaml ``settings`` in the loaded component (the first variant is
+    the baseline). F1 per kind and genre group, and a paired bootstrap over narratives of
+    F1(variant) - F1(baseline). Dev files only."""
+    from narrativ_nlp.framing.analysis import analyse
+    from narrativ_nlp.pipeline import load_pipeline
+
+    nlp = load_pipeline()
+    comp = nlp.get_pipe("narrativ_framing")
+    original = dict(comp.settings)
+    recs = [(genre_of(r), r) for p in paths for r in read_corpus(p) if r.sentences]
+    rows: dict[str, dict[str, list]] = {}
+    for name, override in variants.items():
+        comp.settings = {**original, **override}
+        rows[name] = {k: [] for k in KINDS}
+        for _, r in recs:
+            found = [(f.start, f.kind) for f in analyse(r.text, nlp=nlp).findings]
+            for k in KINDS:
+                rows[name][k].append(_counts(r.sentences, found, k))
+        print(f"ran {name}", flush=True)
+    comp.settings = original
+    groups = {"all": list(range(len(recs))),
+              "register": [i for i, (g, r) in enumerate(recs) if r.id.startswith("r")],
+              "older": [i for i, (g, r) in enumerate(recs) if not r.id.startswith("r")]}
+    base = next(iter(variants))
+    out: dict = {}
+    for name in list(variants)[1:]:
+        rng = np.random.default_rng(seed)
+        for gname, idx in groups.items():
+            if not idx:
+                continue
+            for k in KINDS:
+                a = [rows[base][k][i] for i in idx]
+                b = [rows[name][k][i] for i in idx]
+                diffs = []
+                for _ in range(n_boot):
+                    pick = rng.integers(0, len(idx), len(idx))
+                    diffs.append(_f1([b[j] for j in pick]) - _f1([a[j] for j in pick]))
+                diffs = np.array(diffs)
+                prf = lambda rr: tuple(sum(r[i] for r in rr) for i in range(3))  # noqa: E731
+                out[f"{name}/{gname}/{k}"] = {
+                    "n": len(idx), "f1_base": round(_f1(a), 4), "f1": round(_f1(b), 4), "diff": round(_f1(b) - _f1(a), 4),
+                    "tp_fp_fn_base": prf(a), "tp_fp_fn": prf(b),
+                    "ci95": [round(float(np.quantile(diffs, 0.025)), 4), round(float(np.quantile(diffs, 0.975)), 4)],
+                    "p_not_better": round(float((diffs <= 0).mean()), 4)}
     return out
 
 

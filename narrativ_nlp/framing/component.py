@@ -248,6 +248,11 @@ class FramingComponent:
             p = None if probs is None else float(probs[i][0 if kind == "deficit" else 1])
             w = float(weights[kind])
             conf = m.rule.confidence if p is None else w * m.rule.confidence + (1 - w) * p
+            floor = (self.settings.get("named_child_floor") or {}).get(kind)
+            if floor and p is not None and local.reason == "name" and p >= float(floor.get("min_probability", 0.0)):
+                # the classifier sees the name as NAVN and scores such sentences lower than the same
+                # sentence with a pronoun ("NAVN trøstede NAVN." 0.27, "Hun trøstede NAVN." 0.48)
+                conf = max(conf, float(floor["confidence"]))
             finding = FramingFinding(
                 start=start,
                 end=end,
