@@ -66,3 +66,15 @@ def token_positions(doc: Doc) -> tuple[dict[str, list[int]], dict[str, list[int]
             by_lemma.setdefault(lem, []).append(i)
         table = doc.user_data["narrativ_positions"] = (by_lower, by_lemma)
     return table
+
+
+def upper_starts(doc: Doc) -> list[int]:
+    """The indices of the tokens whose first character is upper case (``text[0].isupper()``), in order.
+
+    Most rules about names look only at such tokens ("Emma", "Kh", "A."); looping over these few
+    instead of every token of the doc saves a Python step per lower-case word and per mark.
+    """
+    table = doc.user_data.get("narrativ_upper_starts")
+    if table is None:
+        table = doc.user_data["narrativ_upper_starts"] = [i for i, t in enumerate(token_texts(doc)[0]) if t[:1].isupper()]
+    return table
