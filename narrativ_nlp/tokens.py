@@ -7,7 +7,7 @@ here. The caches assume the doc is not retokenised afterwards (no component does
 
 from __future__ import annotations
 
-from spacy.attrs import IDX, LEMMA, LOWER, ORTH, SENT_START, SPACY
+from spacy.attrs import IDX, LEMMA, LENGTH, LOWER, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
 
@@ -22,12 +22,23 @@ def doc_text(doc: Doc) -> str:
 
 
 def token_texts(doc: Doc) -> tuple[list[str], list[int]]:
-    """Token texts and character offsets."""
+    """Token texts and character offsets.
+
+    When the doc carries its text (``anonymise.detect`` sets it), each token's text is cut from it by its
+    offset and length (the tokenizer keeps the text exactly); else read from the string store.
+    """
     table = doc.user_data.get("narrativ_token_texts")
     if table is None:
-        strings = doc.vocab.strings
-        rows = doc.to_array([ORTH, IDX]).tolist()
-        table = doc.user_data["narrativ_token_texts"] = ([strings[o] for o, _ in rows], [i for _, i in rows])
+        text = doc.user_data.get("narrativ_text")
+        if text is not None and len(doc):
+            arr = doc.to_array([IDX, LENGTH])
+            idxs = arr[:, 0].tolist()
+            texts = [text[a:b] for a, b in zip(idxs, (arr[:, 0] + arr[:, 1]).tolist())]
+        else:
+            strings = doc.vocab.strings
+            rows = doc.to_array([ORTH, IDX]).tolist()
+            texts, idxs = [strings[o] for o, _ in rows], [i for _, i in rows]
+        table = doc.user_data["narrativ_token_texts"] = (texts, idxs)
     return table
 
 

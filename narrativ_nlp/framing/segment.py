@@ -39,7 +39,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from narrativ_nlp.resources import load_yaml
-from narrativ_nlp.tokens import doc_text, token_texts
+from narrativ_nlp.tokens import doc_text, token_texts, upper_starts
 
 FINAL_CHARS = frozenset(".!?…")
 QUOTES = frozenset('"“”„»«')
@@ -140,6 +140,9 @@ def _starts_upper(text: str) -> bool:
     return c.isupper() or c.isdigit() or c in OPENERS or c in "-–—•*·▪►" or _is_emoji(text)
 
 
+_QUOTE_MARK = re.compile("[" + re.escape("".join(sorted(QUOTES))) + "]")
+
+
 def _quote_spans(text: str) -> list[tuple[int, int]]:
     """Paired quotation marks per paragraph: (open, close) character offsets.
 
@@ -149,7 +152,7 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     pos = 0
     for para in re.split(r"(\n[ \t\r]*\n)", text):
-        marks = [pos + i for i, c in enumerate(para) if c in QUOTES]
+        marks = [pos + m.start() for m in _QUOTE_MARK.finditer(para)]
         if marks and len(marks) % 2 == 0:
             spans.extend((a, b) for a, b in zip(marks[::2], marks[1::2]) if b - a <= 400)
         pos += len(para)
@@ -348,7 +351,9 @@ def sentence_starts(doc: Doc, rules: SegmentRules | None = None) -> list[bool]:
     # opener word (a pronoun, an adverb, a preposition; never a name) right after a lower-case word
     # on the same line starts a sentence
     if rules.run_on_openers:
-        for i in [i for i in range(1, n) if toks[i][0].isupper()]:
+        for i in upper_starts(doc):  # the tokens with a capital first (a table the recognizers read too)
+            if i == 0:
+                continue
             tok = toks[i]
             if starts[i] or not tok[1:].islower() and len(tok) > 1:
                 continue

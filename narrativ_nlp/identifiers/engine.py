@@ -329,7 +329,7 @@ _STRETCH = re.compile(r"([^\W\d_])\1\1", re.IGNORECASE)
 def _stretched(text: str, names: dict[str, float]) -> list[IdentifierSpan]:
     """A found name drawn out when called or shouted ("AUGUUUUST!", "ØØØØREN!" after "August", "Øren"):
     the same letters, each one or more times, with one letter at least three times in a row."""
-    if not _STRETCH.search(text):
+    if not names or not _STRETCH.search(text):  # (no names: nothing to look for, no scan of the text)
         return []
     found = []
     for name, score in names.items():
