@@ -7,7 +7,7 @@ here. The caches assume the doc is not retokenised afterwards (no component does
 
 from __future__ import annotations
 
-from spacy.attrs import IDX, LEMMA, LOWER, ORTH, SENT_START, SPACY
+from spacy.attrs import IDX, LEMMA, LENGTH, LOWER, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
 
@@ -22,12 +22,23 @@ def doc_text(doc: Doc) -> str:
 
 
 def token_texts(doc: Doc) -> tuple[list[str], list[int]]:
-    """Token texts and character offsets."""
+    """Token texts and character offsets.
+
+    When the doc carries its text (``anonymise.detect`` sets it), each token's text is cut from it by its
+    offset and length (the tokenizer keeps the text exactly); else read from the string store.
+    """
     table = doc.user_data.get("narrativ_token_texts")
     if table is None:
-        strings = doc.vocab.strings
-        rows = doc.to_array([ORTH, IDX]).tolist()
-        table = doc.user_data["narrativ_token_texts"] = ([strings[o] for o, _ in rows], [i for _, i in rows])
+        text = doc.user_data.get("narrativ_text")
+        if text is not None and len(doc):
+            arr = doc.to_array([IDX, LENGTH])
+            idxs = arr[:, 0].tolist()
+            texts = [text[a:b] for a, b in zip(idxs, (arr[:, 0] + arr[:, 1]).tolist())]
+        else:
+            strings = doc.vocab.strings
+            rows = doc.to_array([ORTH, IDX]).tolist()
+            texts, idxs = [strings[o] for o, _ in rows], [i for _, i in rows]
+        table = doc.user_data["narrativ_token_texts"] = (texts, idxs)
     return table
 
 
@@ -65,4 +76,16 @@ def token_positions(doc: Doc) -> tuple[dict[str, list[int]], dict[str, list[int]
             by_lower.setdefault(low, []).append(i)
             by_lemma.setdefault(lem, []).append(i)
         table = doc.user_data["narrativ_positions"] = (by_lower, by_lemma)
+    return table
+
+
+def upper_starts(doc: Doc) -> list[int]:
+    """The indices of the tokens whose first character is upper case (``text[0].isupper()``), in order.
+
+    Most rules about names look only at such tokens ("Emma", "Kh", "A."); looping over these few
+    instead of every token of the doc saves a Python step per lower-case word and per mark.
+    """
+    table = doc.user_data.get("narrativ_upper_starts")
+    if table is None:
+        table = doc.user_data["narrativ_upper_starts"] = [i for i, t in enumerate(token_texts(doc)[0]) if t[:1].isupper()]
     return table

@@ -34,12 +34,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy
-from spacy.attrs import IDX, ORTH, SENT_START, SPACY
+from spacy.attrs import SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from narrativ_nlp.resources import load_yaml
-from narrativ_nlp.tokens import doc_text
+from narrativ_nlp.tokens import doc_text, token_texts, upper_starts
 
 FINAL_CHARS = frozenset(".!?…")
 QUOTES = frozenset('"“”„»«')
@@ -140,6 +140,9 @@ def _starts_upper(text: str) -> bool:
     return c.isupper() or c.isdigit() or c in OPENERS or c in "-–—•*·▪►" or _is_emoji(text)
 
 
+_QUOTE_MARK = re.compile("[" + re.escape("".join(sorted(QUOTES))) + "]")
+
+
 def _quote_spans(text: str) -> list[tuple[int, int]]:
     """Paired quotation marks per paragraph: (open, close) character offsets.
 
@@ -149,7 +152,7 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     pos = 0
     for para in re.split(r"(\n[ \t\r]*\n)", text):
-        marks = [pos + i for i, c in enumerate(para) if c in QUOTES]
+        marks = [pos + m.start() for m in _QUOTE_MARK.finditer(para)]
         if marks and len(marks) % 2 == 0:
             spans.extend((a, b) for a, b in zip(marks[::2], marks[1::2]) if b - a <= 400)
         pos += len(para)
@@ -162,12 +165,10 @@ def sentence_starts(doc: Doc, rules: SegmentRules | None = None) -> list[bool]:
     n = len(doc)
     if n == 0:
         return []
-    # strings from one array, not one Token object per token and attribute (4x slower)
-    strings = doc.vocab.strings
-    rows = doc.to_array([ORTH, IDX, SPACY]).tolist()
-    toks = [strings[o] for o, _, _ in rows]
-    idx = [i for _, i, _ in rows]
-    ws = [" " if sp else "" for _, _, sp in rows]
+    # the tokens' texts and offsets from the per-doc table the recognizers read too (one array, not
+    # one Token object per token), and the trailing spaces from one more column
+    toks, idx = token_texts(doc)
+    ws = [" " if sp else "" for sp in doc.to_array(SPACY).tolist()]
     space = [t.isspace() for t in toks]
     text = doc_text(doc)  # the tokens' texts and spaces joined, built once per doc
     starts = [False] * n
@@ -189,7 +190,7 @@ def sentence_starts(doc: Doc, rules: SegmentRules | None = None) -> list[bool]:
             list_marker_end[line_pos] = m.end() if m else -1
         return list_marker_end[line_pos]
 
-    quotes = _quote_spans(text) if any(c in QUOTES for c in text) else []
+    quotes = _quote_spans(text) if not QUOTES.isdisjoint(text) else []
 
     def inside_quote(pos: int) -> tuple[int, int] | None:
         for a, b in quotes:
@@ -197,10 +198,10 @@ def sentence_starts(doc: Doc, rules: SegmentRules | None = None) -> list[bool]:
                 return a, b
         return None
 
-    # 1. line breaks
-    for i in range(n):
-        if not space[i] or ("\n" not in toks[i] and "\r" not in toks[i]):
-            continue
+    # 1. line breaks (only white-space tokens can hold one)
+    breaks = [i for i in range(n) if space[i] and ("\n" in toks[i] or "\r" in toks[i])] if (
+        "\n" in text or "\r" in text) else []
+    for i in breaks:
         prev = i - 1
         while prev >= 0 and space[prev]:
             prev -= 1
@@ -246,12 +247,12 @@ def sentence_starts(doc: Doc, rules: SegmentRules | None = None) -> list[bool]:
             starts[nxt] = True
 
     # 2. sentence-final punctuation, abbreviations, emoji
-    for i in range(n):
-        tok = toks[i]
-        # (a quick exact pre-check: a final mark and an abbreviation end in one of FINAL_CHARS,
-        # an emoji starts at U+2100 or above; most tokens are neither)
-        if space[i] or (tok[-1] not in FINAL_CHARS and ord(tok[0]) < 0x2100):
+    # (a quick exact pre-check: a final mark and an abbreviation end in one of FINAL_CHARS,
+    # an emoji starts at U+2100 or above; most tokens are neither)
+    for i in [i for i, tok in enumerate(toks) if tok[-1] in FINAL_CHARS or ord(tok[0]) >= 0x2100]:
+        if space[i]:
             continue
+        tok = toks[i]
         final = _is_final(tok)
         abbrev = not final and _is_abbreviation(tok)
         emoji = not final and not abbrev and _is_emoji(tok)
@@ -310,8 +311,8 @@ def sentence_starts(doc: Doc, rules: SegmentRules | None = None) -> list[bool]:
         starts[k] = True
 
     # a short label at the start of a line ("Til stuemødet: Vi ...") before a capitalised word
-    for i in range(1, n - 1):
-        if not toks[i].endswith(":") or set(toks[i]) - set(":)]") or ws[i] == "":
+    for i in [i for i in range(1, n - 1) if toks[i][-1] == ":"] if ":" in text else []:
+        if set(toks[i]) - set(":)]") or ws[i] == "":
             continue  # ":" alone, or after a bracket the tokenizer kept with it ("(KB):")
         k = next_word(i + 1)
         if k >= n or starts[k] or not toks[k][:1].isupper():
@@ -350,9 +351,11 @@ def sentence_starts(doc: Doc, rules: SegmentRules | None = None) -> list[bool]:
     # opener word (a pronoun, an adverb, a preposition; never a name) right after a lower-case word
     # on the same line starts a sentence
     if rules.run_on_openers:
-        for i in range(1, n):
+        for i in upper_starts(doc):  # the tokens with a capital first (a table the recognizers read too)
+            if i == 0:
+                continue
             tok = toks[i]
-            if starts[i] or not tok[:1].isupper() or not tok[1:].islower() and len(tok) > 1:
+            if starts[i] or not tok[1:].islower() and len(tok) > 1:
                 continue
             if tok.lower() not in rules.run_on_openers or ws[i - 1] != " ":
                 continue
@@ -361,8 +364,8 @@ def sentence_starts(doc: Doc, rules: SegmentRules | None = None) -> list[bool]:
                 starts[i] = True
 
     # 3. white space never starts a sentence
-    for i in range(1, n):
-        if starts[i] and space[i]:
+    for i in [i for i in range(1, n) if space[i]]:
+        if starts[i]:
             starts[i] = False
             k = next_word(i)
             if k < n:

@@ -120,8 +120,8 @@ class IdentifierEngine:
         """Every other occurrence of a pet's or character's name, as written ("Trofast er en gammel kanin")."""
         found = []
         for surface in {text[g.start : g.end] for g in guards}:
-            for m in _word_pattern(surface, True, False).finditer(text):
-                found.append(IdentifierSpan(m.start(), m.end(), "NOT_PERSON", "propagation", 0.8))
+            for start, end in _find_word(text, surface, True, False, None):
+                found.append(IdentifierSpan(start, end, "NOT_PERSON", "propagation", 0.8))
         return found
 
     @staticmethod
@@ -219,6 +219,7 @@ class IdentifierEngine:
                     institutions[" ".join(words[1:])] = s.score
         found = []
         lower_text: bool | None = None
+        folded = _folded(text) if names else None
         for name, score in names.items():
             if len(name) < 2:
                 continue
@@ -232,27 +233,28 @@ class IdentifierEngine:
                 flags = re.IGNORECASE if lower_text else 0
             else:
                 flags = re.IGNORECASE
-            for m in _word_pattern(stem, True, True).finditer(text):
+            for start, end in _find_word(text, stem, True, True, folded):
+                word = text[start:end]
                 # a word-name in another case ("en sten" after "Sten") is offered unticked, not pre-selected;
                 # so is a genitive that is an everyday word ("dans" after "Dan") in a text with capitals
-                as_written = flags or m.group(0).startswith(stem)
-                if as_written and not m.group(0).startswith(stem) and m.group(0).lower() != stem.lower() \
-                        and lex.is_word(m.group(0)):
+                as_written = flags or word.startswith(stem)
+                if as_written and not word.startswith(stem) and word.lower() != stem.lower() \
+                        and lex.is_word(word):
                     if lower_text is None:
                         lower_text = lower() if lower is not None else lower_case_text(text)
                     as_written = lower_text
-                found.append(IdentifierSpan(m.start(), m.end(), "PERSON", "propagation",
+                found.append(IdentifierSpan(start, end, "PERSON", "propagation",
                                             score if as_written else min(score, GUARDED_SCORE)))
         found.extend(_stretched(text, names))
         for letter, score in letters.items():
             for m in _letter_pattern(letter).finditer(text):
                 found.append(IdentifierSpan(m.start(), m.end(), "PERSON", "propagation", score))
         for name, score in rooms.items():
-            for m in _word_pattern(name, False, False).finditer(text):
-                found.append(IdentifierSpan(m.start(), m.end(), "ROOM", "propagation", score))
+            for start, end in _find_word(text, name, False, False, None):
+                found.append(IdentifierSpan(start, end, "ROOM", "propagation", score))
         for name, score in institutions.items():
-            for m in _word_pattern(name, False, False).finditer(text):
-                found.append(IdentifierSpan(m.start(), m.end(), "INSTITUTION", "propagation", score))
+            for start, end in _find_word(text, name, False, False, None):
+                found.append(IdentifierSpan(start, end, "INSTITUTION", "propagation", score))
         return found
 
     def _resolve(self, text: str, spans: list[IdentifierSpan]) -> list[IdentifierSpan]:
@@ -327,7 +329,7 @@ _STRETCH = re.compile(r"([^\W\d_])\1\1", re.IGNORECASE)
 def _stretched(text: str, names: dict[str, float]) -> list[IdentifierSpan]:
     """A found name drawn out when called or shouted ("AUGUUUUST!", "ØØØØREN!" after "August", "Øren"):
     the same letters, each one or more times, with one letter at least three times in a row."""
-    if not _STRETCH.search(text):
+    if not names or not _STRETCH.search(text):  # (no names: nothing to look for, no scan of the text)
         return []
     found = []
     for name, score in names.items():
@@ -351,6 +353,92 @@ def _word_pattern(name: str, possessive: bool, ignore_case: bool) -> re.Pattern[
     ending when ``possessive``."""
     ending = _POSSESSIVE if possessive else ""
     return re.compile(rf"(?<![\w-]){re.escape(name)}{ending}(?![\w-])", re.IGNORECASE if ignore_case else 0)
+
+
+#: the possessive endings of ``_POSSESSIVE``, in the order the pattern tries them
+_POSSESSIVE_ENDINGS = ("s", "'s", "’s", "'", "’")
+
+
+def _is_word_char(ch: str) -> bool:
+    r"""``[\w-]`` of ``re`` (Unicode): a letter, a digit or a number, "_" or "-"."""
+    return ch.isalnum() or ch == "_" or ch == "-"
+
+
+def _casefix_lower() -> frozenset[int]:
+    """The lower-case letters that ``re.IGNORECASE`` matches with another lower-case letter besides their own
+    case forms ("s" and "ſ", "i" and "ı", "µ" and "μ"); empty if this Python's ``re`` does not say."""
+    try:
+        from re._casefix import _EXTRA_CASES
+    except ImportError:  # pragma: no cover - another Python: no fast path for case-insensitive names
+        return frozenset(range(0x110000))
+    return frozenset(_EXTRA_CASES)
+
+
+_CASEFIX_LOWER = _casefix_lower()
+_FOLD_UNSAFE: dict[str, bool] = {}
+
+
+def _fold_unsafe(ch: str) -> bool:
+    """A character outside ASCII whose lower-case form ``re`` folds with another one (see ``_folded``)."""
+    unsafe = _FOLD_UNSAFE.get(ch)
+    if unsafe is None:
+        import _sre
+
+        unsafe = _FOLD_UNSAFE[ch] = ord(ch) >= 128 and _sre.unicode_tolower(ord(ch)) in _CASEFIX_LOWER
+    return unsafe
+
+
+def _folded(text: str) -> str | None:
+    """``text.lower()`` when, for every two characters of ``text``, ``re.IGNORECASE`` matches them exactly when
+    their lower-case forms are equal, and each character's lower-case form is one character (so offsets stay):
+    then a case-insensitive word of ``text`` can be found with ``str.find`` on it. ``None`` otherwise ("İ",
+    whose lower-case form is two characters; "ſ" or "µ", which ``re`` folds with "s" and "μ")."""
+    low = text.lower()
+    if len(low) != len(text):
+        return None
+    if not text.isascii() and any(_fold_unsafe(ch) for ch in set(text)):
+        return None
+    return low
+
+
+def _find_word(text: str, name: str, possessive: bool, ignore_case: bool, folded: str | None) -> list[tuple[int, int]]:
+    """The matches of ``_word_pattern(name, possessive, ignore_case)`` in ``text`` as ``(start, end)``, in order.
+
+    Without compiling the pattern when it can be avoided: ``str.find`` gives the places where the name stands
+    (in ``folded``, ``_folded(text)``, when ``ignore_case``), and the pattern's look-behind, possessive ending
+    (tried in the pattern's order) and look-ahead are checked there as ``re`` checks them. A case-insensitive
+    name in a text that ``_folded`` cannot fold takes the compiled pattern.
+    """
+    if ignore_case:
+        if folded is None:
+            return [m.span() for m in _word_pattern(name, possessive, ignore_case).finditer(text)]
+        hay, needle = folded, name.lower()
+        if len(needle) != len(name) or not name.isascii() and any(_fold_unsafe(ch) for ch in name):
+            return [m.span() for m in _word_pattern(name, possessive, ignore_case).finditer(text)]
+    else:
+        hay, needle = text, name
+    out: list[tuple[int, int]] = []
+    if not needle:
+        return [m.span() for m in _word_pattern(name, possessive, ignore_case).finditer(text)]
+    n, size = len(text), len(needle)
+    pos = hay.find(needle)
+    while pos >= 0:
+        end = pos + size
+        if pos == 0 or not _is_word_char(text[pos - 1]):
+            for ending in (_POSSESSIVE_ENDINGS if possessive else ()) + ("",):
+                stop = end + len(ending)
+                if stop > n or hay[end:stop] != ending:
+                    continue
+                if stop == n or not _is_word_char(text[stop]):
+                    out.append((pos, stop))
+                    break
+            else:
+                pos = hay.find(needle, pos + 1)
+                continue
+            pos = hay.find(needle, out[-1][1])
+            continue
+        pos = hay.find(needle, pos + 1)
+    return out
 
 
 @lru_cache(maxsize=64)

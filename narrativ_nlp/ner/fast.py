@@ -40,11 +40,22 @@ _ENCODE_NAME = "with_array(residual(expand_window>>maxout>>layernorm>>dropout)>>
 
 
 def _layernorm(X: numpy.ndarray, G: numpy.ndarray, b: numpy.ndarray) -> numpy.ndarray:
-    """thinc's LayerNorm forward, operation for operation."""
-    mu = X.mean(axis=1, keepdims=True)
-    var = X.var(axis=1, keepdims=True) + 1e-08
-    Y = (X - mu) * var ** (-1.0 / 2.0)
-    Y = Y * G
+    """thinc's LayerNorm forward with the same arithmetic, bit for bit, in fewer passes.
+
+    thinc computes ``(X - X.mean(1)) * (X.var(1) + 1e-08) ** -0.5 * G + b``, and NumPy's ``var`` computes the
+    mean again and ``X - mean`` again; here each is computed once, with the operations NumPy's ``mean`` and
+    ``var`` use (a sum along the row, then a division by the count as an ``intp``, rounded into float32;
+    the squared deviations summed along the row).
+    """
+    count = numpy.intp(X.shape[1])
+    mu = numpy.add.reduce(X, 1, None, None, True)
+    numpy.true_divide(mu, count, out=mu, casting="unsafe")
+    Y = numpy.subtract(X, mu)
+    var = numpy.add.reduce(numpy.square(Y), 1, None, None, True)
+    numpy.true_divide(var, count, out=var, casting="unsafe")
+    var += 1e-08
+    Y *= var ** (-1.0 / 2.0)
+    Y *= G
     Y += b
     return Y
 
@@ -54,9 +65,10 @@ def _maxout(X: numpy.ndarray, W: numpy.ndarray, b: numpy.ndarray, nO: int, nP: i
     Y = numpy.dot(X, W.T)
     Y += b
     Z = Y.reshape(Y.shape[0], nO, nP)
-    best = Z[:, :, 0]  # the largest piece, pairwise (NumPy's reduction over a short last axis is slow)
-    for p in range(1, nP):
-        best = numpy.maximum(best, Z[:, :, p])
+    # the largest piece, pairwise (NumPy's reduction over a short last axis is slow), into one new array
+    best = numpy.maximum(Z[:, :, 0], Z[:, :, 1]) if nP > 1 else Z[:, :, 0].copy()
+    for p in range(2, nP):
+        numpy.maximum(best, Z[:, :, p], out=best)
     return best
 
 

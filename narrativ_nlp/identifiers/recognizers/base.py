@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Token
 
 from narrativ_nlp.identifiers.lexicon import NameLexicon
 from narrativ_nlp.identifiers.types import IdentifierSpan
-from narrativ_nlp.tokens import doc_text, token_texts  # noqa: F401  (re-exported)
+from narrativ_nlp.tokens import doc_text, token_texts, upper_starts  # noqa: F401  (re-exported)
 
 
 @dataclass

@@ -22,6 +22,7 @@ from narrativ_nlp.identifiers.recognizers.base import (
     initial_flags,
     token_lowers,
     token_texts,
+    upper_starts,
 )
 from narrativ_nlp.identifiers.types import IdentifierSpan
 
@@ -55,11 +56,19 @@ def _capitalised(word: str) -> bool:
 
 
 def _capitalised_flags(doc: Doc) -> list[bool]:
-    """``_capitalised`` of every token, once per doc."""
+    """``_capitalised`` of every token, once per doc (only a token with a capital first can be)."""
     flags = doc.user_data.get("narrativ_context_caps")
     if flags is None:
-        flags = doc.user_data["narrativ_context_caps"] = [_capitalised(t) for t in token_texts(doc)[0]]
+        texts = token_texts(doc)[0]
+        flags = [False] * len(texts)
+        for i in upper_starts(doc):
+            if _capitalised(texts[i]):
+                flags[i] = True
+        doc.user_data["narrativ_context_caps"] = flags
     return flags
+
+
+_LIST_LINKS = frozenset((",", "og", "eller", "&"))
 
 
 class ContextRecognizer(Recognizer):
@@ -77,7 +86,8 @@ class ContextRecognizer(Recognizer):
         texts, idxs = token_texts(doc)
         lowers = token_lowers(doc)
         caps = _capitalised_flags(doc)
-        for i, word in enumerate(texts):
+        for i in upper_starts(doc):
+            word = texts[i]
             if not caps[i] or lowers[i] in lex.not_person or lowers[i] in lex.towns:
                 continue
             start = idxs[i]
@@ -118,7 +128,10 @@ class ContextRecognizer(Recognizer):
         texts, idxs = token_texts(doc)
         lex = self.context.lexicon
         out = []
-        for i, t in enumerate(texts):
+        if "-" not in doc_text(doc):
+            return out
+        for i in [i for i, t in enumerate(texts) if "-" in t]:
+            t = texts[i]
             head, dash, rest = t.partition("-")
             if not dash or head not in particles or not _capitalised(rest.split("-")[0]):
                 continue
@@ -134,7 +147,9 @@ class ContextRecognizer(Recognizer):
         texts, idxs = token_texts(doc)
         caps = _capitalised_flags(doc)
         out = []
-        for i in range(1, len(texts)):
+        for i in upper_starts(doc):  # an initial is a capital letter
+            if i == 0:
+                continue
             t, prev = texts[i], texts[i - 1]
             if (len(t) == 2 and t[0].isupper() and t[1] == ".") or (len(t) == 1 and t.isupper() and t.isalpha()):
                 if caps[i - 1] and (self.context.lexicon.is_first_name(prev) or not initial_flags(doc)[i - 1]):
@@ -149,9 +164,9 @@ class ContextRecognizer(Recognizer):
         "pædagog J") or in parentheses after one ("mor (M)"). Not "I" (the pronoun)."""
         texts, idxs = token_texts(doc)
         out = []
-        for i in range(1, len(texts)):
+        for i in upper_starts(doc):  # a capital letter
             t = texts[i]
-            if len(t) != 1 or not t.isupper() or not t.isalpha() or t == "I":
+            if i == 0 or len(t) != 1 or not t.isupper() or not t.isalpha() or t == "I":
                 continue
             nxt = texts[i + 1] if i + 1 < len(texts) else ""
             if nxt == "." or nxt[:1].isupper() and nxt.isalpha():
@@ -184,17 +199,19 @@ class ContextRecognizer(Recognizer):
         """"K. J. Philipsen", "A. Hansen": initials before a capitalised word."""
         texts, idxs = token_texts(doc)
         out = []
-        i = 0
         n = len(texts)
-        while i < n:
+        after = 0  # the first token after the last run of initials looked at
+        for i in upper_starts(doc):  # a run of initials starts with a capital letter
+            if i < after or len(texts[i]) != 2 or texts[i][1] != ".":
+                continue
             j = i
             while j < n and len(texts[j]) == 2 and texts[j][0].isupper() and texts[j][1] == ".":
                 j += 1
-            if i < j < n and _capitalised(texts[j]) and not self.context.lexicon.is_word(texts[j]):
+            if j < n and _capitalised(texts[j]) and not self.context.lexicon.is_word(texts[j]):
                 out.append(self.span(idxs[i], idxs[j] + len(texts[j]), "PERSON", 0.7))
-                i = j + 1
+                after = j + 1
             else:
-                i = max(i + 1, j)
+                after = j
         return out
 
     def _is_role(self, low: str) -> bool:
@@ -207,12 +224,17 @@ class ContextRecognizer(Recognizer):
         texts, idxs = token_texts(doc)
         caps = _capitalised_flags(doc)
         out = []
-        i = 0
         n = len(texts)
-        while i < n:
+        # a list goes on from token i only when a link word and a capitalised word follow it; from any
+        # other token the scan moves to the next one, so only those tokens are looked at
+        starts = [k - 2 for k in upper_starts(doc) if k >= 2 and caps[k] and texts[k - 1] in _LIST_LINKS]
+        after = 0  # the first token after the last list looked at
+        for i in starts:
+            if i < after:
+                continue
             items = [i]
             j = i + 1
-            while j + 1 < n and texts[j] in (",", "og", "eller", "&") and caps[j + 1]:
+            while j + 1 < n and texts[j] in _LIST_LINKS and caps[j + 1]:
                 items.append(j + 1)
                 j += 2
             if len(items) >= 2 and caps[i] and any(lex.is_first_name(texts[k]) for k in items):
@@ -223,5 +245,5 @@ class ContextRecognizer(Recognizer):
                     # an ordinary word opening the sentence ("Frokost, Ida og Bo ...") is offered, not ticked
                     word_opening = initial_flags(doc)[k] and lex.is_word(texts[k]) and not lex.is_first_name(texts[k])
                     out.append(self.span(idxs[k], idxs[k] + len(texts[k]), "PERSON", 0.35 if word_opening else 0.7))
-            i = j if j > i + 1 else i + 1
+            after = j
         return out

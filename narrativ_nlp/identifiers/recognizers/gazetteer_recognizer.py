@@ -43,11 +43,10 @@ class GazetteerRecognizer(Recognizer):
         texts, _ = token_texts(doc)
         lower_text = None  # computed at the first lower-case candidate
         word_names: list[int] = []  # lower-case names that are words, in a text without capitals: need evidence
-        for i, word in enumerate(texts):
-            if not word[:1].isalpha() or len(word) < 2:
-                continue
-            if not lex.is_first_name(word):
-                continue
+        # the doc's distinct words that are given names, each tested once; then only their tokens are visited
+        names = {w for w in set(texts) if len(w) >= 2 and w[0].isalpha() and lex.is_first_name(w)}
+        for i in [i for i, w in enumerate(texts) if w in names] if names else ():
+            word = texts[i]
             tok = doc[i]  # a Token object only for candidates
             low = word.lower()
             if low in lex.not_person or low in lex.towns:

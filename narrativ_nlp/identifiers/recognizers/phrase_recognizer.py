@@ -36,6 +36,7 @@ from narrativ_nlp.identifiers.recognizers.base import (
     initial_flags,
     token_lowers,
     token_texts,
+    upper_starts,
 )
 from narrativ_nlp.identifiers.types import IdentifierSpan
 
@@ -69,6 +70,9 @@ class PhraseRecognizer(Recognizer):
         self._listed_lower = tuple(p.lower() for p in listed)
         self._heads = frozenset(w.lower() for w in conf.get("institution_nouns", ()))
         self._heading_words = int(conf.get("heading_words", 6))
+        # ``_name`` and ``_ordinary`` by word (they read only the word and the lexicon, which does not change)
+        self._name_memo: dict[str, bool] = {}
+        self._ordinary_memo: dict[str, bool] = {}
 
     def _maybe_listed(self, text: str) -> bool:
         """False only when no listed phrase can match ``text`` (see ``__init__``)."""
@@ -77,10 +81,27 @@ class PhraseRecognizer(Recognizer):
 
     def _name(self, word: str) -> bool:
         """A given name or a surname (or its possessive) of any list, or a part of one ("Anne-Sofie")."""
-        lex = self.context.lexicon
-        return lex.base_name(word) is not None or any(lex.base_name(p) is not None for p in word.split("-") if p)
+        memo = self._name_memo
+        known = memo.get(word)
+        if known is None:
+            lex = self.context.lexicon
+            known = lex.base_name(word) is not None or any(lex.base_name(p) is not None for p in word.split("-") if p)
+            if len(memo) >= 50_000:
+                memo.clear()
+            memo[word] = known
+        return known
 
     def _ordinary(self, word: str) -> bool:
+        memo = self._ordinary_memo
+        known = memo.get(word)
+        if known is None:
+            known = self._ordinary_word(word)
+            if len(memo) >= 50_000:
+                memo.clear()
+            memo[word] = known
+        return known
+
+    def _ordinary_word(self, word: str) -> bool:
         lex = self.context.lexicon
         low = word.lower()
         if word.isupper():
@@ -98,11 +119,16 @@ class PhraseRecognizer(Recognizer):
             found.extend(self.span(m.start(), m.end(), "NOT_PERSON", self.SCORE) for m in self._listed.finditer(text))
         lex = self.context.lexicon
         n = len(texts)
-        cap = [bool(_CAPITALISED.match(t)) for t in texts]
-        i = 0
-        while i < n:
-            if not cap[i]:
-                i += 1
+        # capitalised words start with a capital letter: only those tokens are matched
+        cap = [False] * n
+        caps = []
+        for k in upper_starts(doc):
+            if _CAPITALISED.match(texts[k]):
+                cap[k] = True
+                caps.append(k)
+        after = 0  # the first token after the last run looked at
+        for i in caps:
+            if i < after:
                 continue
             j = i
             while j + 1 < n and cap[j + 1] and doc[j].whitespace_ == " ":
@@ -129,20 +155,21 @@ class PhraseRecognizer(Recognizer):
                         continue
                     if self._single(doc, texts, idxs, k, full_name=len(names) > 0 and j > first):
                         found.append(self.span(idxs[k], idxs[k] + len(texts[k]), "NOT_PERSON", self.SCORE))
-            i = j + 1
+            after = j + 1
         # a town that looks like a name's genitive, after "i" and before a verb: "I Frederiks er der 14 dagplejere"
-        for k in range(1, n - 1):
-            word = texts[k]
-            if texts[k - 1].lower() == "i" and word.lower() in lex.towns and texts[k + 1].lower() in _PLACE_VERBS \
-                    and cap[k]:
+        # (``lowered`` holds every token's lower-case form: without "i" there is none)
+        lowers = token_lowers(doc)
+        for k in caps if "i" in lowered else ():
+            if 1 <= k < n - 1 and lowers[k - 1] == "i" and lowers[k] in lex.towns and lowers[k + 1] in _PLACE_VERBS:
+                word = texts[k]
                 found.append(self.span(idxs[k], idxs[k] + len(word), "NOT_PERSON", self.SCORE))
         # a group named after a name with a plural ending behind an apostrophe: "“Maxi knud’terne”"
         if "’" in text or "'" in text:
             found.extend(self.span(m.start(1), m.end(1), "NOT_PERSON", self.SCORE) for m in _GROUP.finditer(text))
         # an unknown capitalised word before an institution noun: "Voerså børnehus", "Ådum Børneunivers"
-        for k in range(n - 1):
+        for k in caps:
             word = texts[k]
-            if cap[k] and texts[k + 1].lower() in self._heads and not self._name(word) and not (
+            if k < n - 1 and lowers[k + 1] in self._heads and not self._name(word) and not (
                     word.endswith("s") and not lex.is_word(word)) and not lex.is_word(word):
                 found.append(self.span(idxs[k], idxs[k] + len(word), "NOT_PERSON", self.SCORE))
         return found
@@ -169,12 +196,19 @@ class PhraseRecognizer(Recognizer):
 
 def _heading(doc: Doc, idx: int, max_words: int) -> bool:
     """The token at character ``idx`` stands in a short line that ends without a full stop: a heading
-    ("Tidlig SFO")."""
+    ("Tidlig SFO"). Each line is decided once per doc."""
     text = doc_text(doc)
     if "\n" not in text:
         return False  # one line: no heading
     start = text.rfind("\n", 0, idx) + 1
-    end = text.find("\n", idx)
-    line = text[start : end if end >= 0 else len(text)].strip()
-    words = re.findall(r"[^\W\d_]+", line)
-    return 0 < len(words) <= max_words and not line.endswith(_SENTENCE_END) and "\n" in text
+    memo = doc.user_data.setdefault(f"narrativ_phrase_headings_{max_words}", {})
+    heading = memo.get(start)
+    if heading is None:
+        end = text.find("\n", idx)
+        line = text[start : end if end >= 0 else len(text)].strip()
+        words = _LETTERS.findall(line)
+        heading = memo[start] = 0 < len(words) <= max_words and not line.endswith(_SENTENCE_END)
+    return heading
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")

@@ -33,7 +33,14 @@ import re
 from spacy.lang.da.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
-from narrativ_nlp.identifiers.recognizers.base import Recognizer, RecognizerContext, doc_text, initial_flags, token_texts
+from narrativ_nlp.identifiers.recognizers.base import (
+    Recognizer,
+    RecognizerContext,
+    doc_text,
+    initial_flags,
+    token_texts,
+    upper_starts,
+)
 from narrativ_nlp.identifiers.types import IdentifierSpan
 
 
@@ -102,7 +109,9 @@ class PlaceRecognizer(Recognizer):
         out: list[IdentifierSpan] = []
         buildings: set[str] = set()
         place_ends: set[int] = set()  # token index of the last word of each place found
-        for i, word in enumerate(texts):
+        upper = upper_starts(doc)  # an unknown word is capitalised: only tokens with a capital first
+        for i in upper:
+            word = texts[i]
             if not self._unknown(word):
                 continue
             low = word.lower()
@@ -143,9 +152,12 @@ class PlaceRecognizer(Recognizer):
                     continue  # "i Lonny og Bents have", "i Lonny og Bent Hansens have": two owners
                 out.append(self.span(idxs[i], idxs[j] + len(texts[j]), "NOT_PERSON", 0.8))
                 place_ends.add(j)
-        caps = [_capitalised(w) for w in texts]
-        out.extend(self._events(texts, idxs, caps))
-        out.extend(self._phrases(doc, texts, idxs, caps))
+        caps = [False] * n
+        cap_idx = [i for i in upper if _capitalised(texts[i])]
+        for i in cap_idx:
+            caps[i] = True
+        out.extend(self._events(texts, idxs, caps, cap_idx))
+        out.extend(self._phrases(doc, texts, idxs, caps, cap_idx))
         out.extend(self._titles_quoted(doc))
         if buildings:
             text = doc_text(doc)
@@ -173,16 +185,16 @@ class PlaceRecognizer(Recognizer):
             out.append(self.span(m.start(1), m.end(1), "NOT_PERSON", 0.8))
         return out
 
-    def _phrases(self, doc: Doc, texts: list[str], idxs: list[int], caps: list[bool]) -> list[IdentifierSpan]:
+    def _phrases(self, doc: Doc, texts: list[str], idxs: list[int], caps: list[bool],
+                 cap_idx: list[int]) -> list[IdentifierSpan]:
         """Capitalised phrases that name no person: a street or square ("Nørager Plads"), ordinary words
         inside a sentence ("ved Byens Kagemand", "Det Kongelige Teater"), a ruler ("Dronning Dagmar")."""
         lex = self.context.lexicon
         out = []
         n = len(texts)
-        i = 0
-        while i < n:
-            if not caps[i]:
-                i += 1
+        after = 0  # the first token after the last run looked at
+        for i in cap_idx:
+            if i < after:
                 continue
             j = i
             while j + 1 < n and caps[j + 1] and idxs[j] + len(texts[j]) == idxs[j + 1] - 1:
@@ -197,17 +209,16 @@ class PlaceRecognizer(Recognizer):
                 elif not initial_flags(doc)[i] and all(
                         self._unknown(w) and w.lower() not in STOP_WORDS and _ordinary(w, lex) for w in run):
                     out.append(self.span(idxs[i], idxs[j] + len(texts[j]), "NOT_PERSON", 0.8))
-            i = j + 1
+            after = j + 1
         return out
 
-    def _events(self, texts: list[str], idxs: list[int], caps: list[bool]) -> list[IdentifierSpan]:
+    def _events(self, texts: list[str], idxs: list[int], caps: list[bool], cap_idx: list[int]) -> list[IdentifierSpan]:
         """"Dagplejens Dag", "Mors Dag", "Bamsedag": no person."""
         lex = self.context.lexicon
         out = []
         endings = tuple(self._event_words)
-        for i, word in enumerate(texts):
-            if not caps[i]:
-                continue
+        for i in cap_idx:
+            word = texts[i]
             low = word.lower()
             if low in self._event_words:
                 # "Dagplejens Dag": an ordinary word's genitive before an event word ("Emmas Dag" stays a name)

@@ -20,6 +20,7 @@ from narrativ_nlp.identifiers.recognizers.base import (
     is_initial,
     looks_like_subject,
     token_texts,
+    upper_starts,
 )
 from narrativ_nlp.identifiers.types import IdentifierSpan, split_apostrophe
 
@@ -32,9 +33,10 @@ class ProperNounRecognizer(Recognizer):
         lex = self.context.lexicon
         found = []
         texts, _ = token_texts(doc)
-        for i, token_text in enumerate(texts):
-            if len(token_text) < 2 or not token_text[0].isupper():
-                continue  # most tokens: cheap test first
+        for i in upper_starts(doc):  # most tokens have no capital first: not visited
+            token_text = texts[i]
+            if len(token_text) < 2:
+                continue
             # "Iqra's", "Yonas'": an apostrophe possessive is one token; its name is the part before it
             word, apostrophe = split_apostrophe(token_text)
             if len(word) < 2 or not word[0].isupper() or word.isupper() or word.endswith("-") or not _name_letters(word):
