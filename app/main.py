@@ -105,6 +105,8 @@ QUEUE_POLL = 0.005
 #: pipeline (≈ 0,5 GB); NARRATIV_APP_WORKERS overrides. See narrativ_nlp/workflows/pool.py and bench_app_load.py.
 APP_WORKERS = 2
 _pool = None  # the running AnalysisPool of this process, if any
+#: an invented narrative each worker analyses and reviews once at start (nothing of it is kept)
+WARM_TEXT = "Emma og Jonas byggede en hule i dag. Emma er altid urolig ved frokosten, men hun hjalp de mindste."
 
 
 def analyse_view(text: str | None, more: bool = False, ignored: list[str] | None = None) -> dict[str, Any]:
@@ -735,7 +737,10 @@ def _start_pool(workers: int) -> None:
         return
     from narrativ_nlp.workflows.pool import AnalysisPool
 
-    _pool = AnalysisPool(workers)
+    # each worker runs the app's own calls once at start (an analysis, a review's detection), in the
+    # background: the first user's request finds them loaded, and the page does not wait for them
+    _pool = AnalysisPool(workers, warm=[(write_h.analyse_narrative, (WARM_TEXT, False, [])),
+                                        (write_h.review_persons, (WARM_TEXT, [], []))])
     _pool.start()
     atexit.register(_pool.close)
 

@@ -67,18 +67,33 @@ def card_css() -> str:
         hidden = ", ".join(f'.nv-finding:has([data-nv-sugg="{n}"]) .nv-use-{j + 1}' for j in range(n, MAX_SUGGESTIONS))
         rules.append(hidden + " {display: none !important;}")
     rules.append('.nv-finding:has([data-nv-edit="0"]) .nv-edit {display: none !important;}')
+    # a slot without a finding (its card empty) is not there at all: shown and hidden by the card's text alone,
+    # so an analysis never sends the slot a visibility update (Gradio builds a new component for each one)
+    rules.append(".nv-finding:not(:has(.nv-slot)) {display: none !important;}")
     return "\n".join(rules) + "\n"
 
 
+def _plain_html(block: Any) -> bool:
+    """Whether ``block``'s postprocessing of a string is ``gr.HTML``'s own (it hands the string back)."""
+    return getattr(type(block), "postprocess", None) is gr.HTML.postprocess
+
+
 def skip_cheaply() -> bool:
-    """Let Gradio pass a skipped output (``gr.skip()``) on as it is, without building a component for it.
+    """Let Gradio pass a skipped output (``gr.skip()``) on as it is, without building a component for it, and
+    an HTML output's new string without a trip to a worker thread.
 
     Gradio 6 treats ``gr.skip()`` as a property update: for each one it builds a new instance of the output's
     component class with the same arguments and its configuration (≈ 0,3–0,7 ms of the server's CPU each on
     this machine). An analysis answers for every card slot, mostly "unchanged", so that was most of its cost.
     The answer is the same (``{"__type__": "update"}``; None for a State, which keeps its value); only
-    the outputs that change go through Gradio's own postprocessing. Returns False when this Gradio has no
-    ``Blocks.postprocess_data`` (then nothing is changed).
+    the outputs that change go through Gradio's own postprocessing.
+
+    A new string for a ``gr.HTML`` output (the marked text, profile, status and the cards: ≈ 8 per analysis)
+    goes through the very steps Gradio takes for it (the session's copy of the block, ``HTML.postprocess``,
+    the value in the session's configuration) in the event loop itself: Gradio hands every postprocessing to
+    a worker thread (``anyio.to_thread``), and that hop costs the event loop more than ``HTML.postprocess``,
+    which returns the string. Returns False when this Gradio has no ``Blocks.postprocess_data`` (then
+    nothing is changed).
     """
     import copy
 
@@ -92,9 +107,12 @@ def skip_cheaply() -> bool:
 
     async def postprocess_data(self: Any, block_fn: Any, predictions: Any, state: Any) -> list[Any]:
         outputs = list(getattr(block_fn, "outputs", []))
-        if (isinstance(predictions, (list, tuple)) and len(outputs) > 1 and len(predictions) == len(outputs)
+        if (state is not None and isinstance(predictions, (list, tuple)) and len(outputs) > 1
+                and len(predictions) == len(outputs) and getattr(block_fn, "postprocess", False)
                 and not getattr(block_fn, "batch", False) and not getattr(block_fn, "is_validator_function", False)):
-            keep = [i for i, p in enumerate(predictions) if not (type(p) is dict and p == SKIP)]
+            skipped = [type(p) is dict and p == SKIP for p in predictions]
+            html = [type(p) is str and _plain_html(b) for p, b in zip(predictions, outputs, strict=True)]
+            keep = [i for i in range(len(outputs)) if not skipped[i] and not html[i]]
             if len(keep) < len(outputs):
                 done: list[Any] = []
                 if keep:
@@ -104,6 +122,15 @@ def skip_cheaply() -> bool:
                     done = await original(self, part, values if len(keep) > 1 else values[0], state)
                 result: list[Any] = [None if b.stateful else {"__type__": "update"} for b in outputs]
                 for i, value in zip(keep, done, strict=True):
+                    result[i] = value
+                for i in (i for i, h in enumerate(html) if h):  # Gradio's steps for a value, without the thread
+                    block = outputs[i]
+                    if block._id in state:
+                        block = state[block._id]
+                    value = block.postprocess(predictions[i])
+                    if block._id not in state:
+                        state[block._id] = block
+                    state._update_value_in_config(block._id, value)
                     result[i] = value
                 return result
         return await original(self, block_fn, predictions, state)
@@ -124,7 +151,8 @@ class Slot:
     def __init__(self, k: int) -> None:
         n = k + 1
         self.k = k
-        with gr.Group(elem_id=f"fund-{n}", elem_classes=["nv-finding"], visible=False) as self.group:
+        # always "visible" to Gradio: the page's CSS (``card_css``) hides the slot while its card is empty
+        with gr.Group(elem_id=f"fund-{n}", elem_classes=["nv-finding"]) as self.group:
             self.card = gr.HTML(js_on_load=None)
             with gr.Row():
                 self.use = [gr.Button(f"Brug forslag {j + 1}", size="sm", elem_classes=["nv-use", f"nv-use-{j + 1}"])
@@ -144,12 +172,12 @@ class Slot:
     @property
     def outputs(self) -> list[Any]:
         """What an analysis may change in this slot, in the order of ``update``."""
-        return [self.group, self.card, self.editor, self.guide, self.edit, self.msg]
+        return [self.card, self.editor, self.guide, self.edit, self.msg]
 
     #: no State per slot: whether the writer started from a suggestion (»accepted«) or not (»edited«) is kept
     #: with the draft (``drafts[uid]["action"]``). Every State among an event's outputs costs the server a scan
     #: of all the page's events (Gradio's ``get_state_ids_to_track``) and a configuration copy, per analysis.
-    WIDTH = 6
+    WIDTH = 5
 
     def update(self, f: dict[str, Any] | None, before: Shown, drafts: dict[str, Any]) -> tuple[Shown, list[Any]]:
         """(what the slot shows now, its updates): only what changed (Gradio is told to skip the rest), so a
@@ -158,19 +186,17 @@ class Slot:
         A slot's edit field is open exactly when its finding has a draft (``drafts``: opening puts it there,
         »Fortryd« and »Erstat i teksten« take it out)."""
         out: list[Any] = [gr.skip() for _ in range(self.WIDTH)]
-        group, card, editor, guide, edit, msg = range(self.WIDTH)
+        card, editor, guide, edit, msg = range(self.WIDTH)
         was_open = before is not None and before[0] in drafts
         if f is None:
             if before is not None:
-                out[group] = gr.update(visible=False)
+                out[card] = ""  # an empty card: the slot is hidden (``card_css``)
                 if was_open:  # a hidden slot has its field closed (a draft stays in drafts)
                     out[editor] = gr.update(visible=False)
             return None, out
         uid = f.get("uid") or f["key"]
         html = slot_card_html(f)
         now: Shown = (uid, html)
-        if before is None:
-            out[group] = gr.update(visible=True)
         if before is None or before[1] != html:
             out[card] = html
         if before is not None and before[0] == uid:

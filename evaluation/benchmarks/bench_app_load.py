@@ -600,6 +600,9 @@ def main(argv: list[str] | None = None) -> int:
         "server_cpu_ms_per_analysis": round(1000 * server_s / n, 1) if server_s is not None and n else None,
         "server_cpu_s_by_thread": None if server is None else {
             **cpu_by_thread(cpu_before[2], cpu_after[2]), "worker_processes": round(workers_s, 2)},
+        # what the analysis workers had used before the measured phase (their start-up: pipeline and models
+        # loaded at launch, in the background): outside the figures above
+        "worker_processes_cpu_s_before_phase": None if server is None else round(cpu_before[3], 1),
         "client": args.client + ("" if args.no_cards or args.client != "thin" else "+cards")
         + ("" if args.client == "thin" else (" plain" if args.plain_client else " shared SSL context")),
         "cpus": os.cpu_count(), "loadavg_before": [round(x, 2) for x in phase.get("load_before", (0, 0, 0))],

@@ -6,7 +6,7 @@ analysis runs in ``workers`` other processes (started once, the spaCy pipeline l
 server's thread only waits for the answer, without the GIL. See evaluation/benchmarks/bench_app_load.py for
 what it gives on this machine.
 
-    pool = AnalysisPool(2); pool.start()          # at launch; loads in the background
+    pool = AnalysisPool(2, warm=[(fn, args)]); pool.start()   # at launch; loads in the background
     pool.call(fn, *args)                           # fn(*args) in a worker, or here until the pool is ready
 
 ``fn`` must be a module-level function (it is sent by name) and return plain, picklable values. Whatever goes
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -31,14 +31,28 @@ logger = logging.getLogger("narrativ_nlp.pool")
 T = TypeVar("T")
 
 
-def _load_worker() -> None:
-    """In each worker: load the pipeline once (through the workflow layer) before the first call."""
+def _load_worker(warm: tuple[tuple[Callable[..., Any], tuple[Any, ...]], ...] = ()) -> None:
+    """In each worker: load the pipeline once (through the workflow layer) before the first call, then run
+    the caller's ``warm`` calls (the very functions the app sends later, so their modules, data files and
+    lazily loaded parts are ready too: the first request does not pay for them)."""
     from narrativ_nlp.workflows import analyse_text
     from narrativ_nlp.workflows.enrichment import enrich
 
     analyse_text("Barnet legede i sandkassen og hjalp de andre.")
     # the models of a save's enrich() step (themes, curriculum): ≈ 0,6 s and a few MB, not at the first save
     enrich(["Barnet legede i sandkassen og hjalp de andre."], "placeholder")
+    for fn, args in warm:
+        try:
+            fn(*args)
+        except Exception as exc:  # noqa: BLE001  (only a head start; the real call reports its own error)
+            logger.warning("opvarmning i arbejdsproces fejlede (%s)", type(exc).__name__)
+
+
+def worker_cpu_s() -> float:
+    """CPU seconds the process it runs in has used so far (sent to a worker: what its start-up cost)."""
+    import time
+
+    return time.process_time()
 
 
 def _ready() -> bool:
@@ -63,8 +77,11 @@ def _run(fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
 class AnalysisPool:
     """``workers`` processes (spawned, so no thread of the server is copied), ready after their pipeline loaded."""
 
-    def __init__(self, workers: int = 2) -> None:
+    def __init__(self, workers: int = 2, warm: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]] = ()) -> None:
+        """``warm``: (module-level function, arguments) run once in each worker at start, after the pipeline
+        loaded and before the pool counts as ready."""
         self.workers = max(0, int(workers))
+        self.warm = tuple((fn, tuple(args)) for fn, args in warm)
         self._executor: ProcessPoolExecutor | None = None
         self._ready = threading.Event()
         self._lock = threading.Lock()
@@ -81,7 +98,7 @@ class AnalysisPool:
         import multiprocessing
 
         self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_load_worker)
+                                             initializer=_load_worker, initargs=(self.warm,))
         # one call per worker: each one has loaded its pipeline when all have answered
         futures = [self._executor.submit(_ready) for _ in range(self.workers)]
 

@@ -12,11 +12,23 @@ def test_worker_process_gives_the_same_view_and_errors_as_in_process(warm):
     from narrativ_nlp.errors import NarrativError
     from narrativ_nlp.workflows.pool import AnalysisPool
 
+    from narrativ_nlp.workflows.pool import worker_cpu_s
+
     texts = _texts(6)
-    pool = AnalysisPool(1)
+    # warmed as the app warms its pool (app.main._start_pool): the app's own calls, once, at start
+    pool = AnalysisPool(1, warm=[(write_h.analyse_narrative, (texts[5], False, [])),
+                                 (write_h.review_persons, (texts[5], [], []))])
     try:
         pool.start(wait=True)
         assert pool.ready
+        # a warm pool answers the first request: the worker loaded everything at start (seconds of CPU), and
+        # its first analysis and first review cost what any later one costs, not a load
+        started = pool.call(worker_cpu_s)
+        pool.call(write_h.analyse_narrative, texts[4], False, [])
+        pool.call(write_h.review_persons, texts[4], [], [])
+        first = pool.call(worker_cpu_s) - started
+        assert started > 2.0 and first < 0.1 * started
+        assert pool.in_process_calls == 0
         for text in texts:
             here = write_h.analyse_narrative(text, False, [])
             there = pool.call(write_h.analyse_narrative, text, False, [])

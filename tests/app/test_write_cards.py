@@ -14,7 +14,7 @@ pytestmark = pytest.mark.usefixtures("warm")
 TEXT = ("Emma er altid umulig ved frokosten, og hun kan ikke sidde stille. Hun har svært ved at vente på sin tur, "
         "og hun mangler koncentration. I dag byggede hun et tårn sammen med Jonas.")
 W = Slot.WIDTH
-I_GROUP, I_CARD, I_EDITOR, I_GUIDE, I_EDIT, I_MSG = range(W)
+I_CARD, I_EDITOR, I_GUIDE, I_EDIT, I_MSG = range(W)
 
 
 def _skip(v) -> bool:
@@ -41,7 +41,6 @@ def test_first_analysis_shows_one_card_per_finding_and_nothing_else(cards):
     assert empty["visible"] is False and _skip(more)
     for k, f in enumerate(findings):
         s = _slot(out, k)
-        assert s[I_GROUP]["visible"] is True
         assert s[I_CARD] == slot_card_html(f) and write_h.card_html(f) in s[I_CARD]
         editable = f["kind"] == "deficit"
         n_sugg = len(f["suggestions"]) if editable else 0
@@ -90,8 +89,8 @@ def test_a_finding_moving_to_another_slot_brings_its_draft_along(cards):
         out2 = cards.update(after, {second["uid"]: {"text": draft, "action": "edited"}},
                             [*shown[:k2], (second["uid"], ""), *shown[k2 + 1:]])
         assert _slot(out2, k2)[I_EDITOR]["visible"] is False
-    # the slot no longer needed is hidden
-    assert _slot(out, len(after))[I_GROUP]["visible"] is False
+    # the slot no longer needed is hidden: its card is emptied (the page's CSS hides a slot without a card)
+    assert _slot(out, len(after))[I_CARD] == ""
     assert out[0][len(after)] is None
 
 
@@ -101,7 +100,7 @@ def test_cleared_hides_every_card_and_shows_the_empty_note(cards):
     shown = cards.update(findings, {}, None)[0]
     out = cards.cleared({}, shown)
     assert out[0] == [None] * 6 and out[1]["visible"] is True
-    assert all(_slot(out, k)[I_GROUP]["visible"] is False for k in range(len(findings)))
+    assert all(_slot(out, k)[I_CARD] == "" for k in range(len(findings)))
     assert all(_skip(v) for k in range(len(findings), 6) for v in _slot(out, k))  # never shown: untouched
 
 
@@ -136,13 +135,59 @@ def test_skipped_outputs_answer_as_gradio_answers_them():
         btn.click(lambda: None, outputs=[box, html, st])
     fn = next(iter(demo.fns.values()))
     preds = [gr.skip(), "<b>ny</b>", gr.skip()]
-    cheap = asyncio.run(Blocks.postprocess_data(demo, fn, preds, SessionState(demo)))
     original = Blocks.postprocess_data.__wrapped_original__ if hasattr(Blocks.postprocess_data,
                                                                        "__wrapped_original__") else None
+    state_cheap = SessionState(demo)
+    cheap = asyncio.run(Blocks.postprocess_data(demo, fn, preds, state_cheap))
     assert cheap[0] == {"__type__": "update"} and cheap[1] == "<b>ny</b>" and cheap[2] is None
+    # the HTML string took the short way (no worker thread), and the session remembers it as Gradio does
+    assert state_cheap.config_values[html._id]["props"]["value"] == "<b>ny</b>"
     if original is not None:
         state = SessionState(demo)
         assert asyncio.run(original(demo, fn, preds, state)) == cheap
+        assert state.config_values[html._id]["props"]["value"] == "<b>ny</b>"
+
+
+def test_an_untouched_card_slot_still_shows_its_finding_in_the_session(cards):
+    """Through Gradio's postprocessing (with the short ways for skipped outputs and HTML strings): a second
+    analysis that leaves a slot alone sends nothing for it, and the session still holds the slot's card (what
+    a page reload or a re-render shows); a slot whose finding went is emptied, which hides it on the page."""
+    import asyncio
+
+    from gradio.blocks import Blocks
+    from gradio.state_holder import SessionState
+
+    with gr.Blocks() as demo:
+        slots = CardSlots(n=6)
+        btn = gr.Button()
+        btn.click(lambda: None, outputs=slots.outputs)
+    fn = next(iter(demo.fns.values()))
+    state = SessionState(demo)
+    findings = write_h.analyse_narrative(TEXT)["findings"]
+    first = slots.update(findings, {}, None)
+    sent = asyncio.run(Blocks.postprocess_data(demo, fn, first, state))
+    card = lambda k: slots.slots[k].card._id  # noqa: E731
+    assert [sent[slots.outputs.index(slots.slots[k].card)] for k in range(len(findings))] == \
+        [slot_card_html(f) for f in findings]
+    again = slots.update(findings[:-1], {}, first[0])  # the last finding is gone (rewritten or ignored)
+    sent = asyncio.run(Blocks.postprocess_data(demo, fn, again, state))
+    for k, f in enumerate(findings[:-1]):  # untouched: nothing sent, the session keeps the card
+        assert _skip(sent[slots.outputs.index(slots.slots[k].card)])
+        assert state.config_values[card(k)]["props"]["value"] == slot_card_html(f)
+        assert f"»{f['text']}«" in state.config_values[card(k)]["props"]["value"]
+    gone = len(findings) - 1
+    assert sent[slots.outputs.index(slots.slots[gone].card)] == ""
+    assert state.config_values[card(gone)]["props"]["value"] == ""
+    # no visibility update for a slot at all: its group is not among the outputs of an analysis
+    assert not any(s.group in slots.outputs for s in slots.slots)
+
+
+def test_the_css_hides_exactly_the_slots_without_a_card():
+    css = card_css()
+    assert ".nv-finding:not(:has(.nv-slot)) {display: none !important;}" in css
+    # a shown card carries the class the rule looks for; an empty slot's card is the empty string
+    f = write_h.analyse_narrative(TEXT)["findings"][0]
+    assert slot_card_html(f).startswith('<div class="nv-slot"')
 
 
 def test_the_slots_add_one_state_to_an_analysis_and_the_draft_keeps_how_it_started(cards):
@@ -156,4 +201,4 @@ def test_the_slots_add_one_state_to_an_analysis_and_the_draft_keeps_how_it_start
     out = cards.update(findings, {f["uid"]: {"text": "Emma ventede.", "action": "accepted"}},
                        [None] * len(shown))  # the slot shown anew: its field opens with the draft
     s = _slot(out, findings.index(f))
-    assert s[I_EDITOR]["visible"] is True and s[I_EDIT] == "Emma ventede." and len(s) == W == 6
+    assert s[I_EDITOR]["visible"] is True and s[I_EDIT] == "Emma ventede." and len(s) == W == 5
