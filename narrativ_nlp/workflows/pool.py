@@ -21,6 +21,7 @@ counts and error types.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -31,10 +32,28 @@ logger = logging.getLogger("narrativ_nlp.pool")
 T = TypeVar("T")
 
 
-def _load_worker(warm: tuple[tuple[Callable[..., Any], tuple[Any, ...]], ...] = ()) -> None:
+def _watch_parent(parent: int, every_s: float = 2.0) -> None:
+    """In a worker: end the process when the app that started it is gone (killed without closing its
+    pool, its workers were re-parented and lived on, each holding a loaded pipeline)."""
+    import os
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            time.sleep(every_s)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="narrativ-parent-watch", daemon=True).start()
+
+
+def _load_worker(warm: tuple[tuple[Callable[..., Any], tuple[Any, ...]], ...] = (), parent: int | None = None) -> None:
     """In each worker: load the pipeline once (through the workflow layer) before the first call, then run
     the caller's ``warm`` calls (the very functions the app sends later, so their modules, data files and
     lazily loaded parts are ready too: the first request does not pay for them)."""
+    if parent is not None:
+        _watch_parent(parent)
     from narrativ_nlp.workflows import analyse_text
     from narrativ_nlp.workflows.enrichment import enrich
 
@@ -98,7 +117,7 @@ class AnalysisPool:
         import multiprocessing
 
         self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_load_worker, initargs=(self.warm,))
+                                             initializer=_load_worker, initargs=(self.warm, os.getpid()))
         # one call per worker: each one has loaded its pipeline when all have answered
         futures = [self._executor.submit(_ready) for _ in range(self.workers)]
 

@@ -61,3 +61,44 @@ def test_without_workers_the_call_runs_here():
     assert not pool.ready
     assert pool.call(sorted, [3, 1, 2]) == [1, 2, 3]
     assert pool.in_process_calls == 1
+
+
+def test_a_worker_ends_when_the_app_that_started_it_is_killed():
+    """Killed without closing its pool, the app's workers were re-parented and lived on: each watches
+    its parent now and ends when it is gone."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    worker = ("import time; from narrativ_nlp.workflows.pool import _watch_parent; import os; "
+              "_watch_parent(os.getppid(), 0.1); time.sleep(60)")
+    app = ("import subprocess, sys, time; p = subprocess.Popen([sys.executable, '-c', sys.argv[1]]); "
+           "print(p.pid, flush=True); time.sleep(60)")
+    proc = subprocess.Popen([sys.executable, "-c", app, worker], stdout=subprocess.PIPE, text=True)
+    child = int(proc.stdout.readline())
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        with open(f"/proc/{pid}/stat") as f:  # a zombie waiting for its new parent counts as gone
+            return f.read().split(")")[-1].split()[0] != "Z"
+
+    try:
+        time.sleep(1.5)
+        assert alive(child)  # the watch does not end a worker whose app is running
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while alive(child) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not alive(child)
+    finally:
+        for pid in (child, proc.pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
