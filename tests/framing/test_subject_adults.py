@@ -149,3 +149,14 @@ def test_a_letter_page_suggestion_says_barnet_for_the_generic_girl(nlp):
     for f in analyse(text, nlp=nlp).findings:
         assert f.subject_text not in ("Anna", "Jesper")
         assert not any("Anna" in s or "Jesper" in s for s in f.suggestions)
+
+
+def test_an_object_pronoun_is_no_clause_subject(nlp):
+    """"... og gav hende den": the clause after "og" has no subject of its own; it is the learning story's
+    child ("du"), not the girl given the feather."""
+    text = ("Kære Gustav\n\nI dag legede du med Lea ved bålet. Du fandt en fin fjer og gav hende den og sagde, "
+            "at hun kunne bruge den som tryllestav.")
+    doc = _doc(nlp, text)
+    start = text.index("gav hende")
+    _local, about = doc._.subjects.for_finding(start, start + len("gav hende"))
+    assert about.name == "Gustav"
