@@ -240,7 +240,7 @@ class DocSubjects:
         self.doc = doc
         self.words = words
         self._low, self._lem, _ = token_table(doc)
-        self._txt = token_texts(doc)[0]
+        self._txt, self._idx = token_texts(doc)
         self.mentions = sorted(mentions, key=lambda m: m.tok)
         self._toks = [m.tok for m in self.mentions]
         self.children = [m for m in self.mentions if m.kind == "child"]
@@ -290,17 +290,17 @@ class DocSubjects:
         by a blank line ("Taler for lidt\n\nMin søn ...", "Han får raserianfald over ingenting\n\n").
         A title points forward to the whole text: unless it names a child, it names no one."""
         text = doc_text(doc)
-        k = next((k for k, s in enumerate(self.sents) if text[s.start_char:s.end_char].strip()), None)
-        if k is None:
-            return None
+        a = len(text) - len(text.lstrip())
+        b = text.find("\n", a)
+        line = text[a:b].rstrip() if b > a else ""
+        if not line or line[-1] in ".!?…:" or not text[b:].lstrip(" \t\r").startswith("\n") \
+                or not text[b + 1:].lstrip(" \t\r").startswith("\n"):
+            return None  # most texts: no title line
+        tok = bisect_right(self._idx, a) - 1
+        k = bisect_right(self._sent_starts, tok) - 1
         sent = self.sents[k]
-        line = text[sent.start_char:sent.end_char].strip()
-        after = text[sent.end_char:sent.end_char + 4] if sent.end_char < len(text) else ""
-        rest = text[sent.start_char:].lstrip()
-        if not line or line[-1] in ".!?…:" or "\n" in line or not rest.startswith(line):
-            return None
-        gap = text[sent.start_char:].lstrip()[len(line):]
-        return k if gap.startswith(("\n\n", "\n \n", "\r\n\r\n")) or (not gap.strip() and "\n\n" in after) else None
+        # the title is a sentence of its own (the segmenter splits at a blank line)
+        return k if text[sent.start_char:sent.end_char].strip() == line else None
 
     # ------------------------------------------------------------------ resolution
     def _child_before(self, tok: int, key: str | None = None) -> _Mention | None:
@@ -767,28 +767,30 @@ class SubjectResolver:
         ("Signe Brask, der er formand for ..."), or an adult verb with a child as object ("Lone hentede
         Ali", "Jytte afleverede ham")."""
         w = self.words
-        slash = self._txt[span.start][:1] == "/" and (not prefix or prefix[-1] in ".!?")
+        low, txt = self._low, self._txt  # per-thread attributes: read once
+        slash = txt[span.start][:1] == "/" and (not prefix or prefix[-1] in ".!?")
         if prefix in w.byline_cues or slash or prefix.endswith((". /", "! /")):
             return True  # "Af Rasmus Thøgersen"; "/kasper" signing a note
         if span.start > 0:
-            before = self._low[span.start - 1]
+            before = low[span.start - 1]
             if before in w.letter_words and (before != "kære" or sent_k >= 3):
                 return True
-            age = _AGE.fullmatch(before)
-            if age is not None and int(age.group(1)) >= 16:
-                return True
+            if "årig" in before:
+                age = _AGE.fullmatch(before)
+                if age is not None and int(age.group(1)) >= 16:
+                    return True
         j = span.end
-        n = len(doc)
-        if j + 3 < n and self._txt[j] == "," and self._low[j + 1] in ("der", "som") and self._low[j + 2] in ("er", "var", "arbejder", "blev"):
+        n = len(low)
+        if j + 3 < n and txt[j] == "," and low[j + 1] in ("der", "som") and low[j + 2] in ("er", "var", "arbejder", "blev"):
             k = j + 3
-            while k < min(n, j + 6) and self._low[k] in ("som", "en", "et", "ny", "nyt", "vores", "jeres", "deres", "hans", "hendes"):
+            while k < min(n, j + 6) and low[k] in ("som", "en", "et", "ny", "nyt", "vores", "jeres", "deres", "hans", "hendes"):
                 k += 1
             if k < n and self._word(doc, k, w.adult_roles):
                 return True
-        if j + 1 < n and self._low[j] in w.adult_verbs:
-            nxt = self._low[j + 2] if j + 2 < n else ""
-            if self._low[j + 1] in ("ham", "hende", "barnet", "drengen", "pigen") or j + 1 in self._person_starts \
-                    or (self._low[j + 1] in ("sin", "sit", "sine") and (nxt in w.child_nouns or nxt in w.other_child_nouns)):
+        if j + 1 < n and low[j] in w.adult_verbs:
+            nxt = low[j + 2] if j + 2 < n else ""
+            if low[j + 1] in ("ham", "hende", "barnet", "drengen", "pigen") or j + 1 in self._person_starts \
+                    or (low[j + 1] in ("sin", "sit", "sine") and (nxt in w.child_nouns or nxt in w.other_child_nouns)):
                 return True
         return False
 
@@ -817,11 +819,7 @@ class SubjectResolver:
         persons = [] if detection is None else sorted((s.start, s.end) for s in detection.spans if s.label == "PERSON")
         mentions: list[_Mention] = []
         in_name: set[int] = set()
-        self._person_starts = set()
-        for start, end in persons:
-            first_tok = doc.char_span(start, end, alignment_mode="expand")
-            if first_tok is not None and len(first_tok):
-                self._person_starts.add(first_tok.start)
+        self._person_starts = {bisect_right(self._idx, start) - 1 for start, _ in persons}  # their first tokens
         kind_of_key: dict[str, str] = {}
         lexicon = load_lexicon() if persons else None
         for start, end in persons:
