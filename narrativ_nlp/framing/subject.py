@@ -88,6 +88,10 @@ _INDEF_ADJ = frozenset("lille anden andet ny nyt stor stort sød sødt genert st
 #: "Jeg ser en dreng, der ...": the child described, not any child
 _SEEING = frozenset("ser så oplever oplevede møder mødte kender hører hørte".split())
 
+#: parts of child nouns that give their gender ("storesøsteren", "vores søn")
+_FEMALE_NOUNS = ("søster", "datter", "pige", "veninde", "tøs")
+_MALE_NOUNS = ("bror", "søn", "dreng", "knægt")
+
 #: object forms of the child pronouns: never a clause's subject
 _OBJECT_PRONOUNS = frozenset(("ham", "hende"))
 
@@ -351,7 +355,7 @@ class DocSubjects:
             subj = self.sentence[j]
             if subj.child and subj.span is not None and fits(self._by_span.get(subj.span, _NO_MENTION)):
                 return subj.span, subj.name
-            if (subj.reason == "child" or subj.settled) and j == i - 1:
+            if (subj.reason == "child" or subj.settled) and j == i - 1 and self._unnamed_fits(j, gender):
                 # the sentence before is about an unnamed child ("Min søn var præcis sådan. Når han ...",
                 # "Her blev en dreng omtalt som ... Da han ..."): the pronoun continues that child
                 return None, None
@@ -363,6 +367,20 @@ class DocSubjects:
             if c.tok < tok and fits(c):
                 return c.span, c.name
         return None
+
+    def _unnamed_fits(self, j: int, gender: str) -> bool:
+        """The unnamed child sentence ``j`` is about fits a pronoun of ``gender`` ("Storesøsteren er
+        startet i skole. ... for ham": not the sister)."""
+        if not gender:
+            return True
+        m = next((x for x in self._in(self.sents[j].start, self.sents[j].end) if not x.obj and x.kind != "adult"), None)
+        if m is None:
+            return True
+        if m.kind == "pron":
+            return not m.gender or m.gender == gender
+        word = self._low[m.end - 1]
+        own = "f" if any(x in word for x in _FEMALE_NOUNS) else "m" if any(x in word for x in _MALE_NOUNS) else ""
+        return not own or own == gender
 
     def _cataphora(self, m: _Mention, sent_end: int) -> _Mention | None:
         """The child a pronoun points forward to: only from a leading subordinate clause ("Da han kom
@@ -452,10 +470,11 @@ class DocSubjects:
             out.append(m)
         return out
 
-    def _first_subject(self, a: int, b: int, sent_end: int) -> Subject | None:
+    def _first_subject(self, a: int, b: int, sent_end: int, objects: bool = True) -> Subject | None:
+        """The first mention of tokens ``[a, b)`` that is no preposition's object, resolved;
+        ``objects=False``: no object pronoun either (ham, hende)."""
         for m in self._in(a, b):
-            # an object pronoun is never the subject: "Du fandt en fjer og gav hende den" is about "du"
-            if not m.obj and not (m.kind == "pron" and self._low[m.tok] in _OBJECT_PRONOUNS):
+            if not m.obj and (objects or not (m.kind == "pron" and self._low[m.tok] in _OBJECT_PRONOUNS)):
                 return self._resolve(m, sent_end)
         return None
 
@@ -619,7 +638,18 @@ class DocSubjects:
             return NOBODY, NOBODY
         i, clause, end = where
         sent = self.sents[i]
-        local = self._first_subject(clause, end, sent.end)
+        local = self._clause_subject(i, clause, end, True)
+        # the child it names: an object pronoun is no subject ("Du fandt en fjer og gav hende den" is about
+        # "du"); the gate above keeps it (a rule about "ham" in a clause without a subject still fires)
+        named = local
+        first = next((m for m in self._in(clause, end) if not m.obj), None)
+        if first is not None and first.kind == "pron" and self._low[first.tok] in _OBJECT_PRONOUNS:
+            named = self._clause_subject(i, clause, end, False)
+        return local, self.short(self._about(i, named, clause, end))
+
+    def _clause_subject(self, i: int, clause: int, end: int, objects: bool) -> Subject:
+        sent = self.sents[i]
+        local = self._first_subject(clause, end, sent.end, objects)
         # a coordinated verb phrase without its own subject shares the one before the conjunction
         # ("..., at pædagogen Kim altid er sur og aldrig gider lege": Kim, not the sentence's child)
         prev = clause
@@ -631,9 +661,8 @@ class DocSubjects:
                          and prev - 1 in self._mention_before)  # "Malte og Ibrahim legede": one subject
             ):
                 prev -= 1
-            local = self._first_subject(prev, clause, sent.end)
-        local = local or self.sentence[i]
-        return local, self.short(self._about(i, local, clause, end))
+            local = self._first_subject(prev, clause, sent.end, objects)
+        return local or self.sentence[i]
 
     def short(self, subject: Subject) -> Subject:
         """The subject with the child's name as the text uses it alone ("Nora Abdi" → "Nora")."""
@@ -926,7 +955,10 @@ class SubjectResolver:
             parts = (m.name or "").split()
             if m.kind == "child" and len(parts) >= 2 and parts[0].lower() not in alone \
                     and all(x[:1].isupper() and x.replace("-", "").isalpha() for x in parts) \
-                    and not all(lexicon.base_name(x) in lexicon.first_names and x.lower() not in lexicon.last_names
+                    and not all(lexicon.base_name(x) in lexicon.first_names and (
+                                    x.lower() not in lexicon.last_names  # "Emma Sofie"
+                                    # a girl's double name whose second part is also a surname ("Luna Marie")
+                                    or lexicon.gender(x) == lexicon.gender(parts[0]) == "f")
                                 for x in parts[1:]):
                 kind_of_key.setdefault(m.name.lower(), "adult")
         for m in mentions:

@@ -54,6 +54,7 @@ def test_an_adult_known_from_its_surroundings_is_no_child(nlp, text, adult):
 @pytest.mark.parametrize("text, child", [
     ("Barn: Nora Abdi\n\nNora leger mest med de store piger og er god til at forhandle.", "Nora Abdi"),
     ("Emma Sofie er altid den første ved bordet.", "Emma Sofie"),  # a double first name
+    ("Luna Marie er en glad pige, der elsker at synge.", "Luna Marie"),  # its second part is also a surname
     ("Femårige Aksel tegner til beboerne på plejehjemmet.", "Aksel"),  # a child's age
     ("Ahmed hentede sin regnhat og gav den til Sofie.", "Ahmed"),  # a child fetches a thing
 ])
@@ -160,3 +161,12 @@ def test_an_object_pronoun_is_no_clause_subject(nlp):
     start = text.index("gav hende")
     _local, about = doc._.subjects.for_finding(start, start + len("gav hende"))
     assert about.name == "Gustav"
+
+
+def test_a_pronoun_skips_an_unnamed_child_of_the_other_gender(nlp):
+    text = ("Taras byggede en bro af klodser. Storesøsteren er startet i skole, og mor henter dem begge. "
+            "Jeg tænker, at legen var en god vej ind for ham.")
+    doc = _doc(nlp, text)
+    start = text.index("ham.")
+    _local, about = doc._.subjects.for_finding(start, start + 3)
+    assert about.name == "Taras"
