@@ -162,7 +162,6 @@ class SubjectWords:
     parent_groups: frozenset[str] = frozenset()
     role_gender: dict[str, str] = field(default_factory=dict)
     not_verbs: frozenset[str] = frozenset()
-    reporting_verbs: frozenset[str] = frozenset()
     adult_verbs: frozenset[str] = frozenset()
     byline_cues: frozenset[str] = frozenset()
     letter_words: frozenset[str] = frozenset()
@@ -210,7 +209,6 @@ def subject_words() -> SubjectWords:
         parent_groups=words("parent_groups"),
         role_gender={str(w).lower(): g for g, ws in (data.get("role_gender") or {}).items() for w in ws},
         not_verbs=words("not_verbs"),
-        reporting_verbs=words("reporting_verbs"),
         adult_verbs=words("adult_verbs"),
         byline_cues=words("byline_cues"),
         letter_words=words("letter_words"),
