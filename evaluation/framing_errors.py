@@ -53,6 +53,8 @@ def why(text, s_start, s_end, kind):
 recs = read_corpus(split if split.endswith('.jsonl') else f'corpora/narratives.{split}.jsonl')
 by = defaultdict(lambda: ([], []))
 lines = []
+# suggestion names by the finding's subject reason: right / wrong / no gold subject in the narrative
+reasons = defaultdict(lambda: [0, 0, 0])
 for rec in recs:
     g = genres.get(rec.id, 'core')
     a = analyse(rec.text, nlp=nlp)
@@ -86,7 +88,15 @@ for rec in recs:
             # a suggestion that names someone other than the gold subject (reason: the finding's own)
             gold = s.subject if isinstance(s.subject, tuple) else None
             gname = None if gold is None else person_key(t[gold[0]:gold[1]])
+            golds = {person_key(t[x.subject[0]:x.subject[1]]) for x in rec.sentences
+                     if getattr(x, 'has_subject', False) and isinstance(x.subject, tuple)}
+            golds |= {k[:-1] for k in golds if k.endswith('s')}
             for f in inside:
+                if f.subject_text and g != 'core':
+                    right = gname is not None and person_key(f.subject_text) in (gname, gname[:-1] if gname.endswith('s') else gname)
+                    tally = reasons[getattr(f, 'subject_reason', '?')]
+                    tally[0 if right else 1] += 1
+                    tally[2] += (not right) and person_key(f.subject_text) not in golds
                 if f.subject_text and (gname is None or person_key(f.subject_text) not in (gname, gname[:-1] if gname.endswith('s') else gname)):
                     errs.append(f"WRONGNAME {f.subject_text!r} gold={t[gold[0]:gold[1]] if gold else None} ({getattr(f, 'subject_reason', '?')})")
         if errs:
@@ -105,3 +115,6 @@ for g, (fi, su) in sorted(by.items()):
     ss = score_subjects(su) if su else {}
     d, r = sc['deficit'], sc['resource']
     print(f"{g:16s} n={len(fi):3d} def P/R/F {d['precision']:.3f}/{d['recall']:.3f}/{d['f1']:.3f} (sup {d['support']}) res F {r['f1']:.3f} (sup {r['support']}) subj {ss.get('subject_accuracy')} (n {ss.get('subject_n')}) wrongname {ss.get('suggestions_wrong_name')}/{ss.get('suggestions_named')} nonchild {ss.get('suggestions_non_child_name')}")
+print('suggestion names by subject reason (register records): right / wrong / of them no gold subject')
+for r, (ok, bad, non) in sorted(reasons.items()):
+    print(f"  {r:12s} {ok:4d} {bad:4d} {non:4d}")
