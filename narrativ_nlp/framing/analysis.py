@@ -9,7 +9,6 @@ from spacy.language import Language
 
 from narrativ_nlp.framing.component import FramingFinding, SentenceScore
 from narrativ_nlp.framing.profile import NarrativeProfile, build_profile
-from narrativ_nlp.framing.rules import GUARDED_KEY
 from narrativ_nlp.framing.segment import first_non_space
 from narrativ_nlp.resources import load_yaml
 
@@ -62,15 +61,6 @@ def _shift(f: FramingFinding, offset: int) -> FramingFinding:
     return replace(f, start=f.start + offset, end=f.end + offset, subject=subject)
 
 
-def _guarded(f: FramingFinding, guarded: list[tuple[int, int, frozenset[str], frozenset[str]]]) -> bool:
-    """True when ``f`` lies in a sentence a ``SentenceGuard`` matched and the guard blocks its
-    category (a rule finding) or its kind (a classifier-only finding)."""
-    for a, b, cats, kinds in guarded:
-        if a <= f.start < b:
-            return (f.category in cats) if f.category is not None else (f.kind in kinds)
-    return False
-
-
 def analyse(text: str, more: bool = False, nlp: Language | None = None) -> Analysis:
     """Analyse a narrative's framing.
 
@@ -95,10 +85,7 @@ def analyse(text: str, more: bool = False, nlp: Language | None = None) -> Analy
     for offset, chunk in chunks:
         # names only: the writer's assistant needs them for suggestions, not CPR or addresses
         doc = nlp(chunk, disable=disable, component_cfg={"narrativ_identifiers": {"names_only": True}})
-        result = doc._.framing
-        guarded = doc.user_data.get(GUARDED_KEY)
-        if guarded:
-            result.findings = [f for f in result.findings if not _guarded(f, guarded)]
+        result = doc._.framing  # without findings in guarded sentences (the component drops them)
         findings.extend(_shift(f, offset) for f in result.findings)
         sentences.extend(SentenceScore(s.start + offset, s.end + offset, s.deficit, s.resource) for s in result.sentences)
         for s_start, s_end, span, reason in doc._.sentence_subjects or []:

@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span, SpanGroup
 
 from narrativ_nlp.errors import NarrativError
 from narrativ_nlp.framing.classifier import SentenceClassifier, mask_names
-from narrativ_nlp.framing.rules import RuleMatcher, _match_longest, _starts, _Token, compile_pattern, load_rules
+from narrativ_nlp.framing.rules import GUARDED_KEY, RuleMatcher, _match_longest, _starts, _Token, compile_pattern, guard_blocks, load_rules
 from narrativ_nlp.framing.segment import QUOTES, _quote_spans, first_non_space, last_non_space
 from narrativ_nlp.framing.subject import Subject, SubjectResolver
 from narrativ_nlp.identifiers.recognizers.base import doc_text
@@ -328,6 +328,9 @@ class FramingComponent:
                         subject_reason=subject.reason,
                     )
         findings = sorted(best.values(), key=lambda f: (f.start, f.kind))
+        guarded = doc.user_data.get(GUARDED_KEY)
+        if guarded:  # the same findings in doc._.framing, doc.spans and analyse(): none in a guarded sentence
+            findings = [f for f in findings if not guard_blocks(f, guarded)]
         scores = [
             SentenceScore(a, b, None if probs is None else round(float(probs[i][0]), 3),
                           None if probs is None else round(float(probs[i][1]), 3))

@@ -338,6 +338,15 @@ def _person_sentences(doc: Doc, sent_end: list[int]) -> set[int]:
     return out
 
 
+def guard_blocks(f: Any, guarded: list[tuple[int, int, frozenset[str], frozenset[str]]]) -> bool:
+    """True when finding ``f`` lies in a sentence a ``SentenceGuard`` matched (``doc.user_data[GUARDED_KEY]``)
+    and the guard blocks its category (a rule finding) or its kind (a classifier-only finding)."""
+    for a, b, cats, kinds in guarded:
+        if a <= f.start < b:
+            return (f.category in cats) if f.category is not None else (f.kind in kinds)
+    return False
+
+
 class RuleMatcher:
     """Run all rules over a ``Doc``: longest non-overlapping match per rule, minus exceptions.
 

@@ -112,3 +112,21 @@ def test_guard_loader_rejects_unknown_categories():
         load_guards({"sentence_guards": {"x": {"categories": ["nonsense"], "patterns": ["man kan"]}}})
     with pytest.raises(ValueError):
         load_guards({"sentence_guards": {"x": {"categories": ["label"]}}})
+
+
+def test_the_pipeline_and_analyse_give_the_same_findings_in_guarded_sentences(nlp):
+    """A guarded sentence carries no finding of the blocked kinds in ``doc._.framing`` and
+    ``doc.spans["framing"]`` either, not only in ``analyse()``'s answer."""
+    texts = [t for g in GUARDS for t in g.examples.get("guarded", [])]
+    for text in texts:
+        doc = nlp(text, disable=ner_only_pipes(nlp), component_cfg={"narrativ_identifiers": {"names_only": True}})
+        ranges = doc.user_data.get(GUARDED_KEY) or []
+        got = doc._.framing.findings
+        a = analyse(text, nlp=nlp)
+        assert {(f.start, f.kind, f.category) for f in got} == {
+            (f.start, f.kind, f.category) for f in a.findings + a.hidden_findings}, text
+        for f in got:
+            for s, e, cats, kinds in ranges:
+                if s <= f.start < e:
+                    assert (f.category not in cats) if f.category else (f.kind not in kinds), (text, f.kind)
+        assert len(doc.spans["framing"]) == len(got)
