@@ -352,11 +352,13 @@ def extra_sections(raw: dict) -> list[str]:
         a = json.loads(app.read_text(encoding="utf-8"))
         lines += ["## The app under load and Overblik at 1,000 narratives (`evaluation/app_benchmarks.json`)", "",
                   a.get("note", ""), "", f"Load: `{a['load']['command']}` (target: p95 ≤ 1.5 s, ≥ 30 analyses/s).", "",
-                  "| run | code | p50 s | p95 s | analyses/s | errors | saves kept | load average |",
-                  "|---|---|---|---|---|---|---|---|"]
+                  "| run | code | p50 s | p95 s | analyses/s | errors | saves kept | load average | machine speed index before → after |",
+                  "|---|---|---|---|---|---|---|---|---|"]
         for k, r in a["load"]["runs"].items():
+            speed = (f"{r['machine_speed_before']['index']:.0f} → {r['machine_speed_after']['index']:.0f}"
+                     if "machine_speed_before" in r else "–")  # recorded since session 11
             lines.append(f"| {k} | {r['code']} | {fmt(r['p50_s'])} | {fmt(r['p95_s'])} | {fmt(r['analyses_per_s'])} | "
-                         f"{r['errors']} | {r['saves_reported']}/{r['users']} | {fmt(r['loadavg_before'][0])} |")
+                         f"{r['errors']} | {r['saves_reported']}/{r['users']} | {fmt(r['loadavg_before'][0])} | {speed} |")
         lines += ["", f"Overblik: `{a['overview']['command']}` (target: ≤ 1.5 s for 1,000 narratives).", "",
                   "| run | code | view, all 1,000, cold s | view, largest room, cold s | patterns, all, cold s | exports, all, cold s |",
                   "|---|---|---|---|---|---|"]
@@ -607,7 +609,10 @@ def write_report(raw: dict, args: argparse.Namespace) -> None:
                 r = res.get(k) or {}
                 lines.append(f"| {k} | {fmt(r.get('cold_start_s_median'))} | {fmt(r.get('anonymise_text_per_s_median'))} |")
             lines += ["", f"Each round ran both trees one after the other (rounds: {json.dumps({k: res.get(k) for k in ('before', 'after')})}); "
-                      f"corpus {res.get('corpus')}, mean {res.get('mean_words', 0):.0f} words.", ""]
+                      f"corpus {res.get('corpus')}, mean {res.get('mean_words', 0):.0f} words."
+                      + (f" Machine-speed index (100 = the VM at 23:55 on 2026-12-07) {res['machine_speed_before']['index']:.0f} "
+                         f"before and {res['machine_speed_after']['index']:.0f} after the rounds."
+                         if "machine_speed_before" in res else ""), ""]
             continue
         if name == "themes_scale":
             lines += ["### Themes and overview at scale (`evaluation/benchmarks/bench_themes.py`)", "",
