@@ -218,3 +218,32 @@ def machine_speed(rounds: int = 21) -> dict[str, Any]:
 
 #: ``machine_speed()``'s median time on the project's VM when it was written (see its docstring)
 _SPEED_REFERENCE_MS = 24.5
+
+
+def tree_env(tree: Path | None, db: str) -> dict[str, str]:
+    """Environment for running code from another checkout ``tree`` (None: this one): its package and
+    models first on the path, one BLAS thread, no NARRATIV_* setting of the caller, a scratch database."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NARRATIV_")}
+    env["NARRATIV_DB"] = db
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        env[var] = "1"
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree)
+        env["NARRATIV_MODELS_DIR"] = str(tree / "models")
+    return env
+
+
+def dump_in_tree(tree: Path | None, code: str, corpora: list[str], out: Path, db: str) -> list[dict]:
+    """Run ``code`` (it writes JSON lines to ``out``: first ``{"package": narrativ_nlp's folder}``, then
+    one row per text) with the package of ``tree``; checks that it really ran that tree's package."""
+    import subprocess
+
+    proc = subprocess.run([sys.executable, "-c", code, str(out), *corpora], capture_output=True,
+                          env=tree_env(tree, db), cwd="/tmp")
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr.decode()[-800:])
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    expected = (tree or REPO_ROOT).resolve() / "narrativ_nlp"
+    if Path(rows[0]["package"]).resolve() != expected:
+        raise RuntimeError(f"the dump ran {rows[0]['package']}, not {expected}")
+    return rows[1:]

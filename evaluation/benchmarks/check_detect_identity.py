@@ -23,10 +23,12 @@ import glob
 import hashlib
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import dump_in_tree  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -64,27 +66,8 @@ out.close()
 """
 
 
-def _env(tree: Path | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NARRATIV_")}
-    env["NARRATIV_DB"] = "/tmp/narrativ-check-identity.sqlite3"
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        env[var] = "1"
-    if tree is not None:
-        env["PYTHONPATH"] = str(tree)
-        env["NARRATIV_MODELS_DIR"] = str(tree / "models")
-    return env
-
-
 def dump(tree: Path | None, corpora: list[str], out: Path) -> list[dict]:
-    proc = subprocess.run([sys.executable, "-c", DUMP_CODE, str(out), *corpora], capture_output=True,
-                          env=_env(tree), cwd="/tmp")
-    if proc.returncode != 0:
-        raise RuntimeError(proc.stderr.decode()[-800:])
-    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    expected = (tree or REPO).resolve() / "narrativ_nlp"
-    if Path(rows[0]["package"]).resolve() != expected:
-        raise RuntimeError(f"the dump ran {rows[0]['package']}, not {expected}")
-    return rows[1:]
+    return dump_in_tree(tree, DUMP_CODE, corpora, out, "/tmp/narrativ-check-identity.sqlite3")
 
 
 def _digest(value: object) -> str:
